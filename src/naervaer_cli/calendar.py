@@ -1,0 +1,131 @@
+"""School days: weekdays that are not Norwegian public holidays or the school's breaks."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from naervaer_cli.errors import ConfigError, InputError, where
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[date]:
+    import holidays
+
+    # The Norwegian calendar in `holidays` counts every Sunday as a holiday unless told not to;
+    # weekends are handled separately here.
+    return frozenset(holidays.country_holidays("NO", years=year, include_sundays=False))
+
+
+def is_public_holiday(day: date) -> bool:
+    return day in _public_holidays(day.year)
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """Which dates are school days. `overrides` (from a skolerute) wins over the rule."""
+
+    breaks: frozenset[date] = frozenset()
+    overrides: dict[date, bool] = field(default_factory=dict)
+
+    def is_school_day(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        return day.weekday() < 5 and day not in self.breaks and not is_public_holiday(day)
+
+    def school_days(self, first: date, last: date) -> list[date]:
+        """School days from `first` to `last`, both included."""
+        days = []
+        day = first
+        while day <= last:
+            if self.is_school_day(day):
+                days.append(day)
+            day += timedelta(days=1)
+        return days
+
+
+def _date(value: Any, origin: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(
+            f"{origin}: «{value}» er ikke en dato; bruk formen ÅÅÅÅ-MM-DD."
+        ) from None
+
+
+def calendar_from_config(table: dict[str, Any], origin: str = "konfigurasjonen") -> SchoolCalendar:
+    """Build the calendar from the `[calendar]` table.
+
+    ``breaks = [{from = 2026-10-05, to = 2026-10-09, name = "Høstferie"}, ...]`` and
+    optionally ``skolerute = "skolerute.csv"`` (columns ``dato,skole,elevdag``) with
+    ``school = "Navn"`` to pick one school's rows.
+    """
+    breaks: set[date] = set()
+    for item in table.get("breaks", []):
+        if not isinstance(item, dict) or "from" not in item:
+            raise ConfigError(f"{origin}: hver ferie i [calendar] breaks trenger «from» og «to».")
+        first = _date(item["from"], origin)
+        last = _date(item.get("to", item["from"]), origin)
+        if last < first:
+            raise ConfigError(f"{origin}: ferien som starter {first} slutter før den starter.")
+        breaks.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    overrides: dict[date, bool] = {}
+    if table.get("skolerute"):
+        overrides = read_skolerute(Path(table["skolerute"]), table.get("school"))
+    return SchoolCalendar(frozenset(breaks), overrides)
+
+
+_TRUE = {"1", "ja", "j", "true", "x", "yes"}
+_FALSE = {"0", "nei", "n", "false", "", "no"}
+
+
+def read_skolerute(path: Path, school: str | None = None) -> dict[date, bool]:
+    """Read a skolerute CSV (`dato,skole,elevdag,...`, as Stavanger publishes) into overrides."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"Skoleruten {path} kan ikke leses ({exc.strerror}).") from None
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="cp1252")
+    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
+    rows = csv.DictReader(text.splitlines(), dialect=dialect)
+    fields = {f.strip().lower(): f for f in rows.fieldnames or []}
+    for needed in ("dato", "elevdag"):
+        if needed not in fields:
+            raise InputError(f"{path}: skoleruten mangler kolonnen «{needed}».")
+    overrides: dict[date, bool] = {}
+    for number, row in enumerate(rows, start=2):
+        if school and "skole" in fields and row[fields["skole"]].strip() != school:
+            continue
+        raw_day, raw_flag = row[fields["dato"]].strip(), row[fields["elevdag"]].strip().lower()
+        try:
+            day = _parse_day(raw_day)
+        except ValueError:
+            raise InputError(
+                f"{where(str(path), number, 'dato')}: «{raw_day}» er ikke en dato."
+            ) from None
+        if raw_flag not in _TRUE | _FALSE:
+            raise InputError(
+                f"{where(str(path), number, 'elevdag')}: «{raw_flag}» skal være ja/nei eller 1/0."
+            )
+        overrides[day] = raw_flag in _TRUE
+    return overrides
+
+
+def _parse_day(text: str) -> date:
+    if "." in text:
+        d, m, y = text.split(".")
+        return date(int(y) + (2000 if len(y) == 2 else 0), int(m), int(d))
+    return date.fromisoformat(text)
+
+
+def weeks_back(as_of: date, days: int) -> Iterable[date]:
+    """The `days` calendar days ending with `as_of`, oldest first."""
+    return (as_of - timedelta(days=n) for n in range(days - 1, -1, -1))

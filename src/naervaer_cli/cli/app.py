@@ -1,0 +1,116 @@
+"""The `naervaer` application, its global options and the one error boundary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from naervaer_cli import __version__
+from naervaer_cli.errors import ExitCode, NaervaerError
+
+app = typer.Typer(
+    name="naervaer",
+    help="Følg opp bekymringsfullt fravær etter veilederen «Nærvær og fravær i barnehager og "
+    "skoler i Ås».\n\nNB – Snakk med barnet/eleven under hele prosessen.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class State:
+    """Global options, handed to every command through `ctx.obj`."""
+
+    config_path: Path | None = None
+    debug: bool = False
+
+    def config(self):  # noqa: ANN201 - Config, imported lazily
+        from naervaer_cli.config import load_config
+
+        return load_config(self.config_path)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"naervaer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Konfigurasjonsfil (TOML). Standard: ./naervaer.toml, "
+                     "deretter $NAERVAER_HOME/config.toml.", envvar="NAERVAER_CONFIG"),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Vis full feilsporing ved feil (for utviklere).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen."),
+    ] = False,
+) -> None:
+    ctx.obj = State(config_path=config, debug=debug)
+
+
+def _register() -> None:
+    from naervaer_cli.cli import check
+
+    app.command("check")(check.check)
+
+
+_register()
+
+
+def _debug_requested(argv: list[str]) -> bool:
+    return "--debug" in argv or os.environ.get("NAERVAER_DEBUG", "") not in ("", "0")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app and turn every failure into one Norwegian line and an exit code."""
+    from typer._click import exceptions as click_exc
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug_requested(argv)
+    try:
+        result = app(args=argv, prog_name="naervaer", standalone_mode=False)
+    except NaervaerError as exc:
+        if debug:
+            raise
+        _error(str(exc))
+        sys.exit(int(exc.exit_code))
+    except click_exc.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click_exc.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.BAD_INPUT if isinstance(exc, click_exc.UsageError) else exc.exit_code)
+    except (KeyboardInterrupt, click_exc.Abort):
+        _error("Avbrutt.")
+        sys.exit(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(ExitCode.OK)
+    except Exception as exc:  # the boundary: never a traceback for users
+        if debug:
+            raise
+        _error(
+            f"Uventet feil ({type(exc).__name__}). Kjør igjen med --debug for detaljer, "
+            "og meld feilen til den som drifter naervaer."
+        )
+        sys.exit(ExitCode.FAILURE)
+    sys.exit(result if isinstance(result, int) else ExitCode.OK)
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"Feil: {message}\n")

@@ -1,0 +1,92 @@
+"""The canonical absence frame: the one shape every reader produces and every rule reads.
+
+One row is one absence record after import:
+
+| column       | type              | meaning |
+|--------------|-------------------|---------|
+| pupil_id     | String            | the system's pupil number; a keyed hash (``fnr-…``) when the export held a fødselsnummer; never a name |
+| name         | String            | "Etternavn, Fornavn" as the export gives it (may be empty) |
+| group        | String            | klasse / basisgruppe / avdeling |
+| contact      | String (nullable) | kontaktlærer / ped.leder named in the export |
+| date         | Date              | the day of the absence (ranges are expanded to school days) |
+| start        | Time (nullable)   | lesson start for lesson rows |
+| end          | Time (nullable)   | lesson end for lesson rows |
+| minutes      | Int32 (nullable)  | absent minutes for lesson rows (from minutes, hours or end - start) |
+| whole_day    | Boolean           | the record covers the whole school day |
+| subject      | String (nullable) | fag / time as the export names it |
+| code         | String            | the absence code exactly as exported |
+| kind         | Enum(KINDS)       | the canonical kind the code maps to |
+| notified     | Boolean (nullable)| the guardians gave notice ("meldt") |
+| comment      | String (nullable) | merknad, with any fødselsnummer replaced by its hash |
+| source       | String            | the file name the record came from |
+| source_row   | Int32             | the row in that file, 1-based as a spreadsheet shows it |
+
+Two records are the same record when every column but ``source`` and ``source_row`` is
+equal; :func:`naervaer_cli.importer.load_exports` keeps one of them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+KINDS: tuple[str, ...] = (
+    "udokumentert",
+    "dokumentert",
+    "sykdom",
+    "permisjon",
+    "ubehandlet",
+    "for_sent",
+    "forlot_skolen",
+    "ikke_fravaer",
+)
+
+# Bokmål labels for the kinds, for tables and documents.
+KIND_LABELS: dict[str, str] = {
+    "udokumentert": "Udokumentert",
+    "dokumentert": "Dokumentert",
+    "sykdom": "Sykdom",
+    "permisjon": "Permisjon",
+    "ubehandlet": "Ubehandlet",
+    "for_sent": "For sent",
+    "forlot_skolen": "Forlot skolen",
+    "ikke_fravaer": "Ikke fravær",
+}
+
+RECORD_KEY: tuple[str, ...] = (
+    "pupil_id", "name", "group", "contact", "date", "start", "end", "minutes",
+    "whole_day", "subject", "code", "kind", "notified", "comment",
+)
+
+
+def record_schema() -> dict[str, pl.DataType]:
+    """The canonical columns in order with their Polars types."""
+    import polars as pl
+
+    return {
+        "pupil_id": pl.String(),
+        "name": pl.String(),
+        "group": pl.String(),
+        "contact": pl.String(),
+        "date": pl.Date(),
+        "start": pl.Time(),
+        "end": pl.Time(),
+        "minutes": pl.Int32(),
+        "whole_day": pl.Boolean(),
+        "subject": pl.String(),
+        "code": pl.String(),
+        "kind": pl.Enum(KINDS),
+        "notified": pl.Boolean(),
+        "comment": pl.String(),
+        "source": pl.String(),
+        "source_row": pl.Int32(),
+    }
+
+
+def empty_records() -> pl.DataFrame:
+    """A frame with the canonical schema and no rows."""
+    import polars as pl
+
+    return pl.DataFrame(schema=record_schema())
