@@ -90,12 +90,10 @@ def main(argv: list[str] | None = None) -> None:
             raise
         _error(str(exc))
         sys.exit(int(exc.exit_code))
-    except click_exc.Exit as exc:
-        sys.exit(exc.exit_code)
     except click_exc.ClickException as exc:
         exc.show()
         sys.exit(ExitCode.BAD_INPUT if isinstance(exc, click_exc.UsageError) else exc.exit_code)
-    except (KeyboardInterrupt, click_exc.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         _error("Avbrutt.")
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
@@ -109,6 +107,9 @@ def main(argv: list[str] | None = None) -> None:
             "og meld feilen til den som drifter naervaer."
         )
         sys.exit(ExitCode.FAILURE)
+    # Typer returns the code of a typer.Exit (130 after Ctrl-C) in non-standalone mode.
+    if result == ExitCode.INTERRUPTED:
+        _error("Avbrutt.")
     sys.exit(result if isinstance(result, int) else ExitCode.OK)
 
 

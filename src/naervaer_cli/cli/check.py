@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from naervaer_cli.errors import ExitCode
 
 
 def check(
@@ -13,4 +16,11 @@ def check(
     files: Annotated[list[Path], typer.Argument(help="Fraværseksporter (CSV eller XLSX).")],
 ) -> None:
     """Vis hva som ble funnet i eksportfilene: koding, kolonner, rader, elever og problemer."""
-    raise NotImplementedError
+    from naervaer_cli.importer import load_exports
+    from naervaer_cli.importer.report import check_report
+
+    result = load_exports(files, ctx.obj.config(), collect_problems=True)
+    sys.stdout.write(check_report(result))
+    if any(f.problems for f in result.files):
+        sys.stderr.write("Feil: eksporten har rader som ikke kan leses (se over).\n")
+        raise typer.Exit(ExitCode.BAD_INPUT)

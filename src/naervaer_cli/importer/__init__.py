@@ -1,0 +1,125 @@
+"""Import of absence exports (CSV/XLSX, however messy) into the canonical frame of schema.py.
+
+`load_exports(paths, config)` is the one entry point: it reads every file, maps headers and
+codes, checks every value, pseudonymises fødselsnummer, expands date ranges to school days
+and counts a record that appears in several files once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from naervaer_cli.calendar import SchoolCalendar, calendar_from_config
+from naervaer_cli.config import Config
+from naervaer_cli.errors import InputError
+from naervaer_cli.importer.codes import code_table
+from naervaer_cli.importer.headers import synonym_table
+from naervaer_cli.importer.normalize import Context, RowProblem, normalize
+from naervaer_cli.importer.read import RawTable, read_table
+from naervaer_cli.privacy import pseudonym_key, write_private
+from naervaer_cli.schema import RECORD_KEY, empty_records
+
+MAX_PROBLEMS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What `check` tells about one file."""
+
+    path: Path
+    file_format: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    header_row: int
+    columns: dict[str, str]          # field -> header as written
+    unused_columns: tuple[str, ...]
+    rows_read: int
+    records: int
+    problems: tuple[RowProblem, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    records: pl.DataFrame
+    files: tuple[FileReport, ...]
+    duplicates: int = 0
+    rejected: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def load_exports(
+    paths: Sequence[Path],
+    config: Config,
+    *,
+    calendar: SchoolCalendar | None = None,
+    rejects: Path | None = None,
+    collect_problems: bool = False,
+) -> ImportResult:
+    """Read and normalise `paths` into one canonical frame.
+
+    A row that cannot be read is an InputError (exit 2) unless `rejects` names a file, where
+    such rows are then written with the reason (and reported), or `collect_problems` is set
+    (for `check`, which reports every problem instead of stopping at the first).
+    """
+    if not paths:
+        raise InputError("Ingen filer oppgitt. Oppgi én eller flere fraværseksporter.")
+    synonyms = synonym_table(config.table("import").get("columns"))
+    ctx = Context(
+        codes=code_table(config.table("import").get("codes")),
+        calendar=calendar or calendar_from_config(config.table("calendar"), config.where()),
+        key=pseudonym_key(config.home),
+    )
+    sheet = config.get("import.sheet")
+    frames, reports, rejected_rows = [], [], []
+    for path in paths:
+        raw: RawTable = read_table(Path(path), synonyms, sheet)
+        result = normalize(raw, ctx)
+        if result.problems and rejects is None and not collect_problems:
+            raise InputError(_problem_message(raw.path, result.problems))
+        rejected_rows += [(raw.path.name, p) for p in result.problems]
+        frames.append(result.records)
+        reports.append(FileReport(
+            path=raw.path, file_format=raw.file_format, encoding=raw.encoding,
+            delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row,
+            columns={f: raw.match.header_of(f) for f in raw.match.fields},
+            unused_columns=raw.match.unused, rows_read=result.rows_read,
+            records=result.records.height, problems=result.problems, notes=result.notes,
+        ))
+    combined = pl.concat(frames, how="vertical") if frames else empty_records()
+    unique = combined.unique(subset=list(RECORD_KEY), keep="first", maintain_order=True)
+    if rejects is not None and rejected_rows:
+        _write_rejects(rejects, rejected_rows)
+    return ImportResult(
+        records=unique,
+        files=tuple(reports),
+        duplicates=combined.height - unique.height,
+        rejected=len(rejected_rows),
+    )
+
+
+def _problem_message(path: Path, problems: Sequence[RowProblem]) -> str:
+    first = problems[0].text(str(path))
+    if len(problems) == 1:
+        return first
+    return (
+        f"{first} ({len(problems) - 1} rader til har feil; `naervaer check {path}` viser alle, "
+        "og --rejects FIL legger dem til side og leser resten.)"
+    )
+
+
+def _write_rejects(path: Path, rows: list[tuple[str, RowProblem]]) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["fil", "rad", "kolonne", "feil"])
+    for file, problem in rows:
+        writer.writerow([file, problem.row, problem.column, problem.message])
+    write_private(path, "\ufeff" + buffer.getvalue())

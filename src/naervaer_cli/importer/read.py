@@ -1,0 +1,251 @@
+"""Reading an export file into a raw frame: encoding, delimiter, sheet and header row found.
+
+The raw frame has one String column per matched field (named by the field) plus `_row`, the
+row number a spreadsheet program shows for that record. Nothing is typed yet; see normalize.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from naervaer_cli.errors import InputError
+from naervaer_cli.importer.headers import HeaderMatch, header_score, match_headers
+
+HEADER_SEARCH_ROWS = 50
+MIN_HEADER_SCORE = 3
+DELIMITERS = (";", ",", "\t")
+DELIMITER_NAMES = {";": "semikolon (;)", ",": "komma (,)", "\t": "tabulator"}
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """What was read from one file, before any value is interpreted."""
+
+    path: Path
+    frame: pl.DataFrame             # field columns (String) + `_row` (Int32)
+    match: HeaderMatch
+    header_row: int                 # 1-based, as a spreadsheet shows it
+    file_format: str                # "CSV" or "XLSX"
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def read_table(path: Path, synonyms: dict[str, str], sheet: str | int | None = None) -> RawTable:
+    """Read a CSV or XLSX export. Raises InputError with a Norwegian message for bad files."""
+    if not path.exists():
+        raise InputError(f"Fant ikke filen {path}. Sjekk navnet og mappen.")
+    if path.is_dir():
+        raise InputError(f"{path} er en mappe, ikke en fil. Oppgi eksportfilene (CSV eller XLSX).")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise InputError(f"{path} kan ikke leses ({exc.strerror}).") from None
+    if not head:
+        raise InputError(f"{path} er tom (0 byte). Ta en ny eksport fra fagsystemet.")
+    if head.startswith(ZIP_MAGIC):
+        return _read_xlsx(path, synonyms, sheet)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raise InputError(
+            f"{path} heter {path.suffix} men er ikke et regneark i XLSX-format. "
+            "Lagre eksporten på nytt som Excel-arbeidsbok (.xlsx) eller CSV."
+        )
+    return _read_csv(path, synonyms)
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> tuple[str, bytes]:
+    """(encoding name, UTF-8 bytes for Polars). UTF-8 input is passed through untouched."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return "UTF-16", data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("filen ser ut som UTF-16, men kan ikke leses som det.") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "UTF-8 med BOM"
+        body = data[3:]
+    else:
+        encoding, body = "UTF-8", data
+    try:
+        body.decode("utf-8")
+        return encoding, body
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:4096]:
+        raise InputError(
+            "filen inneholder binære data og er ikke en CSV-eksport. "
+            "Oppgi en CSV- eller XLSX-fil fra fagsystemet."
+        )
+    # Windows-1252 is a superset of Latin-1's printable range; what Norwegian Excel writes.
+    return "Windows-1252", data.decode("cp1252", errors="replace").encode("utf-8")
+
+
+def _find_csv_header(text: str, synonyms: dict[str, str]) -> tuple[int, str, list[str]]:
+    """(line index, delimiter, header cells) of the first line that looks like a header."""
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    for index, line in enumerate(lines):
+        best: tuple[int, str, list[str]] | None = None
+        for delimiter in DELIMITERS:
+            if delimiter not in line:
+                continue
+            cells = next(csv.reader([line], delimiter=delimiter))
+            score = header_score(cells, synonyms)
+            if score >= MIN_HEADER_SCORE and (best is None or score > best[0]):
+                best = (score, delimiter, cells)
+        if best:
+            return index, best[1], best[2]
+    return -1, "", []
+
+
+def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
+    data = path.read_bytes()
+    try:
+        encoding, utf8 = _decode(data)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    if not utf8.strip():
+        raise InputError(f"{path} er tom. Ta en ny eksport fra fagsystemet.")
+    sample = utf8[:256 * 1024].decode("utf-8", errors="ignore")
+    header_index, delimiter, cells = _find_csv_header(sample, synonyms)
+    if header_index < 0:
+        raise InputError(
+            f"{path}: fant ingen overskriftsrad med kjente kolonnenavn (som Elevnr, Dato, "
+            f"Fraværstype) i de første {HEADER_SEARCH_ROWS} radene. Er dette en fraværseksport? "
+            "Ukjente kolonnenavn kan kobles i naervaer.toml under [import.columns]."
+        )
+    match = match_headers(cells, synonyms)
+    width = len(cells)
+    names = [f"c{i}" for i in range(width)]
+    try:
+        frame = pl.read_csv(
+            utf8,
+            separator=delimiter,
+            has_header=False,
+            skip_rows=header_index + 1,
+            schema={n: pl.String() for n in names},
+            truncate_ragged_lines=False,
+        )
+    except pl.exceptions.ComputeError as exc:
+        raise _csv_shape_error(path, utf8, header_index, delimiter, width, exc) from None
+    first_data_row = header_index + 2  # 1-based line number of the first data line
+    frame = _select_fields(frame, match, names).with_row_index("_row", offset=first_data_row)
+    frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
+    return RawTable(
+        path=path, frame=_drop_blank_rows(frame), match=match, header_row=header_index + 1,
+        file_format="CSV", encoding=encoding, delimiter=delimiter,
+    )
+
+
+def _csv_shape_error(
+    path: Path, utf8: bytes, header_index: int, delimiter: str, width: int, exc: Exception
+) -> InputError:
+    """Find the line with too many fields (Polars does not say which) for the message."""
+    reader = csv.reader(io.StringIO(utf8.decode("utf-8", errors="replace")), delimiter=delimiter)
+    for number, row in enumerate(reader, start=1):
+        if number > header_index + 1 and len(row) > width:
+            return InputError(
+                f"{path}, rad {number}: raden har {len(row)} felt, men overskriften har {width}. "
+                f"Sjekk at skilletegnet ({DELIMITER_NAMES[delimiter]}) ikke står inne i en verdi "
+                "uten anførselstegn."
+            )
+    return InputError(f"{path}: CSV-filen kan ikke leses ({str(exc).splitlines()[0]}).")
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path, synonyms: dict[str, str], sheet: str | int | None) -> RawTable:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(path)
+        names = reader.sheet_names
+    except Exception:  # calamine raises its own error types for corrupt archives
+        raise InputError(
+            f"{path} kan ikke leses som XLSX: filen er skadet eller avkortet. "
+            "Ta en ny eksport, eller åpne og lagre den på nytt i Excel/LibreOffice."
+        ) from None
+    if sheet is None:
+        chosen = names[0] if names else None
+    elif isinstance(sheet, int) or str(sheet).isdigit():
+        idx = int(sheet)
+        chosen = names[idx] if 0 <= idx < len(names) else None
+    else:
+        chosen = str(sheet) if str(sheet) in names else None
+    if chosen is None:
+        raise InputError(
+            f"{path}: fant ikke arket «{sheet}». Arkene heter: {', '.join(names)}. "
+            "Velg ark med [import] sheet = \"navn\" i naervaer.toml."
+        )
+    try:
+        head = reader.load_sheet(
+            chosen, header_row=None, n_rows=HEADER_SEARCH_ROWS, dtypes="string"
+        ).to_polars()
+    except Exception:
+        raise InputError(f"{path}: arket «{chosen}» kan ikke leses; filen kan være skadet.") from None
+    header_index, cells = -1, []
+    for index, row in enumerate(head.iter_rows()):
+        if header_score(row, synonyms) >= MIN_HEADER_SCORE:
+            header_index, cells = index, list(row)
+            break
+    if header_index < 0:
+        raise InputError(
+            f"{path}, ark «{chosen}»: fant ingen overskriftsrad med kjente kolonnenavn (som "
+            f"Elevnr, Dato, Fraværstype) i de første {HEADER_SEARCH_ROWS} radene. Ukjente "
+            "kolonnenavn kan kobles i naervaer.toml under [import.columns]."
+        )
+    while cells and (cells[-1] is None or str(cells[-1]).strip() == ""):
+        cells.pop()
+    match = match_headers(cells, synonyms)
+    try:
+        frame = reader.load_sheet(
+            chosen,
+            header_row=None,
+            skip_rows=header_index + 1,
+            use_columns=sorted(match.fields.values()),
+            dtypes="string",
+            skip_whitespace_tail_rows=True,
+        ).to_polars()
+    except Exception:
+        raise InputError(f"{path}: arket «{chosen}» kan ikke leses; filen kan være skadet.") from None
+    # fastexcel names the selected columns after their positions; give them our names.
+    positions = sorted(match.fields.values())
+    frame = frame.rename(dict(zip(frame.columns, [f"c{p}" for p in positions], strict=True)))
+    frame = _select_fields(frame, match, frame.columns)
+    # Excel rows are 1-based; data starts on the row after the header.
+    frame = frame.with_row_index("_row", offset=header_index + 2)
+    frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
+    return RawTable(
+        path=path, frame=_drop_blank_rows(frame), match=match, header_row=header_index + 1,
+        file_format="XLSX", sheet=chosen,
+    )
+
+
+# --- shared ----------------------------------------------------------------------------
+
+
+def _select_fields(frame: pl.DataFrame, match: HeaderMatch, names: list[str]) -> pl.DataFrame:
+    present = set(names)
+    exprs = [
+        pl.col(f"c{pos}").str.strip_chars().replace("", None).alias(field)
+        for field, pos in match.fields.items()
+        if f"c{pos}" in present
+    ]
+    return frame.select(exprs)
+
+
+def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    fields = [c for c in frame.columns if c != "_row"]
+    if not fields:
+        return frame
+    return frame.filter(pl.any_horizontal(pl.col(fields).is_not_null()))
