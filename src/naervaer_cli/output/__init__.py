@@ -1,0 +1,83 @@
+"""Output formats for the scan result: one enum, one `render`, one `write`.
+
+| format | what                                                         |
+|--------|--------------------------------------------------------------|
+| table  | Rich table on a terminal, aligned plain text when piped/file |
+| json   | the §10 contract, exactly `naervaer_cli.scan.to_json`        |
+| csv    | one row per pupil, UTF-8 with BOM and `;` (Norwegian Excel)  |
+| xlsx   | workbook: per pupil, per flag date, and an «Om» sheet        |
+| md     | Markdown table and summary                                   |
+
+Every file written here holds personal data and gets mode 0600.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, assert_never
+
+from naervaer_cli.errors import UsageError
+from naervaer_cli.result import ScanResult
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    md = "md"
+
+
+def render(result: ScanResult, fmt: Format, *, group: str | None = None) -> str | bytes:
+    """The result in `fmt` as text (bytes for XLSX); the table is the plain-text form."""
+    match fmt:
+        case Format.table:
+            from naervaer_cli.output.table import render_plain
+
+            return render_plain(result, group)
+        case Format.json:
+            from naervaer_cli.output.json_out import render_json
+
+            return render_json(result)
+        case Format.csv:
+            from naervaer_cli.output.csv_out import render_csv
+
+            return render_csv(result)
+        case Format.xlsx:
+            from naervaer_cli.output.xlsx_out import render_xlsx
+
+            return render_xlsx(result, group)
+        case Format.md:
+            from naervaer_cli.output.md import render_md
+
+            return render_md(result, group)
+        case _:
+            assert_never(fmt)
+
+
+def write(result: ScanResult, fmt: Format, output: Path | None = None, *,
+          stdout: IO[str] | None = None, group: str | None = None) -> None:
+    """Write to `output` (mode 0600), or to stdout: Rich for a table on a terminal."""
+    from naervaer_cli.privacy import write_private
+
+    if output is not None:
+        write_private(output, render(result, fmt, group=group))
+        return
+    stream = stdout if stdout is not None else sys.stdout
+    terminal = stream.isatty()
+    if fmt is Format.table and terminal:
+        from naervaer_cli.output.table import print_rich
+
+        print_rich(result, stream, group=group)
+        return
+    if fmt is Format.xlsx and terminal:
+        raise UsageError("XLSX kan ikke skrives til terminalen; bruk --output FIL.xlsx.")
+    data = render(result, fmt, group=group)
+    if isinstance(data, bytes):
+        stream.flush()
+        stream.buffer.write(data)
+        stream.buffer.flush()
+    else:
+        stream.write(data)

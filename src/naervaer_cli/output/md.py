@@ -1,0 +1,33 @@
+"""The scan result as a Markdown table with the summary, for wikis, mails and minutes."""
+
+from __future__ import annotations
+
+from naervaer_cli.output import labels
+from naervaer_cli.output.rows import display_rows
+from naervaer_cli.output.table import footer_lines
+from naervaer_cli.result import ScanResult
+
+
+def _escape(text: str) -> str:
+    # A pipe would end the cell and a newline the row; backslash first so escapes stay escapes.
+    out = text.replace("\\", "\\\\").replace("|", "\\|")
+    for char in "*_`[]<>":
+        out = out.replace(char, "\\" + char)
+    return " ".join(out.split())
+
+
+def render_md(result: ScanResult, group: str | None = None) -> str:
+    headers, rows = display_rows(result)
+    title = "Fravær til oppfølging"
+    if group:
+        title += f" – {group}"
+    out = [f"# {title}", "", f"Per {labels.fmt_date(result.as_of)}, policy «{result.policy}».", ""]
+    if rows:
+        out.append("| " + " | ".join(headers) + " |")
+        out.append("|" + "|".join("---:" if h == "NIVÅ" else "---" for h in headers) + "|")
+        out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in rows]
+        out.append("")
+    *lines, talk = footer_lines(result, group)
+    out += [f"{_escape(line)}  " for line in lines]
+    out += ["", f"**{talk}**"]
+    return "\n".join(out) + "\n"
