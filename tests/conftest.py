@@ -1,0 +1,48 @@
+"""Shared fixtures: an isolated NAERVAER_HOME and a way to run the CLI in-process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "sample_data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def naervaer_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own NAERVAER_HOME and runs outside the repo (no stray config)."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("NAERVAER_HOME", str(home))
+    monkeypatch.delenv("NAERVAER_CONFIG", raising=False)
+    monkeypatch.delenv("NAERVAER_DEBUG", raising=False)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+    return home
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """Run `naervaer ARGS...` through the real entry point and its error boundary."""
+    from naervaer_cli.cli.app import main
+
+    def run(*args: str) -> Run:
+        capsys.readouterr()
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
