@@ -7,7 +7,7 @@ import stat
 from datetime import date, datetime
 
 import pytest
-from conftest import check_golden
+from scan_fixtures import check_golden
 
 from naervaer_cli.output import Format, render, write
 from naervaer_cli.output.labels import flag_short, neutralise, summary_line, window_text

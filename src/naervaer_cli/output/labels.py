@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from naervaer_cli.result import Flag, PupilResult, ScanResult, Setting, Severity
 
-# Rule ids as the rules package names them; an unknown id falls back to the id itself so a
-# new rule is visible before anyone gives it a label.
+# Rule ids as the rules package names them, with the default labels of the shipped policy
+# (policies/aas.toml); an unknown id falls back to the id itself so a new rule is visible
+# before anyone gives it a label.
 RULE_LABELS: dict[str, str] = {
     # the guide's school rules (§3)
     "absence_days": "Fraværsdager",
@@ -16,15 +17,15 @@ RULE_LABELS: dict[str, str] = {
     "single_lessons": "Enkelttimer",
     "subject_absence": "Fravær i fag",
     # extra watch signals (§3)
-    "consecutive_days": "Sammenhengende fravær",
+    "consecutive_days": "Sammenhengende fraværsdager",
     "late_arrivals": "For sent",
     "weekday_pattern": "Samme ukedag",
     "rising_trend": "Økende fravær",
-    "term_share": "Fravær i terminen",
+    "term_share": "Fraværsandel i terminen",
     # barnehage rules (§4)
-    "unnotified_absence": "Fravær uten melding",
+    "unnotified_absence": "Fravær uten beskjed",
     "high_absence": "Høyt fravær",
-    "pickup_dropoff": "Henting og levering",
+    "pickup_dropoff": "Levering og henting",
 }
 
 STATUS_LABELS: dict[str, str] = {"concern": "Bekymring", "watch": "Følg med"}
