@@ -125,18 +125,20 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
         )
     match = match_headers(cells, synonyms)
     width = len(cells)
-    names = [f"c{i}" for i in range(width)]
     try:
         frame = pl.read_csv(
             utf8,
             separator=delimiter,
-            has_header=False,
-            skip_rows=header_index + 1,
-            schema={n: pl.String() for n in names},
+            has_header=True,
+            skip_rows=header_index,
+            infer_schema=False,
             truncate_ragged_lines=False,
         )
     except pl.exceptions.ComputeError as exc:
         raise _csv_shape_error(path, utf8, header_index, delimiter, width, exc) from None
+    # Header cells can be empty or repeated; address columns by position instead.
+    names = [f"c{i}" for i in range(frame.width)]
+    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     first_data_row = header_index + 2  # 1-based line number of the first data line
     frame = _select_fields(frame, match, names).with_row_index("_row", offset=first_data_row)
     frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
