@@ -70,6 +70,7 @@ def test_window_across_new_year() -> None:
     (Flag("absence_days", "concern", 8, 7, ()), "Fraværsdager 8/7"),
     (Flag("subject_absence", "concern", 2, 2, (), subject="Kroppsøving"), "Kroppsøving 2/2"),
     (Flag("late_arrivals", "watch", 4, 3, (), signal=True), "For sent 4/3"),
+    (Flag("term_share", "watch", 11, 10, (), signal=True), "Fraværsandel i terminen 11 %/10 %"),
     (Flag("some_new_rule", "watch", 1, 1, ()), "some_new_rule 1/1"),
 ])
 def test_flag_short(flag: Flag, text: str) -> None:

@@ -28,6 +28,9 @@ RULE_LABELS: dict[str, str] = {
     "pickup_dropoff": "Levering og henting",
 }
 
+# Signals whose count and threshold are percentages (absence rate), not days or lessons.
+PERCENT_RULES: frozenset[str] = frozenset({"term_share", "rising_trend"})
+
 STATUS_LABELS: dict[str, str] = {"concern": "Bekymring", "watch": "Følg med"}
 
 # Worse first: the order statuses are counted and compared in.
@@ -57,7 +60,12 @@ def flag_short(flag: Flag) -> str:
     A subject flag is named by its subject alone ("Kroppsøving 2/2") to keep the column narrow.
     """
     name = flag.subject if flag.rule == "subject_absence" and flag.subject else rule_label(flag.rule)
-    return f"{name} {flag.count}/{flag.threshold}"
+    return f"{name} {amount(flag, flag.count)}/{amount(flag, flag.threshold)}"
+
+
+def amount(flag: Flag, value: int) -> str:
+    """A count or threshold of `flag` as shown: "8", or "11 %" for the rate signals."""
+    return f"{value} %" if flag.rule in PERCENT_RULES else str(value)
 
 
 def flags_text(pupil: PupilResult, sep: str = ", ") -> str:
@@ -87,18 +95,24 @@ def responsible_text(pupil: PupilResult) -> str:
 
 
 def case_text(pupil: PupilResult) -> str:
-    """The pupil's open case and what is due, e.g. "Åpen, NIVÅ 1; evaluering 12.11.2026"."""
+    """The pupil's open case and what is due, e.g. "Åpen, NIVÅ 1; evaluering 12.11.2026".
+
+    The case log's state text may already name what is due; nothing is said twice.
+    """
     case = pupil.case
     parts: list[str] = []
     if case is not None:
         parts.append(case.state or f"Åpen, NIVÅ {case.level}")
-    if pupil.suggestion.due:
-        parts.append(pupil.suggestion.due)
-    elif case is not None:
+    extra = [pupil.suggestion.due]
+    if case is not None:
         if case.evaluation_due:
-            parts.append(f"evaluering {fmt_date(case.evaluation_due)}")
+            extra.append(f"evaluering {fmt_date(case.evaluation_due)}")
         if case.next_meeting:
-            parts.append(f"møte {fmt_date(case.next_meeting)}")
+            extra.append(f"møte {fmt_date(case.next_meeting)}")
+    for item in extra:
+        said = "; ".join(parts)
+        if item and item not in said and item.rsplit(" ", 1)[-1] not in said:
+            parts.append(item)
     return "; ".join(parts)
 
 
@@ -108,8 +122,11 @@ def has_cases(result: ScanResult) -> bool:
 
 def window_text(result: ScanResult) -> str:
     """The window as "24.10.–20.11.2026" (years shown on both ends when they differ)."""
-    last = result.as_of
-    first = last - timedelta(days=result.window_days - 1)
+    return window_text_for(result.as_of, result.window_days)
+
+
+def window_text_for(last: date, window_days: int) -> str:
+    first = last - timedelta(days=window_days - 1)
     if first.year == last.year:
         return f"{first:%d.%m.}–{last:%d.%m.%Y}"
     return f"{first:%d.%m.%Y}–{last:%d.%m.%Y}"
