@@ -1,0 +1,59 @@
+"""`naervaer policy`: show the active policy, or write an editable copy of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="policy",
+    help="Vis eller kopier policyen: terskler, fag og innsatsplan.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+PolicyOption = Annotated[
+    str | None,
+    typer.Option("--policy", help="Navn på innebygd policy (f.eks. «aas») eller sti til en "
+                 "policyfil (TOML). Standard: policy i konfigurasjonen, ellers «aas».",
+                 envvar="NAERVAER_POLICY"),
+]
+
+
+def _configured(ctx: typer.Context, policy: str | None) -> str | None:
+    """flag/env > `policy` in the config file > the default."""
+    if policy is not None:
+        return policy
+    state = ctx.find_root().obj
+    if state is None:
+        return None
+    return state.config().get("policy")
+
+
+@app.command("show")
+def show(ctx: typer.Context, policy: PolicyOption = None) -> None:
+    """Vis policyen i lesbar form: regler, terskler, fag og innsatsplanen nivå for nivå."""
+    from naervaer_cli.policy import describe_policy, load_policy
+
+    typer.echo(describe_policy(load_policy(_configured(ctx, policy))), nl=False)
+
+
+@app.command("init")
+def init(
+    dest: Annotated[
+        Path, typer.Argument(help="Hvor kopien skal skrives (fil eller mappe).")
+    ] = Path("policy.toml"),
+    name: Annotated[
+        str, typer.Option("--name", help="Innebygd policy som skal kopieres.")
+    ] = "aas",
+    force: Annotated[
+        bool, typer.Option("--force", help="Overskriv filen om den finnes.")
+    ] = False,
+) -> None:
+    """Skriv en redigerbar kopi av en innebygd policy; bruk den med --policy STI."""
+    from naervaer_cli.policy import write_policy_copy
+
+    written = write_policy_copy(dest, name=name, force=force)
+    typer.echo(f"Skrev {written}. Rediger den og bruk den med --policy {written}.", err=True)

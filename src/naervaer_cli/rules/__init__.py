@@ -1,0 +1,1 @@
+"""Rules: pure functions of (records, policy, reference date, calendar) → flags."""

@@ -1,0 +1,370 @@
+"""The guide's four school rules (product.md §3) as pure, vectorised functions.
+
+Every function takes the canonical records (schema.py), the policy, the reference date and
+the school calendar, and returns the flags per pupil. Nothing here reads files, looks at
+the clock or prints. The work is done once per scan in :func:`prepare`, which filters to
+the window and computes the per-day facts all rules share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+from naervaer_cli.calendar import SchoolCalendar
+from naervaer_cli.policy import Policy, SchoolPolicy, Threshold
+from naervaer_cli.result import Flag
+
+PUPIL_DAY = ["pupil_id", "date"]
+
+# The columns of a "flag frame", the vectorised form of Flag.
+FLAG_COLUMNS: dict[str, pl.DataType] = {
+    "pupil_id": pl.String(),
+    "rule": pl.String(),
+    "severity": pl.String(),
+    "count": pl.Int64(),
+    "threshold": pl.Int64(),
+    "dates": pl.List(pl.Date()),
+    "subject": pl.String(),
+    "lessons": pl.List(pl.String()),
+    "signal": pl.Boolean(),
+}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every rule reads, computed once: the window's rows and its per-day facts."""
+
+    as_of: date
+    first: date                 # first day of the window
+    rows: pl.DataFrame          # records in [first, as_of] with helper columns
+    days: pl.DataFrame          # one row per pupil and date: whole_day, minutes, left, late
+    blocks: pl.DataFrame        # the last absence block per pupil and date, with `left`
+
+
+def window_start(as_of: date, window_days: int) -> date:
+    """The first day of the window: `window_days` calendar days ending with `as_of`."""
+    return as_of - timedelta(days=window_days - 1)
+
+
+def _clock_minutes(column: str) -> pl.Expr:
+    return pl.col(column).dt.hour().cast(pl.Int32) * 60 + pl.col(column).dt.minute().cast(pl.Int32)
+
+
+def _school_day_bounds(school: SchoolPolicy) -> tuple[pl.Expr, pl.Expr]:
+    """Expressions for each row's school day start and end in minutes (group > grade > default)."""
+    def minutes(t) -> int:  # noqa: ANN001 - datetime.time
+        return t.hour * 60 + t.minute
+
+    start: pl.Expr | pl.When | pl.Then | None = None
+    end: pl.Expr | pl.When | pl.Then | None = None
+    grade = pl.col("group").str.extract(r"^\s*(\d+)", 1).cast(pl.Int32, strict=False)
+    cases = [(pl.col("group") == g, d) for g, d in school.group_days.items()]
+    cases += [(grade == g, d) for g, d in school.grade_days.items()]
+    for condition, day in cases:
+        if start is None:
+            start = pl.when(condition).then(pl.lit(minutes(day.start)))
+            end = pl.when(condition).then(pl.lit(minutes(day.end)))
+        else:
+            start = start.when(condition).then(pl.lit(minutes(day.start)))
+            end = end.when(condition).then(pl.lit(minutes(day.end)))
+    default_start, default_end = pl.lit(minutes(school.day.start)), pl.lit(minutes(school.day.end))
+    if start is None or end is None:
+        return default_start.cast(pl.Int32), default_end.cast(pl.Int32)
+    return start.otherwise(default_start).cast(pl.Int32), end.otherwise(default_end).cast(pl.Int32)
+
+
+def _watched_subject(school: SchoolPolicy) -> pl.Expr:
+    """The watched subject's display name for each row, by case-insensitive prefix, or null."""
+    subject = pl.col("subject").str.strip_chars().str.to_lowercase()
+    expr: pl.When | pl.Then | None = None
+    for watched in school.subjects:
+        hit = pl.any_horizontal([subject.str.starts_with(p) for p in watched.prefixes])
+        expr = (pl.when(hit) if expr is None else expr.when(hit)).then(pl.lit(watched.name))
+    if expr is None:
+        return pl.lit(None, dtype=pl.String)
+    return expr.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def _lesson_text() -> pl.Expr:
+    """Evidence for one lesson row, like "27.10 09:15–10:00 Matematikk"."""
+    when = (
+        pl.when(pl.col("whole_day")).then(pl.lit("hele dagen"))
+        .when(pl.col("start").is_not_null() & pl.col("end").is_not_null())
+        .then(pl.concat_str([pl.col("start").dt.strftime("%H:%M"), pl.lit("–"),
+                             pl.col("end").dt.strftime("%H:%M")]))
+        .when(pl.col("start").is_not_null()).then(pl.col("start").dt.strftime("%H:%M"))
+        .when(pl.col("minutes").is_not_null())
+        .then(pl.concat_str([pl.col("minutes").cast(pl.String), pl.lit(" min")]))
+    )
+    return pl.concat_str(
+        [pl.col("date").dt.strftime("%d.%m"), when, pl.col("subject")],
+        separator=" ", ignore_nulls=True,
+    )
+
+
+def prepare(
+    records: pl.DataFrame, policy: Policy, as_of: date, first: date | None = None
+) -> Prepared:
+    """Filter to [first, as_of] (default: the rule window) and compute the shared per-day facts."""
+    school = policy.school
+    window_first = window_start(as_of, school.window_days)
+    first = min(first or window_first, window_first)
+    day_start, day_end = _school_day_bounds(school)
+    rows = (
+        records.lazy()
+        .filter(pl.col("date").is_between(first, as_of))
+        .with_columns(
+            counting=pl.col("kind").cast(pl.String).is_in(list(school.counting_kinds)),
+            whole=pl.col("whole_day").fill_null(False),
+            start_min=_clock_minutes("start"),
+            day_start=day_start,
+            day_end=day_end,
+            watched=_watched_subject(school),
+        )
+        .with_columns(
+            end_min=pl.coalesce(_clock_minutes("end"), pl.col("start_min") + pl.col("minutes")),
+        )
+        .with_row_index("_row")
+        .collect()
+    )
+    kind = pl.col("kind").cast(pl.String)
+    lesson_minutes = pl.when(pl.col("counting") & ~pl.col("whole")).then(pl.col("minutes"))
+    days = (
+        rows.lazy()
+        .group_by(PUPIL_DAY)
+        .agg(
+            whole_record=(pl.col("counting") & pl.col("whole")).any(),
+            minutes=lesson_minutes.sum(),
+            left_record=(kind == school.left_kind).any(),
+            late=(kind == school.late_kind).any(),
+            counting=pl.col("counting").any(),
+            day_minutes=(pl.col("day_end") - pl.col("day_start")).first(),
+        )
+        .with_columns(
+            whole_day=pl.col("whole_record") | (pl.col("minutes") >= school.whole_day_minutes),
+        )
+        .collect()
+    )
+    blocks = _last_blocks(rows, school)
+    return Prepared(as_of=as_of, first=first, rows=rows, days=days, blocks=blocks)
+
+
+def _last_blocks(rows: pl.DataFrame, school: SchoolPolicy) -> pl.DataFrame:
+    """Each pupil-day's last absence block (lessons ≤ gap apart) and whether it means «left».
+
+    Returns pupil_id, date, block_start, block_end, left, and `_rows` (the rows in the block).
+    """
+    lessons = (
+        rows.lazy()
+        .filter(
+            pl.col("counting") & ~pl.col("whole")
+            & pl.col("start_min").is_not_null() & pl.col("end_min").is_not_null()
+        )
+        .sort([*PUPIL_DAY, "start_min", "end_min"])
+        .with_columns(prev_end=pl.col("end_min").cum_max().shift(1).over(PUPIL_DAY))
+        .with_columns(
+            block=(
+                pl.col("prev_end").is_null()
+                | (pl.col("start_min") - pl.col("prev_end") > school.block_gap_minutes)
+            ).cast(pl.Int32).cum_sum().over(PUPIL_DAY)
+        )
+        .filter(pl.col("block") == pl.col("block").max().over(PUPIL_DAY))
+        .group_by(PUPIL_DAY)
+        .agg(
+            block_start=pl.col("start_min").min(),
+            block_end=pl.col("end_min").max(),
+            day_start=pl.col("day_start").first(),
+            day_end=pl.col("day_end").first(),
+            _rows=pl.col("_row"),
+        )
+        .with_columns(
+            left=(pl.col("block_start") >= pl.col("day_start") + school.left_min_after_start)
+            & (pl.col("block_end") >= pl.col("day_end") - school.left_max_before_end)
+        )
+    )
+    return lessons.collect()
+
+
+def _grade(counts: pl.LazyFrame, threshold: Threshold) -> pl.LazyFrame:
+    """Add severity and threshold from `count`; keep only rows that reach a threshold."""
+    severity: pl.Expr = pl.lit(None, dtype=pl.String)
+    reached: pl.Expr = pl.lit(None, dtype=pl.Int64)
+    if threshold.watch is not None:
+        hit = pl.col("count") >= threshold.watch
+        severity = pl.when(hit).then(pl.lit("watch")).otherwise(severity)
+        reached = pl.when(hit).then(pl.lit(threshold.watch, pl.Int64)).otherwise(reached)
+    if threshold.concern is not None:
+        hit = pl.col("count") >= threshold.concern
+        severity = pl.when(hit).then(pl.lit("concern")).otherwise(severity)
+        reached = pl.when(hit).then(pl.lit(threshold.concern, pl.Int64)).otherwise(reached)
+    return counts.with_columns(severity=severity, threshold=reached).filter(
+        pl.col("severity").is_not_null()
+    )
+
+
+def _finish(frame: pl.LazyFrame, rule: str, signal: bool = False) -> pl.DataFrame:
+    """Fill the flag frame's columns in order."""
+    names = frame.collect_schema().names()
+    extra = []
+    if "subject" not in names:
+        extra.append(pl.lit(None, dtype=pl.String).alias("subject"))
+    if "lessons" not in names:
+        extra.append(pl.lit([], dtype=pl.List(pl.String)).alias("lessons"))
+    return (
+        frame.with_columns(*extra, rule=pl.lit(rule), signal=pl.lit(signal))
+        .select([pl.col(c).cast(t) for c, t in FLAG_COLUMNS.items()])
+        .collect()
+    )
+
+
+def whole_days(prep: Prepared) -> pl.LazyFrame:
+    """pupil_id, date for each day with whole-day absence in the window."""
+    return prep.days.lazy().filter(pl.col("whole_day")).select(PUPIL_DAY)
+
+
+def _in_window(frame: pl.LazyFrame, prep: Prepared, policy: Policy) -> pl.LazyFrame:
+    return frame.filter(pl.col("date") >= window_start(prep.as_of, policy.school.window_days))
+
+
+def absence_days_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
+    counts = (
+        _in_window(prep.days.lazy(), prep, policy)
+        .filter(pl.col("whole_day"))
+        .group_by("pupil_id")
+        .agg(count=pl.len(), dates=pl.col("date").unique().sort())
+    )
+    return _finish(_grade(counts, policy.school.rules["absence_days"]), "absence_days")
+
+
+def _left_days(prep: Prepared, policy: Policy) -> pl.LazyFrame:
+    """pupil_id, date, via_block for days without whole-day absence where the pupil left."""
+    days = _in_window(prep.days.lazy(), prep, policy).filter(~pl.col("whole_day"))
+    by_block = prep.blocks.lazy().filter(pl.col("left")).select(*PUPIL_DAY, via_block=pl.lit(True))
+    return (
+        days.join(by_block, on=PUPIL_DAY, how="left")
+        .with_columns(via_block=pl.col("via_block").fill_null(False))
+        .filter(pl.col("left_record") | pl.col("via_block"))
+        .select(*PUPIL_DAY, "via_block")
+    )
+
+
+def left_during_day_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
+    counts = (
+        _left_days(prep, policy)
+        .group_by("pupil_id")
+        .agg(count=pl.len(), dates=pl.col("date").sort())
+    )
+    return _finish(_grade(counts, policy.school.rules["left_during_day"]), "left_during_day")
+
+
+def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
+    school = policy.school
+    # The rows of each left day's last block are the leaving, not single lessons.
+    left_rows = (
+        _left_days(prep, policy).filter(pl.col("via_block"))
+        .join(prep.blocks.lazy(), on=PUPIL_DAY)
+        .select(pl.col("_rows").explode().alias("_row"))
+    )
+    counts = (
+        _in_window(prep.rows.lazy(), prep, policy)
+        .filter(pl.col("kind").cast(pl.String).is_in(list(school.single_lesson_kinds))
+                & ~pl.col("whole"))
+        .join(whole_days(prep), on=PUPIL_DAY, how="anti")
+        .join(left_rows, on="_row", how="anti")
+        .sort(["pupil_id", "date", "start_min", "_row"], nulls_last=True)
+        .group_by("pupil_id", maintain_order=True)
+        .agg(count=pl.len(), dates=pl.col("date").unique().sort(), lessons=_lesson_text())
+    )
+    return _finish(_grade(counts, school.rules["single_lessons"]), "single_lessons")
+
+
+def subject_absence_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
+    counts = (
+        _in_window(prep.rows.lazy(), prep, policy)
+        .filter(pl.col("counting") & pl.col("watched").is_not_null())
+        .sort(["pupil_id", "date", "start_min", "_row"], nulls_last=True)
+        .group_by("pupil_id", "watched", maintain_order=True)
+        .agg(count=pl.col("date").n_unique(), dates=pl.col("date").unique().sort(),
+             lessons=_lesson_text())
+        .rename({"watched": "subject"})
+    )
+    return _finish(_grade(counts, policy.school.rules["subject_absence"]), "subject_absence")
+
+
+RULE_FRAMES = {
+    "absence_days": absence_days_frame,
+    "left_during_day": left_during_day_frame,
+    "single_lessons": single_lessons_frame,
+    "subject_absence": subject_absence_frame,
+}
+
+
+def school_flag_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
+    """All four rules' flags as one flag frame."""
+    return pl.concat([make(prep, policy) for make in RULE_FRAMES.values()], how="vertical")
+
+
+def to_flags(frame: pl.DataFrame) -> dict[str, list[Flag]]:
+    """Turn a flag frame into Flag values per pupil (rule order kept, subjects sorted)."""
+    out: dict[str, list[Flag]] = {}
+    for row in frame.sort(["pupil_id"], maintain_order=True).iter_rows(named=True):
+        out.setdefault(row["pupil_id"], []).append(Flag(
+            rule=row["rule"],
+            severity=row["severity"],
+            count=int(row["count"]),
+            threshold=int(row["threshold"]),
+            dates=tuple(row["dates"] or ()),
+            subject=row["subject"],
+            lessons=tuple(row["lessons"] or ()),
+            signal=bool(row["signal"]),
+        ))
+    for flags in out.values():
+        order = {rule: n for n, rule in enumerate(RULE_FRAMES)}
+        flags.sort(key=lambda f: (f.signal, order.get(f.rule, 99), f.rule, f.subject or ""))
+    return out
+
+
+def _one(rule: str, records: pl.DataFrame, policy: Policy, as_of: date) -> dict[str, list[Flag]]:
+    prep = prepare(records, policy, as_of)
+    return to_flags(RULE_FRAMES[rule](prep, policy))
+
+
+def absence_days(records: pl.DataFrame, policy: Policy, as_of: date,
+                 calendar: SchoolCalendar | None = None) -> dict[str, list[Flag]]:
+    """`absence_days`: distinct dates with whole-day absence in the window."""
+    return _one("absence_days", records, policy, as_of)
+
+
+def left_during_day(records: pl.DataFrame, policy: Policy, as_of: date,
+                    calendar: SchoolCalendar | None = None) -> dict[str, list[Flag]]:
+    """`left_during_day`: days the pupil came but left (forlot_skolen or the last-block rule)."""
+    return _one("left_during_day", records, policy, as_of)
+
+
+def single_lessons(records: pl.DataFrame, policy: Policy, as_of: date,
+                   calendar: SchoolCalendar | None = None) -> dict[str, list[Flag]]:
+    """`single_lessons`: undocumented/unprocessed lessons on days that were not whole-day absence."""
+    return _one("single_lessons", records, policy, as_of)
+
+
+def subject_absence(records: pl.DataFrame, policy: Policy, as_of: date,
+                    calendar: SchoolCalendar | None = None) -> dict[str, list[Flag]]:
+    """`subject_absence`: dates absent from each watched subject; one flag per subject."""
+    return _one("subject_absence", records, policy, as_of)
+
+
+def school_flags(records: pl.DataFrame, policy: Policy, as_of: date,
+                 calendar: SchoolCalendar) -> Mapping[str, list[Flag]]:
+    """All four rules and the extra signals, flags per pupil."""
+    from naervaer_cli.rules.signals import signal_flag_frame, signals_first_day
+
+    prep = prepare(records, policy, as_of, signals_first_day(policy, as_of))
+    frame = pl.concat(
+        [school_flag_frame(prep, policy), signal_flag_frame(prep, policy, calendar)],
+        how="vertical",
+    )
+    return to_flags(frame)

@@ -1,0 +1,171 @@
+"""Extra watch signals beyond the guide (§3): consecutive days, late arrivals, weekday
+pattern, rising trend and the term's absence share. Pure and vectorised like the rules."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from naervaer_cli.calendar import SchoolCalendar
+from naervaer_cli.policy import Policy
+from naervaer_cli.result import Flag
+from naervaer_cli.rules.school import (
+    PUPIL_DAY,
+    Prepared,
+    _finish,
+    prepare,
+    to_flags,
+    window_start,
+)
+
+# Floating point slack so that "exactly 2×" or "exactly 10 %" counts as reached.
+_EPS = 1e-9
+
+
+def term_start(policy: Policy, as_of: date) -> date:
+    """The latest configured term start (month-day) on or before `as_of`."""
+    candidates = []
+    for month, day in policy.school.signals.term_starts:
+        for year in (as_of.year, as_of.year - 1):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:  # 02-30 and the like: the month's last day
+                candidate = date(year, month % 12 + 1, 1) - timedelta(days=1)
+            if candidate <= as_of:
+                candidates.append(candidate)
+    return max(candidates)
+
+
+def signals_first_day(policy: Policy, as_of: date) -> date:
+    """The earliest date the signals need (the term start or the window start)."""
+    return min(term_start(policy, as_of), window_start(as_of, policy.school.window_days))
+
+
+def _school_days(calendar: SchoolCalendar, first: date, last: date) -> pl.DataFrame:
+    days = calendar.school_days(first, last) if first <= last else []
+    return pl.DataFrame(
+        {"date": days, "idx": list(range(len(days)))},
+        schema={"date": pl.Date(), "idx": pl.Int64()},
+    )
+
+
+def _day_share() -> pl.Expr:
+    """The share of the school day a pupil was absent (1 for whole-day absence)."""
+    partial = (pl.col("minutes").fill_null(0) / pl.col("day_minutes")).clip(0.0, 1.0)
+    return pl.when(pl.col("whole_day")).then(pl.lit(1.0)).otherwise(partial)
+
+
+def signal_flag_frame(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> pl.DataFrame:
+    """All extra signals as one flag frame (severity watch, signal true)."""
+    sig = policy.school.signals
+    as_of = prep.as_of
+    first = window_start(as_of, policy.school.window_days)
+    frames: list[pl.DataFrame] = []
+    days = prep.days.lazy()
+    whole = days.filter(pl.col("whole_day")).select(PUPIL_DAY)
+
+    # Consecutive whole-day absence on school days: Friday and Monday are neighbours.
+    window_days = _school_days(calendar, first, as_of).lazy()
+    runs = (
+        whole.join(window_days, on="date")
+        .sort(["pupil_id", "idx"])
+        .with_columns(run=pl.col("idx") - pl.int_range(pl.len()).over("pupil_id"))
+        .group_by("pupil_id", "run")
+        .agg(count=pl.len(), dates=pl.col("date").sort(), last=pl.col("date").max())
+        .sort(["pupil_id", "count", "last"])
+        .group_by("pupil_id")
+        .agg(pl.col("count").last(), pl.col("dates").last())
+        .filter(pl.col("count") >= sig.consecutive_min)
+        .with_columns(severity=pl.lit("watch"), threshold=pl.lit(sig.consecutive_min))
+    )
+    frames.append(_finish(runs, "consecutive_days", signal=True))
+
+    late = (
+        days.filter(pl.col("late") & (pl.col("date") >= first))
+        .group_by("pupil_id")
+        .agg(count=pl.len(), dates=pl.col("date").sort())
+        .filter(pl.col("count") >= sig.late_min)
+        .with_columns(severity=pl.lit("watch"), threshold=pl.lit(sig.late_min))
+    )
+    frames.append(_finish(late, "late_arrivals", signal=True))
+
+    pattern_first = as_of - timedelta(days=7 * sig.weekday_weeks - 1)
+    pattern_days = _school_days(calendar, pattern_first, as_of).lazy()
+    pattern = (
+        whole.join(pattern_days, on="date")
+        .with_columns(
+            week=(pl.lit(as_of) - pl.col("date")).dt.total_days() // 7,
+            weekday=pl.col("date").dt.weekday(),
+        )
+        .group_by("pupil_id", "weekday")
+        .agg(count=pl.col("week").n_unique(), dates=pl.col("date").sort())
+        .filter(pl.col("count") >= sig.weekday_min)
+        .group_by("pupil_id")
+        .agg(count=pl.col("count").max(), dates=pl.col("dates").list.explode(keep_nulls=False, empty_as_null=False).unique().sort())
+        .with_columns(severity=pl.lit("watch"), threshold=pl.lit(sig.weekday_min))
+    )
+    frames.append(_finish(pattern, "weekday_pattern", signal=True))
+
+    frames += _term_signals(prep, policy, calendar)
+    return pl.concat(frames, how="vertical")
+
+
+def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> list[pl.DataFrame]:
+    """Rising trend and term share, both measured in school days of absence."""
+    sig = policy.school.signals
+    as_of = prep.as_of
+    term_first = term_start(policy, as_of)
+    recent_first = as_of - timedelta(days=sig.rising_recent_days - 1)
+    term_days = _school_days(calendar, term_first, as_of)
+    term_n = term_days.height
+    recent_n = term_days.filter(pl.col("date") >= recent_first).height
+    if term_n == 0:
+        return []
+    shares = (
+        prep.days.lazy()
+        .join(term_days.lazy(), on="date")
+        .with_columns(share=_day_share())
+        .filter(pl.col("share") > 0)
+    )
+    per_pupil = shares.group_by("pupil_id").agg(
+        term=pl.col("share").sum(),
+        recent=pl.col("share").filter(pl.col("date") >= recent_first).sum(),
+        dates=pl.col("date").sort(),
+        recent_dates=pl.col("date").filter(pl.col("date") >= recent_first).sort(),
+    )
+    out = []
+    term_rate = pl.col("term") / term_n
+    share = (
+        per_pupil.with_columns(percent=term_rate * 100)
+        .filter(pl.col("percent") + _EPS >= sig.term_share_percent)
+        .with_columns(
+            count=(pl.col("percent") + _EPS).floor().cast(pl.Int64),
+            severity=pl.lit("watch"),
+            threshold=pl.lit(sig.term_share_percent),
+        )
+    )
+    out.append(_finish(share, "term_share", signal=True))
+    if recent_n and term_n > recent_n:
+        recent_rate = pl.col("recent") / recent_n
+        rising = (
+            per_pupil.filter(
+                (pl.col("recent") + _EPS >= sig.rising_min_recent_days)
+                & (recent_rate + _EPS >= sig.rising_factor * term_rate)
+            )
+            .with_columns(
+                count=(recent_rate * 100 + _EPS).floor().cast(pl.Int64),
+                threshold=(sig.rising_factor * term_rate * 100 - _EPS).ceil().cast(pl.Int64),
+                severity=pl.lit("watch"),
+                dates=pl.col("recent_dates"),
+            )
+        )
+        out.append(_finish(rising, "rising_trend", signal=True))
+    return out
+
+
+def signal_flags(records: pl.DataFrame, policy: Policy, as_of: date,
+                 calendar: SchoolCalendar) -> dict[str, list[Flag]]:
+    """The extra watch signals per pupil."""
+    prep = prepare(records, policy, as_of, signals_first_day(policy, as_of))
+    return to_flags(signal_flag_frame(prep, policy, calendar))

@@ -1,0 +1,202 @@
+"""The scan: rules + level suggestion for every pupil, and its §10 JSON form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from naervaer_cli.calendar import SchoolCalendar
+from naervaer_cli.errors import UsageError
+from naervaer_cli.levels import evaluation_overdue, suggest
+from naervaer_cli.policy import Policy
+from naervaer_cli.result import CaseSummary, Flag, PupilResult, ScanResult, Setting
+
+# Norwegian alphabetical order puts Æ, Ø, Å after Z (Unicode has Å before Æ).
+_NORDIC = str.maketrans({"æ": "z\u0001", "ø": "z\u0002", "å": "z\u0003"})
+
+
+def nordic_key(text: str) -> str:
+    """A sort key in Norwegian alphabetical order, case-insensitive."""
+    return (text or "").casefold().translate(_NORDIC)
+
+
+def group_key(group: str) -> tuple[Any, ...]:
+    """Natural order for groups: 2B before 10A."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, nordic_key(part))
+        for part in re.findall(r"\d+|\D+", group or "")
+    )
+
+
+def latest_date(records: pl.DataFrame) -> date | None:
+    """The latest date in the records, the default reference date."""
+    if records.is_empty():
+        return None
+    return records.get_column("date").max()  # type: ignore[return-value]
+
+
+def scan(
+    records: pl.DataFrame,
+    policy: Policy,
+    *,
+    as_of: date | None = None,
+    calendar: SchoolCalendar | None = None,
+    cases: Mapping[str, CaseSummary] | None = None,
+    group: str | None = None,
+    setting: Setting = "skole",
+) -> ScanResult:
+    """Run the policy's rules over `records` and suggest a level for every flagged pupil.
+
+    `as_of` defaults to the latest date in the data (before the group filter, so every group
+    of one export shares it). Pupils with an open case whose evaluation is due appear even
+    when no rule fires.
+    """
+    calendar = calendar or SchoolCalendar()
+    cases = cases or {}
+    if as_of is None:
+        as_of = latest_date(records)
+        if as_of is None:
+            raise UsageError(
+                "Eksporten har ingen fraværsrader, så referansedatoen kan ikke finnes. "
+                "Oppgi den med --as-of ÅÅÅÅ-MM-DD."
+            )
+    if group is not None:
+        wanted = group.strip().casefold()
+        records = records.filter(pl.col("group").str.strip_chars().str.to_lowercase() == wanted)
+    notes: list[str] = []
+    if setting == "skole":
+        from naervaer_cli.rules.school import school_flags
+
+        flags_by_pupil = school_flags(records, policy, as_of, calendar)
+    else:
+        flags_by_pupil = {}
+        notes.append("Barnehagereglene er ikke tatt i bruk ennå; ingen regler ble kjørt.")
+
+    seen = records.filter(pl.col("date") <= as_of)
+    interesting = set(flags_by_pupil) | {
+        pid for pid, case in cases.items() if evaluation_overdue(case, as_of)
+    }
+    identity = _identities(seen, interesting)
+    if group is not None:
+        interesting &= set(identity)
+    pupils = []
+    for pid in interesting:
+        flags = tuple(flags_by_pupil.get(pid, ()))
+        case = cases.get(pid)
+        name, grp, contact = identity.get(pid, ("", "", None))
+        pupils.append(PupilResult(
+            pupil_id=pid,
+            name=name,
+            group=grp,
+            contact=contact,
+            status="concern" if any(f.severity == "concern" for f in flags) else "watch",
+            flags=flags,
+            suggestion=suggest(flags, case, policy, setting, as_of),
+            case=case,
+        ))
+    pupils.sort(key=lambda p: (group_key(p.group), nordic_key(p.name), p.pupil_id))
+    return ScanResult(
+        as_of=as_of,
+        window_days=policy.window_days(setting),
+        policy=policy.name,
+        setting=setting,
+        pupils=tuple(pupils),
+        pupils_scanned=seen.get_column("pupil_id").n_unique() if seen.height else 0,
+        talk_to_child=policy.talk_to_child,
+        notes=tuple(notes),
+    )
+
+
+def _identities(
+    records: pl.DataFrame, pupil_ids: set[str]
+) -> dict[str, tuple[str, str, str | None]]:
+    """Name, group and contact of each pupil as of their latest record."""
+    if not pupil_ids:
+        return {}
+    latest = (
+        records.lazy()
+        .filter(pl.col("pupil_id").is_in(sorted(pupil_ids)))
+        .sort(["pupil_id", "date", "source_row"], nulls_last=False)
+        .group_by("pupil_id")
+        .agg(
+            pl.col("name").drop_nulls().last(),
+            pl.col("group").drop_nulls().last(),
+            pl.col("contact").drop_nulls().last(),
+        )
+        .collect()
+    )
+    return {
+        row["pupil_id"]: (row["name"] or "", row["group"] or "", row["contact"])
+        for row in latest.iter_rows(named=True)
+    }
+
+
+# ------------------------------------------------------------------------------- §10 JSON
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def flag_to_json(flag: Flag) -> dict[str, Any]:
+    out: dict[str, Any] = {"rule": flag.rule}
+    if flag.subject is not None:
+        out["subject"] = flag.subject
+    out.update(
+        severity=flag.severity,
+        count=flag.count,
+        threshold=flag.threshold,
+        dates=[d.isoformat() for d in flag.dates],
+        lessons=list(flag.lessons),
+        signal=flag.signal,
+    )
+    return out
+
+
+def case_to_json(case: CaseSummary) -> dict[str, Any]:
+    return {
+        "level": case.level,
+        "opened": case.opened.isoformat(),
+        "evaluation_due": _iso(case.evaluation_due),
+        "next_meeting": _iso(case.next_meeting),
+        "last_evaluation_improved": case.last_evaluation_improved,
+        "state": case.state,
+    }
+
+
+def pupil_to_json(pupil: PupilResult) -> dict[str, Any]:
+    s = pupil.suggestion
+    out: dict[str, Any] = {
+        "pupil_id": pupil.pupil_id,
+        "name": pupil.name,
+        "group": pupil.group,
+        "contact": pupil.contact,
+        "status": pupil.status,
+        "level": s.level,
+        "responsible": list(s.responsible),
+        "next_step": s.next_step,
+        "tools": list(s.tools),
+        "due": s.due,
+        "flags": [flag_to_json(f) for f in pupil.flags],
+    }
+    if pupil.case is not None:
+        out["case"] = case_to_json(pupil.case)
+    return out
+
+
+def to_json(result: ScanResult) -> dict[str, Any]:
+    """The scan as the §10 JSON contract (a dict ready for json.dumps)."""
+    return {
+        "as_of": result.as_of.isoformat(),
+        "window_days": result.window_days,
+        "policy": result.policy,
+        "setting": result.setting,
+        "pupils_scanned": result.pupils_scanned,
+        "talk_to_child": result.talk_to_child,
+        "notes": list(result.notes),
+        "pupils": [pupil_to_json(p) for p in result.pupils],
+    }
