@@ -40,6 +40,7 @@ class CaseSummary:
     next_meeting: date | None = None
     last_evaluation_improved: bool | None = None   # None: not evaluated since the last measure
     state: str = ""                         # short bokmål text, e.g. "Åpen, NIVÅ 1"
+    measure_date: date | None = None        # latest measure decided; "Har nærværet økt?" since
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The case log: pupils' cases, their events and the evaluation of measures (product.md §6)."""

@@ -1,0 +1,89 @@
+"""Values of the case log: cases, their events, and open cases with what is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from naervaer_cli.result import Setting
+
+
+class EventType(StrEnum):
+    CONCERN_REGISTERED = "concern_registered"
+    CONCERN_DISMISSED = "concern_dismissed"
+    LEVEL_CHANGED = "level_changed"
+    MEASURE_DECIDED = "measure_decided"
+    EVALUATION = "evaluation"
+    MEETING = "meeting"
+    NOTE = "note"
+    CLOSED = "closed"
+
+
+# Bokmål labels for timelines, tables and documents.
+EVENT_LABELS: dict[EventType, str] = {
+    EventType.CONCERN_REGISTERED: "Uro registrert",
+    EventType.CONCERN_DISMISSED: "Uro avkreftet",
+    EventType.LEVEL_CHANGED: "Nivå endret",
+    EventType.MEASURE_DECIDED: "Tiltak besluttet",
+    EventType.EVALUATION: "Evaluering",
+    EventType.MEETING: "Møte holdt",
+    EventType.NOTE: "Notat",
+    EventType.CLOSED: "Sak avsluttet",
+}
+
+# Keys in `Event.data` that hold dates; stored as ISO text, handed out as `date`.
+DATE_KEYS: frozenset[str] = frozenset(
+    {"evaluation_date", "next_meeting", "measure_date",
+     "before_first", "before_last", "after_first", "after_last"}
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry in a case's history. `data` holds the type's details (see the store's docs)."""
+
+    id: int
+    case_id: int
+    pupil_id: str
+    date: date
+    type: EventType
+    text: str
+    by: str
+    data: dict[str, Any] = field(default_factory=dict, hash=False)
+    recorded_at: str = ""
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS[self.type]
+
+
+@dataclass(frozen=True)
+class Case:
+    """A pupil's case: opened at a level, closed or not."""
+
+    id: int
+    pupil_id: str
+    setting: Setting
+    level: int
+    opened: date
+    opened_by: str
+    closed: date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed is None
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """An open case as `case list` shows it: what is next and whether it is due."""
+
+    case: Case
+    measure_date: date | None           # the latest measure decided, if any
+    evaluation_due: date | None         # the latest measure's evaluation date, if not yet evaluated
+    next_meeting: date | None           # from the latest meeting, if it named one
+    overdue: bool                       # something above lies before the reference date
+    due_this_week: bool                 # something above falls in the reference date's week
+    due: str = ""                       # bokmål, e.g. "Evaluering forfalt 24.11.2026"

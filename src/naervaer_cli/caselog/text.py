@@ -1,0 +1,104 @@
+"""Plain-text renderings of the case log for the terminal: open cases, a timeline, an evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from naervaer_cli.caselog.evaluate import PresenceComparison
+from naervaer_cli.caselog.events import Case, Event, EventType, OpenCase
+from naervaer_cli.caselog.store import norwegian
+
+
+def percent(rate: float | None) -> str:
+    """0.925 → "92,5 %"; None → "–"."""
+    if rate is None:
+        return "–"
+    return f"{rate * 100:.1f} %".replace(".", ",")
+
+
+def points(diff: float | None) -> str:
+    """A difference in rates as signed percentage points: 0.05 → "+5,0 prosentpoeng"."""
+    if diff is None:
+        return "–"
+    return f"{diff * 100:+.1f} prosentpoeng".replace(".", ",")
+
+
+def open_cases_text(items: Sequence[OpenCase], as_of: date) -> str:
+    if not items:
+        return f"Ingen åpne saker per {norwegian(as_of)}.\n"
+    lines = [f"Åpne saker per {norwegian(as_of)}:"]
+    for item in items:
+        mark = "!" if item.overdue else ("*" if item.due_this_week else " ")
+        case = item.case
+        due = item.due or "Ingenting forfaller"
+        lines.append(
+            f"{mark} {case.pupil_id}  {case.setting}  NIVÅ {case.level}  "
+            f"åpnet {norwegian(case.opened)}  {due}"
+        )
+    lines.append("(! = forfalt, * = denne uken)")
+    return "\n".join(lines) + "\n"
+
+
+def event_line(event: Event) -> str:
+    """One timeline line: date, label, the event's details, text and who recorded it."""
+    details = _details(event)
+    parts = [f"{norwegian(event.date)}  {event.label}"]
+    if details:
+        parts.append(details)
+    if event.text:
+        parts.append(event.text)
+    return " – ".join(parts) + f" ({event.by})"
+
+
+def timeline_text(pupil_id: str, cases: Sequence[Case], events: Sequence[Event]) -> str:
+    lines = []
+    for case in cases:
+        state = (f"avsluttet {norwegian(case.closed)}" if case.closed
+                 else f"åpen, NIVÅ {case.level}")
+        lines.append(f"Sak for elev {pupil_id} ({case.setting}), åpnet "
+                     f"{norwegian(case.opened)}, {state}")
+        lines.extend(f"  {event_line(ev)}" for ev in events if ev.case_id == case.id)
+    return "\n".join(lines) + "\n"
+
+
+def evaluation_text(comparison: PresenceComparison) -> str:
+    c = comparison
+    answer = "Ja" if c.improved else "Nei"
+    return (
+        f"Har nærværet økt? {answer}.\n"
+        f"  Før tiltaket:   {percent(c.presence_before)} nærvær, {c.days_before} skoledager"
+        f"{_span(c.before_first, c.before_last)}\n"
+        f"  Etter tiltaket: {percent(c.presence_after)} nærvær, {c.days_after} skoledager"
+        f"{_span(c.after_first, c.after_last)}\n"
+        f"  Endring: {points(c.difference)}\n"
+    )
+
+
+def _span(first: date | None, last: date | None) -> str:
+    if first is None or last is None:
+        return ""
+    return f" ({norwegian(first)}–{norwegian(last)})"
+
+
+def _details(event: Event) -> str:
+    data = event.data
+    match event.type:
+        case EventType.CONCERN_REGISTERED:
+            return f"NIVÅ {data.get('level', 0)}"
+        case EventType.LEVEL_CHANGED:
+            return f"NIVÅ {data['from']} → {data['to']}"
+        case EventType.MEASURE_DECIDED:
+            return (f"ansvarlig {data['responsible']}, evaluering "
+                    f"{norwegian(data['evaluation_date'])}")
+        case EventType.EVALUATION:
+            answer = "nærværet har økt" if data.get("improved") else "nærværet har ikke økt"
+            if data.get("presence_after") is None:
+                return answer
+            return (f"{answer}: {percent(data.get('presence_before'))} → "
+                    f"{percent(data.get('presence_after'))}")
+        case EventType.MEETING:
+            nxt = data.get("next_meeting")
+            return f"neste møte {norwegian(nxt)}" if nxt else ""
+        case EventType.CONCERN_DISMISSED | EventType.NOTE | EventType.CLOSED:
+            return ""

@@ -1,0 +1,81 @@
+"""Migrations from a blank file produce the expected schema, and running them again does nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from naervaer_cli.caselog.migrations import MIGRATIONS, applied, migrate
+from naervaer_cli.caselog.store import CaseStore
+from naervaer_cli.errors import RuntimeFailure
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, int]]:
+    return [(row[1], row[2], row[3]) for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
+    path = tmp_path / "caselog.sqlite"
+    CaseStore(path).close()
+
+    conn = sqlite3.connect(path)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    indexes = {r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")}
+    assert tables == {"migrations", "cases", "events"}
+    assert indexes == {"events_by_case", "cases_by_pupil", "one_open_case"}
+    assert _columns(conn, "cases") == [
+        ("id", "INTEGER", 0), ("pupil_id", "TEXT", 1), ("setting", "TEXT", 1),
+        ("level", "INTEGER", 1), ("opened", "TEXT", 1), ("opened_by", "TEXT", 1),
+        ("closed", "TEXT", 0),
+    ]
+    assert _columns(conn, "events") == [
+        ("id", "INTEGER", 0), ("case_id", "INTEGER", 1), ("date", "TEXT", 1),
+        ("type", "TEXT", 1), ("text", "TEXT", 1), ("by", "TEXT", 1), ("data", "TEXT", 1),
+        ("recorded_at", "TEXT", 1),
+    ]
+    assert applied(conn) == ["m001_cases_and_events", "m002_one_open_case_per_pupil"]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_migrations_run_again_are_a_no_op(tmp_path: Path) -> None:
+    path = tmp_path / "caselog.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn) == [name for name, _ in MIGRATIONS]
+    before = conn.execute("SELECT name, applied_at FROM migrations ORDER BY rowid").fetchall()
+    schema = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+
+    assert migrate(conn) == []
+    assert conn.execute("SELECT name, applied_at FROM migrations ORDER BY rowid").fetchall() == before
+    assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
+    conn.close()
+
+
+def test_a_failing_migration_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("naervaer_cli.caselog.migrations.MIGRATIONS",
+                        [*MIGRATIONS, ("m999_broken", broken)])
+    conn = sqlite3.connect(tmp_path / "x.sqlite", isolation_level=None)
+    with pytest.raises(RuntimeError):
+        migrate(conn)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "half_done" not in names
+    assert applied(conn) == [name for name, _ in MIGRATIONS]
+    conn.close()
+
+
+def test_a_log_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "caselog.sqlite"
+    CaseStore(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO migrations VALUES ('m900_from_the_future', '2030-01-01')")
+    with pytest.raises(RuntimeFailure, match="nyere versjon"):
+        CaseStore(path)
