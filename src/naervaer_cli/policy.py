@@ -169,7 +169,9 @@ class Policy:
 def shipped_names() -> list[str]:
     """The names of the policies shipped with the package."""
     folder = resources.files("naervaer_cli.policies")
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 def shipped_text(name: str = DEFAULT_POLICY) -> str:

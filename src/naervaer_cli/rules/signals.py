@@ -21,6 +21,7 @@ from naervaer_cli.rules.school import (
 
 # Floating point slack so that "exactly 2×" or "exactly 10 %" counts as reached.
 _EPS = 1e-9
+_WEEK_DAYS = timedelta(weeks=1).days
 
 
 def term_start(policy: Policy, as_of: date) -> date:
@@ -90,12 +91,12 @@ def signal_flag_frame(prep: Prepared, policy: Policy, calendar: SchoolCalendar) 
     )
     frames.append(_finish(late, "late_arrivals", signal=True))
 
-    pattern_first = as_of - timedelta(days=7 * sig.weekday_weeks - 1)
+    pattern_first = as_of - timedelta(weeks=sig.weekday_weeks) + timedelta(days=1)
     pattern_days = _school_days(calendar, pattern_first, as_of).lazy()
     pattern = (
         whole.join(pattern_days, on="date")
         .with_columns(
-            week=(pl.lit(as_of) - pl.col("date")).dt.total_days() // 7,
+            week=(pl.lit(as_of) - pl.col("date")).dt.total_days() // _WEEK_DAYS,
             weekday=pl.col("date").dt.weekday(),
         )
         .group_by("pupil_id", "weekday")
