@@ -92,7 +92,7 @@ def load_exports(
             records=result.records.height, problems=result.problems, notes=result.notes,
         ))
     combined = pl.concat(frames, how="vertical") if frames else empty_records()
-    unique = combined.unique(subset=list(RECORD_KEY), keep="first", maintain_order=True)
+    unique = drop_duplicate_records(combined)
     if rejects is not None and rejected_rows:
         _write_rejects(rejects, rejected_rows)
     return ImportResult(
@@ -101,6 +101,26 @@ def load_exports(
         duplicates=combined.height - unique.height,
         rejected=len(rejected_rows),
     )
+
+
+def drop_duplicate_records(records: pl.DataFrame) -> pl.DataFrame:
+    """Keep the first of identical records (every column of RECORD_KEY equal).
+
+    Row hashes find repeats cheaply; a later row is dropped only after comparing it column by
+    column with the first row of the same hash, so a hash collision never loses a record.
+    """
+    key = list(RECORD_KEY)
+    hashes = records.select(key).hash_rows()
+    first = hashes.is_first_distinct()
+    if first.all():
+        return records
+    indexed = records.select(key).with_columns(_h=hashes, _i=pl.int_range(pl.len()))
+    firsts = indexed.filter(first).drop("_i")
+    later = indexed.filter(~first).join(firsts, on="_h", suffix="_first")
+    same = pl.all_horizontal([pl.col(k).eq_missing(pl.col(f"{k}_first")) for k in key])
+    collisions = later.filter(~same).get_column("_i")
+    keep = first | pl.Series(range(records.height)).is_in(collisions.implode())
+    return records.filter(keep)
 
 
 def _problem_message(path: Path, problems: Sequence[RowProblem]) -> str:

@@ -102,86 +102,111 @@ def parse_bool(col: pl.Expr) -> pl.Expr:
 # --- the normaliser --------------------------------------------------------------------
 
 
+_PARSERS: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType, str]] = {
+    "date": (parse_date, pl.Date(), "en gyldig dato (forventet dd.mm.åååå eller åååå-mm-dd)"),
+    "date_to": (parse_date, pl.Date(), "en gyldig dato (forventet dd.mm.åååå eller åååå-mm-dd)"),
+    "start": (parse_time, pl.Time(), "et klokkeslett (TT:MM)"),
+    "end": (parse_time, pl.Time(), "et klokkeslett (TT:MM)"),
+    "minutes": (parse_number, pl.Float64(), "et tall"),
+    "hours": (parse_number, pl.Float64(), "et tall"),
+    "whole_day": (parse_bool, pl.Boolean(), "Ja eller Nei"),
+    "notified": (parse_bool, pl.Boolean(), "Ja eller Nei"),
+}
+
+
+def _typed(
+    values: pl.Series, parse: Callable[[pl.Expr], pl.Expr], dtype: pl.DataType
+) -> tuple[pl.Series, pl.Series | None]:
+    """(parsed column, mask of unreadable values or None).
+
+    Exports repeat few distinct values (dates, times, codes, groups), so each distinct value is
+    stripped and parsed once and mapped back: far cheaper than parsing a million rows.
+    """
+    small = pl.DataFrame({"raw": values.unique().drop_nulls()}).with_columns(
+        clean=pl.col("raw").str.strip_chars().replace("", None)
+    ).with_columns(value=parse(pl.col("clean")).cast(dtype))
+    parsed = values.replace_strict(small["raw"], small["value"], default=None, return_dtype=dtype)
+    invalid = small.filter(pl.col("clean").is_not_null() & pl.col("value").is_null())["raw"]
+    return parsed, (values.is_in(invalid.implode()) if len(invalid) else None)
+
+
 def normalize(raw: RawTable, ctx: Context) -> Normalized:
     """Canonical records from a raw table; raises InputError for a missing required column."""
-    fields = raw.match.fields
-    file = str(raw.path)
     _require_columns(raw)
     frame = raw.frame
     notes: list[str] = []
 
     def has(field: str) -> bool:
-        return field in fields
+        return field in raw.match.fields
 
-    def col(field: str) -> pl.Expr:
-        return pl.col(field) if has(field) else pl.lit(None, dtype=pl.String)
+    typed: dict[str, pl.Series] = {"_row": frame.get_column("_row")}
+    checks: list[tuple[str, pl.Series, Callable[[dict], str]]] = []
+    unreadable: dict[str, pl.Series] = {}
+    for field in raw.match.fields:
+        column = frame.get_column(field)
+        if field in _PARSERS:
+            parse, dtype, expected = _PARSERS[field]
+        elif field == "code":
+            parse, dtype, expected = _code_parser(ctx.codes), pl.String(), ""
+        else:
+            parse, dtype, expected = (lambda e: e), pl.String(), ""
+        typed[field], invalid = _typed(column, parse, dtype)
+        typed[f"raw_{field}"] = column  # as written, quoted (stripped) in messages
+        if invalid is not None:
+            unreadable[field] = invalid
+            message = (_unknown_code_text if field == "code"
+                       else _bad_value(expected))
+            checks.append((field, invalid, message))
+    data = pl.DataFrame(typed)
 
-    # Values parsed side by side with the raw text so problems can quote what was written.
-    parsed = frame.with_columns(
-        _date=parse_date(pl.col("date")),
-        _date_to=parse_date(col("date_to")),
-        _start=parse_time(col("start")),
-        _end=parse_time(col("end")),
-        _minutes=parse_number(col("minutes")),
-        _hours=parse_number(col("hours")),
-        _whole=parse_bool(col("whole_day")),
-        _notified=parse_bool(col("notified")),
-        _kind=col("code").map_batches(
-            lambda s: _map_codes(s, ctx.codes), return_dtype=pl.String
-        ),
-    )
-    checks: list[tuple[str, pl.Expr, Callable[[dict], str]]] = [
-        ("date", pl.col("date").is_null(), lambda r: "mangler dato."),
-        ("date", pl.col("date").is_not_null() & pl.col("_date").is_null(),
-         lambda r: f"«{r['date']}» er ikke en gyldig dato (forventet dd.mm.åååå eller "
-                   "åååå-mm-dd)."),
-        ("code", col("code").is_null(),
-         lambda r: "mangler fraværstype. Fyll inn koden eller fjern raden."),
-        ("code", col("code").is_not_null() & pl.col("_kind").is_null(),
-         lambda r: _unknown_code_text(r["code"])),
-    ]
+    def missing(field: str, text: str) -> None:
+        mask = data.get_column(field).is_null()
+        if field in unreadable:
+            mask = mask & ~unreadable[field]
+        checks.insert(0, (field, mask, lambda r: text))
+
+    missing("code", "mangler fraværstype. Fyll inn koden eller fjern raden.")
+    missing("date", "mangler dato.")
+    if has("pupil_id"):
+        missing("pupil_id", "mangler elevnummer.")
+    elif has("fnr"):
+        missing("fnr", "mangler fødselsnummer.")
+    else:
+        missing("name" if has("name") else "last_name",
+                "mangler navn, og filen har ikke elevnummer.")
     if has("date_to"):
-        checks += [
-            ("date_to", pl.col("date_to").is_not_null() & pl.col("_date_to").is_null(),
-             lambda r: f"«{r['date_to']}» er ikke en gyldig dato (forventet dd.mm.åååå)."),
-            ("date_to", pl.col("_date_to") < pl.col("_date"),
-             lambda r: f"til-dato {r['date_to']} er før fra-dato {r['date']}. Bytt om datoene."),
-        ]
-    for field in ("start", "end"):
-        if has(field):
-            checks.append((field, pl.col(field).is_not_null() & pl.col(f"_{field}").is_null(),
-                           _bad_value(field, "et klokkeslett (TT:MM)")))
+        checks.append(("date_to", data.get_column("date_to") < data.get_column("date"),
+                       lambda r: f"til-dato {r['raw_date_to']} er før fra-dato {r['raw_date']}. "
+                                 "Bytt om datoene."))
     if has("start") and has("end"):
-        checks.append(("end", pl.col("_end") < pl.col("_start"),
-                       lambda r: f"til-tid {r['end']} er før fra-tid {r['start']}."))
+        checks.append(("end", data.get_column("end") < data.get_column("start"),
+                       lambda r: f"til-tid {r['raw_end']} er før fra-tid {r['raw_start']}."))
     for field in ("minutes", "hours"):
         if has(field):
-            checks.append((field, pl.col(field).is_not_null()
-                           & (pl.col(f"_{field}").is_null() | (pl.col(f"_{field}") < 0)),
-                           _bad_value(field, "et tall større enn eller lik 0")))
-    for field in ("whole_day", "notified"):
-        if has(field):
-            checks.append((field, pl.col(field).is_not_null() & pl.col(f"_{'whole' if field == 'whole_day' else field}").is_null(),
-                           _bad_value(field, "Ja eller Nei")))
-    if not has("pupil_id") and not has("fnr"):
-        name_expr = col("name") if has("name") else col("last_name")
-        checks.append(("name" if has("name") else "last_name", name_expr.is_null(),
-                       lambda r: "mangler navn, og filen har ikke elevnummer."))
-    elif has("pupil_id"):
-        checks.append(("pupil_id", pl.col("pupil_id").is_null(), lambda r: "mangler elevnummer."))
-    else:
-        checks.append(("fnr", pl.col("fnr").is_null(), lambda r: "mangler fødselsnummer."))
+            checks.append((field, data.get_column(field) < 0,
+                           lambda r, f=field: f"«{r[f'raw_{f}']}» er negativt; forventet et "
+                                              "tall større enn eller lik 0."))
 
-    flagged = parsed.with_columns(
-        [expr.fill_null(False).alias(f"_bad{i}") for i, (_, expr, _) in enumerate(checks)]
-    )
-    bad_cols = [f"_bad{i}" for i in range(len(checks))]
-    any_bad = pl.any_horizontal(bad_cols)
-    problems = _problems(flagged.filter(any_bad), checks, raw)
-    good = flagged.filter(~any_bad).drop(bad_cols)
+    masks = [mask.fill_null(False).alias(f"_bad{i}") for i, (_, mask, _) in enumerate(checks)]
+    any_bad = pl.DataFrame(masks).select(pl.any_horizontal(pl.all())).to_series()
+    problems: tuple[RowProblem, ...] = ()
+    if any_bad.any():
+        problems = _problems(data, checks, masks, any_bad, raw)
+        data = data.filter(~any_bad)
 
-    records = _build(good, raw, ctx, has, notes)
+    records = _build(data, raw, ctx, has, notes)
     return Normalized(records, problems, tuple(notes), frame.height)
+
+
+def _code_parser(table: dict[str, str]) -> Callable[[pl.Expr], pl.Expr]:
+    def parse(clean: pl.Expr) -> pl.Expr:
+        return clean.map_batches(
+            lambda s: pl.Series([table.get(fold(c)) if c is not None else None for c in s],
+                                dtype=pl.String),
+            return_dtype=pl.String,
+        )
+
+    return parse
 
 
 def _require_columns(raw: RawTable) -> None:
@@ -202,31 +227,33 @@ def _require_columns(raw: RawTable) -> None:
         )
 
 
-def _bad_value(field: str, expected: str) -> Callable[[dict], str]:
-    return lambda r: f"«{r[field]}» er ikke {expected}."
+def _bad_value(expected: str) -> Callable[[dict], str]:
+    return lambda r: f"«{r['_value']}» er ikke {expected}."
 
 
-def _unknown_code_text(code: str) -> str:
+def _unknown_code_text(row: dict) -> str:
+    code = row["_value"]
     return (
         f"ukjent fraværskode «{code}». Koble den i naervaer.toml: [import.codes] "
         f"\"{code}\" = \"udokumentert\" (eller en av: {', '.join(KINDS)})."
     )
 
 
-def _map_codes(codes: pl.Series, table: dict[str, str]) -> pl.Series:
-    # Few distinct codes: fold each once in Python, then map the column in Polars.
-    uniques = codes.drop_nulls().unique().to_list()
-    mapping = {c: table.get(fold(c)) for c in uniques}
-    return codes.replace_strict(mapping, default=None, return_dtype=pl.String)
-
-
 def _problems(
-    bad: pl.DataFrame, checks: list[tuple[str, pl.Expr, Callable[[dict], str]]], raw: RawTable
+    data: pl.DataFrame,
+    checks: list[tuple[str, pl.Series, Callable[[dict], str]]],
+    masks: list[pl.Series],
+    any_bad: pl.Series,
+    raw: RawTable,
 ) -> tuple[RowProblem, ...]:
+    """The first problem of each bad row, in row order."""
+    bad = data.with_columns(masks).filter(any_bad).sort("_row")
     problems = []
-    for row in bad.sort("_row").iter_rows(named=True):
+    for row in bad.iter_rows(named=True):
         for i, (field, _, message) in enumerate(checks):
             if row[f"_bad{i}"]:
+                row = {k: v.strip() if isinstance(v, str) else v for k, v in row.items()}
+                row["_value"] = row.get(f"raw_{field}")
                 problems.append(RowProblem(row["_row"], raw.match.header_of(field), message(row)))
                 break
     return tuple(problems)
@@ -235,8 +262,8 @@ def _problems(
 def _build(
     good: pl.DataFrame, raw: RawTable, ctx: Context, has: Callable[[str], bool], notes: list[str]
 ) -> pl.DataFrame:
-    def col(field: str) -> pl.Expr:
-        return pl.col(field) if has(field) else pl.lit(None, dtype=pl.String)
+    def col(field: str, dtype: pl.DataType = pl.String()) -> pl.Expr:
+        return pl.col(field) if has(field) else pl.lit(None, dtype=dtype)
 
     if has("name"):
         name = pl.col("name")
@@ -245,36 +272,35 @@ def _build(
                              ignore_nulls=True)
     else:
         name = pl.lit("")
+    start, end = col("start", pl.Time()), col("end", pl.Time())
     minutes = pl.coalesce(
-        pl.col("_minutes").round().cast(pl.Int32),
-        (pl.col("_hours") * 60).round().cast(pl.Int32),
-        ((pl.col("_end") - pl.col("_start")).dt.total_minutes()).cast(pl.Int32),
+        col("minutes", pl.Float64()).round().cast(pl.Int32),
+        (col("hours", pl.Float64()) * 60).round().cast(pl.Int32),
+        (end - start).dt.total_minutes().cast(pl.Int32),
     )
-    whole_day = pl.coalesce(
-        pl.col("_whole"),
-        pl.col("_start").is_null() & minutes.is_null(),
-    )
-    out = good.with_columns(
+    whole_day = pl.coalesce(col("whole_day", pl.Boolean()), start.is_null() & minutes.is_null())
+    out = good.select(
         pupil_id=col("pupil_id") if has("pupil_id") else col("fnr"),
         name=name.fill_null(""),
         group=col("group").fill_null(""),
         contact=col("contact"),
-        date=pl.col("_date"),
-        start=pl.col("_start"),
-        end=pl.col("_end"),
+        date=pl.col("date"),
+        start=start,
+        end=end,
         minutes=minutes,
         whole_day=whole_day,
         subject=col("subject"),
-        code=pl.col("code"),
-        kind=pl.col("_kind").cast(pl.Enum(KINDS)),
-        notified=pl.col("_notified"),
+        code=pl.col("raw_code"),
+        kind=pl.col("code").cast(pl.Enum(KINDS)),
+        notified=col("notified", pl.Boolean()),
         comment=col("comment"),
         source=pl.lit(raw.path.name),
         source_row=pl.col("_row"),
+        date_to=col("date_to", pl.Date()),
     )
     out = _pseudonymise(out, ctx.key, has, notes)
     if has("date_to"):
-        out = _expand_ranges(out, ctx.calendar, notes, raw)
+        out = _expand_ranges(out, ctx.calendar, notes)
     return out.select(list(record_schema())).cast(record_schema())  # type: ignore[arg-type]
 
 
@@ -314,23 +340,23 @@ def _pseudonymise(
 
 
 def _expand_ranges(
-    frame: pl.DataFrame, calendar: SchoolCalendar, notes: list[str], raw: RawTable
+    frame: pl.DataFrame, calendar: SchoolCalendar, notes: list[str]
 ) -> pl.DataFrame:
     """A notice from Fra dato to Til dato becomes one whole-day record per school day."""
-    is_range = pl.col("_date_to").is_not_null() & (pl.col("_date_to") > pl.col("date"))
+    is_range = pl.col("date_to").is_not_null() & (pl.col("date_to") > pl.col("date"))
     ranges = frame.filter(is_range)
     if ranges.is_empty():
         return frame
-    spans = ranges.select("date", "_date_to").unique()
+    spans = ranges.select("date", "date_to").unique()
     days = pl.DataFrame(
         [
-            {"date": first, "_date_to": last, "_day": day}
+            {"date": first, "date_to": last, "_day": day}
             for first, last in spans.iter_rows()
             for day in calendar.school_days(first, last)
         ],
-        schema={"date": pl.Date, "_date_to": pl.Date, "_day": pl.Date},
+        schema={"date": pl.Date, "date_to": pl.Date, "_day": pl.Date},
     )
-    expanded = ranges.join(days, on=["date", "_date_to"], how="left")
+    expanded = ranges.join(days, on=["date", "date_to"], how="left")
     empty = expanded.filter(pl.col("_day").is_null())
     if not empty.is_empty():
         rows = ", ".join(str(r) for r in empty.get_column("source_row").head(MAX_LISTED_ROWS))
