@@ -19,6 +19,8 @@ from naervaer_cli.policy import Policy, SchoolPolicy, Threshold
 from naervaer_cli.result import Flag
 
 PUPIL_DAY = ["pupil_id", "date"]
+# Evidence order that does not depend on the order of the rows in the export.
+_EVIDENCE_ORDER = ["pupil_id", "date", "start_min", "end_min", "subject", "code", "minutes"]
 
 # The columns of a "flag frame", the vectorised form of Flag.
 FLAG_COLUMNS: dict[str, pl.DataType] = {
@@ -275,7 +277,7 @@ def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
                 & ~pl.col("whole"))
         .join(whole_days(prep), on=PUPIL_DAY, how="anti")
         .join(left_rows, on="_row", how="anti")
-        .sort(["pupil_id", "date", "start_min", "_row"], nulls_last=True)
+        .sort(_EVIDENCE_ORDER, nulls_last=True)
         .group_by("pupil_id", maintain_order=True)
         .agg(count=pl.len(), dates=pl.col("date").unique().sort(), lessons=_lesson_text())
     )
@@ -286,7 +288,7 @@ def subject_absence_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     counts = (
         _in_window(prep.rows.lazy(), prep, policy)
         .filter(pl.col("counting") & pl.col("watched").is_not_null())
-        .sort(["pupil_id", "date", "start_min", "_row"], nulls_last=True)
+        .sort(_EVIDENCE_ORDER, nulls_last=True)
         .group_by("pupil_id", "watched", maintain_order=True)
         .agg(count=pl.col("date").n_unique(), dates=pl.col("date").unique().sort(),
              lessons=_lesson_text())
