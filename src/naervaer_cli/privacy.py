@@ -62,9 +62,14 @@ def pseudonym_key(home: Path) -> bytes:
     return key
 
 
+def keyed_hash(text: str, key: bytes, prefix: str) -> str:
+    """A stable pseudonym: `prefix-` and 12 hex digits of an HMAC-SHA256 under `key`."""
+    return f"{prefix}-" + hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
+
+
 def hash_fnr(fnr: str, key: bytes) -> str:
-    """A stable pseudonym for a fødselsnummer: `fnr-` and 12 hex digits of an HMAC."""
-    return "fnr-" + hmac.new(key, fnr.encode("ascii"), hashlib.sha256).hexdigest()[:12]
+    """The pseudonym of a fødselsnummer (`fnr-…`); the number itself is never kept."""
+    return keyed_hash(fnr, key, "fnr")
 
 
 def mask_fnr_in_text(text: str, key: bytes) -> str:

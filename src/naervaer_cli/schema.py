@@ -1,6 +1,7 @@
 """The canonical absence frame: the one shape every reader produces and every rule reads.
 
-One row is one absence record after import:
+One row is one absence record after import. A barnehage attendance log also gives one row
+per day the child was there, with kind ``tilstede`` and the Kom/Hentet times:
 
 | column       | type              | meaning |
 |--------------|-------------------|---------|
@@ -18,6 +19,10 @@ One row is one absence record after import:
 | kind         | Enum(KINDS)       | the canonical kind the code maps to |
 | notified     | Boolean (nullable)| the guardians gave notice ("meldt") |
 | comment      | String (nullable) | merknad, with any fødselsnummer replaced by its hash |
+| arrived      | Time (nullable)   | barnehage: when the child came ("Kom") |
+| departed     | Time (nullable)   | barnehage: when the child was picked up ("Hentet"/"Gikk") |
+| birth_date   | Date (nullable)   | barnehage: the child's birth date, for the age band |
+| age_group    | String (nullable) | barnehage: an age group as exported, when there is no birth date |
 | source       | String            | the file name the record came from |
 | source_row   | Int32             | the row in that file, 1-based as a spreadsheet shows it |
 
@@ -41,6 +46,7 @@ KINDS: tuple[str, ...] = (
     "for_sent",
     "forlot_skolen",
     "ikke_fravaer",
+    "tilstede",
 )
 
 # Bokmål labels for the kinds, for tables and documents.
@@ -53,11 +59,13 @@ KIND_LABELS: dict[str, str] = {
     "for_sent": "For sent",
     "forlot_skolen": "Forlot skolen",
     "ikke_fravaer": "Ikke fravær",
+    "tilstede": "Til stede",
 }
 
 RECORD_KEY: tuple[str, ...] = (
     "pupil_id", "name", "group", "contact", "date", "start", "end", "minutes",
     "whole_day", "subject", "code", "kind", "notified", "comment",
+    "arrived", "departed", "birth_date", "age_group",
 )
 
 
@@ -80,6 +88,10 @@ def record_schema() -> dict[str, pl.DataType]:
         "kind": pl.Enum(KINDS),
         "notified": pl.Boolean(),
         "comment": pl.String(),
+        "arrived": pl.Time(),
+        "departed": pl.Time(),
+        "birth_date": pl.Date(),
+        "age_group": pl.String(),
         "source": pl.String(),
         "source_row": pl.Int32(),
     }

@@ -219,3 +219,15 @@ def test_no_traceback_on_unexpected_error(cli, tmp_path, monkeypatch):
     assert run.code == 1
     assert "Traceback" not in run.err and "hemmelig" not in run.err
     assert run.err.startswith("Feil: Uventet feil (RuntimeError).")
+
+
+def test_missing_and_unknown_codes_in_one_file_are_both_reported(cli, tmp_path):
+    path = write(
+        tmp_path, "blandet.csv",
+        HEADER + "1;A, B;7A;02.11.2026;;;;Hyttetur;Ja\n2;C, D;7A;02.11.2026;;;;;Ja\n",
+    )
+    run = cli("check", path)
+    assert run.code == 2
+    assert "rad 2, kolonne «Fraværstype»: ukjent fraværskode «Hyttetur»." in run.out
+    assert "rad 3, kolonne «Fraværstype»: mangler fraværstype." in run.out
+    assert "Problemer (2):" in run.out

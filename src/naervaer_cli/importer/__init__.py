@@ -18,7 +18,7 @@ from naervaer_cli.config import Config
 from naervaer_cli.errors import InputError
 from naervaer_cli.importer.codes import code_table
 from naervaer_cli.importer.headers import synonym_table
-from naervaer_cli.importer.normalize import Context, RowProblem, normalize
+from naervaer_cli.importer.normalize import Context, RowProblem, is_attendance_log, normalize
 from naervaer_cli.importer.read import RawTable, read_table
 from naervaer_cli.privacy import pseudonym_key, write_private
 from naervaer_cli.schema import RECORD_KEY, empty_records
@@ -31,6 +31,7 @@ class FileReport:
     """What `check` tells about one file."""
 
     path: Path
+    setting: str                     # "skole" (absence export) or "barnehage" (attendance log)
     file_format: str
     encoding: str | None
     delimiter: str | None
@@ -48,6 +49,7 @@ class FileReport:
 class ImportResult:
     records: pl.DataFrame
     files: tuple[FileReport, ...]
+    setting: str = "skole"
     duplicates: int = 0
     rejected: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -85,12 +87,19 @@ def load_exports(
         rejected_rows += [(raw.path.name, p) for p in result.problems]
         frames.append(result.records)
         reports.append(FileReport(
-            path=raw.path, file_format=raw.file_format, encoding=raw.encoding,
+            path=raw.path, setting="barnehage" if is_attendance_log(raw) else "skole",
+            file_format=raw.file_format, encoding=raw.encoding,
             delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row,
             columns={f: raw.match.header_of(f) for f in raw.match.fields},
             unused_columns=raw.match.unused, rows_read=result.rows_read,
             records=result.records.height, problems=result.problems, notes=result.notes,
         ))
+    settings = {r.setting for r in reports}
+    if len(settings) > 1:
+        raise InputError(
+            "Filene blander barnehagelogger (Kom/Hentet) og skoleeksporter. "
+            "Kjør dem hver for seg."
+        )
     combined = pl.concat(frames, how="vertical") if frames else empty_records()
     unique = drop_duplicate_records(combined)
     if rejects is not None and rejected_rows:
@@ -98,6 +107,7 @@ def load_exports(
     return ImportResult(
         records=unique,
         files=tuple(reports),
+        setting=settings.pop(),
         duplicates=combined.height - unique.height,
         rejected=len(rejected_rows),
     )

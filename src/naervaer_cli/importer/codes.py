@@ -12,7 +12,7 @@ DEFAULT_CODES: dict[str, tuple[str, ...]] = {
     "udokumentert": ("Udokumentert", "Ikke dokumentert", "Ugyldig", "IG", "X"),
     "dokumentert": ("Dokumentert", "Gyldig", "G", "D", "Lege", "Tannlege"),
     "sykdom": ("Sykdom", "Syk", "Sjuk"),
-    "permisjon": ("Permisjon", "Fri"),
+    "permisjon": ("Permisjon", "Fri", "Ferie"),
     "ubehandlet": ("Ubehandlet", "Registrert", "R"),
     "for_sent": ("For sent", "Sen ankomst"),
     "forlot_skolen": ("Forlot skolen", "Gikk hjem", "Dro hjem"),

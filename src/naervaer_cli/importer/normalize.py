@@ -16,7 +16,7 @@ from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.errors import InputError
 from naervaer_cli.importer.headers import SYNONYMS, fold
 from naervaer_cli.importer.read import RawTable
-from naervaer_cli.privacy import hash_fnr, mask_fnr_in_text
+from naervaer_cli.privacy import hash_fnr, keyed_hash, mask_fnr_in_text
 from naervaer_cli.schema import KINDS, record_schema
 
 _YES = ("ja", "j", "x", "1", "true", "sann", "yes", "y")
@@ -111,6 +111,9 @@ _PARSERS: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType, str]] = {
     "hours": (parse_number, pl.Float64(), "et tall"),
     "whole_day": (parse_bool, pl.Boolean(), "Ja eller Nei"),
     "notified": (parse_bool, pl.Boolean(), "Ja eller Nei"),
+    "arrived": (parse_time, pl.Time(), "et klokkeslett (TT:MM)"),
+    "departed": (parse_time, pl.Time(), "et klokkeslett (TT:MM)"),
+    "birth_date": (parse_date, pl.Date(), "en gyldig dato (forventet dd.mm.åååå)"),
 }
 
 
@@ -127,7 +130,10 @@ def _typed(
     ).with_columns(value=parse(pl.col("clean")).cast(dtype))
     parsed = values.replace_strict(small["raw"], small["value"], default=None, return_dtype=dtype)
     invalid = small.filter(pl.col("clean").is_not_null() & pl.col("value").is_null())["raw"]
-    return parsed, (values.is_in(invalid.implode()) if len(invalid) else None)
+    if not len(invalid):
+        return parsed, None
+    # is_in gives null for null values; an empty cell is "missing", not "unreadable".
+    return parsed, values.is_in(invalid.implode()).fill_null(False)
 
 
 def normalize(raw: RawTable, ctx: Context) -> Normalized:
@@ -165,7 +171,19 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
             mask = mask & ~unreadable[field]
         checks.insert(0, (field, mask, lambda r: text))
 
-    missing("code", "mangler fraværstype. Fyll inn koden eller fjern raden.")
+    if is_attendance_log(raw):
+        # A barnehage log: a day without an absence code is a day present, with Kom/Hentet.
+        present = pl.lit(None, dtype=pl.Time)
+        for field in ("arrived", "departed"):
+            if has(field):
+                present = pl.coalesce(present, pl.col(field))
+        no_code = data.get_column("code").is_null() & ~unreadable.get(
+            "code", pl.Series([False] * data.height))
+        no_times = data.select(present.is_null()).to_series()
+        checks.insert(0, ("code", no_code & no_times,
+                          lambda r: "raden har verken fravær eller kom/hentet-tid."))
+    else:
+        missing("code", "mangler fraværstype. Fyll inn koden eller fjern raden.")
     missing("date", "mangler dato.")
     if has("pupil_id"):
         missing("pupil_id", "mangler elevnummer.")
@@ -196,6 +214,11 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
 
     records = _build(data, raw, ctx, has, notes)
     return Normalized(records, problems, tuple(notes), frame.height)
+
+
+def is_attendance_log(raw: RawTable) -> bool:
+    """A barnehage attendance log: it has Kom and/or Hentet columns."""
+    return bool({"arrived", "departed"} & raw.match.fields.keys())
 
 
 def _code_parser(table: dict[str, str]) -> Callable[[pl.Expr], pl.Expr]:
@@ -278,7 +301,10 @@ def _build(
         (col("hours", pl.Float64()) * 60).round().cast(pl.Int32),
         (end - start).dt.total_minutes().cast(pl.Int32),
     )
-    whole_day = pl.coalesce(col("whole_day", pl.Boolean()), start.is_null() & minutes.is_null())
+    present = pl.col("code").is_null()  # only attendance logs keep rows without a code
+    whole_day = pl.coalesce(
+        col("whole_day", pl.Boolean()), start.is_null() & minutes.is_null() & ~present
+    )
     out = good.select(
         pupil_id=col("pupil_id") if has("pupil_id") else col("fnr"),
         name=name.fill_null(""),
@@ -290,10 +316,15 @@ def _build(
         minutes=minutes,
         whole_day=whole_day,
         subject=col("subject"),
-        code=pl.col("raw_code"),
-        kind=pl.col("code").cast(pl.Enum(KINDS)),
+        code=pl.col("raw_code").str.strip_chars().fill_null(""),
+        kind=pl.when(present).then(pl.lit("tilstede")).otherwise(pl.col("code"))
+        .cast(pl.Enum(KINDS)),
         notified=col("notified", pl.Boolean()),
         comment=col("comment"),
+        arrived=col("arrived", pl.Time()),
+        departed=col("departed", pl.Time()),
+        birth_date=col("birth_date", pl.Date()),
+        age_group=col("age_group"),
         source=pl.lit(raw.path.name),
         source_row=pl.col("_row"),
         date_to=col("date_to", pl.Date()),
@@ -318,7 +349,7 @@ def _pseudonymise(
         # No id at all: a keyed hash of name and group, stable across exports.
         pairs = frame.select("name", "group").unique()
         mapping = {
-            f"{n}\x1f{g}": "navn-" + hash_fnr(f"{n}\x1f{g}", key)[4:]
+            f"{n}\x1f{g}": keyed_hash(f"{n}\x1f{g}", key, "navn")
             for n, g in pairs.iter_rows()
         }
         frame = frame.with_columns(

@@ -56,7 +56,8 @@ def _totals(result: ImportResult) -> list[str]:
         return lines
     groups = sorted(g for g in records.get_column("group").unique().to_list() if g)
     first, last = records.select(pl.col("date").min().alias("first"), pl.col("date").max().alias("last")).row(0)
-    lines.append(f"  Elever: {records.get_column('pupil_id').n_unique()}")
+    people = "Barn" if result.setting == "barnehage" else "Elever"
+    lines.append(f"  {people}: {records.get_column('pupil_id').n_unique()}")
     lines.append(f"  Grupper: {len(groups)} ({', '.join(groups)})" if groups else "  Grupper: ingen")
     lines.append(f"  Datoer: {first:%d.%m.%Y}–{last:%d.%m.%Y}")
     counts = records.get_column("kind").value_counts(sort=True)
