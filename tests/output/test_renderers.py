@@ -138,3 +138,17 @@ def test_write_piped_table_is_plain(result: ScanResult) -> None:
     out = io.StringIO()
     write(result, Format.table, stdout=out, group="7A")
     assert out.getvalue() == render(result, Format.table, group="7A")
+
+
+def test_json_is_the_core_contract(result_with_case: ScanResult) -> None:
+    import json
+
+    from naervaer_cli.scan import to_json
+
+    text = render(result_with_case, Format.json)
+    assert isinstance(text, str)
+    check_golden("scan.json", text)
+    assert json.loads(text) == to_json(result_with_case)
+    assert "Kroppsøving" in text  # ensure_ascii=False
+    first = json.loads(text)
+    assert list(first)[:3] == ["as_of", "window_days", "policy"]

@@ -1,0 +1,33 @@
+"""`naervaer show`: one pupil's picture – evidence, calendar, breakdowns and the plan."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from naervaer_cli.cli.scan import AsOfOpt, FilesArg, PolicyOpt, parse_date
+
+
+def show(
+    ctx: typer.Context,
+    pupil: Annotated[str, typer.Argument(metavar="ELEV", help="Elevnummer, eller en del av "
+                     "navnet som bare passer på én elev.")],
+    files: FilesArg = None,
+    as_of: AsOfOpt = None,
+    weeks: Annotated[int, typer.Option("--weeks", min=1, max=52,
+                     help="Antall uker i kalenderen.")] = 6,
+    policy: PolicyOpt = None,
+) -> None:
+    """Vis én elev: hva som slo ut og hvorfor, kalender, fravær per ukedag og fag, og innsatsplanen."""
+    from naervaer_cli.inputs import load_inputs
+    from naervaer_cli.output.pupil import write_pupil
+    from naervaer_cli.pupil_view import find_pupil, pupil_view
+
+    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=parse_date(as_of))
+    pupil_id = find_pupil(inputs.records, pupil)
+    view = pupil_view(inputs.records, inputs.policy, pupil_id, as_of=inputs.as_of,
+                      calendar=inputs.calendar, weeks=weeks, cases=inputs.cases,
+                      setting=inputs.setting)
+    write_pupil(view, sys.stdout)

@@ -1,0 +1,94 @@
+"""What `scan` and `show` read before the rules run: records, policy, calendar, cases, date.
+
+One function so every command that scans (scan, show, and later notify and pack) reads the
+same things the same way: exports given on the command line, else the stored history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from naervaer_cli.calendar import SchoolCalendar, calendar_from_config
+from naervaer_cli.config import Config
+from naervaer_cli.errors import ConfigError, InputError
+from naervaer_cli.policy import Policy, load_policy
+from naervaer_cli.result import CaseSummary, ScanResult, Setting
+
+
+@dataclass(frozen=True)
+class ScanInputs:
+    records: pl.DataFrame
+    policy: Policy
+    calendar: SchoolCalendar
+    as_of: date
+    setting: Setting
+    cases: dict[str, CaseSummary] | None
+
+
+def load_inputs(
+    config: Config,
+    files: Sequence[Path],
+    *,
+    policy: str | None = None,
+    as_of: date | None = None,
+) -> ScanInputs:
+    """Read the exports (or, with no files, the stored history) and everything the rules need.
+
+    `as_of` defaults to the latest date in the data. The case log is read only when it
+    exists, so a scan never creates one.
+    """
+    calendar = calendar_from_config(config.table("calendar"), config.where())
+    if files:
+        from naervaer_cli.importer import load_exports
+
+        records = load_exports(list(files), config, calendar=calendar).records
+    else:
+        from naervaer_cli.history import load_history
+
+        records = load_history(config.home)
+        if records.is_empty():
+            raise InputError(
+                f"Ingen eksportfiler oppgitt, og ingen lagret fraværshistorikk i {config.home}. "
+                "Oppgi én eller flere fraværseksporter (CSV eller XLSX)."
+            )
+    if as_of is None:
+        from naervaer_cli.scan import latest_date
+
+        as_of = latest_date(records)
+        if as_of is None:
+            raise InputError("Eksportene inneholder ingen fraværsposter; det er ingenting å se på.")
+    setting = config.setting(None, "NAERVAER_SETTING", "setting", "skole")
+    if setting not in ("skole", "barnehage"):
+        raise ConfigError(f"{config.where()}: «setting» skal være «skole» eller «barnehage», "
+                          f"ikke «{setting}».")
+    return ScanInputs(
+        records=records,
+        policy=load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None)),
+        calendar=calendar,
+        as_of=as_of,
+        setting=setting,
+        cases=_case_summaries(config, as_of),
+    )
+
+
+def _case_summaries(config: Config, as_of: date) -> dict[str, CaseSummary] | None:
+    from naervaer_cli.caselog.store import CaseStore, caselog_path
+
+    path = caselog_path(config)
+    if not path.exists():
+        return None
+    with CaseStore(path) as store:
+        return store.summaries(as_of)
+
+
+def run_scan(inputs: ScanInputs, group: str | None = None) -> ScanResult:
+    """The scan over the loaded inputs (the rules, the levels and the case log's state)."""
+    from naervaer_cli.scan import scan
+
+    return scan(inputs.records, inputs.policy, as_of=inputs.as_of, calendar=inputs.calendar,
+                cases=inputs.cases, group=group, setting=inputs.setting)

@@ -1,0 +1,225 @@
+"""One pupil's picture for `naervaer show`: calendar, breakdowns, flags and the plan's text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+import polars as pl
+
+from naervaer_cli.calendar import SchoolCalendar
+from naervaer_cli.errors import UsageError
+from naervaer_cli.policy import KINDERGARTEN_RULES, SCHOOL_RULES, PlanLevel, Policy
+from naervaer_cli.result import CaseSummary, PupilResult, Setting
+
+DayState = Literal["whole", "partial", "none", "off", "future"]
+
+
+@dataclass(frozen=True)
+class Day:
+    """One weekday of the calendar and how much of it the pupil was away."""
+
+    day: date
+    state: DayState     # whole day absent / partly absent / present / no school / after as_of
+    minutes: int        # absent minutes recorded that day (lesson rows)
+
+
+@dataclass(frozen=True)
+class WeekdayCount:
+    weekday: int        # 0 = Monday
+    whole: int          # whole absence days on this weekday in the period
+    partial: int        # partly absent days on this weekday in the period
+
+
+@dataclass(frozen=True)
+class SubjectCount:
+    subject: str
+    lessons: int        # absence records naming the subject
+    days: int           # distinct dates
+    minutes: int
+
+
+@dataclass(frozen=True)
+class PupilView:
+    pupil_id: str
+    name: str
+    group: str
+    contact: str | None
+    setting: Setting
+    as_of: date
+    first: date                             # the Monday the calendar starts on
+    window_days: int
+    days: tuple[Day, ...]                   # Monday–Friday of each week, oldest first
+    by_weekday: tuple[WeekdayCount, ...]    # Monday–Friday, over the calendar's school days
+    by_subject: tuple[SubjectCount, ...]    # most lessons first, over the calendar's period
+    result: PupilResult | None              # the pupil's flags and suggestion; None: no flag
+    quiet_rules: tuple[str, ...]            # the guide's rules that did not fire
+    plan: PlanLevel | None                  # the innsatsplan level of the suggestion
+    tools_note: str
+    talk_to_child: str
+
+
+def find_pupil(records: pl.DataFrame, query: str) -> str:
+    """The pupil id `query` names: an exact pupil id, else a unique name substring.
+
+    Raises UsageError (exit 2) when nobody or more than one pupil matches, listing the
+    candidates by id and group (not by name: the message may end up in a terminal log).
+    """
+    pupils = records.select("pupil_id", "name", "group").unique(subset="pupil_id", keep="last")
+    wanted = query.strip()
+    if pupils.filter(pl.col("pupil_id") == wanted).height == 1:
+        return wanted
+    hits = pupils.filter(
+        pl.col("name").fill_null("").str.to_lowercase().str.contains(wanted.lower(), literal=True)
+    ).sort("group", "pupil_id")
+    if hits.height == 1:
+        return hits.item(0, "pupil_id")
+    if hits.height == 0:
+        raise UsageError(
+            f"Fant ingen elev med elevnummer eller navn som inneholder «{wanted}». "
+            "Sjekk stavemåten, eller bruk elevnummeret."
+        )
+    shown = ", ".join(f"{row['pupil_id']} ({row['group']})" for row in hits.head(10).iter_rows(named=True))
+    more = f" og {hits.height - 10} til" if hits.height > 10 else ""
+    raise UsageError(
+        f"«{wanted}» passer på {hits.height} elever: {shown}{more}. Oppgi elevnummeret."
+    )
+
+
+def pupil_view(
+    records: pl.DataFrame,
+    policy: Policy,
+    pupil_id: str,
+    *,
+    as_of: date | None,
+    calendar: SchoolCalendar,
+    weeks: int = 6,
+    cases: dict[str, CaseSummary] | None = None,
+    setting: Setting = "skole",
+) -> PupilView:
+    """Build the pupil's picture; the flags come from the same `scan` every command uses."""
+    from naervaer_cli.scan import scan
+
+    mine = records.filter(pl.col("pupil_id") == pupil_id)
+    if mine.is_empty():
+        raise UsageError(f"Elevnummer «{pupil_id}» finnes ikke i dataene.")
+    if as_of is None:
+        as_of = records.get_column("date").max()  # type: ignore[assignment]
+    assert as_of is not None
+    # The whole frame goes to scan: some rules compare a pupil with the others (barnehage).
+    result = scan(records, policy, as_of=as_of, calendar=calendar, cases=cases, setting=setting)
+    pupil = next((p for p in result.pupils if p.pupil_id == pupil_id), None)
+    latest = mine.filter(pl.col("date") <= as_of).sort("date").tail(1)
+    if latest.is_empty():
+        latest = mine.sort("date").head(1)
+    who = latest.row(0, named=True)
+
+    first = as_of - timedelta(days=as_of.weekday() + 7 * (weeks - 1))
+    period = mine.filter(pl.col("date").is_between(first, as_of))
+    counting = period.filter(pl.col("kind").cast(pl.String).is_in(_counting_kinds(policy, setting)))
+    days = _days(counting, policy, calendar, first, as_of, weeks)
+
+    fired = {f.rule for f in pupil.flags} if pupil else set()
+    plan_level = None
+    plan = policy.plans[setting]
+    if pupil is not None:
+        plan_level = plan.level(pupil.suggestion.level)
+    return PupilView(
+        pupil_id=pupil_id,
+        name=who["name"] or "",
+        group=who["group"] or "",
+        contact=who["contact"],
+        setting=setting,
+        as_of=as_of,
+        first=first,
+        window_days=policy.window_days(setting),
+        days=days,
+        by_weekday=_by_weekday(days),
+        by_subject=_by_subject(counting, policy),
+        result=pupil,
+        quiet_rules=tuple(r for r in _guide_rules(setting) if r not in fired),
+        plan=plan_level,
+        tools_note=plan.tools_note,
+        talk_to_child=policy.talk_to_child,
+    )
+
+
+def _guide_rules(setting: Setting) -> tuple[str, ...]:
+    return KINDERGARTEN_RULES if setting == "barnehage" else SCHOOL_RULES
+
+
+def _counting_kinds(policy: Policy, setting: Setting) -> list[str]:
+    # The kinds the rules count; leave, late arrival and "not absence" are not absence here.
+    return list(policy.school.counting_kinds)
+
+
+def _days(counting: pl.DataFrame, policy: Policy, calendar: SchoolCalendar, first: date,
+          as_of: date, weeks: int) -> tuple[Day, ...]:
+    per_day = counting.group_by("date").agg(
+        pl.col("whole_day").fill_null(False).any().alias("whole"),
+        pl.col("minutes").fill_null(0).sum().alias("minutes"),
+    )
+    seen = {row["date"]: row for row in per_day.iter_rows(named=True)}
+    out: list[Day] = []
+    for week in range(weeks):
+        for weekday in range(5):
+            day = first + timedelta(days=7 * week + weekday)
+            row = seen.get(day)
+            minutes = int(row["minutes"]) if row else 0
+            state: DayState
+            if day > as_of:
+                state = "future"
+            elif not calendar.is_school_day(day):
+                state = "off"
+            elif row is None:
+                state = "none"
+            elif row["whole"] or minutes >= policy.school.whole_day_minutes:
+                state = "whole"
+            else:
+                state = "partial"
+            out.append(Day(day, state, minutes))
+    return tuple(out)
+
+
+def _by_weekday(days: tuple[Day, ...]) -> tuple[WeekdayCount, ...]:
+    return tuple(
+        WeekdayCount(
+            weekday,
+            sum(d.state == "whole" for d in days if d.day.weekday() == weekday),
+            sum(d.state == "partial" for d in days if d.day.weekday() == weekday),
+        )
+        for weekday in range(5)
+    )
+
+
+def _subject_name(policy: Policy) -> pl.Expr:
+    """The subject as exported, or the watched subject's name it matches ("KRØ" → Kroppsøving),
+    so the breakdown adds up the same lessons the subject rule counted."""
+    raw = pl.col("subject").str.strip_chars()
+    lower = raw.str.to_lowercase()
+    expr: pl.Expr = raw
+    for subject in reversed(policy.school.subjects):
+        matches = pl.any_horizontal(*[lower.str.starts_with(p) for p in subject.prefixes])
+        expr = pl.when(matches).then(pl.lit(subject.name)).otherwise(expr)
+    return expr
+
+
+def _by_subject(counting: pl.DataFrame, policy: Policy) -> tuple[SubjectCount, ...]:
+    named = counting.filter(pl.col("subject").fill_null("").str.strip_chars() != "")
+    if named.is_empty():
+        return ()
+    grouped = (
+        named.with_columns(_subject_name(policy).alias("subject"))
+        .group_by("subject")
+        .agg(
+            pl.len().alias("lessons"),
+            pl.col("date").n_unique().alias("days"),
+            pl.col("minutes").fill_null(0).sum().alias("minutes"),
+        )
+        .sort(["lessons", "subject"], descending=[True, False])
+    )
+    return tuple(
+        SubjectCount(row["subject"], int(row["lessons"]), int(row["days"]), int(row["minutes"]))
+        for row in grouped.iter_rows(named=True)
+    )

@@ -1,0 +1,154 @@
+"""`naervaer scan` end to end on the committed sample data: exact output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from naervaer_cli.config import load_config
+from naervaer_cli.importer import load_exports
+from naervaer_cli.output import Format, render
+from naervaer_cli.policy import load_policy
+from naervaer_cli.scan import scan, to_json
+
+REPO = Path(__file__).resolve().parents[2]
+IST = REPO / "sample_data" / "ist_fravaer.csv"
+IST_XLSX = REPO / "sample_data" / "ist_fravaer.xlsx"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(autouse=True)
+def registered() -> None:
+    """scan and show, registered the way cli/app.py does when the lead has not yet."""
+    from naervaer_cli.cli import scan as scan_cmd
+    from naervaer_cli.cli import show as show_cmd
+    from naervaer_cli.cli.app import app
+
+    names = {c.name for c in app.registered_commands}
+    if "scan" not in names:
+        app.command("scan")(scan_cmd.scan)
+    if "show" not in names:
+        app.command("show")(show_cmd.show)
+
+
+def golden(name: str, text: str) -> None:
+    import os
+
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def core_result(*, group: str | None = None, as_of=None):  # noqa: ANN001, ANN202
+    config = load_config()
+    records = load_exports([IST], config).records
+    return scan(records, load_policy("aas"), as_of=as_of, group=group)
+
+
+def test_table_piped_is_plain_text(cli) -> None:  # noqa: ANN001
+    run = cli("scan", IST)
+    assert (run.code, run.err) == (0, "")
+    golden("scan_ist.txt", run.out)
+
+
+def test_table_for_one_group(cli) -> None:  # noqa: ANN001
+    run = cli("scan", IST, "--group", "7A", "--as-of", "20.11.2026")
+    assert (run.code, run.err) == (0, "")
+    golden("scan_ist_7a.txt", run.out)
+    assert run.out.endswith(
+        "2 elever å følge opp (2 bekymring) av 21 i 7A, vindu 24.10.–20.11.2026\n"
+        "Snakk med barnet/eleven under hele prosessen.\n"
+    )
+
+
+def test_json_is_exactly_the_core(cli) -> None:  # noqa: ANN001
+    run = cli("scan", IST, "--format", "json", "--as-of", "2026-11-20")
+    assert (run.code, run.err) == (0, "")
+    assert json.loads(run.out) == to_json(core_result())
+    assert run.out == render(core_result(), Format.json)
+
+
+def test_csv_and_md_match_the_renderers(cli) -> None:  # noqa: ANN001
+    for fmt in ("csv", "md"):
+        run = cli("scan", IST, "-f", fmt, "-g", "9C")
+        assert (run.code, run.err) == (0, "")
+        assert run.out == render(core_result(group="9C"), Format(fmt), group="9C")
+
+
+def test_xlsx_and_csv_inputs_agree(cli) -> None:  # noqa: ANN001
+    assert cli("scan", IST_XLSX, "-f", "json").out == cli("scan", IST, "-f", "json").out
+
+
+def test_output_file_is_private_and_stdout_stays_empty(cli, tmp_path: Path) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    out = tmp_path / "oppfølging.xlsx"
+    run = cli("scan", IST, "--format", "xlsx", "--output", out)
+    assert (run.code, run.out, run.err) == (0, "", "")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    sheet = load_workbook(out)["Oppfølging"]
+    assert sheet.max_row == 1 + len(core_result().pupils)
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    ((), 0),
+    (("--fail-on", "concern"), 1),
+    (("--fail-on", "watch"), 1),
+    # 9C on 30.10.2026 has only «følg med» pupils
+    (("--group", "9C", "--as-of", "30.10.2026", "--fail-on", "concern"), 0),
+    (("--group", "9C", "--as-of", "30.10.2026", "--fail-on", "watch"), 1),
+    # nobody flagged in 7B on 30.10.2026
+    (("--group", "7B", "--as-of", "30.10.2026", "--fail-on", "watch"), 0),
+])
+def test_fail_on(cli, args: tuple[str, ...], code: int) -> None:  # noqa: ANN001
+    run = cli("scan", IST, "-f", "json", *args)
+    assert run.code == code
+    assert json.loads(run.out)["pupils"] is not None  # the data is written either way
+
+
+@pytest.mark.parametrize("bad", ["20.13.2026", "2026-11-31", "i går", "2026/11/20"])
+def test_bad_date_is_exit_2(cli, bad: str) -> None:  # noqa: ANN001
+    run = cli("scan", IST, "--as-of", bad)
+    assert run.code == 2 and run.out == ""
+    assert run.err == (
+        f"Feil: --as-of: «{bad}» er ikke en dato. Bruk ÅÅÅÅ-MM-DD eller dd.mm.åååå, "
+        "f.eks. 2026-11-20 eller 20.11.2026.\n"
+    )
+
+
+def test_unknown_format_is_exit_2(cli) -> None:  # noqa: ANN001
+    run = cli("scan", IST, "--format", "pdf")
+    assert run.code == 2 and run.out == ""
+
+
+def test_no_files_and_no_history_is_exit_2(cli, naervaer_home: Path) -> None:  # noqa: ANN001
+    run = cli("scan")
+    assert run.code == 2 and run.out == ""
+    assert run.err == (
+        f"Feil: Ingen eksportfiler oppgitt, og ingen lagret fraværshistorikk i {naervaer_home}. "
+        "Oppgi én eller flere fraværseksporter (CSV eller XLSX).\n"
+    )
+
+
+def test_no_files_reads_the_stored_history(cli, naervaer_home: Path) -> None:  # noqa: ANN001
+    history = pytest.importorskip("naervaer_cli.history")
+    store_records = history.store_records
+    store_records(naervaer_home, load_exports([IST], load_config()).records)
+    assert cli("scan", "-f", "json").out == cli("scan", IST, "-f", "json").out
+
+
+def test_unknown_policy_is_exit_2(cli) -> None:  # noqa: ANN001
+    run = cli("scan", IST, "--policy", "oslo")
+    assert run.code == 2
+    assert run.err.startswith("Feil: Ukjent policy «oslo».")
+
+
+def test_help_is_bokmal(cli) -> None:  # noqa: ANN001
+    run = cli("scan", "--help")
+    assert run.code == 0
+    assert "Finn elever med bekymringsfullt fravær" in run.out
+    assert "--fail-on" in run.out and "Referansedato" in run.out

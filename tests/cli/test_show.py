@@ -1,0 +1,74 @@
+"""`naervaer show` end to end on the committed sample data: exact output and exit codes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+IST = REPO / "sample_data" / "ist_fravaer.csv"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(autouse=True)
+def registered() -> None:
+    from naervaer_cli.cli import scan as scan_cmd
+    from naervaer_cli.cli import show as show_cmd
+    from naervaer_cli.cli.app import app
+
+    names = {c.name for c in app.registered_commands}
+    if "scan" not in names:
+        app.command("scan")(scan_cmd.scan)
+    if "show" not in names:
+        app.command("show")(show_cmd.show)
+
+
+def golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_by_name(cli) -> None:  # noqa: ANN001
+    run = cli("show", "vik, amalie", IST)
+    assert (run.code, run.err) == (0, "")
+    golden("show_vik.txt", run.out)
+
+
+def test_by_id_equals_by_name(cli) -> None:  # noqa: ANN001
+    assert cli("show", "10229", IST).out == cli("show", "bakke, jonas", IST).out
+
+
+def test_pupil_in_the_plan_for_left_during_day(cli) -> None:  # noqa: ANN001
+    run = cli("show", "10348", IST, "--weeks", "4")
+    assert run.code == 0
+    golden("show_nes_4_weeks.txt", run.out)
+
+
+def test_pupil_without_flags(cli) -> None:  # noqa: ANN001
+    run = cli("show", "Aas, Linnea", IST)
+    assert run.code == 0
+    assert "  Ingen regler slo ut i vinduet.\n" in run.out
+    assert "Innsatsplan" not in run.out
+    assert run.out.endswith("Snakk med barnet/eleven under hele prosessen.\n")
+
+
+def test_ambiguous_name_is_exit_2(cli) -> None:  # noqa: ANN001
+    run = cli("show", "Vik", IST)
+    assert (run.code, run.out) == (2, "")
+    assert run.err == "Feil: «Vik» passer på 2 elever: 10348 (7B), 10357 (7B). Oppgi elevnummeret.\n"
+
+
+def test_unknown_pupil_is_exit_2(cli) -> None:  # noqa: ANN001
+    run = cli("show", "Nobody", IST)
+    assert (run.code, run.out) == (2, "")
+    assert run.err == ("Feil: Fant ingen elev med elevnummer eller navn som inneholder "
+                       "«Nobody». Sjekk stavemåten, eller bruk elevnummeret.\n")
+
+
+def test_help_is_bokmal(cli) -> None:  # noqa: ANN001
+    run = cli("show", "--help")
+    assert run.code == 0 and "Vis én elev" in run.out
