@@ -1,0 +1,22 @@
+"""Meeting packs: document contexts, the template loader and the HTML, DOCX and Markdown writers."""
+
+from naervaer_cli.documents.context import (
+    PupilContext,
+    TeamContext,
+    build_pupil_context,
+    build_team_context,
+    plan_step,
+)
+from naervaer_cli.documents.render import DOCUMENTS, Format, pupil_pack, team_pack
+
+__all__ = [
+    "DOCUMENTS",
+    "Format",
+    "PupilContext",
+    "TeamContext",
+    "build_pupil_context",
+    "build_team_context",
+    "plan_step",
+    "pupil_pack",
+    "team_pack",
+]

@@ -1,0 +1,672 @@
+"""The document context: plain values every template reads, built from a scan result and records.
+
+Pure: no file access, no clock. The builder takes a :class:`~naervaer_cli.result.PupilResult`,
+the pupil's canonical records (see :mod:`naervaer_cli.schema`), the innsatsplan step for the
+pupil's level and optional case-log events, and returns frozen dataclasses the templates
+render. Nothing here formats HTML; the templates and charts do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+
+from naervaer_cli.calendar import SchoolCalendar
+from naervaer_cli.result import Flag, PupilResult, Setting
+from naervaer_cli.schema import KIND_LABELS
+
+TALK_TO_CHILD = "Snakk med barnet/eleven under hele prosessen."
+
+# Kinds that count as absence in the overview; the same set the guide's rules count (§3).
+COUNTING_KINDS: tuple[str, ...] = (
+    "udokumentert", "dokumentert", "sykdom", "ubehandlet", "forlot_skolen",
+)
+
+WEEKDAYS: tuple[str, ...] = ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag")
+WEEKDAYS_SHORT: tuple[str, ...] = ("Man", "Tir", "Ons", "Tor", "Fre")
+MONTHS: tuple[str, ...] = (
+    "januar", "februar", "mars", "april", "mai", "juni",
+    "juli", "august", "september", "oktober", "november", "desember",
+)
+
+RULE_LABELS: dict[str, str] = {
+    "absence_days": "Dager med fravær",
+    "left_during_day": "Forlater skolen i løpet av dagen",
+    "single_lessons": "Uteblir fra enkelttimer",
+    "subject_absence": "Gjentatt fravær fra enkelte fag",
+    "consecutive_days": "Sammenhengende fraværsdager",
+    "late_arrivals": "Kommer for sent",
+    "weekday_pattern": "Fravær på samme ukedag",
+    "rising_trend": "Økende fravær",
+    "term_share": "Høy fraværsandel i terminen",
+    "unnotified_absence": "Fravær uten beskjed fra foreldre",
+    "high_absence": "Høyt fravær sammenlignet med jevnaldrende",
+    "pickup_dropoff": "Levering og henting",
+}
+
+SEVERITY_LABELS: dict[str, str] = {"concern": "Bekymring", "watch": "Følg med"}
+
+# The guide's NIVÅ 1 (skole): "Tiltak evalueres etter 3 uker."
+DEFAULT_EVALUATION_DAYS = 21
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One level of the innsatsplan: HVA, ANSVARLIG and VERKTØY in the guide's wording."""
+
+    level: int
+    what: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()        # "Aktuelle andre aktører" at NIVÅ 2
+
+
+@dataclass(frozen=True)
+class PupilInfo:
+    pupil_id: str
+    name: str               # as exported, usually "Etternavn, Fornavn"
+    group: str
+    contact: str
+
+    @property
+    def display_name(self) -> str:
+        """'Nordmann, Ola' → 'Ola Nordmann'; the pupil number when there is no name."""
+        if "," in self.name:
+            last, first = self.name.split(",", 1)
+            return f"{first.strip()} {last.strip()}".strip()
+        return self.name.strip() or f"Elev {self.pupil_id}"
+
+    @property
+    def first_name(self) -> str:
+        if "," in self.name:
+            return self.name.split(",", 1)[1].strip().split(" ")[0] or self.display_name
+        return self.display_name.split(" ")[0]
+
+
+@dataclass(frozen=True)
+class FlagView:
+    """A flag as the documents show it: bokmål label and the evidence, ready to print."""
+
+    rule: str
+    label: str
+    severity: str
+    severity_label: str
+    count: int
+    threshold: int
+    subject: str
+    dates: tuple[date, ...]
+    lessons: tuple[str, ...]
+    signal: bool
+
+
+@dataclass(frozen=True)
+class DayCell:
+    """One school day in the calendar heat map."""
+
+    day: date
+    school_day: bool
+    in_range: bool
+    share: float            # share of the school day absent, 0..1
+    minutes: int
+    whole_day: bool
+    heat: int               # 0 none … 4 whole day
+    evidence: bool          # a flag names this date
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    week: int
+    monday: date
+    days: tuple[DayCell, ...]   # Monday to Friday
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """A line in the weekday or subject breakdown."""
+
+    label: str
+    days: float             # whole-day equivalents
+    dates: int              # dates with any absence
+    lessons: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    week: int
+    monday: date
+    share: float            # absent share of the week's school days, 0..1
+    school_days: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Absence over the term up to the reference date."""
+
+    first: date
+    last: date
+    school_days: int
+    day_equivalents: float
+    whole_days: int
+    dates_with_absence: int
+    lessons: int
+    minutes: int
+    late: int
+    share: float
+    recent_share: float     # the last 14 days
+    trend: str              # "Økende", "Synkende", "Stabil"
+    by_kind: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: date
+    label: str
+    text: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    text: str
+    by: str
+    decided: date | None
+    evaluation: date | None
+
+
+@dataclass(frozen=True)
+class PupilContext:
+    """Everything the pupil's documents need."""
+
+    setting: Setting
+    school: str
+    as_of: date
+    meeting: date
+    evaluation: date | None
+    pupil: PupilInfo
+    status: str
+    status_label: str
+    level: int
+    plan: PlanStep
+    next_step: str
+    due: str
+    case_state: str
+    case_opened: date | None
+    flags: tuple[FlagView, ...]
+    summary: Summary
+    weeks: tuple[WeekRow, ...]
+    weekdays: tuple[CountRow, ...]
+    subjects: tuple[CountRow, ...]
+    trend: tuple[TrendPoint, ...]
+    timeline: tuple[TimelineEntry, ...]
+    measures: tuple[Measure, ...]
+    attendees: tuple[str, ...]
+    talk_to_child: str = TALK_TO_CHILD
+    pupil_words: str = ""
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    number: int
+    pupil: PupilInfo
+    level: int
+    status_label: str
+    reason: str
+    responsible: tuple[str, ...]
+    case_state: str
+
+
+@dataclass(frozen=True)
+class TeamContext:
+    """The ressursteam meeting: agenda page and each pupil's context."""
+
+    setting: Setting
+    school: str
+    meeting: date
+    as_of: date
+    items: tuple[AgendaItem, ...]
+    pupils: tuple[PupilContext, ...]
+    talk_to_child: str = TALK_TO_CHILD
+    attendees: tuple[str, ...] = field(default_factory=tuple)
+
+
+def plan_step(plan: Any, level: int, setting: Setting = "skole") -> PlanStep | None:
+    """The innsatsplan step for `level`, from the policy's plan in whatever shape it comes.
+
+    Accepts a mapping `{setting: [steps]}`, a sequence of steps, or a mapping level → step;
+    a step is a mapping or an object with `level`, `what`, `responsible`, `tools` (bokmål
+    keys `hva`, `ansvarlig`, `verktoy` also work). Returns None when the level is missing.
+    """
+    if plan is None:
+        return None
+    if isinstance(plan, PlanStep):
+        return plan if plan.level == level else None
+    node: Any = plan
+    if isinstance(node, Mapping) and setting in node:
+        node = node[setting]
+    elif hasattr(node, setting) and not isinstance(node, Mapping):
+        node = getattr(node, setting)
+    if hasattr(node, "levels") and not isinstance(node, Mapping):
+        node = node.levels
+    candidates: Iterable[Any]
+    if isinstance(node, Mapping):
+        if level in node:
+            return _step(node[level], level)
+        if str(level) in node:
+            return _step(node[str(level)], level)
+        candidates = node.values()
+    elif isinstance(node, Sequence):
+        candidates = node
+    else:
+        return None
+    for item in candidates:
+        if _get(item, "level", "niva", "nivå") == level:
+            return _step(item, level)
+    return None
+
+
+def _get(item: Any, *names: str) -> Any:
+    for name in names:
+        if isinstance(item, Mapping) and name in item:
+            return item[name]
+        if not isinstance(item, Mapping) and hasattr(item, name):
+            return getattr(item, name)
+    return None
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,) if value.strip() else ()
+    return tuple(str(v) for v in value if str(v).strip())
+
+
+def _step(item: Any, level: int) -> PlanStep:
+    return PlanStep(
+        level=level,
+        what=_texts(_get(item, "what", "hva")),
+        responsible=_texts(_get(item, "responsible", "ansvarlig")),
+        tools=_texts(_get(item, "tools", "verktoy", "verktøy")),
+        others=_texts(_get(item, "others", "andre", "other_actors")),
+    )
+
+
+def term_start(as_of: date) -> date:
+    """The first day of the term `as_of` lies in: 15 August (autumn) or 1 January (spring)."""
+    if as_of.month >= 8:
+        start = date(as_of.year, 8, 15)
+        return start if as_of >= start else date(as_of.year, 8, 1)
+    return date(as_of.year, 1, 1)
+
+
+def flag_view(flag: Flag) -> FlagView:
+    label = RULE_LABELS.get(flag.rule, flag.rule.replace("_", " ").capitalize())
+    return FlagView(
+        rule=flag.rule,
+        label=label,
+        severity=flag.severity,
+        severity_label=SEVERITY_LABELS.get(flag.severity, flag.severity),
+        count=flag.count,
+        threshold=flag.threshold,
+        subject=flag.subject or "",
+        dates=tuple(flag.dates),
+        lessons=tuple(flag.lessons),
+        signal=flag.signal,
+    )
+
+
+def _daily(records: pl.DataFrame, kinds: Sequence[str], whole_day_minutes: int) -> pl.DataFrame:
+    """One row per date with absent minutes, whole-day flag and the kinds seen."""
+    counted = records.filter(pl.col("kind").cast(pl.String).is_in(list(kinds)))
+    return (
+        counted.group_by("date")
+        .agg(
+            pl.col("minutes").fill_null(0).sum().alias("minutes"),
+            pl.col("whole_day").fill_null(False).any().alias("whole_day"),
+            pl.col("kind").cast(pl.String).unique().sort().alias("kinds"),
+            (~pl.col("whole_day").fill_null(False)).sum().alias("lessons"),
+        )
+        .with_columns(
+            (pl.col("whole_day") | (pl.col("minutes") >= whole_day_minutes)).alias("whole_day")
+        )
+        .sort("date")
+    )
+
+
+def _heat(share: float, whole: bool) -> int:
+    if whole:
+        return 4
+    if share <= 0:
+        return 0
+    if share < 0.25:
+        return 1
+    if share < 0.5:
+        return 2
+    return 3
+
+
+def build_pupil_context(
+    result: PupilResult,
+    records: pl.DataFrame,
+    *,
+    as_of: date,
+    meeting: date,
+    plan: Any = None,
+    events: Iterable[Any] = (),
+    setting: Setting = "skole",
+    school: str = "",
+    calendar: SchoolCalendar | None = None,
+    first_day: date | None = None,
+    day_minutes: int = 330,
+    whole_day_minutes: int = 240,
+    counting_kinds: Sequence[str] = COUNTING_KINDS,
+    evaluation_days: int | None = DEFAULT_EVALUATION_DAYS,
+    pupil_words: str = "",
+) -> PupilContext:
+    """Build the context for one pupil's documents.
+
+    `records` may hold every pupil; only `result.pupil_id`'s rows up to `as_of` are used.
+    `first_day` is the first day of the overview (default: the start of the term).
+    `evaluation_days` is the time from the meeting to the evaluation when the case log names
+    none (the guide: 3 weeks for skole); None leaves it to be agreed (barnehage).
+    """
+    calendar = calendar or SchoolCalendar()
+    first = first_day or term_start(as_of)
+    mine = records.filter(
+        (pl.col("pupil_id") == result.pupil_id)
+        & (pl.col("date") >= first)
+        & (pl.col("date") <= as_of)
+    )
+    flags = tuple(flag_view(f) for f in result.flags)
+    evidence = {d for f in result.flags for d in f.dates}
+    daily = _daily(mine, counting_kinds, whole_day_minutes)
+    by_date = {row["date"]: row for row in daily.iter_rows(named=True)}
+
+    weeks = _weeks(first, as_of, calendar, by_date, evidence, day_minutes)
+    school_days = [c for w in weeks for c in w.days if c.school_day and c.in_range]
+    summary = _summary(mine, school_days, first, as_of, by_date, day_minutes)
+    weekdays = _weekday_rows(mine, by_date, day_minutes, counting_kinds)
+    subjects = _subject_rows(mine, counting_kinds, day_minutes)
+    trend = tuple(
+        TrendPoint(
+            week=w.week,
+            monday=w.monday,
+            share=(sum(c.share for c in days) / len(days)) if days else 0.0,
+            school_days=len(days),
+        )
+        for w in weeks
+        for days in [[c for c in w.days if c.school_day and c.in_range]]
+        if days
+    )
+
+    timeline = tuple(sorted((_entry(e) for e in events), key=lambda e: e.day))
+    measures = tuple(_measure(e) for e in events if _is_measure(e))
+    case = result.case
+    evaluation = case.evaluation_due if case and case.evaluation_due else None
+    if evaluation is None and measures and measures[-1].evaluation:
+        evaluation = measures[-1].evaluation
+    if evaluation is None and evaluation_days is not None:
+        evaluation = meeting + timedelta(days=evaluation_days)
+
+    level = result.suggestion.level
+    step = plan_step(plan, level, setting) or PlanStep(
+        level=level,
+        what=(result.suggestion.next_step,) if result.suggestion.next_step else (),
+        responsible=tuple(result.suggestion.responsible),
+        tools=tuple(result.suggestion.tools),
+    )
+    child = "Elev" if setting == "skole" else "Barn"
+    guardians = "Foresatte" if setting == "skole" else "Foreldre"
+    attendees = tuple(dict.fromkeys((child, guardians, *step.responsible)))
+
+    return PupilContext(
+        setting=setting,
+        school=school,
+        as_of=as_of,
+        meeting=meeting,
+        evaluation=evaluation,
+        pupil=PupilInfo(
+            pupil_id=result.pupil_id,
+            name=result.name or "",
+            group=result.group or "",
+            contact=result.contact or "",
+        ),
+        status=result.status,
+        status_label=SEVERITY_LABELS.get(result.status, result.status),
+        level=level,
+        plan=step,
+        next_step=result.suggestion.next_step,
+        due=result.suggestion.due,
+        case_state=case.state if case else "",
+        case_opened=case.opened if case else None,
+        flags=flags,
+        summary=summary,
+        weeks=weeks,
+        weekdays=weekdays,
+        subjects=subjects,
+        trend=trend,
+        timeline=timeline,
+        measures=measures,
+        attendees=attendees,
+        pupil_words=pupil_words,
+    )
+
+
+def _weeks(
+    first: date,
+    last: date,
+    calendar: SchoolCalendar,
+    by_date: Mapping[date, Mapping[str, Any]],
+    evidence: set[date],
+    day_minutes: int,
+) -> tuple[WeekRow, ...]:
+    monday = first - timedelta(days=first.weekday())
+    rows = []
+    while monday <= last:
+        cells = []
+        for offset in range(5):
+            day = monday + timedelta(days=offset)
+            row = by_date.get(day)
+            minutes = int(row["minutes"]) if row else 0
+            whole = bool(row["whole_day"]) if row else False
+            share = 1.0 if whole else min(minutes / day_minutes, 1.0) if day_minutes else 0.0
+            cells.append(DayCell(
+                day=day,
+                school_day=calendar.is_school_day(day),
+                in_range=first <= day <= last,
+                share=share,
+                minutes=minutes,
+                whole_day=whole,
+                heat=_heat(share, whole),
+                evidence=day in evidence,
+                kinds=tuple(row["kinds"]) if row else (),
+            ))
+        rows.append(WeekRow(week=monday.isocalendar().week, monday=monday, days=tuple(cells)))
+        monday += timedelta(days=7)
+    return tuple(rows)
+
+
+def _summary(
+    mine: pl.DataFrame,
+    school_days: Sequence[DayCell],
+    first: date,
+    last: date,
+    by_date: Mapping[date, Mapping[str, Any]],
+    day_minutes: int,
+) -> Summary:
+    equivalents = sum(c.share for c in school_days)
+    share = equivalents / len(school_days) if school_days else 0.0
+    recent = [c for c in school_days if c.day > last - timedelta(days=14)]
+    recent_share = sum(c.share for c in recent) / len(recent) if recent else 0.0
+    if recent_share >= max(share * 1.5, share + 0.02):
+        trend = "Økende"
+    elif recent_share <= share * 0.5:
+        trend = "Synkende"
+    else:
+        trend = "Stabil"
+    kinds = (
+        mine.group_by(pl.col("kind").cast(pl.String))
+        .agg(pl.len().alias("n"))
+        .sort("kind")
+    )
+    lessons = sum(int(r["lessons"]) for r in by_date.values() if not r["whole_day"])
+    return Summary(
+        first=first,
+        last=last,
+        school_days=len(school_days),
+        day_equivalents=round(equivalents, 1),
+        whole_days=sum(1 for r in by_date.values() if r["whole_day"]),
+        dates_with_absence=len(by_date),
+        lessons=lessons,
+        minutes=sum(int(r["minutes"]) for r in by_date.values()),
+        late=mine.filter(pl.col("kind").cast(pl.String) == "for_sent").height,
+        share=share,
+        recent_share=recent_share,
+        trend=trend,
+        by_kind=tuple((KIND_LABELS.get(str(k), str(k)), int(n)) for k, n in kinds.iter_rows()),
+    )
+
+
+def _weekday_rows(
+    mine: pl.DataFrame,
+    by_date: Mapping[date, Mapping[str, Any]],
+    day_minutes: int,
+    kinds: Sequence[str],
+) -> tuple[CountRow, ...]:
+    rows = []
+    for index, label in enumerate(WEEKDAYS):
+        days = [r for d, r in by_date.items() if d.weekday() == index]
+        rows.append(CountRow(
+            label=label,
+            days=round(sum(1.0 if r["whole_day"] else min(r["minutes"] / day_minutes, 1.0)
+                           for r in days), 1) if day_minutes else 0.0,
+            dates=len(days),
+            lessons=sum(int(r["lessons"]) for r in days if not r["whole_day"]),
+            minutes=sum(int(r["minutes"]) for r in days),
+        ))
+    return tuple(rows)
+
+
+def _subject_rows(
+    mine: pl.DataFrame, kinds: Sequence[str], day_minutes: int
+) -> tuple[CountRow, ...]:
+    lessons = mine.filter(
+        pl.col("kind").cast(pl.String).is_in(list(kinds))
+        & pl.col("subject").is_not_null()
+        & (pl.col("subject").str.strip_chars() != "")
+    )
+    if lessons.is_empty():
+        return ()
+    grouped = (
+        lessons.group_by("subject")
+        .agg(
+            pl.col("date").n_unique().alias("dates"),
+            pl.len().alias("lessons"),
+            pl.col("minutes").fill_null(0).sum().alias("minutes"),
+        )
+        .sort(["lessons", "subject"], descending=[True, False])
+    )
+    return tuple(
+        CountRow(
+            label=str(r["subject"]),
+            days=round(int(r["minutes"]) / day_minutes, 1) if day_minutes else 0.0,
+            dates=int(r["dates"]),
+            lessons=int(r["lessons"]),
+            minutes=int(r["minutes"]),
+        )
+        for r in grouped.iter_rows(named=True)
+    )
+
+
+def _to_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _entry(event: Any) -> TimelineEntry:
+    kind = str(_get(event, "type", "kind") or "")
+    return TimelineEntry(
+        day=_to_date(_get(event, "date", "day")) or date.min,
+        label=str(_get(event, "label") or kind.replace("_", " ").capitalize()),
+        text=str(_get(event, "text") or ""),
+        by=str(_get(event, "by") or ""),
+    )
+
+
+def _is_measure(event: Any) -> bool:
+    return "measure" in str(_get(event, "type", "kind") or "")
+
+
+def _measure(event: Any) -> Measure:
+    data = _get(event, "data") or {}
+    evaluation = None
+    if isinstance(data, Mapping):
+        for key in ("evaluation", "evaluation_date", "evaluation_due", "evaluate_by", "due"):
+            evaluation = _to_date(data.get(key))
+            if evaluation:
+                break
+    return Measure(
+        text=str(_get(event, "text") or ""),
+        by=str(_get(event, "by") or ""),
+        decided=_to_date(_get(event, "date", "day")),
+        evaluation=evaluation,
+    )
+
+
+def _reason(flags: Sequence[FlagView]) -> str:
+    parts = []
+    for f in flags:
+        if f.signal and f.severity == "watch" and len(flags) > 1:
+            continue
+        text = f"{f.label}: {f.count}"
+        if f.subject:
+            text = f"{f.label} ({f.subject}): {f.count}"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def build_team_context(
+    pupils: Sequence[PupilContext],
+    *,
+    meeting: date,
+    as_of: date,
+    setting: Setting = "skole",
+    school: str = "",
+    attendees: Sequence[str] = (),
+) -> TeamContext:
+    """The ressursteam agenda: one item per pupil, highest level first, then group and name."""
+    ordered = sorted(pupils, key=lambda p: (-p.level, p.pupil.group, p.pupil.name,
+                                            p.pupil.pupil_id))
+    items = tuple(
+        AgendaItem(
+            number=n,
+            pupil=p.pupil,
+            level=p.level,
+            status_label=p.status_label,
+            reason=_reason(p.flags),
+            responsible=p.plan.responsible,
+            case_state=p.case_state,
+        )
+        for n, p in enumerate(ordered, start=1)
+    )
+    return TeamContext(
+        setting=setting,
+        school=school,
+        meeting=meeting,
+        as_of=as_of,
+        items=items,
+        pupils=tuple(ordered),
+        attendees=tuple(attendees),
+    )
