@@ -126,6 +126,7 @@ def test_unknown_format_is_exit_2(cli) -> None:  # noqa: ANN001
 
 
 def test_no_files_and_no_history_is_exit_2(cli, naervaer_home: Path) -> None:  # noqa: ANN001
+    pytest.importorskip("naervaer_cli.history")
     run = cli("scan")
     assert run.code == 2 and run.out == ""
     assert run.err == (
