@@ -1,0 +1,113 @@
+"""The stored absence history: every imported record once, in one Parquet file under NAERVAER_HOME.
+
+Weekly exports each cover a week; importing them one by one builds the history the 4-week
+window needs. A record is the same record when every column of ``schema.RECORD_KEY`` is
+equal, so importing the same or an overlapping export again adds nothing. The file is 0600 in a
+0700 folder, written to a temporary file and renamed over the old one so a killed import never
+leaves half a history; a lock file keeps two imports from overwriting each other's additions.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from naervaer_cli.errors import InputError, RuntimeFailure
+from naervaer_cli.privacy import ensure_private_dir, open_private
+from naervaer_cli.schema import RECORD_KEY, empty_records, record_schema
+
+HISTORY_DIR = "history"
+RECORDS_FILE = "records.parquet"
+LOCK_FILE = ".lock"
+
+
+def history_dir(home: Path) -> Path:
+    return home / HISTORY_DIR
+
+
+def store_records(home: Path, records: pl.DataFrame) -> tuple[int, int]:
+    """Add `records` (canonical frame) to the history; return (records added, total after)."""
+    incoming = _canonical(records, "de importerte postene")
+    with _locked(home) as folder:
+        current = _read(folder)
+        merged = pl.concat([current, incoming], how="vertical").unique(
+            subset=list(RECORD_KEY), keep="first", maintain_order=True
+        )
+        added = merged.height - current.height
+        if added:
+            _write(folder, merged.sort(["date", "pupil_id"], maintain_order=True))
+    return added, merged.height
+
+
+def load_history(home: Path) -> pl.DataFrame:
+    """The stored history in the canonical schema; an empty frame when nothing is stored."""
+    folder = history_dir(home)
+    if not (folder / RECORDS_FILE).exists():
+        return empty_records()
+    return _read(folder)
+
+
+def purge_history(home: Path, before: date) -> int:
+    """Delete the stored records dated before `before`; return how many were deleted."""
+    if not (history_dir(home) / RECORDS_FILE).exists():
+        return 0
+    with _locked(home) as folder:
+        current = _read(folder)
+        kept = current.filter(pl.col("date") >= before)
+        deleted = current.height - kept.height
+        if deleted:
+            _write(folder, kept)
+    return deleted
+
+
+@contextmanager
+def _locked(home: Path) -> Iterator[Path]:
+    folder = ensure_private_dir(history_dir(home))
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield folder
+    finally:
+        os.close(fd)
+
+
+def _read(folder: Path) -> pl.DataFrame:
+    path = folder / RECORDS_FILE
+    if not path.exists():
+        return empty_records()
+    try:
+        frame = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise RuntimeFailure(
+            f"{path}: den lagrede fraværshistorikken kan ikke leses ({exc}). Slett filen og "
+            "importer eksportene på nytt."
+        ) from None
+    return _canonical(frame, str(path))
+
+
+def _write(folder: Path, frame: pl.DataFrame) -> None:
+    path = folder / RECORDS_FILE
+    tmp = folder / f".{RECORDS_FILE}.{os.getpid()}.tmp"
+    try:
+        with open_private(tmp, "wb") as fh:
+            frame.write_parquet(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _canonical(frame: pl.DataFrame, origin: str) -> pl.DataFrame:
+    schema = record_schema()
+    missing = [name for name in schema if name not in frame.columns]
+    if missing:
+        raise InputError(f"{origin}: mangler kolonnene {', '.join(missing)}.")
+    return frame.select([pl.col(name).cast(dtype) for name, dtype in schema.items()])
