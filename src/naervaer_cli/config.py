@@ -78,12 +78,23 @@ def load_config(path: Path | None = None, home: Path | None = None) -> Config:
     return Config(home=home)
 
 
+def toml_error_message(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+    """A bokmål message with the line and column tomllib reports ("at line N, column M")."""
+    import re
+
+    found = re.search(r"at line (\d+), column (\d+)", str(exc))
+    where = f", linje {found[1]}, kolonne {found[2]}" if found else ""
+    return (
+        f"{path}{where}: ugyldig TOML. Sjekk anførselstegn, klammer og «=» der, "
+        "rett filen og prøv igjen."
+    )
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        # tomllib's message ends with "(at line N, column M)"; keep it, it is the location.
-        raise ConfigError(f"{path}: ugyldig TOML: {exc}. Rett filen og prøv igjen.") from None
+        raise ConfigError(toml_error_message(path, exc)) from None
     except OSError as exc:
         raise ConfigError(f"{path}: kan ikke leses ({exc.strerror}).") from None
