@@ -49,7 +49,7 @@ def test_broken_toml_names_file_and_line(tmp_path, cli):
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert str(info.value) == (
-        f"{path}, linje 2, kolonne 17: ugyldig TOML. Sjekk anførselstegn, klammer og «=» der, "
+        f"{path}, linje 2, kolonne 16: ugyldig TOML. Sjekk anførselstegn, klammer og «=» der, "
         "rett filen og prøv igjen."
     )
     run = cli("--config", path, "check", tmp_path)
