@@ -48,6 +48,7 @@ def suggest(
     flagged = is_flagged(list(flags), policy)
     top = plan.levels[-1].level
     due = ""
+    needs_evaluation = False
     if case is None:
         level = 0
     elif case.level <= 0:
@@ -58,6 +59,7 @@ def suggest(
         if case.evaluation_due is None:
             due = "Beslutt tiltak og avtal evalueringsdato."
         elif reached and case.last_evaluation_improved is None:
+            needs_evaluation = True
             due = f"Evaluering var {_day(case.evaluation_due)} – registrer evalueringen."
         elif level == 1:
             due = f"Evaluering {_day(case.evaluation_due)}."
@@ -65,7 +67,7 @@ def suggest(
         level = min(case.level, top)
         due = (f"Neste møte {_day(case.next_meeting)}." if case.next_meeting
                else "Avtal nytt møte for å evaluere.")
-    if case is not None and not flagged and level == case.level:
+    if case is not None and not flagged and level == case.level and not needs_evaluation:
         if case.last_evaluation_improved:
             due = "Nærværet har økt ved siste evaluering – saken kan avsluttes."
         elif case.evaluation_due is not None:

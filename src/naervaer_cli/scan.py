@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -15,13 +16,17 @@ from naervaer_cli.levels import evaluation_overdue, suggest
 from naervaer_cli.policy import Policy
 from naervaer_cli.result import CaseSummary, Flag, PupilResult, ScanResult, Setting
 
-# Norwegian alphabetical order puts Æ, Ø, Å after Z (Unicode has Å before Æ).
-_NORDIC = str.maketrans({"æ": "z\u0001", "ø": "z\u0002", "å": "z\u0003"})
+# Norwegian alphabetical order puts Æ, Ø, Å after Z (Unicode has Å before Æ); other
+# accents sort with their base letter (é as e).
+_HOLD = str.maketrans({"æ": "\uf000", "ø": "\uf001", "å": "\uf002"})
+_AFTER_Z = str.maketrans({"\uf000": "{", "\uf001": "|", "\uf002": "}"})
 
 
 def nordic_key(text: str) -> str:
     """A sort key in Norwegian alphabetical order, case-insensitive."""
-    return (text or "").casefold().translate(_NORDIC)
+    held = unicodedata.normalize("NFC", (text or "").casefold()).translate(_HOLD)
+    bare = "".join(c for c in unicodedata.normalize("NFD", held) if not unicodedata.combining(c))
+    return bare.translate(_AFTER_Z)
 
 
 def group_key(group: str) -> tuple[Any, ...]:

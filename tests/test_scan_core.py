@@ -1,0 +1,161 @@
+"""scan(): reference date, group filter, order, cases, and the exact §10 JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from naervaer_cli.calendar import SchoolCalendar
+from naervaer_cli.errors import UsageError
+from naervaer_cli.policy import load_policy
+from naervaer_cli.result import CaseSummary
+from naervaer_cli.rules.sample import record, records
+from naervaer_cli.scan import group_key, nordic_key, scan, to_json
+from naervaer_cli.schema import empty_records
+
+POLICY = load_policy("aas")
+CALENDAR = SchoolCalendar()
+
+
+def pupil(pid: str, name: str, group: str) -> dict:
+    return {"pupil_id": pid, "name": name, "group": group, "contact": f"Lærer {group}"}
+
+
+def two_lessons(who: dict, subject: str = "KRØ") -> list[dict]:
+    return [
+        record(date(2026, 11, 16), start="09:15", end="10:00", subject=subject, **who),
+        record(date(2026, 11, 18), start="09:15", end="10:00", subject=subject, **who),
+    ]
+
+
+def test_as_of_defaults_to_the_latest_date() -> None:
+    rows = two_lessons(pupil("1", "Nordmann, Ola", "7A"))
+    rows.append(record(date(2026, 11, 19), kind="permisjon", **pupil("2", "B", "7B")))
+    result = scan(records(rows), POLICY, calendar=CALENDAR)
+    assert result.as_of == date(2026, 11, 19)
+    assert result.pupils_scanned == 2
+    assert [p.pupil_id for p in result.pupils] == ["1"]
+
+
+def test_explicit_as_of_ignores_later_records() -> None:
+    rows = two_lessons(pupil("1", "Nordmann, Ola", "7A"))
+    result = scan(records(rows), POLICY, as_of=date(2026, 11, 17), calendar=CALENDAR)
+    assert result.pupils == ()
+    assert result.pupils_scanned == 1
+
+
+def test_empty_data_needs_as_of() -> None:
+    with pytest.raises(UsageError, match="--as-of"):
+        scan(empty_records(), POLICY, calendar=CALENDAR)
+    result = scan(empty_records(), POLICY, as_of=date(2026, 11, 20), calendar=CALENDAR)
+    assert (result.pupils, result.pupils_scanned) == ((), 0)
+
+
+def test_sorted_by_group_then_name_in_norwegian_order() -> None:
+    rows = []
+    for pid, name, group in [("1", "Ås, Per", "10A"), ("2", "Øst, Kari", "7A"),
+                             ("3", "Berg, Ola", "7A"), ("4", "Zahl, Ida", "7A"),
+                             ("5", "Æsir, Tor", "2B")]:
+        rows += two_lessons(pupil(pid, name, group))
+    result = scan(records(rows), POLICY, calendar=CALENDAR)
+    assert [(p.group, p.name) for p in result.pupils] == [
+        ("2B", "Æsir, Tor"), ("7A", "Berg, Ola"), ("7A", "Zahl, Ida"), ("7A", "Øst, Kari"),
+        ("10A", "Ås, Per"),
+    ]
+    assert sorted(["Å", "Ø", "Æ", "Z"], key=nordic_key) == ["Z", "Æ", "Ø", "Å"]
+    assert sorted(["10A", "2B", "7A"], key=group_key) == ["2B", "7A", "10A"]
+
+
+def test_group_filter_is_case_insensitive() -> None:
+    rows = two_lessons(pupil("1", "A", "7A")) + two_lessons(pupil("2", "B", "7B"))
+    result = scan(records(rows), POLICY, calendar=CALENDAR, group="7a")
+    assert [p.pupil_id for p in result.pupils] == ["1"]
+    assert result.pupils_scanned == 1
+
+
+def test_status_is_watch_without_a_concern_flag() -> None:
+    who = pupil("1", "A", "7A")
+    rows = [record(date(2026, 11, d), whole_day=True, kind="sykdom", **who)
+            for d in (2, 3, 4, 5, 6)]
+    only = scan(records(rows), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20)).pupils[0]
+    assert only.status == "watch"
+    assert [f.rule for f in only.flags if not f.signal] == ["absence_days"]
+
+
+def test_identity_from_the_latest_record() -> None:
+    rows = two_lessons(pupil("1", "Gammelt, Navn", "6A"))
+    rows.append(record(date(2026, 11, 19), kind="permisjon", **pupil("1", "Nytt, Navn", "7A")))
+    only = scan(records(rows), POLICY, calendar=CALENDAR).pupils[0]
+    assert (only.name, only.group, only.contact) == ("Nytt, Navn", "7A", "Lærer 7A")
+
+
+def test_cases_change_the_level_and_overdue_cases_appear() -> None:
+    rows = two_lessons(pupil("1", "A", "7A")) + [
+        record(date(2026, 11, 18), kind="permisjon", **pupil("2", "B", "7A"))]
+    cases = {
+        "1": CaseSummary("1", level=0, opened=date(2026, 11, 1)),
+        "2": CaseSummary("2", level=1, opened=date(2026, 10, 1),
+                         evaluation_due=date(2026, 11, 10)),
+    }
+    result = scan(records(rows), POLICY, calendar=CALENDAR, cases=cases)
+    first, second = result.pupils
+    assert (first.pupil_id, first.suggestion.level, first.case) == ("1", 1, cases["1"])
+    assert (second.pupil_id, second.flags, second.status) == ("2", (), "watch")
+    assert second.suggestion.due == "Evaluering var 10.11.2026 – registrer evalueringen."
+
+
+def test_barnehage_setting_runs_no_school_rules_yet() -> None:
+    rows = two_lessons(pupil("1", "A", "Blåklokka"))
+    result = scan(records(rows), POLICY, calendar=CALENDAR, setting="barnehage")
+    assert result.pupils == ()
+    assert result.setting == "barnehage"
+    assert result.notes
+
+
+def test_json_is_the_section_10_contract() -> None:
+    who = pupil("10234", "Nordmann, Ola", "7A")
+    rows = [record(date(2026, 11, d), whole_day=True, **who) for d in (2, 3, 4, 5, 6, 9, 10, 11)]
+    rows += two_lessons(who)
+    result = scan(records(rows), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    data = to_json(result)
+    assert json.loads(json.dumps(data)) == data
+    assert {k: data[k] for k in ("as_of", "window_days", "policy")} == {
+        "as_of": "2026-11-20", "window_days": 28, "policy": "aas"}
+    (only,) = data["pupils"]
+    plan = POLICY.plans["skole"].level(0)
+    assert {k: only[k] for k in (
+        "pupil_id", "name", "group", "contact", "status", "level", "responsible", "next_step",
+        "tools")} == {
+        "pupil_id": "10234", "name": "Nordmann, Ola", "group": "7A", "contact": "Lærer 7A",
+        "status": "concern", "level": 0, "responsible": ["Kontaktlærer"],
+        "next_step": plan.next_step, "tools": list(plan.tools),
+    }
+    guide = [f for f in only["flags"] if not f["signal"]]
+    assert guide[0] == {
+        "rule": "absence_days", "severity": "concern", "count": 8, "threshold": 7,
+        "dates": ["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06",
+                  "2026-11-09", "2026-11-10", "2026-11-11"],
+        "lessons": [], "signal": False,
+    }
+    subject = [f for f in guide if f["rule"] == "subject_absence"]
+    assert subject == [{
+        "rule": "subject_absence", "subject": "Kroppsøving", "severity": "concern",
+        "count": 2, "threshold": 2, "dates": ["2026-11-16", "2026-11-18"],
+        "lessons": ["16.11 09:15–10:00 KRØ", "18.11 09:15–10:00 KRØ"], "signal": False,
+    }]
+    assert all("subject" not in f for f in only["flags"] if f["rule"] != "subject_absence")
+    assert {f["rule"] for f in only["flags"] if f["signal"]} >= {"consecutive_days"}
+
+
+def test_json_carries_the_case() -> None:
+    rows = two_lessons(pupil("1", "A", "7A"))
+    case = CaseSummary("1", level=1, opened=date(2026, 10, 1), evaluation_due=date(2026, 11, 30),
+                       state="Åpen, NIVÅ 1")
+    data = to_json(scan(records(rows), POLICY, calendar=CALENDAR, cases={"1": case}))
+    assert data["pupils"][0]["case"] == {
+        "level": 1, "opened": "2026-10-01", "evaluation_due": "2026-11-30",
+        "next_meeting": None, "last_evaluation_improved": None, "state": "Åpen, NIVÅ 1",
+    }
+    assert data["pupils"][0]["level"] == 1
