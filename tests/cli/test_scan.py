@@ -153,3 +153,16 @@ def test_help_is_bokmal(cli) -> None:  # noqa: ANN001
     assert run.code == 0
     assert "Finn elever med bekymringsfullt fravær" in run.out
     assert "--fail-on" in run.out and "Referansedato" in run.out
+
+
+def test_command_modules_import_no_heavy_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, naervaer_cli.cli.scan, naervaer_cli.cli.show\n"
+        "print(','.join(m for m in ('polars', 'openpyxl', 'jinja2', 'rich.table', 'rich')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -152,3 +152,31 @@ def test_json_is_the_core_contract(result_with_case: ScanResult) -> None:
     assert "Kroppsøving" in text  # ensure_ascii=False
     first = json.loads(text)
     assert list(first)[:3] == ["as_of", "window_days", "policy"]
+
+
+class Terminal(io.StringIO):
+    """A stdout that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_write_to_terminal_is_rich_with_colour(result: ScanResult) -> None:
+    out = Terminal()
+    write(result, Format.table, stdout=out)
+    assert "\x1b[1;31mBekymring\x1b[0m" in out.getvalue()
+    assert "Snakk med barnet/eleven under hele prosessen." in out.getvalue()
+
+
+def test_xlsx_to_terminal_is_refused(result: ScanResult) -> None:
+    from naervaer_cli.errors import UsageError
+
+    with pytest.raises(UsageError, match="bruk --output FIL.xlsx"):
+        write(result, Format.xlsx, stdout=Terminal())
+
+
+def test_xlsx_piped_is_the_workbook_bytes(result: ScanResult) -> None:
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8")
+    write(result, Format.xlsx, stdout=stream)
+    assert raw.getvalue().startswith(b"PK\x03\x04")  # a zip, as every XLSX is

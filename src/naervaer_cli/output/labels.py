@@ -90,8 +90,8 @@ def evidence_dates(pupil: PupilResult) -> tuple[date, ...]:
     return tuple(sorted({day for flag in pupil.flags for day in flag.dates}))
 
 
-def responsible_text(pupil: PupilResult) -> str:
-    return ", ".join(pupil.suggestion.responsible)
+def responsible_text(pupil: PupilResult, sep: str = ", ") -> str:
+    return sep.join(pupil.suggestion.responsible)
 
 
 def case_text(pupil: PupilResult) -> str:

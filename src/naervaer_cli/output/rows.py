@@ -10,10 +10,11 @@ from naervaer_cli.result import ScanResult
 Cell = str | int | date | None
 
 
-def display_rows(result: ScanResult) -> tuple[list[str], list[list[str]]]:
+def display_rows(result: ScanResult, sep: str = ", ") -> tuple[list[str], list[list[str]]]:
     """Headers and rows for the human table (terminal, plain text, Markdown).
 
-    The Sak/Frist column is there only when some pupil has a case or something due.
+    The Sak/Frist column is there only when some pupil has a case or something due. `sep`
+    joins flags and roles: ", " on one line, or "\n" for one per line in a terminal table.
     """
     cols = labels.columns(result.setting)
     headers = [cols["pupil"], cols["group"], "Status", "Hva slo ut", "NIVÅ", "Ansvarlig",
@@ -27,9 +28,9 @@ def display_rows(result: ScanResult) -> tuple[list[str], list[list[str]]]:
             pupil.name or pupil.pupil_id,
             pupil.group,
             labels.status_label(pupil.status),
-            labels.flags_text(pupil),
+            labels.flags_text(pupil, sep),
             str(pupil.suggestion.level),
-            labels.responsible_text(pupil),
+            labels.responsible_text(pupil, sep),
             pupil.suggestion.next_step,
         ]
         if with_cases:

@@ -10,9 +10,7 @@ from naervaer_cli.output.rows import display_rows
 from naervaer_cli.result import ScanResult
 
 _STATUS_STYLE = {"Bekymring": "bold red", "Følg med": "yellow"}
-# (ratio, min width) of the columns that wrap; the pupil column is named Elev or Barn.
-_SHARES = {"Elev": (2, 12), "Barn": (2, 12), "Hva slo ut": (3, 16), "Ansvarlig": (2, 12),
-           "Neste steg": (4, 20), "Sak/Frist": (2, 12)}
+
 
 
 def footer_lines(result: ScanResult, group: str | None = None) -> list[str]:
@@ -57,15 +55,15 @@ def print_rich(result: ScanResult, file: IO[str], *, group: str | None = None,
     console = Console(file=file, width=width, force_terminal=color or None,
                       no_color=not color, color_system="standard" if color else None,
                       highlight=False, emoji=False, markup=False)
-    headers, rows = display_rows(result)
+    # One flag and one role per line: short cells that wrap nowhere odd.
+    headers, rows = display_rows(result, sep="\n")
     if rows:
-        table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False,
-                      expand=True)
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False, pad_edge=False)
         for header in headers:
-            # Short fixed columns keep their width; the text columns share the rest.
-            ratio, min_width = _SHARES.get(header, (None, None))
-            table.add_column(header, ratio=ratio, min_width=min_width, overflow="fold",
-                             no_wrap=ratio is None,
+            # Too wide for the terminal: Rich narrows the widest wrapping columns first, which
+            # is Neste steg, so the short columns stay on one line.
+            table.add_column(header, overflow="fold",
+                             no_wrap=header in ("Gruppe", "Status", "NIVÅ"),
                              justify="right" if header == "NIVÅ" else "left")
         for row in rows:
             # colour the status cell only; the rest stays readable on any background
