@@ -1,0 +1,119 @@
+"""End-to-end benchmark of `naervaer scan` and of `naervaer --help` start-up.
+
+    python benchmarks/bench_scan.py [--sizes 1000000 10000000] [--help-runs 10]
+
+For each size it generates (once, cached in benchmarks/data/) an IST-style lesson-level CSV,
+then times in separate child processes `naervaer scan FILE --format json --output /dev/null`
+and, in the same run, a bare `python -c "import polars; polars.read_csv(FILE)"`, printing
+wall time and peak memory (wait4's ru_maxrss) of each. Skips with a message when the
+installed naervaer has no `scan` command yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from benchdata import Measured, ensure_csv, fmt_row, isolated_env, machine, run_measured
+
+SCAN_RATIO = 3.0          # 1M rows: scan ≤ 3× the bare read
+BIG_ROWS = 10_000_000
+BIG_SECONDS = 12.0        # 10M rows: ≤ 12 s
+BIG_MIB = 3 * 1024        # 10M rows: ≤ 3 GB peak
+HELP_SECONDS = 0.250
+
+
+def naervaer_command() -> list[str]:
+    """The installed console script next to this Python, else `python -m naervaer_cli`."""
+    script = Path(sys.executable).parent / "naervaer"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("naervaer")
+    return [found] if found else [sys.executable, "-m", "naervaer_cli"]
+
+
+def has_scan(cmd: list[str], env: dict[str, str]) -> tuple[bool, str]:
+    probe = run_measured([*cmd, "scan", "--help"], env=env)
+    if probe.returncode == 0:
+        return True, ""
+    lines = (probe.stderr or probe.stdout).strip().splitlines()
+    return False, lines[-1] if lines else f"exit {probe.returncode}"
+
+
+def bare_read(path: Path, env: dict[str, str]) -> Measured:
+    code = f'import polars; polars.read_csv({str(path)!r}, separator=";")'
+    return run_measured([sys.executable, "-c", code], env=env)
+
+
+def scan(cmd: list[str], path: Path, env: dict[str, str], cwd: Path) -> Measured:
+    return run_measured([*cmd, "scan", str(path), "--format", "json", "--output", "/dev/null"],
+                        env=env, cwd=cwd)
+
+
+def bench_size(cmd: list[str], rows: int, env: dict[str, str], cwd: Path) -> bool:
+    path = ensure_csv(rows)
+    print(f"\nscan, {rows:,} lesson rows ({path.stat().st_size / 1e6:.0f} MB)")
+    bare = bare_read(path, env)
+    print(fmt_row('python -c "polars.read_csv(...)"', bare))
+    result = scan(cmd, path, env, cwd)
+    if result.returncode != 0:
+        print(fmt_row("naervaer scan", result, f"FAILED (exit {result.returncode})"))
+        print("  " + "\n  ".join(result.stderr.strip().splitlines()[-5:]))
+        return False
+    print(fmt_row("naervaer scan --format json", result))
+    ok = True
+    if rows < BIG_ROWS:
+        ratio = result.wall / bare.wall
+        ok = ratio <= SCAN_RATIO
+        print(f"  ratio {ratio:.2f}× bare read — target ≤ {SCAN_RATIO:.0f}×: "
+              f"{'OK' if ok else 'MISSED'}")
+    else:
+        ok = result.wall <= BIG_SECONDS and result.peak_mib <= BIG_MIB
+        print(f"  ratio {result.wall / bare.wall:.2f}× bare read; target ≤ {BIG_SECONDS:.0f} s "
+              f"and ≤ {BIG_MIB / 1024:.0f} GB: {'OK' if ok else 'MISSED'}")
+    return ok
+
+
+def bench_help(cmd: list[str], env: dict[str, str], runs: int) -> bool:
+    timings = [run_measured([*cmd, "--help"], env=env) for _ in range(max(1, runs))]
+    failed = [m for m in timings if m.returncode != 0]
+    if failed:
+        print(f"\nnaervaer --help FAILED (exit {failed[0].returncode}): "
+              f"{failed[0].stderr.strip()[-300:]}")
+        return False
+    best = min(timings, key=lambda m: m.wall)
+    ok = best.wall <= HELP_SECONDS
+    print(f"\nnaervaer --help, best of {len(timings)}: {best.wall * 1000:.0f} ms "
+          f"(median {sorted(m.wall for m in timings)[len(timings) // 2] * 1000:.0f} ms), "
+          f"peak {best.peak_mib:.0f} MiB — target ≤ {HELP_SECONDS * 1000:.0f} ms: "
+          f"{'OK' if ok else 'MISSED'}")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, BIG_ROWS],
+                        help="row counts to scan")
+    parser.add_argument("--help-runs", type=int, default=10)
+    args = parser.parse_args(argv)
+
+    cmd = naervaer_command()
+    print(f"naervaer scan benchmark — {machine()}; command: {' '.join(cmd)}")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="naervaer-bench-") as tmp:
+        env = isolated_env(Path(tmp))
+        results.append(bench_help(cmd, env, args.help_runs))
+        available, why = has_scan(cmd, env)
+        if not available:
+            print(f"\nskipped: `naervaer scan` is not available yet ({why})")
+        else:
+            for rows in args.sizes:
+                results.append(bench_size(cmd, rows, env, Path(tmp)))
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,219 @@
+"""Shared helpers for the benchmarks: deterministic big exports and measured child processes.
+
+The data is IST-style and lesson-level (one row per absent lesson), like
+sample_data/ist_fravaer.csv, with every code a default code so the importer accepts it.
+Rows are derived from their index with integer arithmetic (no random generator, no clock),
+so a given row count always gives the same file. Files are cached in benchmarks/data/
+(git-ignored) and only written when missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+
+HEADER = (
+    "Elevnr", "Elev", "Klasse", "Kontaktlærer", "Fra dato", "Til dato", "Fra kl.",
+    "Til kl.", "Fag", "Fraværstype", "Heldag", "Merknad",
+)
+LESSONS = (("08:30", "09:15"), ("09:15", "10:00"), ("10:15", "11:00"),
+           ("11:30", "12:15"), ("12:15", "13:00"), ("13:15", "14:00"))
+SUBJECTS = ("Norsk", "Matematikk", "Engelsk", "Naturfag", "Samfunnsfag", "KRLE",
+            "Kroppsøving", "Musikk", "Kunst og håndverk", "Svømming", "KRØ")
+# 20 slots: the share of each code in the data.
+CODES = ("Sykdom",) * 6 + ("Dokumentert",) * 4 + ("Udokumentert",) * 3 + (
+    "Ubehandlet", "Ubehandlet", "For sent", "For sent", "Permisjon", "Forlot skolen",
+    "Ikke fravær",
+)
+FIRST = ("Emma", "Nora", "Sofie", "Ingrid", "Jakob", "Emil", "Noah", "Filip", "Håkon", "Åse",
+         "Ørjan", "Live", "Tiril", "Magnus", "Sander", "Frida")
+LAST = ("Hansen", "Johansen", "Olsen", "Larsen", "Berg", "Haugen", "Dahl", "Lund", "Sæther",
+        "Løvås", "Bjørnstad", "Moen", "Strand", "Eide", "Lie", "Ødegård", "Bråthen")
+TEACHERS = ("Randi Holm", "Terje Nygård", "Hilde Vestby", "Anders Myhre", "Bjørg Sæther")
+ROWS_PER_PUPIL = 10
+PUPILS_PER_GROUP = 25
+TERM_START = date(2026, 8, 17)
+AS_OF = date(2026, 11, 20)
+
+
+def school_days() -> list[date]:
+    """Weekdays of the autumn term 2026 (no public holiday falls in it)."""
+    days = []
+    day = TERM_START
+    while day <= AS_OF:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def ist_frame(rows: int):  # noqa: ANN201 - a polars DataFrame; polars imported lazily
+    """`rows` lesson-level records, ROWS_PER_PUPIL per pupil, all distinct."""
+    import polars as pl
+
+    days = school_days()
+    pupils = max(1, rows // ROWS_PER_PUPIL)
+    i = pl.int_range(0, rows, dtype=pl.Int64, eager=True)
+    p = i % pupils
+    k = i // pupils
+    # 37 is coprime with the number of school days, so a pupil's k-th record falls on a
+    # different day for every k < len(days): no two records of one pupil collide.
+    day_idx = (k * 37 + p * 11) % len(days)
+    lesson = (p * 5 + k) % len(LESSONS)
+    group = p // PUPILS_PER_GROUP
+    frame = pl.DataFrame({
+        "Elevnr": (p + 100_000).cast(pl.String),
+        "Elev": pl.Series(LAST).gather(p % len(LAST)) + ", "
+        + pl.Series(FIRST).gather((p // len(LAST)) % len(FIRST)),
+        "Klasse": pl.Series([str(n) for n in range(5, 11)]).gather(group % 6)
+        + pl.Series(list("ABCD")).gather((group // 6) % 4) + "-"
+        + (group // 24).cast(pl.String),
+        "Kontaktlærer": pl.Series(TEACHERS).gather(group % len(TEACHERS)),
+        "Fra dato": pl.Series([d.strftime("%d.%m.%Y") for d in days]).gather(day_idx),
+        "Til dato": pl.repeat(None, rows, dtype=pl.String, eager=True),
+        "Fra kl.": pl.Series([a for a, _ in LESSONS]).gather(lesson),
+        "Til kl.": pl.Series([b for _, b in LESSONS]).gather(lesson),
+        "Fag": pl.Series(SUBJECTS).gather((lesson + day_idx) % len(SUBJECTS)),
+        "Fraværstype": pl.Series(CODES).gather((p * 7 + k * 3) % len(CODES)),
+        "Heldag": pl.repeat("Nei", rows, dtype=pl.String, eager=True),
+        "Merknad": pl.Series([None, None, None, "Meldt av foresatte", None, "Tannlege"]).gather(
+            (p + k) % 6),
+    })
+    return frame
+
+
+def ensure_csv(rows: int) -> Path:
+    """An IST-style CSV (`;`, UTF-8 with BOM) with `rows` lesson rows; cached."""
+    path = DATA / f"ist_lessons_{rows}.csv"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        chunk = 2_000_000
+        import polars as pl
+
+        frame = ist_frame(rows)
+        with tmp.open("wb") as fh:
+            fh.write(b"\xef\xbb\xbf")
+            for offset in range(0, rows, chunk):
+                part: pl.DataFrame = frame.slice(offset, chunk)
+                part.write_csv(fh, separator=";", include_header=offset == 0,
+                               line_terminator="\r\n")
+        tmp.replace(path)
+    return path
+
+
+def ensure_xlsx(rows: int) -> Path:
+    """An IST-style XLSX with `rows` rows, header in row 1, real date and time cells; cached."""
+    path = DATA / f"ist_lessons_{rows}.xlsx"
+    if path.exists():
+        return path
+    from datetime import datetime
+    from datetime import time as dtime
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    frame = ist_frame(rows)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Fravær")
+    ws.append(list(HEADER))
+    date_format, time_format = "DD.MM.YYYY", "HH:MM"
+    dates: dict[str, date] = {}
+    times = {t: dtime.fromisoformat(t) for pair in LESSONS for t in pair}
+    for row in frame.iter_rows():
+        cells: list[object] = list(row)
+        cells[0] = int(row[0])
+        day = dates.get(row[4])
+        if day is None:
+            day = dates[row[4]] = datetime.strptime(row[4], "%d.%m.%Y").date()
+        for index, value, fmt in ((4, day, date_format), (6, times[row[6]], time_format),
+                                  (7, times[row[7]], time_format)):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = fmt
+            cells[index] = cell
+        cells[11] = row[11] or None
+        ws.append(cells)
+    tmp = path.with_name(path.stem + ".tmp.xlsx")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One child process: wall seconds, peak RSS in MiB, its exit code and output."""
+
+    wall: float
+    peak_mib: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def payload(self) -> dict:
+        """The JSON the child printed on its last stdout line, or {}."""
+        lines = [line for line in self.stdout.splitlines() if line.strip()]
+        try:
+            return json.loads(lines[-1]) if lines else {}
+        except json.JSONDecodeError:
+            return {}
+
+
+def run_measured(argv: list[str], env: dict[str, str] | None = None,
+                 cwd: Path | None = None) -> Measured:
+    """Run a child, measure its wall time and peak memory (ru_maxrss from wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd)
+        # wait4 gives this child's own rusage; RUSAGE_CHILDREN would be a max over all.
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        peak_kib = usage.ru_maxrss  # KiB on Linux
+        return Measured(wall, peak_kib / 1024, proc.returncode,
+                        out.read().decode("utf-8", "replace"),
+                        err.read().decode("utf-8", "replace"))
+
+
+def python_child(code: str, env: dict[str, str] | None = None,
+                 cwd: Path | None = None) -> Measured:
+    return run_measured([sys.executable, "-c", code], env=env, cwd=cwd)
+
+
+def best_of(repeat: int, run) -> Measured:  # noqa: ANN001 - a zero-argument callable
+    """The fastest of `repeat` runs (the least disturbed by the rest of the machine)."""
+    runs = [run() for _ in range(max(1, repeat))]
+    return min(runs, key=lambda m: (m.returncode != 0, m.payload().get("op", m.wall)))
+
+
+def machine() -> str:
+    import platform
+
+    import polars as pl
+
+    return (f"{platform.python_implementation()} {platform.python_version()}, "
+            f"polars {pl.__version__}, {os.cpu_count()} CPUs")
+
+
+def isolated_env(home: Path) -> dict[str, str]:
+    """The environment for a child: a throwaway NAERVAER_HOME, no user config picked up."""
+    env = dict(os.environ)
+    env["NAERVAER_HOME"] = str(home)
+    env.pop("NAERVAER_DEBUG", None)
+    return env
+
+
+def fmt_row(label: str, m: Measured, extra: str = "") -> str:
+    return f"  {label:<38} wall {m.wall:7.2f} s   peak {m.peak_mib:8.0f} MiB  {extra}"
