@@ -180,3 +180,25 @@ def test_xlsx_piped_is_the_workbook_bytes(result: ScanResult) -> None:
     stream = io.TextIOWrapper(raw, encoding="utf-8")
     write(result, Format.xlsx, stdout=stream)
     assert raw.getvalue().startswith(b"PK\x03\x04")  # a zip, as every XLSX is
+
+
+def test_case_only_pupil_and_barnehage_words() -> None:
+    from naervaer_cli.result import CaseSummary, PupilResult, Suggestion
+
+    child = PupilResult(
+        pupil_id="b-1", name="Fjellheim, Oda", group="Maurtua", contact="Per Ped", status="watch",
+        flags=(), suggestion=Suggestion(1, ("Ped.leder",), "Evaluer tiltakene.", (),
+                                        due="Evaluering forfalt 13.11.2026"),
+        case=CaseSummary("b-1", 1, date(2026, 10, 1), evaluation_due=date(2026, 11, 13),
+                         state="Åpen, NIVÅ 1"),
+    )
+    result = ScanResult(as_of=date(2026, 11, 20), window_days=28, policy="aas",
+                        setting="barnehage", pupils=(child,), pupils_scanned=31)
+    text = render(result, Format.table)
+    assert isinstance(text, str)
+    header, _, row, *_ = text.splitlines()
+    assert header.split() == ["Barn", "Avdeling", "Status", "Hva", "slo", "ut", "NIVÅ",
+                              "Ansvarlig", "Neste", "steg", "Sak/Frist"]
+    assert row.split("  ")[0] == "Fjellheim, Oda"
+    assert "  –  " in row and row.endswith("Åpen, NIVÅ 1; Evaluering forfalt 13.11.2026")
+    assert "1 barn å følge opp (1 følg med) av 31, vindu 24.10.–20.11.2026" in text

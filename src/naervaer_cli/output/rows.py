@@ -28,7 +28,8 @@ def display_rows(result: ScanResult, sep: str = ", ") -> tuple[list[str], list[l
             pupil.name or pupil.pupil_id,
             pupil.group,
             labels.status_label(pupil.status),
-            labels.flags_text(pupil, sep),
+            # a pupil listed only for an overdue case evaluation has no flag
+            labels.flags_text(pupil, sep) or "–",
             str(pupil.suggestion.level),
             labels.responsible_text(pupil, sep),
             pupil.suggestion.next_step,
