@@ -11,7 +11,13 @@ import pytest
 
 from naervaer_cli.config import load_config
 from naervaer_cli.errors import RuntimeFailure
-from naervaer_cli.history import RECORDS_FILE, history_dir, load_history, purge_history, store_records
+from naervaer_cli.history import (
+    RECORDS_FILE,
+    history_dir,
+    load_history,
+    purge_history,
+    store_records,
+)
 from naervaer_cli.importer import load_exports
 from naervaer_cli.schema import empty_records
 

@@ -1,4 +1,4 @@
-"""Two processes writing at once lose nothing; a writer killed mid-transaction loses nothing committed."""
+"""Two writers at once lose nothing; a writer killed mid-transaction loses nothing committed."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ WRITER = textwrap.dedent("""
     from pathlib import Path
     from naervaer_cli.caselog.store import CaseStore
 
-    path, name, count, start_at = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+    path, name = Path(sys.argv[1]), sys.argv[2]
+    count, start_at = int(sys.argv[3]), float(sys.argv[4])
     store = CaseStore(path)
     while time.time() < start_at:   # both writers start together, so their writes interleave
         time.sleep(0.001)

@@ -49,7 +49,8 @@ def test_migrations_run_again_are_a_no_op(tmp_path: Path) -> None:
     schema = conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
 
     assert migrate(conn) == []
-    assert conn.execute("SELECT name, applied_at FROM migrations ORDER BY rowid").fetchall() == before
+    after = conn.execute("SELECT name, applied_at FROM migrations ORDER BY rowid").fetchall()
+    assert after == before
     assert conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
     conn.close()
 

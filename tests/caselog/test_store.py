@@ -209,7 +209,8 @@ def test_export_round_trips_through_restore(store: CaseStore, tmp_path: Path) ->
     store.add_measure("1", day=D, by="Kari", text="Tiltak «æøå»", responsible="Kari")
     store.record_meeting("1", day=D, by="Kari", next_meeting=date(2026, 11, 9))
     data = json.loads(store.export_json())
-    assert data["format"] == "naervaer-caselog" and data["exported_at"] == "2026-11-20T12:00:00+00:00"
+    assert data["format"] == "naervaer-caselog"
+    assert data["exported_at"] == "2026-11-20T12:00:00+00:00"
     (case,) = data["cases"]
     assert [e["label"] for e in case["events"]] == ["Uro registrert", "Tiltak besluttet",
                                                     "Møte holdt"]

@@ -5,19 +5,17 @@ A case belongs to a pupil by pupil id (never a fødselsnummer), has a setting ("
 has a date and who recorded it (`by`). :meth:`CaseStore.timeline` hands them out as frozen
 :class:`~naervaer_cli.caselog.events.Event` values; `Event.label` is the bokmål label:
 
-| type                 | label            | `data`                                                       |
-|----------------------|------------------|--------------------------------------------------------------|
-| `concern_registered` | Uro registrert   | `level` (int), `setting` ("skole"/"barnehage")               |
-| `concern_dismissed`  | Uro avkreftet    | `{}`; the case is closed on that date                        |
-| `level_changed`      | Nivå endret      | `from`, `to` (int)                                           |
-| `measure_decided`    | Tiltak besluttet | `responsible` (str), `evaluation_date` (date)                |
-| `evaluation`         | Evaluering       | `improved` (bool); from data also `presence_before`,         |
-|                      |                  | `presence_after`, `difference` (0–1 or None), `days_before`, |
-|                      |                  | `days_after` (int), `measure_date`, `before_first`,          |
-|                      |                  | `before_last`, `after_first`, `after_last` (date or None)    |
-| `meeting`            | Møte holdt       | `next_meeting` (date or None)                                |
-| `note`               | Notat            | `{}`                                                         |
-| `closed`             | Sak avsluttet    | `{}`                                                         |
+- ``concern_registered`` «Uro registrert»: `level` (int), `setting` ("skole"/"barnehage").
+- ``concern_dismissed`` «Uro avkreftet»: `{}`; the case is closed on that date.
+- ``level_changed`` «Nivå endret»: `from`, `to` (int).
+- ``measure_decided`` «Tiltak besluttet»: `responsible` (str), `evaluation_date` (date).
+- ``evaluation`` «Evaluering»: `improved` (bool); when computed from the history also
+  `presence_before`, `presence_after`, `difference` (rates 0–1, or None), `days_before`,
+  `days_after` (school days), `measure_date`, `before_first`, `before_last`, `after_first`,
+  `after_last` (dates or None).
+- ``meeting`` «Møte holdt»: `next_meeting` (date or None).
+- ``note`` «Notat»: `{}`.
+- ``closed`` «Sak avsluttet»: `{}`.
 
 The event's own words (the measure, the note, the meeting's summary) are in `Event.text`.
 

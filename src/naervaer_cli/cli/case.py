@@ -1,0 +1,241 @@
+"""`naervaer case`: open, record, evaluate, escalate, close and list cases in the case log."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from naervaer_cli.caselog.store import CaseStore
+    from naervaer_cli.config import Config
+
+app = typer.Typer(
+    help="Saksloggen: åpne saker, registrer tiltak, møter og evalueringer, endre nivå og avslutt.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def parse_date(value: str) -> date:
+    """`2026-11-20` or `20.11.2026` (also `20.11.26`)."""
+    text = value.strip()
+    try:
+        if m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})", text):
+            day, month, year = (int(g) for g in m.groups())
+            return date(year + 2000 if year < 100 else year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"«{value}» er ikke en dato; bruk ÅÅÅÅ-MM-DD eller dd.mm.åååå."
+        ) from None
+
+
+Pupil = Annotated[str, typer.Argument(metavar="ELEV",
+                                      help="Elevnummeret (som i eksporten og i «scan»).")]
+Day = Annotated[date | None, typer.Option(
+    "--date", parser=parse_date, metavar="DATO",
+    help="Datoen det gjelder (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: i dag.")]
+AsOf = Annotated[date | None, typer.Option(
+    "--as-of", parser=parse_date, metavar="DATO", help="Referansedato. Standard: i dag.")]
+By = Annotated[str | None, typer.Option(
+    "--by", help="Hvem som registrerer. Standard: NAERVAER_BY eller «case.by» i konfigurasjonen.")]
+Text = Annotated[str, typer.Option("--text", "-t", help="Kort tekst til saken.")]
+
+
+def _store(ctx: typer.Context) -> tuple[Config, CaseStore]:
+    from naervaer_cli.caselog.store import CaseStore
+
+    config = ctx.obj.config()
+    return config, CaseStore.from_config(config)
+
+
+def _by(config: Config, flag: str | None) -> str:
+    return str(config.setting(flag, "NAERVAER_BY", "case.by", "") or "")
+
+
+def _say(text: str) -> None:
+    typer.echo(text)
+
+
+@app.command("open")
+def open_(
+    ctx: typer.Context,
+    pupil: Pupil,
+    setting: Annotated[str | None, typer.Option(
+        "--setting", help="skole eller barnehage. Standard: «setting» i konfigurasjonen, "
+        "ellers skole.")] = None,
+    level: Annotated[int, typer.Option("--level", help="Nivået saken åpnes på.")] = 0,
+    text: Text = "",
+    day: Day = None,
+    by: By = None,
+) -> None:
+    """Åpne en sak: uro for bekymringsfullt fravær registreres (NIVÅ 0)."""
+    from naervaer_cli.caselog.store import norwegian
+
+    config, store = _store(ctx)
+    with store:
+        case = store.open_case(pupil, setting=config.setting(setting, None, "setting", "skole"),
+                               day=day or date.today(), by=_by(config, by), text=text,
+                               level=level)
+    _say(f"Åpnet sak for elev {pupil} ({case.setting}) på NIVÅ {case.level}, "
+         f"{norwegian(case.opened)}.")
+
+
+@app.command("note")
+def note(ctx: typer.Context, pupil: Pupil,
+         text: Annotated[str, typer.Argument(metavar="TEKST", help="Notatet.")],
+         day: Day = None, by: By = None) -> None:
+    """Skriv et notat i saken (f.eks. en samtale med eleven eller hjemmet)."""
+    config, store = _store(ctx)
+    with store:
+        event = store.add_note(pupil, day=day or date.today(), by=_by(config, by), text=text)
+    _say(f"Notat registrert for elev {pupil} ({event.date:%d.%m.%Y}).")
+
+
+@app.command("measure")
+def measure(
+    ctx: typer.Context,
+    pupil: Pupil,
+    text: Annotated[str, typer.Argument(metavar="TILTAK", help="Tiltaket som ble besluttet.")],
+    responsible: Annotated[str, typer.Option("--responsible", "-r",
+                                             help="Hvem som er ansvarlig for tiltaket.")],
+    evaluation_date: Annotated[date | None, typer.Option(
+        "--evaluation-date", parser=parse_date, metavar="DATO",
+        help="Når tiltaket evalueres. Skole: standard 3 uker etter. Barnehage: datoen avtalt "
+        "med foreldrene (påkrevd).")] = None,
+    day: Day = None,
+    by: By = None,
+) -> None:
+    """Registrer et tiltak som ble besluttet, med ansvarlig og evalueringsdato."""
+    config, store = _store(ctx)
+    with store:
+        event = store.add_measure(pupil, day=day or date.today(), by=_by(config, by), text=text,
+                                  responsible=responsible, evaluation_date=evaluation_date)
+    _say(f"Tiltak registrert for elev {pupil}; evalueres "
+         f"{event.data['evaluation_date']:%d.%m.%Y}.")
+
+
+@app.command("evaluate")
+def evaluate(
+    ctx: typer.Context,
+    pupil: Pupil,
+    improved: Annotated[bool | None, typer.Option(
+        "--improved/--not-improved",
+        help="Registrer svaret selv i stedet for å beregne det fra fraværshistorikken.")] = None,
+    as_of: Annotated[date | None, typer.Option(
+        "--date", parser=parse_date, metavar="DATO",
+        help="Evalueringsdatoen; perioden etter tiltaket går hit. Standard: i dag.")] = None,
+    policy: Annotated[str | None, typer.Option(
+        "--policy", help="Policy (navn eller TOML-fil). Standard: «policy» i konfigurasjonen.")]
+    = None,
+    text: Text = "",
+    by: By = None,
+) -> None:
+    """Har nærværet økt? Nærværet siden tiltaket mot like mange skoledager før; svaret lagres."""
+    from naervaer_cli.caselog.evaluate import evaluate_from_history
+    from naervaer_cli.caselog.text import evaluation_text, event_line
+
+    config, store = _store(ctx)
+    with store:
+        comparison, event = evaluate_from_history(
+            config, store, pupil, as_of=as_of or date.today(), by=_by(config, by), text=text,
+            improved=improved, policy=config.setting(policy, "NAERVAER_POLICY", "policy"))
+    typer.echo(evaluation_text(comparison) if comparison else event_line(event) + "\n", nl=False)
+
+
+@app.command("level")
+def level(ctx: typer.Context, pupil: Pupil,
+          new_level: Annotated[int, typer.Argument(metavar="NIVÅ",
+                                                   help="Nytt nivå: 0, 1 eller 2.")],
+          text: Text = "", day: Day = None, by: By = None) -> None:
+    """Endre nivået på saken (f.eks. til NIVÅ 2 ved fortsatt bekymring)."""
+    config, store = _store(ctx)
+    with store:
+        event = store.change_level(pupil, day=day or date.today(), by=_by(config, by),
+                                   level=new_level, text=text)
+    _say(f"Elev {pupil}: NIVÅ {event.data['from']} → NIVÅ {event.data['to']}.")
+
+
+@app.command("meeting")
+def meeting(
+    ctx: typer.Context,
+    pupil: Pupil,
+    next_meeting: Annotated[date | None, typer.Option(
+        "--next", parser=parse_date, metavar="DATO", help="Dato for neste møte.")] = None,
+    text: Text = "",
+    day: Day = None,
+    by: By = None,
+) -> None:
+    """Registrer et møte som ble holdt, og eventuelt datoen for neste møte."""
+    config, store = _store(ctx)
+    with store:
+        store.record_meeting(pupil, day=day or date.today(), by=_by(config, by), text=text,
+                             next_meeting=next_meeting)
+    suffix = f"; neste møte {next_meeting:%d.%m.%Y}" if next_meeting else ""
+    _say(f"Møte registrert for elev {pupil}{suffix}.")
+
+
+@app.command("dismiss")
+def dismiss(ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None,
+            by: By = None) -> None:
+    """Uro avkreftet: registrer det og avslutt saken."""
+    config, store = _store(ctx)
+    with store:
+        store.dismiss(pupil, day=day or date.today(), by=_by(config, by), text=text)
+    _say(f"Uro avkreftet; saken til elev {pupil} er avsluttet.")
+
+
+@app.command("close")
+def close(ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None,
+          by: By = None) -> None:
+    """Avslutt saken (helst etter en evaluering som viste at nærværet har økt)."""
+    config, store = _store(ctx)
+    with store:
+        store.close_case(pupil, day=day or date.today(), by=_by(config, by), text=text)
+    _say(f"Saken til elev {pupil} er avsluttet.")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_of: AsOf = None) -> None:
+    """Vis åpne saker, og hva som forfaller denne uken eller har forfalt."""
+    from naervaer_cli.caselog.text import open_cases_text
+
+    _, store = _store(ctx)
+    as_of = as_of or date.today()
+    with store:
+        typer.echo(open_cases_text(store.list_open(as_of), as_of), nl=False)
+
+
+@app.command("show")
+def show(ctx: typer.Context, pupil: Pupil) -> None:
+    """Vis sakshistorikken til en elev: hver hendelse med dato og hvem som registrerte den."""
+    from naervaer_cli.caselog.text import timeline_text
+    from naervaer_cli.errors import UsageError
+
+    _, store = _store(ctx)
+    with store:
+        cases, events = store.cases(pupil), store.timeline(pupil)
+    if not cases:
+        raise UsageError(f"Ingen sak er registrert for elev {pupil}.")
+    typer.echo(timeline_text(pupil, cases, events), nl=False)
+
+
+@app.command("export")
+def export(ctx: typer.Context, output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Skriv til denne filen (0600) i stedet for til skjermen.")] = None,
+) -> None:
+    """Eksporter hele saksloggen som JSON (sikkerhetskopi eller flytting til en annen maskin)."""
+    from naervaer_cli.privacy import write_private
+
+    _, store = _store(ctx)
+    with store:
+        text = store.export_json()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_private(output, text)
+        _say(f"Saksloggen er eksportert til {output}.")
