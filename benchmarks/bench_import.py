@@ -107,13 +107,15 @@ def main(argv: list[str] | None = None) -> int:
         home = Path(tmp)
         bare = measure(BARE_CSV, csv_path, args.repeat, home)
         project = measure(PROJECT, csv_path, args.repeat, home)
-        csv_ok = compare(f"\nCSV, {args.rows:,} lesson rows ({csv_path.stat().st_size / 1e6:.0f} MB)",
+        size = csv_path.stat().st_size / 1e6
+        csv_ok = compare(f"\nCSV, {args.rows:,} lesson rows ({size:.0f} MB)",
                          "polars.read_csv", bare, project)
         results["csv"] = {"bare": bare.payload(), "bare_peak_mib": bare.peak_mib,
                           "naervaer": project.payload(), "naervaer_peak_mib": project.peak_mib}
         bare = measure(BARE_XLSX, xlsx_path, args.repeat, home)
         project = measure(PROJECT, xlsx_path, args.repeat, home)
-        xlsx_ok = compare(f"\nXLSX, {args.xlsx_rows:,} rows ({xlsx_path.stat().st_size / 1e6:.1f} MB)",
+        size = xlsx_path.stat().st_size / 1e6
+        xlsx_ok = compare(f"\nXLSX, {args.xlsx_rows:,} rows ({size:.1f} MB)",
                           "fastexcel (calamine)", bare, project)
         results["xlsx"] = {"bare": bare.payload(), "bare_peak_mib": bare.peak_mib,
                            "naervaer": project.payload(), "naervaer_peak_mib": project.peak_mib}

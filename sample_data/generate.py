@@ -403,8 +403,8 @@ def noise_rows(p: Pupil, rng: random.Random) -> list[Row]:
         if undocumented:
             rows += lessons_of(p, day, idx, rng.choice(("Udokumentert", "Ubehandlet")))
         else:
-            rows += lessons_of(p, day, idx, "Dokumentert", rng.choice(("Tannlege", "Lege",
-                                                                        "Time hos helsesykepleier")))
+            reason = rng.choice(("Tannlege", "Lege", "Time hos helsesykepleier"))
+            rows += lessons_of(p, day, idx, "Dokumentert", reason)
     late_in_window = 0
     for _ in range(rng.choice((0, 0, 0, 1, 2))):
         day = rng.choice(SCHOOL_DAYS)
