@@ -80,7 +80,9 @@ def find_pupil(records: pl.DataFrame, query: str) -> str:
             f"Fant ingen elev med elevnummer eller navn som inneholder «{wanted}». "
             "Sjekk stavemåten, eller bruk elevnummeret."
         )
-    shown = ", ".join(f"{row['pupil_id']} ({row['group']})" for row in hits.head(10).iter_rows(named=True))
+    shown = ", ".join(
+        f"{row['pupil_id']} ({row['group']})" for row in hits.head(10).iter_rows(named=True)
+    )
     more = f" og {hits.height - 10} til" if hits.height > 10 else ""
     raise UsageError(
         f"«{wanted}» passer på {hits.height} elever: {shown}{more}. Oppgi elevnummeret."

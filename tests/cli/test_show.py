@@ -59,7 +59,9 @@ def test_pupil_without_flags(cli) -> None:  # noqa: ANN001
 def test_ambiguous_name_is_exit_2(cli) -> None:  # noqa: ANN001
     run = cli("show", "Vik", IST)
     assert (run.code, run.out) == (2, "")
-    assert run.err == "Feil: «Vik» passer på 2 elever: 10348 (7B), 10357 (7B). Oppgi elevnummeret.\n"
+    assert run.err == (
+        "Feil: «Vik» passer på 2 elever: 10348 (7B), 10357 (7B). Oppgi elevnummeret.\n"
+    )
 
 
 def test_unknown_pupil_is_exit_2(cli) -> None:  # noqa: ANN001

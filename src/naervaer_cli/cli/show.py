@@ -20,7 +20,7 @@ def show(
                      help="Antall uker i kalenderen.")] = 6,
     policy: PolicyOpt = None,
 ) -> None:
-    """Vis én elev: hva som slo ut og hvorfor, kalender, fravær per ukedag og fag, og innsatsplanen."""
+    """Vis én elev: hva som slo ut og hvorfor, kalender, fravær per ukedag og fag, innsatsplanen."""
     from naervaer_cli.inputs import load_inputs
     from naervaer_cli.output.pupil import write_pupil
     from naervaer_cli.pupil_view import find_pupil, pupil_view

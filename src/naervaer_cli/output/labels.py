@@ -59,7 +59,8 @@ def flag_short(flag: Flag) -> str:
 
     A subject flag is named by its subject alone ("Kroppsøving 2/2") to keep the column narrow.
     """
-    name = flag.subject if flag.rule == "subject_absence" and flag.subject else rule_label(flag.rule)
+    subject = flag.rule == "subject_absence" and flag.subject
+    name = flag.subject if subject else rule_label(flag.rule)
     return f"{name} {amount(flag, flag.count)}/{amount(flag, flag.threshold)}"
 
 
@@ -150,7 +151,10 @@ def summary_line(result: ScanResult, group: str | None = None) -> str:
         for s in STATUS_ORDER
         if any(p.status == s for p in result.pupils)
     ]
-    head = f"{flagged} {who(result.setting, flagged)}" if flagged else f"Ingen {who(result.setting, 2)}"
+    if flagged:
+        head = f"{flagged} {who(result.setting, flagged)}"
+    else:
+        head = f"Ingen {who(result.setting, 2)}"
     head += " å følge opp"
     if counts:
         head += f" ({', '.join(counts)})"

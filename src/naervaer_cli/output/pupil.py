@@ -49,7 +49,8 @@ def _lines(view: PupilView) -> list[Line]:
         for flag in result.flags:
             name = labels.rule_label(flag.rule, flag.subject)
             kind = " (signal)" if flag.signal else ""
-            add(("  ", ""), (f"{labels.status_label(flag.severity):<9}", _STATUS_STYLE.get(flag.severity, "")),
+            severity = labels.status_label(flag.severity)
+            add(("  ", ""), (f"{severity:<9}", _STATUS_STYLE.get(flag.severity, "")),
                 (f"  {name}{kind}: {labels.amount(flag, flag.count)} "
                  f"(terskel {labels.amount(flag, flag.threshold)})", ""))
             text(f"             Datoer: {labels.fmt_dates(flag.dates)}")
