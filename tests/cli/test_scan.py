@@ -126,7 +126,6 @@ def test_unknown_format_is_exit_2(cli) -> None:  # noqa: ANN001
 
 
 def test_no_files_and_no_history_is_exit_2(cli, naervaer_home: Path) -> None:  # noqa: ANN001
-    pytest.importorskip("naervaer_cli.history")
     run = cli("scan")
     assert run.code == 2 and run.out == ""
     assert run.err == (
@@ -136,8 +135,8 @@ def test_no_files_and_no_history_is_exit_2(cli, naervaer_home: Path) -> None:  #
 
 
 def test_no_files_reads_the_stored_history(cli, naervaer_home: Path) -> None:  # noqa: ANN001
-    history = pytest.importorskip("naervaer_cli.history")
-    store_records = history.store_records
+    from naervaer_cli.history import store_records
+
     store_records(naervaer_home, load_exports([IST], load_config()).records)
     assert cli("scan", "-f", "json").out == cli("scan", IST, "-f", "json").out
 
