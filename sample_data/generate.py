@@ -616,7 +616,7 @@ def other_vendor_rows() -> list[list[str]]:
         pattern = person[5]
         if pattern == "absence_days_concern":
             for text in ("2026-10-26", "2026-10-27", "2026-11-02", "2026-11-05", "2026-11-10",
-                         "2026-11-18", "2026-11-19"):
+                         "2026-11-18", "2026-11-20"):
                 add(person, d(text), WHOLE_DAY_MINUTES, "", "Ikke dokumentert")
             # An eighth day as lessons adding up to 255 minutes (≥ 240: a whole day).
             day = d("2026-11-12")
