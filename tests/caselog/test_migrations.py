@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,17 @@ def test_a_log_from_a_newer_version_is_refused(tmp_path: Path) -> None:
         conn.execute("INSERT INTO migrations VALUES ('m900_from_the_future', '2030-01-01')")
     with pytest.raises(RuntimeFailure, match="nyere versjon"):
         CaseStore(path)
+
+
+def test_opening_an_up_to_date_log_needs_no_write_lock(tmp_path: Path) -> None:
+    path = tmp_path / "caselog.sqlite"
+    with CaseStore(path) as store:
+        store.open_case("1", setting="skole", day=date(2026, 11, 2), by="Kari")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")   # another run is in the middle of a write
+    try:
+        with CaseStore(path, timeout=0.2) as reader:   # a scan reading the summaries
+            assert list(reader.summaries(date(2026, 11, 2))) == ["1"]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

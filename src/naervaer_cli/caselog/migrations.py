@@ -74,6 +74,9 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     the only ones. ``BEGIN IMMEDIATE`` takes the write lock before looking, so two processes
     opening a blank log at once apply each migration exactly once.
     """
+    if applied(conn) == [name for name, _ in MIGRATIONS]:
+        # The usual case: nothing to do, and no write lock taken just to find that out.
+        return []
     done: list[str] = []
     conn.execute("BEGIN IMMEDIATE")
     try:

@@ -66,8 +66,8 @@ def open_(
     ctx: typer.Context,
     pupil: Pupil,
     setting: Annotated[str | None, typer.Option(
-        "--setting", help="skole eller barnehage. Standard: «setting» i konfigurasjonen, "
-        "ellers skole.")] = None,
+        "--setting", help="skole eller barnehage. Standard: NAERVAER_SETTING eller «setting» i "
+        "konfigurasjonen, ellers skole.")] = None,
     level: Annotated[int, typer.Option("--level", help="Nivået saken åpnes på.")] = 0,
     text: Text = "",
     day: Day = None,
@@ -77,10 +77,10 @@ def open_(
     from naervaer_cli.caselog.store import norwegian
 
     config, store = _store(ctx)
+    setting = config.setting(setting, "NAERVAER_SETTING", "setting", "skole")
     with store:
-        case = store.open_case(pupil, setting=config.setting(setting, None, "setting", "skole"),
-                               day=day or date.today(), by=_by(config, by), text=text,
-                               level=level)
+        case = store.open_case(pupil, setting=setting, day=day or date.today(),
+                               by=_by(config, by), text=text, level=level)
     _say(f"Åpnet sak for elev {pupil} ({case.setting}) på NIVÅ {case.level}, "
          f"{norwegian(case.opened)}.")
 
