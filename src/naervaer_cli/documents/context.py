@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar
+from naervaer_cli.output.labels import PERCENT_RULES
 from naervaer_cli.result import Flag, PupilResult, Setting
 from naervaer_cli.schema import KIND_LABELS
 
@@ -101,6 +102,7 @@ class FlagView:
     dates: tuple[date, ...]
     lessons: tuple[str, ...]
     signal: bool
+    unit: str = ""          # " %" when count and threshold are absence rates
 
 
 @dataclass(frozen=True)
@@ -247,10 +249,15 @@ def plan_step(plan: Any, level: int, setting: Setting = "skole") -> PlanStep | N
     if isinstance(plan, PlanStep):
         return plan if plan.level == level else None
     node: Any = plan
+    if hasattr(node, "plans") and not isinstance(node, Mapping):   # a whole Policy
+        node = node.plans
     if isinstance(node, Mapping) and setting in node:
         node = node[setting]
     elif hasattr(node, setting) and not isinstance(node, Mapping):
         node = getattr(node, setting)
+    if callable(getattr(node, "level", None)):
+        # The policy's Plan knows how to cap a level to the levels it has.
+        return _step(node.level(level), level)
     if hasattr(node, "levels") and not isinstance(node, Mapping):
         node = node.levels
     candidates: Iterable[Any]
@@ -318,6 +325,7 @@ def flag_view(flag: Flag) -> FlagView:
         dates=tuple(flag.dates),
         lessons=tuple(flag.lessons),
         signal=flag.signal,
+        unit=" %" if flag.rule in PERCENT_RULES else "",
     )
 
 
@@ -368,6 +376,7 @@ def build_pupil_context(
     counting_kinds: Sequence[str] = COUNTING_KINDS,
     evaluation_days: int | None = DEFAULT_EVALUATION_DAYS,
     pupil_words: str = "",
+    talk_to_child: str = TALK_TO_CHILD,
 ) -> PupilContext:
     """Build the context for one pupil's documents.
 
@@ -405,8 +414,12 @@ def build_pupil_context(
         if days
     )
 
+    events = list(events)
     timeline = tuple(sorted((_entry(e) for e in events), key=lambda e: e.day))
-    measures = tuple(_measure(e) for e in events if _is_measure(e))
+    # Measures of the current case only: the latest case id when events carry one.
+    case_ids = [c for c in (_get(e, "case_id") for e in events) if isinstance(c, int)]
+    current = [e for e in events if not case_ids or _get(e, "case_id") == max(case_ids)]
+    measures = tuple(_measure(e) for e in current if _is_measure(e))
     case = result.case
     evaluation = case.evaluation_due if case and case.evaluation_due else None
     if evaluation is None and measures and measures[-1].evaluation:
@@ -437,8 +450,9 @@ def build_pupil_context(
             group=result.group or "",
             contact=result.contact or "",
         ),
-        status=result.status,
-        status_label=SEVERITY_LABELS.get(result.status, result.status),
+        status=result.status if result.flags else "",
+        status_label=SEVERITY_LABELS.get(result.status, result.status) if result.flags
+        else "Ingen varsler nå",
         level=level,
         plan=step,
         next_step=result.suggestion.next_step,
@@ -454,6 +468,7 @@ def build_pupil_context(
         timeline=timeline,
         measures=measures,
         attendees=attendees,
+        talk_to_child=talk_to_child,
         pupil_words=pupil_words,
     )
 
@@ -630,9 +645,9 @@ def _reason(flags: Sequence[FlagView]) -> str:
     for f in flags:
         if f.signal and f.severity == "watch" and len(flags) > 1:
             continue
-        text = f"{f.label}: {f.count}"
+        text = f"{f.label}: {f.count}{f.unit}"
         if f.subject:
-            text = f"{f.label} ({f.subject}): {f.count}"
+            text = f"{f.label} ({f.subject}): {f.count}{f.unit}"
         parts.append(text)
     return "; ".join(parts)
 

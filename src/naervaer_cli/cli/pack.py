@@ -1,0 +1,73 @@
+"""`naervaer pack`: meeting documents for pupils or for a ressursteam meeting."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from naervaer_cli.cli.scan import AsOfOpt, PolicyOpt, parse_date
+
+
+class PackFormat(StrEnum):
+    html = "html"
+    docx = "docx"
+    md = "md"
+
+
+def pack(
+    ctx: typer.Context,
+    pupils: Annotated[list[str] | None, typer.Argument(
+        metavar="ELEV...", help="Elevnummer, eller en del av navnet som bare passer på én elev.",
+        show_default=False)] = None,
+    inputs: Annotated[list[Path] | None, typer.Option(
+        "--input", "-i", metavar="FIL", help="Fraværseksport (CSV eller XLSX); kan gis flere "
+        "ganger. Uten: den lagrede fraværshistorikken.", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="MAPPE",
+                   help="Mappen filene skrives til (tilgang bare for deg, 0600).")] = Path("."),
+    fmt: Annotated[PackFormat, typer.Option("--format", "-f", help="html (for utskrift), docx "
+                   "(redigerbar i Word) eller md (Markdown).")] = PackFormat.html,
+    meeting: Annotated[str | None, typer.Option("--meeting", metavar="DATO", help="Møtedato "
+                       "(ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: i dag.",
+                       show_default=False)] = None,
+    resource_team: Annotated[bool, typer.Option("--resource-team", help="Sakliste og dokumenter "
+                             "for alle elever med åpen sak på --min-level eller høyere.")] = False,
+    min_level: Annotated[int, typer.Option("--min-level", min=0, max=2, help="Laveste nivå "
+                         "som tas med i ressursteamets sakliste.")] = 1,
+    include_flagged: Annotated[bool, typer.Option("--include-flagged", help="Ta også med "
+                               "flaggede elever som ikke har en åpen sak.")] = False,
+    documents: Annotated[list[str] | None, typer.Option("--document", "-d", metavar="DOK",
+                         help="Bare disse dokumentene: innkalling, referat, samarbeidsavtale, "
+                         "kartlegging, fravaersoversikt. Kan gis flere ganger.",
+                         show_default=False)] = None,
+    as_of: AsOfOpt = None,
+    policy: PolicyOpt = None,
+) -> None:
+    """Lag møtedokumenter: innkalling, referat, samarbeidsavtale, kartlegging og fraværsoversikt.
+
+    Én fil per elev (navngitt etter elevnummer), eller med --resource-team én fil med
+    sakliste og dokumentene for hver elev. Filstiene skrives til standard ut.
+    """
+    from naervaer_cli.documents.render import DOCUMENTS, Format
+    from naervaer_cli.documents.run import PackRequest, run_pack
+    from naervaer_cli.inputs import load_inputs
+
+    request = PackRequest(
+        pupils=tuple(pupils or ()),
+        resource_team=resource_team,
+        min_level=min_level,
+        include_flagged=include_flagged,
+        fmt=Format(fmt.value),
+        out_dir=out,
+        meeting=parse_date(meeting, "--meeting"),
+        documents=tuple(documents or DOCUMENTS),
+    )
+    request.check()
+    config = ctx.obj.config()
+    loaded = load_inputs(config, inputs or [], policy=policy, as_of=parse_date(as_of))
+    for path in run_pack(config, loaded, request, today=date.today()):
+        sys.stdout.write(f"{path}\n")

@@ -1,0 +1,144 @@
+"""From loaded inputs to document contexts: which pupils a pack holds and what each one shows.
+
+Pure over its arguments: the case log's summaries and timelines are handed in, so tests can
+build packs without a database and the CLI decides where they come from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from naervaer_cli.calendar import SchoolCalendar
+from naervaer_cli.documents.context import (
+    COUNTING_KINDS,
+    PupilContext,
+    TeamContext,
+    build_pupil_context,
+    build_team_context,
+)
+from naervaer_cli.errors import UsageError
+from naervaer_cli.result import CaseSummary, PupilResult, ScanResult, Setting
+
+
+@dataclass(frozen=True)
+class PackSettings:
+    """What the documents need from config and policy besides the pupil's data."""
+
+    school: str = ""
+    first_day: date | None = None       # start of the overview; default: the term's start
+
+
+def result_for(
+    pupil_id: str,
+    scanned: ScanResult,
+    records: pl.DataFrame,
+    policy: Any,
+    cases: Mapping[str, CaseSummary] | None,
+) -> PupilResult:
+    """The pupil's scan result; a pupil nothing fired for gets one with no flags.
+
+    A pack may be asked for a pupil whose case is open but who is no longer flagged; the
+    suggestion then comes from the same level logic the scan uses.
+    """
+    for pupil in scanned.pupils:
+        if pupil.pupil_id == pupil_id:
+            return pupil
+    from naervaer_cli.levels import suggest
+
+    mine = records.filter(
+        (pl.col("pupil_id") == pupil_id) & (pl.col("date") <= scanned.as_of)
+    ).sort("date", "source_row")
+    if mine.is_empty():
+        mine = records.filter(pl.col("pupil_id") == pupil_id).sort("date", "source_row")
+    if mine.is_empty():
+        raise UsageError(f"Elevnummer «{pupil_id}» finnes ikke i dataene.")
+    last = mine.row(mine.height - 1, named=True)
+    case = (cases or {}).get(pupil_id)
+    return PupilResult(
+        pupil_id=pupil_id,
+        name=last["name"] or "",
+        group=last["group"] or "",
+        contact=last["contact"],
+        status="watch",
+        flags=(),
+        suggestion=suggest((), case, policy, scanned.setting, scanned.as_of),
+        case=case,
+    )
+
+
+def team_pupils(
+    scanned: ScanResult,
+    cases: Mapping[str, CaseSummary] | None,
+    *,
+    min_level: int = 1,
+    include_flagged: bool = False,
+) -> list[str]:
+    """Pupil ids for the ressursteam: open cases at `min_level` or above, and on request the
+    flagged pupils who have no case yet."""
+    chosen = [pid for pid, case in (cases or {}).items() if case.level >= min_level]
+    if include_flagged:
+        chosen += [p.pupil_id for p in scanned.pupils
+                   if p.flags and p.pupil_id not in (cases or {})]
+    return list(dict.fromkeys(chosen))
+
+
+def pupil_contexts(
+    pupil_ids: Sequence[str],
+    *,
+    scanned: ScanResult,
+    records: pl.DataFrame,
+    policy: Any,
+    calendar: SchoolCalendar,
+    cases: Mapping[str, CaseSummary] | None,
+    timeline: Callable[[str], Sequence[Any]],
+    meeting: date,
+    settings: PackSettings = PackSettings(),
+) -> list[PupilContext]:
+    """One context per pupil, with the policy's plan, school day and counting kinds."""
+    setting: Setting = scanned.setting
+    plan = policy.plans[setting]
+    contexts = []
+    for pid in pupil_ids:
+        result = result_for(pid, scanned, records, policy, cases)
+        if setting == "skole":
+            school = policy.school
+            day_minutes = school.day_for(result.group).minutes
+            whole_day = school.whole_day_minutes
+            kinds: Sequence[str] = school.counting_kinds
+        else:
+            day_minutes, whole_day, kinds = 480, 240, COUNTING_KINDS
+        contexts.append(build_pupil_context(
+            result,
+            records,
+            as_of=scanned.as_of,
+            meeting=meeting,
+            plan=plan,
+            events=timeline(pid),
+            setting=setting,
+            school=settings.school,
+            calendar=calendar,
+            first_day=settings.first_day,
+            day_minutes=day_minutes,
+            whole_day_minutes=whole_day,
+            counting_kinds=kinds,
+            evaluation_days=plan.evaluation_days,
+            talk_to_child=policy.talk_to_child,
+        ))
+    return contexts
+
+
+def team_context(
+    contexts: Sequence[PupilContext],
+    scanned: ScanResult,
+    meeting: date,
+    settings: PackSettings = PackSettings(),
+    attendees: Sequence[str] = (),
+) -> TeamContext:
+    return build_team_context(contexts, meeting=meeting, as_of=scanned.as_of,
+                              setting=scanned.setting, school=settings.school,
+                              attendees=attendees)

@@ -1,0 +1,112 @@
+"""`pack` as a library call: read inputs, pick the pupils, render and write the files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from naervaer_cli.config import Config
+from naervaer_cli.documents.assemble import (
+    PackSettings,
+    pupil_contexts,
+    team_context,
+    team_pupils,
+)
+from naervaer_cli.documents.loader import environment, override_dir
+from naervaer_cli.documents.render import (
+    DOCUMENTS,
+    Format,
+    check_documents,
+    pupil_file,
+    pupil_pack,
+    team_file,
+    team_pack,
+    write,
+)
+from naervaer_cli.errors import ConfigError, UsageError
+
+
+@dataclass(frozen=True)
+class PackRequest:
+    pupils: tuple[str, ...] = ()            # ids or unique name parts
+    resource_team: bool = False
+    min_level: int = 1
+    include_flagged: bool = False
+    fmt: Format = Format.HTML
+    out_dir: Path = Path(".")
+    meeting: date | None = None             # default: `today`
+    documents: tuple[str, ...] = DOCUMENTS
+
+    def check(self) -> None:
+        """Pupils or --resource-team, not both and not neither; known document names."""
+        if self.resource_team == bool(self.pupils):
+            raise UsageError("Oppgi enten ett eller flere elevnummer, eller --resource-team.")
+        check_documents(self.documents)
+
+
+def settings_from(config: Config) -> PackSettings:
+    """`[documents] school` and `term_start` from the config."""
+    school = config.get("documents.school", config.get("school", ""))
+    first = config.get("documents.term_start")
+    if first is not None and not isinstance(first, date):
+        try:
+            first = date.fromisoformat(str(first))
+        except ValueError:
+            raise ConfigError(f"{config.where()}: documents.term_start «{first}» er ikke en "
+                              "dato; bruk ÅÅÅÅ-MM-DD.") from None
+    return PackSettings(school=str(school or ""), first_day=first)
+
+
+def caselog_timeline(config: Config) -> Callable[[str], Sequence[Any]]:
+    """A pupil's case events from the case log; nothing when there is no case log yet."""
+    from naervaer_cli.caselog.store import CaseStore, caselog_path
+
+    path = caselog_path(config)
+    if not path.exists():
+        return lambda pupil_id: ()
+
+    def timeline(pupil_id: str) -> Sequence[Any]:
+        with CaseStore(path) as store:
+            return store.timeline(pupil_id)
+
+    return timeline
+
+
+def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> list[Path]:
+    """Write the requested packs and return the files written.
+
+    `inputs` are the loaded scan inputs (:class:`naervaer_cli.inputs.ScanInputs`).
+    """
+    from naervaer_cli.inputs import run_scan
+    from naervaer_cli.pupil_view import find_pupil
+
+    request.check()
+    documents = check_documents(request.documents)
+    scanned = run_scan(inputs)
+    if request.resource_team:
+        ids = team_pupils(scanned, inputs.cases, min_level=request.min_level,
+                          include_flagged=request.include_flagged)
+    else:
+        ids = list(dict.fromkeys(find_pupil(inputs.records, q) for q in request.pupils))
+    meeting = request.meeting or today
+    settings = settings_from(config)
+    contexts = pupil_contexts(
+        ids, scanned=scanned, records=inputs.records, policy=inputs.policy,
+        calendar=inputs.calendar, cases=inputs.cases, timeline=caselog_timeline(config),
+        meeting=meeting, settings=settings,
+    )
+    env = environment(override_dir(config))
+    if request.resource_team:
+        attendees = config.get("documents.resource_team", [])
+        team = team_context(contexts, scanned, meeting, settings,
+                            [str(a) for a in attendees] if isinstance(attendees, list) else [])
+        data = team_pack(env, team, request.fmt, documents)
+        return [write(request.out_dir, team_file(meeting.isoformat(), request.fmt), data)]
+    return [
+        write(request.out_dir, pupil_file(ctx.pupil.pupil_id, request.fmt),
+              pupil_pack(env, ctx, request.fmt, documents))
+        for ctx in contexts
+    ]
