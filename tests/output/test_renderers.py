@@ -202,3 +202,12 @@ def test_case_only_pupil_and_barnehage_words() -> None:
     assert row.split("  ")[0] == "Fjellheim, Oda"
     assert "  –  " in row and row.endswith("Åpen, NIVÅ 1; Evaluering forfalt 13.11.2026")
     assert "1 barn å følge opp (1 følg med) av 31, vindu 24.10.–20.11.2026" in text
+
+
+def test_unwritable_output_is_a_usage_error(result: ScanResult, tmp_path) -> None:  # noqa: ANN001
+    from naervaer_cli.errors import UsageError
+
+    with pytest.raises(UsageError) as err:
+        write(result, Format.csv, tmp_path)   # a folder, not a file
+    assert str(err.value).startswith(f"Kan ikke skrive {tmp_path} (")
+    assert err.value.exit_code == 2

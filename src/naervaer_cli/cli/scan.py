@@ -21,8 +21,8 @@ class FailOn(StrEnum):
 
 FilesArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="Fraværseksporter (CSV eller XLSX). Uten filer brukes den lagrede "
-                   "fraværshistorikken.", show_default=False),
+    typer.Argument(metavar="FIL", help="Fraværseksporter (CSV eller XLSX). Uten filer brukes "
+                   "den lagrede fraværshistorikken.", show_default=False),
 ]
 AsOfOpt = Annotated[
     str | None,

@@ -63,7 +63,12 @@ def write(result: ScanResult, fmt: Format, output: Path | None = None, *,
     from naervaer_cli.privacy import write_private
 
     if output is not None:
-        write_private(output, render(result, fmt, group=group))
+        data = render(result, fmt, group=group)
+        try:
+            write_private(output, data)
+        except OSError as exc:
+            raise UsageError(f"Kan ikke skrive {output} ({exc.strerror}). Velg en annen fil "
+                             "med --output.") from None
         return
     stream = stdout if stdout is not None else sys.stdout
     terminal = stream.isatty()
