@@ -10,23 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import typer
 
-from naervaer_cli.cli import app as app_module
-from naervaer_cli.cli import case, importcmd, purge
+from naervaer_cli.cli import case
 
 HEADER = "Elevnr;Elev;Klasse;Kontaktlærer;Dato;Fra kl.;Til kl.;Fag;Fraværstype;Heldag\n"
 
 
 @pytest.fixture(autouse=True)
-def commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real root callback and error boundary with this module's commands registered."""
-    test_app = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
-    test_app.callback()(app_module.root)
-    test_app.add_typer(case.app, name="case")
-    test_app.command("import")(importcmd.import_)
-    test_app.command("purge")(purge.purge)
-    monkeypatch.setattr(app_module, "app", test_app)
+def recorder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NAERVAER_BY", "Kari Lærer")
 
 
