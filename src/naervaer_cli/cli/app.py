@@ -65,9 +65,17 @@ def root(
 
 
 def _register() -> None:
-    from naervaer_cli.cli import check
+    # Each module imports only typer and the standard library at module level.
+    from naervaer_cli.cli import case, check, importcmd, pack, policy, purge, scan, show
 
+    app.command("scan")(scan.scan)
+    app.command("show")(show.show)
     app.command("check")(check.check)
+    app.command("import")(importcmd.import_)
+    app.add_typer(case.app, name="case")
+    app.command("pack")(pack.pack)
+    app.add_typer(policy.app, name="policy")
+    app.command("purge")(purge.purge)
 
 
 _register()
