@@ -1,0 +1,112 @@
+"""`naervaer pack` end to end on the sample export and a real SQLite case log."""
+
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from naervaer_cli.caselog.store import CaseStore
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "ist_fravaer.csv"
+
+
+@pytest.fixture(autouse=True)
+def registered() -> None:
+    """Register `pack` on the app until cli/app.py does it itself."""
+    from naervaer_cli.cli import pack
+    from naervaer_cli.cli.app import app
+
+    if not any(c.name == "pack" for c in app.registered_commands):
+        app.command("pack")(pack.pack)
+
+
+def open_cases(home: Path) -> None:
+    with CaseStore(home / "caselog.sqlite") as store:
+        store.open_case("10229", setting="skole", day=date(2026, 11, 2), by="Terje Nygård",
+                        text="Mange hele fraværsdager")
+        store.change_level("10229", day=date(2026, 11, 5), by="Terje Nygård", level=1)
+        store.add_measure("10229", day=date(2026, 11, 6), by="Terje Nygård",
+                          text="Fast samtale hver mandag morgen", responsible="Terje Nygård")
+        store.open_case("10235", setting="skole", day=date(2026, 11, 10), by="Terje Nygård",
+                        level=2)
+        store.open_case("10250", setting="skole", day=date(2026, 11, 10), by="Terje Nygård")
+
+
+def test_pack_writes_one_private_file_per_pupil_named_by_id(cli, tmp_path: Path) -> None:
+    out = tmp_path / "ut"
+    run = cli("pack", "10229", "Fjeld", "-i", SAMPLE, "--out", out, "--meeting", "26.11.2026")
+    assert run.code == 0, run.err
+    assert run.out.splitlines() == [str(out / "elev-10229.html"), str(out / "elev-10235.html")]
+    for path in out.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    html = (out / "elev-10229.html").read_text(encoding="utf-8")
+    assert "Jonas Bakke" in html and "torsdag 26. november 2026" in html
+    assert "Bakke" not in "".join(p.name for p in out.iterdir())
+
+
+@pytest.mark.parametrize("fmt", ["docx", "md"])
+def test_pack_other_formats(cli, tmp_path: Path, fmt: str) -> None:
+    run = cli("pack", "10229", "-i", SAMPLE, "--out", tmp_path, "-f", fmt,
+              "-d", "samarbeidsavtale")
+    assert run.code == 0, run.err
+    data = (tmp_path / f"elev-10229.{fmt}").read_bytes()
+    if fmt == "docx":
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            assert "Samarbeidsavtale" in zf.read("word/document.xml").decode("utf-8")
+    else:
+        text = data.decode("utf-8")
+        assert text.startswith("# Samarbeidsavtale")
+        assert "Kartlegging" not in text
+
+
+def test_resource_team_pack_from_the_case_log(cli, tmp_path: Path, naervaer_home: Path) -> None:
+    open_cases(naervaer_home)
+    run = cli("pack", "--resource-team", "-i", SAMPLE, "--out", tmp_path, "--meeting",
+              "2026-11-26", "-f", "md")
+    assert run.code == 0, run.err
+    assert run.out == f"{tmp_path / 'ressursteam-2026-11-26.md'}\n"
+    md = (tmp_path / "ressursteam-2026-11-26.md").read_text(encoding="utf-8")
+    agenda = md.split("\n---\n")[0]
+    # NIVÅ 2 first; the NIVÅ 0 case is below --min-level 1.
+    assert agenda.index("Oskar Fjeld") < agenda.index("Jonas Bakke")
+    assert "Sander Solberg" not in agenda
+    assert "Fast samtale hver mandag morgen" in md
+    assert md.count("# Samarbeidsavtale") == 2
+
+    run = cli("pack", "--resource-team", "--min-level", "0", "--include-flagged", "-i", SAMPLE,
+              "--out", tmp_path, "--meeting", "2026-11-26", "-f", "md")
+    assert run.code == 0, run.err
+    agenda = (tmp_path / "ressursteam-2026-11-26.md").read_text(encoding="utf-8")
+    agenda = agenda.split("\n---\n")[0]
+    assert "Sander Solberg" in agenda and "Viktor Nes" in agenda
+
+
+def test_usage_errors(cli, tmp_path: Path) -> None:
+    run = cli("pack", "-i", SAMPLE, "--out", tmp_path)
+    assert (run.code, run.err) == (
+        2, "Feil: Oppgi enten ett eller flere elevnummer, eller --resource-team.\n")
+    run = cli("pack", "10229", "--resource-team", "-i", SAMPLE, "--out", tmp_path)
+    assert run.code == 2
+    run = cli("pack", "10229", "-d", "brev", "-i", SAMPLE, "--out", tmp_path)
+    assert run.code == 2 and "Ukjent dokument «brev»" in run.err
+    run = cli("pack", "10229", "--meeting", "i morgen", "-i", SAMPLE, "--out", tmp_path)
+    assert run.code == 2 and "--meeting: «i morgen» er ikke en dato" in run.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_override_with_typo_fails_with_file_and_line(cli, tmp_path: Path,
+                                                      naervaer_home: Path) -> None:
+    folder = naervaer_home / "templates"
+    folder.mkdir()
+    (folder / "innkalling.html.j2").write_text(
+        '{% extends "shipped/innkalling.html.j2" %}\n{% block title %}{{ doc.elev }}'
+        "{% endblock %}\n", encoding="utf-8")
+    run = cli("pack", "10229", "-i", SAMPLE, "--out", tmp_path / "ut")
+    assert run.code == 2
+    assert run.err.startswith(f"Feil: Malen {folder / 'innkalling.html.j2'}, linje 2: ukjent")
+    assert not (tmp_path / "ut").exists()

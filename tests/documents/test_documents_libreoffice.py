@@ -1,0 +1,79 @@
+"""The DOCX opens in LibreOffice: convert headless to PDF and count the pages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from doc_fixtures import AS_OF, MEETING, PLAN, events, pupil_result, records
+
+from naervaer_cli.documents import DOCUMENTS, Format, build_pupil_context, pupil_pack
+from naervaer_cli.documents.loader import environment
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) er ikke installert; DOCX-til-PDF hoppes over"
+)
+
+
+def to_pdf(files: list[Path], out: Path, profile: Path) -> None:
+    # A private profile: two LibreOffice runs sharing one profile block each other.
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
+        check=True, capture_output=True, timeout=180,
+    )
+
+
+def pages(pdf: Path) -> int:
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
+                              text=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
+def page_texts(pdf: Path, count: int) -> list[str]:
+    return [
+        subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                       check=True, capture_output=True, text=True).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+def test_docx_converts_and_every_document_starts_a_page(tmp_path: Path) -> None:
+    ctx = build_pupil_context(pupil_result(), records(), as_of=AS_OF, meeting=MEETING,
+                              plan=PLAN, events=events(), school="Ås ungdomsskole")
+    env = environment()
+    files = []
+    for name in DOCUMENTS:
+        path = tmp_path / f"{name}.docx"
+        path.write_bytes(pupil_pack(env, ctx, Format.DOCX, [name]))
+        files.append(path)
+    pack = tmp_path / "pack.docx"
+    pack.write_bytes(pupil_pack(env, ctx, Format.DOCX))
+    to_pdf([*files, pack], tmp_path / "pdf", tmp_path / "profile")
+
+    single = {name: pages(tmp_path / "pdf" / f"{name}.pdf") for name in DOCUMENTS}
+    # The letter fits on one page; nothing is empty.
+    assert single["innkalling"] == 1
+    assert all(n >= 1 for n in single.values())
+    total = pages(tmp_path / "pdf" / "pack.pdf")
+    # Page breaks between documents and no blank page: the pack is exactly the sum.
+    assert total == sum(single.values())
+
+    if shutil.which("pdftotext"):
+        texts = page_texts(tmp_path / "pdf" / "pack.pdf", total)
+        titles = ["Innkalling til møte om nærvær", "Referat fra møte om nærvær",
+                  "Samarbeidsavtale", "Kartlegging", "Fraværsoversikt"]
+        starts = [i for i, text in enumerate(texts)
+                  if text.lstrip().startswith("Ås ungdomsskole")]
+        assert len(starts) == len(DOCUMENTS)
+        for start, title in zip(starts, titles, strict=True):
+            assert title in texts[start]
+        assert all(text.strip() for text in texts)
+        # The footer on every page.
+        assert all("Snakk med barnet/eleven under hele prosessen." in t for t in texts)
