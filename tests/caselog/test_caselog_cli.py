@@ -168,7 +168,7 @@ def test_caselog_path_from_config(cli, naervaer_home: Path, tmp_path: Path) -> N
 @pytest.mark.parametrize("args", [
     ["case"], *[["case", name] for name in (
         "open", "note", "measure", "evaluate", "level", "meeting", "dismiss", "close", "list",
-        "show", "export")],
+        "show", "export", "restore")],
     ["import"], ["purge"],
 ])
 def test_every_command_has_help(cli, args: list[str]) -> None:
@@ -189,3 +189,33 @@ def test_cli_modules_do_not_import_heavy_libraries() -> None:
 def test_dates_in_both_forms() -> None:
     assert case.parse_date("2026-11-20") == case.parse_date("20.11.2026") == date(2026, 11, 20)
     assert case.parse_date("5.1.26") == date(2026, 1, 5)
+
+
+def test_export_then_restore_on_another_machine(cli, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    cli("case", "open", "1", "--date", "2026-11-02")
+    cli("case", "measure", "1", "Tiltak", "-r", "Kari", "--date", "2026-11-03")
+    backup = tmp_path / "backup.json"
+    cli("case", "export", "-o", backup)
+    shown = cli("case", "show", "1").out
+
+    other = tmp_path / "ny-maskin"
+    monkeypatch.setenv("NAERVAER_HOME", str(other))
+    r = cli("case", "restore", backup)
+    assert (r.code, r.out) == (0, f"Gjenopprettet 1 saker fra {backup} til "
+                                  f"{other / 'caselog.sqlite'}.\n")
+    assert cli("case", "show", "1").out == shown
+    r = cli("case", "restore", backup)
+    assert r.code == 2 and "saksloggen er ikke tom" in r.err
+
+
+def test_restore_refuses_a_bad_file(cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "naervaer-caselog", "cases": [{"id": 1}]}', encoding="utf-8")
+    r = cli("case", "restore", bad)
+    assert (r.code, r.err) == (2, "Feil: Eksporten av saksloggen er ufullstendig eller skadet "
+                                  "(feltet «closed» mangler); ingenting er gjenopprettet.\n")
+    bad.write_text("[1, 2", encoding="utf-8")
+    r = cli("case", "restore", bad)
+    assert (r.code, r.err) == (2, f"Feil: {bad}: er ikke en JSON-eksport av saksloggen.\n")
+    assert cli("case", "list", "--as-of", "2026-11-02").out == "Ingen åpne saker per 02.11.2026.\n"

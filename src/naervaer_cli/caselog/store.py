@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from naervaer_cli.caselog.events import DATE_KEYS, Case, Event, EventType, OpenCase
 from naervaer_cli.caselog.migrations import MIGRATIONS, applied, migrate
-from naervaer_cli.errors import RuntimeFailure, UsageError
+from naervaer_cli.errors import InputError, RuntimeFailure, UsageError
 from naervaer_cli.privacy import FNR_PATTERN, ensure_private_dir
 from naervaer_cli.result import CaseSummary
 
@@ -265,26 +265,22 @@ class CaseStore:
         """Load an :meth:`export` into this log, which must be empty; return the cases loaded."""
         if exported.get("format") != EXPORT_FORMAT:
             raise UsageError("Filen er ikke en eksport av saksloggen fra naervaer.")
+        cases = exported.get("cases", [])
         with self._transaction() as conn:
             if conn.execute("SELECT 1 FROM cases LIMIT 1").fetchone():
                 raise UsageError(
                     f"{self.path}: saksloggen er ikke tom; gjenopprett bare til en ny sakslogg."
                 )
-            for item in exported.get("cases", []):
-                conn.execute(
-                    "INSERT INTO cases (id, pupil_id, setting, level, opened, opened_by, closed)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (item["id"], item["pupil_id"], item["setting"], item["level"],
-                     item["opened"], item["opened_by"], item["closed"]),
-                )
-                for ev in item["events"]:
-                    conn.execute(
-                        "INSERT INTO events (id, case_id, date, type, text, by, data, recorded_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (ev["id"], item["id"], ev["date"], EventType(ev["type"]).value,
-                         ev["text"], ev["by"], _encode(ev["data"]), ev["recorded_at"]),
-                    )
-            return len(exported.get("cases", []))
+            try:
+                for item in cases:
+                    _restore_case(conn, item)
+            except (KeyError, TypeError, ValueError, sqlite3.IntegrityError) as exc:
+                problem = f"feltet «{exc.args[0]}» mangler" if isinstance(exc, KeyError) else exc
+                raise InputError(
+                    f"Eksporten av saksloggen er ufullstendig eller skadet ({problem}); "
+                    "ingenting er gjenopprettet."
+                ) from None
+        return len(cases)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -455,6 +451,19 @@ class CaseStore:
             return [(case, self._events(conn, case.id, case.pupil_id)) for case in cases]
 
 
+def read_export(path: Path) -> dict[str, Any]:
+    """Read a file written by `case export`; a bad file is an InputError naming it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: kan ikke leses ({exc.strerror}).") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(f"{path}: er ikke en JSON-eksport av saksloggen.") from None
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise InputError(f"{path}: er ikke en eksport av saksloggen fra naervaer.")
+    return data
+
+
 def purge_closed_cases(path: Path, before: date) -> int:
     """Purge closed cases from the log at `path` without creating a log that is not there."""
     if not path.exists():
@@ -493,6 +502,25 @@ def _connect(path: Path, timeout: float) -> sqlite3.Connection:
             "«caselog.path» i konfigurasjonen."
         ) from None
     return conn
+
+
+def _restore_case(conn: sqlite3.Connection, item: Mapping[str, Any]) -> None:
+    closed = item["closed"]
+    conn.execute(
+        "INSERT INTO cases (id, pupil_id, setting, level, opened, opened_by, closed)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (int(item["id"]), str(item["pupil_id"]), item["setting"], int(item["level"]),
+         date.fromisoformat(item["opened"]).isoformat(), str(item["opened_by"]),
+         date.fromisoformat(closed).isoformat() if closed else None),
+    )
+    for ev in item["events"]:
+        conn.execute(
+            "INSERT INTO events (id, case_id, date, type, text, by, data, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (int(ev["id"]), int(item["id"]), date.fromisoformat(ev["date"]).isoformat(),
+             EventType(ev["type"]).value, str(ev["text"]), str(ev["by"]),
+             _encode(_decode(json.dumps(ev["data"]))), str(ev["recorded_at"])),
+        )
 
 
 def _check_known_migrations(conn: sqlite3.Connection, path: Path) -> None:

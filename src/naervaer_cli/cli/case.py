@@ -239,3 +239,15 @@ def export(ctx: typer.Context, output: Annotated[Path | None, typer.Option(
     else:
         write_private(output, text)
         _say(f"Saksloggen er eksportert til {output}.")
+
+
+@app.command("restore")
+def restore(ctx: typer.Context, file: Annotated[Path, typer.Argument(
+        metavar="FIL", help="En JSON-fil laget med «naervaer case export».")]) -> None:
+    """Gjenopprett saksloggen fra en eksport (til en ny, tom sakslogg, f.eks. på en ny maskin)."""
+    from naervaer_cli.caselog.store import read_export
+
+    _, store = _store(ctx)
+    with store:
+        count = store.restore(read_export(file))
+    _say(f"Gjenopprettet {count} saker fra {file} til {store.path}.")
