@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -134,3 +136,32 @@ def test_a_damaged_history_file_gives_a_norwegian_error(naervaer_home: Path) -> 
     (folder / RECORDS_FILE).write_bytes(b"not parquet at all")
     with pytest.raises(RuntimeFailure, match="kan ikke leses"):
         load_history(naervaer_home)
+
+
+CONCURRENT = """
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+import polars as pl
+from naervaer_cli.history import store_records
+from naervaer_cli.schema import record_schema
+
+home, pupil = Path(sys.argv[1]), sys.argv[2]
+for week in range(10):
+    rows = [{"pupil_id": pupil, "name": "", "group": "7A", "date": date(2026, 8, 17)
+             + timedelta(weeks=week, days=d), "whole_day": True, "code": "Syk", "kind": "sykdom",
+             "source": f"uke{week}.csv", "source_row": d + 2} for d in range(5)]
+    store_records(home, pl.DataFrame(rows).select(
+        [pl.col(c).cast(t) if c in rows[0] else pl.lit(None, t).alias(c)
+         for c, t in record_schema().items()]))
+"""
+
+
+def test_two_imports_at_once_keep_each_others_records(naervaer_home: Path) -> None:
+    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT, str(naervaer_home), pupil],
+                              stderr=subprocess.PIPE, text=True) for pupil in ("1", "2")]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    history = load_history(naervaer_home)
+    assert history.group_by("pupil_id").len().sort("pupil_id").rows() == [("1", 50), ("2", 50)]
