@@ -245,3 +245,16 @@ def test_a_file_that_is_not_a_log_gives_a_norwegian_error(tmp_path: Path) -> Non
     path.write_bytes(os.urandom(4096))
     with pytest.raises(RuntimeFailure, match="junk.sqlite"):
         CaseStore(path)
+
+
+def test_a_failed_write_changes_nothing(store: CaseStore) -> None:
+    store.open_case("1", setting="skole", day=D, by="K")
+    # Make the second statement of closing (the case update) fail after the event is inserted.
+    store._conn.execute(
+        "CREATE TRIGGER no_close BEFORE UPDATE OF closed ON cases "
+        "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+    )
+    with pytest.raises(RuntimeFailure, match="kunne ikke .* oppdateres.*ingenting er endret"):
+        store.close_case("1", day=D, by="K")
+    assert [e.type for e in store.timeline("1")] == [EventType.CONCERN_REGISTERED]
+    assert store.current_case("1") is not None

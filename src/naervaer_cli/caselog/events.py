@@ -1,4 +1,8 @@
-"""Values of the case log: cases, their events, and open cases with what is due."""
+"""Values of the case log: cases, their events, and open cases with what is due.
+
+The event types, their bokmål labels and what each keeps in `Event.data` are listed in
+:mod:`naervaer_cli.caselog.store`.
+"""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,16 +111,23 @@ class CaseStore:
             ) from None
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            conn.execute("ROLLBACK")
-            raise RuntimeFailure(f"{self.path}: kunne ikke lagre i saksloggen ({exc}).") from None
+            self._rollback()
+            raise RuntimeFailure(
+                f"{self.path}: saksloggen kunne ikke leses eller oppdateres ({exc}); ingenting "
+                "er endret."
+            ) from None
+        except BaseException:
+            self._rollback()
+            raise
 
-    def _read(self) -> Any:
+    def _rollback(self) -> None:
+        # SQLite has already rolled back after some errors (a full disk); do not mask them.
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
         # A deferred transaction gives every read in it one consistent snapshot.
         return self._transaction("BEGIN")
 
