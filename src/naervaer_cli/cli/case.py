@@ -89,7 +89,7 @@ def open_(
 def note(ctx: typer.Context, pupil: Pupil,
          text: Annotated[str, typer.Argument(metavar="TEKST", help="Notatet.")],
          day: Day = None, by: By = None) -> None:
-    """Skriv et notat i saken (f.eks. en samtale med eleven eller hjemmet)."""
+    """Skriv et notat i saken, som en samtale med eleven eller hjemmet."""
     config, store = _store(ctx)
     with store:
         event = store.add_note(pupil, day=day or date.today(), by=_by(config, by), text=text)
@@ -152,7 +152,7 @@ def level(ctx: typer.Context, pupil: Pupil,
           new_level: Annotated[int, typer.Argument(metavar="NIVÅ",
                                                    help="Nytt nivå: 0, 1 eller 2.")],
           text: Text = "", day: Day = None, by: By = None) -> None:
-    """Endre nivået på saken (f.eks. til NIVÅ 2 ved fortsatt bekymring)."""
+    """Endre nivået på saken, som til NIVÅ 2 ved fortsatt bekymring."""
     config, store = _store(ctx)
     with store:
         event = store.change_level(pupil, day=day or date.today(), by=_by(config, by),
@@ -244,7 +244,7 @@ def export(ctx: typer.Context, output: Annotated[Path | None, typer.Option(
 @app.command("restore")
 def restore(ctx: typer.Context, file: Annotated[Path, typer.Argument(
         metavar="FIL", help="En JSON-fil laget med «naervaer case export».")]) -> None:
-    """Gjenopprett saksloggen fra en eksport (til en ny, tom sakslogg, f.eks. på en ny maskin)."""
+    """Gjenopprett saksloggen fra en eksport til en ny, tom sakslogg (som på en ny maskin)."""
     from naervaer_cli.caselog.store import read_export
 
     _, store = _store(ctx)
