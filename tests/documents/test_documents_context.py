@@ -49,7 +49,7 @@ def test_calendar_marks_heat_evidence_and_non_school_days() -> None:
     assert cells[date(2026, 11, 12)].heat == 2          # 120 of 330 minutes
     assert cells[date(2026, 11, 13)].heat == 0          # late arrival only
     assert not cells[date(2026, 9, 30)].school_day
-    assert not cells[date(2026, 8, 14)].in_range        # before the term
+    assert ctx.weeks[0].monday == date(2026, 8, 17)    # the term starts on a Saturday
     assert ctx.summary.school_days == 65
 
 

@@ -46,7 +46,8 @@ def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 11,
 def heatmap(weeks: Sequence[WeekRow]) -> str:
     """Weeks as columns, Monday–Friday as rows; dark is more absence, a ring marks evidence."""
     cell, gap, left, top = 22, 3, 34, 34
-    width = max(left + len(weeks) * (cell + gap) + 8, 420)
+    legend_w = left + sum(22 + len(label) * 5.6 for label in HEAT_LABELS) + 130
+    width = max(left + len(weeks) * (cell + gap) + 8, legend_w)
     legend_y = top + 5 * (cell + gap) + 16
     height = legend_y + 30
     body: list[str] = []

@@ -502,7 +502,9 @@ def _weeks(
                 evidence=day in evidence,
                 kinds=tuple(row["kinds"]) if row else (),
             ))
-        rows.append(WeekRow(week=monday.isocalendar().week, monday=monday, days=tuple(cells)))
+        if any(c.in_range for c in cells):
+            rows.append(WeekRow(week=monday.isocalendar().week, monday=monday,
+                                days=tuple(cells)))
         monday += timedelta(days=7)
     return tuple(rows)
 

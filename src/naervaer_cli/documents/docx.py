@@ -105,7 +105,7 @@ def _flow(container: Any, nodes: Sequence[Element | str], doc: Document,
 
 def _block(container: Any, el: Element, doc: Document, paragraph: Any) -> Any:
     """Write one block element; returns a still-empty paragraph to reuse, or None."""
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Mm, Pt, RGBColor
 
     tag = el.tag
     if tag in ("h1", "h2", "h3", "h4"):
@@ -132,7 +132,10 @@ def _block(container: Any, el: Element, doc: Document, paragraph: Any) -> Any:
         for number, item in enumerate(items, start=1):
             if tag == "ol":
                 p = container.add_paragraph(style="List Paragraph")
-                p.add_run(f"{number}. ")
+                p.paragraph_format.left_indent = Mm(7)
+                p.paragraph_format.first_line_indent = Mm(-5)
+                p.paragraph_format.space_after = Pt(1)
+                p.add_run(f"{number}.\t")
             else:
                 p = container.add_paragraph(style="List Paragraph" if checklist
                                             else "List Bullet")
@@ -236,11 +239,15 @@ def _table(container: Any, el: Element, doc: Document) -> None:
     rows = _rows(el)
     if not rows:
         return
+    _keep_previous(container)
     columns = max(len(_cells(r)) for r in rows)
     table = container.add_table(rows=len(rows), cols=columns)
     table.style = doc.styles["Table Grid"]
     widths = _column_widths(rows, columns, facts="facts" in el.classes)
     table.autofit = False
+    # LibreOffice lays out by the grid columns, Word by the cell widths: set both.
+    for index, column in enumerate(table.columns):
+        column.width = Mm(widths[index])
     for r_index, row in enumerate(rows):
         cells = _cells(row)
         doc_row = table.rows[r_index]
@@ -274,7 +281,8 @@ def _table(container: Any, el: Element, doc: Document) -> None:
                         for run in p.runs:
                             run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
             for p in target.paragraphs:
-                p.paragraph_format.space_after = Pt(0)
+                p.paragraph_format.space_before = Pt(1.5)
+                p.paragraph_format.space_after = Pt(1.5)
     container.add_paragraph().paragraph_format.space_after = Pt(2)
 
 
@@ -300,6 +308,7 @@ def _write_area(container: Any, el: Element, doc: Document) -> None:
 
     raw = el.attrs.get("data-lines", "")
     lines = int(raw) if raw.isdigit() else 3
+    _keep_previous(container)
     table = container.add_table(rows=1, cols=1)
     table.style = doc.styles["Table Grid"]
     row = table.rows[0]
@@ -309,6 +318,20 @@ def _write_area(container: Any, el: Element, doc: Document) -> None:
     cell.width = Mm(TEXT_WIDTH_MM)
     _flow(cell, el.children, doc, paragraph=cell.paragraphs[0])
     container.add_paragraph().paragraph_format.space_after = Pt(2)
+
+
+def _keep_previous(container: Any) -> None:
+    """Keep a lead-in paragraph ("Slik holder vi kontakt:") on the page of the table after it."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    element = getattr(container, "element", None)
+    body = getattr(element, "body", None)
+    if body is None:
+        return
+    blocks = [c for c in body.iterchildren() if c.tag != qn("w:sectPr")]
+    if blocks and blocks[-1].tag == qn("w:p"):
+        Paragraph(blocks[-1], container).paragraph_format.keep_with_next = True
 
 
 def _shade_cell(cell: Any, fill: str) -> None:
