@@ -487,7 +487,8 @@ def write_ist_xlsx(rows: Sequence[Row], path: Path) -> None:
     for cell in ws[4]:
         cell.font = Font(bold=True)
     for row in rows:
-        cells = ist_cells(row)
+        # An empty field is an empty cell, not an empty string.
+        cells = [None if c == "" else c for c in ist_cells(row)]
         cells[0] = int(cells[0])  # IST writes Elevnr as a number cell
         ws.append(cells)
     for column in ("E", "F"):
