@@ -39,3 +39,11 @@ def test_installed_entry_point_runs(tmp_path):
     module = subprocess.run([sys.executable, "-m", "naervaer_cli", "--version"],
                             capture_output=True, text=True, env=env)
     assert module.stdout == "naervaer 0.1.0\n"
+
+
+def test_usage_errors_are_one_bokmal_line_with_exit_2(cli):
+    run = cli("check", "--bogus")
+    assert (run.code, run.out) == (2, "")
+    assert run.err == "Feil: Ukjent valg: --bogus. Se «naervaer check --help».\n"
+    run = cli("scann")
+    assert run.err == "Feil: Ukjent kommando 'scann'. Mente du 'scan'? Se «naervaer --help».\n"

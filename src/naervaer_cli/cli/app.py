@@ -98,9 +98,12 @@ def main(argv: list[str] | None = None) -> None:
             raise
         _error(str(exc))
         sys.exit(int(exc.exit_code))
+    except click_exc.UsageError as exc:
+        _error(_usage_message(exc))
+        sys.exit(ExitCode.BAD_INPUT)
     except click_exc.ClickException as exc:
-        exc.show()
-        sys.exit(ExitCode.BAD_INPUT if isinstance(exc, click_exc.UsageError) else exc.exit_code)
+        _error(_translate(exc.format_message()))
+        sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         _error("Avbrutt.")
         sys.exit(ExitCode.INTERRUPTED)
@@ -119,6 +122,39 @@ def main(argv: list[str] | None = None) -> None:
     if result == ExitCode.INTERRUPTED:
         _error("Avbrutt.")
     sys.exit(result if isinstance(result, int) else ExitCode.OK)
+
+
+# Click's own usage messages are English; these are the ones users meet.
+_CLICK_PHRASES = (
+    ("No such option", "Ukjent valg"),
+    ("No such command", "Ukjent kommando"),
+    ("Missing argument", "Mangler argumentet"),
+    ("Missing option", "Mangler valget"),
+    ("Invalid value for", "Ugyldig verdi for"),
+    ("Got unexpected extra arguments", "Uventede ekstra argumenter"),
+    ("Got unexpected extra argument", "Uventet ekstra argument"),
+    ("requires an argument", "trenger en verdi"),
+    ("is not one of", "er ikke en av"),
+    ("is not a valid", "er ikke et gyldig"),
+    ("does not exist", "finnes ikke"),
+    ("Did you mean", "Mente du"),
+    ("Option", "Valget"),
+    ("Value error, ", ""),
+)
+
+
+def _translate(message: str) -> str:
+    for english, bokmal in _CLICK_PHRASES:
+        message = message.replace(english, bokmal)
+    return message
+
+
+def _usage_message(exc) -> str:  # noqa: ANN001 - typer's vendored click UsageError
+    message = _translate(exc.format_message()).rstrip()
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    hint = f" Se «{exc.ctx.command_path} --help»." if exc.ctx is not None else ""
+    return message + hint
 
 
 def _error(message: str) -> None:
