@@ -248,3 +248,16 @@ def test_barnehage_wording() -> None:
     assert "avtales med foreldrene" in text
     assert ctx.evaluation is None and ctx.plan.responsible == ("Ped leder/ styrer",)
     assert date(2026, 11, 20) == ctx.as_of
+
+
+def test_hostile_subject_stays_text_in_the_charts() -> None:
+    import polars as pl
+
+    frame = records().with_columns(
+        pl.when(pl.col("subject") == "Matematikk").then(pl.lit('<b onload="x">Fag</b>'))
+        .otherwise(pl.col("subject")).alias("subject"))
+    ctx = build_pupil_context(pupil_result(), frame, as_of=AS_OF, meeting=MEETING, plan=PLAN)
+    html = pupil_pack(environment(), ctx, Format.HTML, ["fravaersoversikt"]).decode("utf-8")
+    assert "<b onload" not in html
+    assert "&lt;b onload=" in html
+    assert len(parse(html).find_all("svg")) == 4

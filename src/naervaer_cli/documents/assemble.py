@@ -111,6 +111,8 @@ def pupil_contexts(
             whole_day = school.whole_day_minutes
             kinds: Sequence[str] = school.counting_kinds
         else:
+            # Barnehage logs absence per day, so these only weigh the rare partial record:
+            # an eight-hour day, half of it counts as a whole day away.
             day_minutes, whole_day, kinds = 480, 240, COUNTING_KINDS
         contexts.append(build_pupil_context(
             result,
