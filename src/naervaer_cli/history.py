@@ -20,7 +20,7 @@ import polars as pl
 
 from naervaer_cli.errors import InputError, RuntimeFailure
 from naervaer_cli.privacy import ensure_private_dir, open_private
-from naervaer_cli.schema import RECORD_KEY, empty_records, record_schema
+from naervaer_cli.schema import drop_duplicate_records, empty_records, record_schema
 
 HISTORY_DIR = "history"
 RECORDS_FILE = "records.parquet"
@@ -36,9 +36,7 @@ def store_records(home: Path, records: pl.DataFrame) -> tuple[int, int]:
     incoming = _canonical(records, "de importerte postene")
     with _locked(home) as folder:
         current = _read(folder)
-        merged = pl.concat([current, incoming], how="vertical").unique(
-            subset=list(RECORD_KEY), keep="first", maintain_order=True
-        )
+        merged = drop_duplicate_records(pl.concat([current, incoming], how="vertical"))
         added = merged.height - current.height
         if added:
             _write(folder, merged.sort(["date", "pupil_id"], maintain_order=True))

@@ -27,7 +27,7 @@ per day the child was there, with kind ``tilstede`` and the Kom/Hentet times:
 | source_row   | Int32             | the row in that file, 1-based as a spreadsheet shows it |
 
 Two records are the same record when every column but ``source`` and ``source_row`` is
-equal; :func:`naervaer_cli.importer.load_exports` keeps one of them.
+equal; :func:`drop_duplicate_records` keeps the first of them (on import and in the history).
 """
 
 from __future__ import annotations
@@ -102,3 +102,25 @@ def empty_records() -> pl.DataFrame:
     import polars as pl
 
     return pl.DataFrame(schema=record_schema())
+
+
+def drop_duplicate_records(records: pl.DataFrame) -> pl.DataFrame:
+    """Keep the first of identical records (every column of RECORD_KEY equal).
+
+    Row hashes find repeats cheaply; a later row is dropped only after comparing it column by
+    column with the first row of the same hash, so a hash collision never loses a record.
+    """
+    import polars as pl
+
+    key = list(RECORD_KEY)
+    hashes = records.select(key).hash_rows()
+    first = hashes.is_first_distinct()
+    if first.all():
+        return records
+    indexed = records.select(key).with_columns(_h=hashes, _i=pl.int_range(pl.len()))
+    firsts = indexed.filter(first).drop("_i")
+    later = indexed.filter(~first).join(firsts, on="_h", suffix="_first")
+    same = pl.all_horizontal([pl.col(k).eq_missing(pl.col(f"{k}_first")) for k in key])
+    collisions = later.filter(~same).get_column("_i")
+    keep = first | pl.Series(range(records.height)).is_in(collisions.implode())
+    return records.filter(keep)

@@ -21,7 +21,7 @@ from naervaer_cli.importer.headers import synonym_table
 from naervaer_cli.importer.normalize import Context, RowProblem, is_attendance_log, normalize
 from naervaer_cli.importer.read import RawTable, read_table
 from naervaer_cli.privacy import pseudonym_key, write_private
-from naervaer_cli.schema import RECORD_KEY, empty_records
+from naervaer_cli.schema import drop_duplicate_records, empty_records
 
 MAX_PROBLEMS_SHOWN = 5
 
@@ -111,26 +111,6 @@ def load_exports(
         duplicates=combined.height - unique.height,
         rejected=len(rejected_rows),
     )
-
-
-def drop_duplicate_records(records: pl.DataFrame) -> pl.DataFrame:
-    """Keep the first of identical records (every column of RECORD_KEY equal).
-
-    Row hashes find repeats cheaply; a later row is dropped only after comparing it column by
-    column with the first row of the same hash, so a hash collision never loses a record.
-    """
-    key = list(RECORD_KEY)
-    hashes = records.select(key).hash_rows()
-    first = hashes.is_first_distinct()
-    if first.all():
-        return records
-    indexed = records.select(key).with_columns(_h=hashes, _i=pl.int_range(pl.len()))
-    firsts = indexed.filter(first).drop("_i")
-    later = indexed.filter(~first).join(firsts, on="_h", suffix="_first")
-    same = pl.all_horizontal([pl.col(k).eq_missing(pl.col(f"{k}_first")) for k in key])
-    collisions = later.filter(~same).get_column("_i")
-    keep = first | pl.Series(range(records.height)).is_in(collisions.implode())
-    return records.filter(keep)
 
 
 def _problem_message(path: Path, problems: Sequence[RowProblem]) -> str:
