@@ -261,3 +261,20 @@ def test_hostile_subject_stays_text_in_the_charts() -> None:
     assert "<b onload" not in html
     assert "&lt;b onload=" in html
     assert len(parse(html).find_all("svg")) == 4
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def test_markdown_pack_matches_golden_file() -> None:
+    """The whole pack for the fixture pupil, reviewed by eye once; a change shows as a diff.
+
+    Regenerate after an intended template change with NAERVAER_UPDATE_GOLDEN=1.
+    """
+    import os
+
+    md = pupil_pack(environment(), context(), Format.MD).decode("utf-8")
+    golden = GOLDEN / "pack_10234.md"
+    if os.environ.get("NAERVAER_UPDATE_GOLDEN"):
+        golden.write_text(md, encoding="utf-8")
+    assert md == golden.read_text(encoding="utf-8")

@@ -69,6 +69,11 @@ def _paragraph(text: str) -> str:
 
 
 def _inline(nodes: Sequence[Element | str]) -> str:
+    text = _inline_raw(nodes)
+    return "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")).strip()
+
+
+def _inline_raw(nodes: Sequence[Element | str]) -> str:
     parts: list[str] = []
     for node in nodes:
         if isinstance(node, str):
@@ -76,17 +81,20 @@ def _inline(nodes: Sequence[Element | str]) -> str:
         elif node.tag == "br":
             parts.append("\n")
         elif _visible(node):
-            inner = _inline(node.children).strip()
+            raw = _inline_raw(node.children)
+            inner = raw.strip()
             if not inner:
+                parts.append(" " if raw else "")
                 continue
+            # Emphasis markers hug the text; the element's own outer spaces stay outside.
+            lead = " " if raw[:1].isspace() else ""
+            trail = " " if raw[-1:].isspace() else ""
             if node.tag in ("strong", "b"):
-                parts.append(f" **{inner}** ")
+                inner = f"**{inner}**"
             elif node.tag in ("em", "i") or "muted" in node.classes:
-                parts.append(f" *{inner}* ")
-            else:
-                parts.append(f" {inner} ")
-    text = "".join(parts)
-    return "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")).strip()
+                inner = f"*{inner}*"
+            parts.append(f"{lead}{inner}{trail}")
+    return "".join(parts)
 
 
 def _block(el: Element, out: list[str], cell: bool = False) -> None:
