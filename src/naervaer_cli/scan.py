@@ -70,8 +70,7 @@ def scan(
                 "Oppgi den med --as-of ÅÅÅÅ-MM-DD."
             )
     if group is not None:
-        wanted = group.strip().casefold()
-        records = records.filter(pl.col("group").str.strip_chars().str.to_lowercase() == wanted)
+        records = records.filter(pl.col("group").is_in(_matching_groups(records, group)))
     notes: list[str] = []
     if setting == "skole":
         from naervaer_cli.rules.school import school_flags
@@ -81,7 +80,7 @@ def scan(
         flags_by_pupil = {}
         notes.append("Barnehagereglene er ikke tatt i bruk ennå; ingen regler ble kjørt.")
 
-    seen = records.filter(pl.col("date") <= as_of)
+    seen = records.lazy().filter(pl.col("date") <= as_of)
     interesting = set(flags_by_pupil) | {
         pid for pid, case in cases.items() if evaluation_overdue(case, as_of)
     }
@@ -110,33 +109,39 @@ def scan(
         policy=policy.name,
         setting=setting,
         pupils=tuple(pupils),
-        pupils_scanned=seen.get_column("pupil_id").n_unique() if seen.height else 0,
+        pupils_scanned=seen.select(pl.col("pupil_id").n_unique()).collect().item(),
         talk_to_child=policy.talk_to_child,
         notes=tuple(notes),
     )
 
 
+def _matching_groups(records: pl.DataFrame, group: str) -> list[str]:
+    """The group names in the data that match `group` (trimmed, case-insensitive)."""
+    wanted = group.strip().casefold()
+    names = records.get_column("group").drop_nulls().unique().to_list()
+    return [name for name in names if name.strip().casefold() == wanted]
+
+
 def _identities(
-    records: pl.DataFrame, pupil_ids: set[str]
+    records: pl.LazyFrame, pupil_ids: set[str]
 ) -> dict[str, tuple[str, str, str | None]]:
     """Name, group and contact of each pupil as of their latest record."""
     if not pupil_ids:
         return {}
     latest = (
-        records.lazy()
+        records
+        .select("pupil_id", "name", "group", "contact", "date", "source_row")
         .filter(pl.col("pupil_id").is_in(sorted(pupil_ids)))
-        .sort(["pupil_id", "date", "source_row"], nulls_last=False)
         .group_by("pupil_id")
         .agg(
-            pl.col("name").drop_nulls().last(),
-            pl.col("group").drop_nulls().last(),
-            pl.col("contact").drop_nulls().last(),
+            pl.col(name).sort_by("date", "source_row").drop_nulls().last()
+            for name in ("name", "group", "contact")
         )
         .collect()
     )
     return {
-        row["pupil_id"]: (row["name"] or "", row["group"] or "", row["contact"])
-        for row in latest.iter_rows(named=True)
+        pid: (name or "", grp or "", contact)
+        for pid, name, grp, contact in latest.iter_rows()
     }
 
 
