@@ -1,0 +1,260 @@
+"""Compose the mails: plain values for the templates, then a multipart/alternative message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from typing import TYPE_CHECKING, Any
+
+from naervaer_cli.mail.sentlog import is_flag_new, is_pupil_new
+from naervaer_cli.mail.settings import MailSettings
+from naervaer_cli.output.labels import (
+    case_text,
+    flags_text,
+    fmt_date,
+    rule_label,
+    status_label,
+    who,
+)
+from naervaer_cli.result import PupilResult, ScanResult
+
+if TYPE_CHECKING:
+    import jinja2
+
+SHOW_COMMAND = "naervaer show"
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    label: str
+    status: str
+    count: int
+    threshold: int
+    dates: str
+    lessons: tuple[str, ...]
+    signal: bool
+    new: bool
+
+
+@dataclass(frozen=True)
+class PupilView:
+    """A pupil as a mail shows it; `label` is pseudonymised unless full names are configured."""
+
+    label: str
+    pupil_id: str
+    group: str
+    status: str
+    level: int
+    responsible: str
+    next_step: str
+    tools: tuple[str, ...]
+    case: str
+    flags: tuple[FlagLine, ...]
+    flags_short: str
+    new: bool
+    contact: str = ""
+    note: str = ""           # e.g. why nobody was mailed about the pupil
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group: str
+    contacts: str
+    concern: int
+    watch: int
+    mailed: str              # "ja", "uten mottaker", "sending feilet"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A rendered mail before it becomes a message: recipient, subject and both bodies."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+def initials(name: str) -> str:
+    """`Nordmann, Ola` or `Ola Nordmann` → `O.N.`; given names first, one letter per name."""
+    if "," in name:
+        last, _, first = name.partition(",")
+        parts = first.split() + last.split()
+    else:
+        parts = name.split()
+    letters = [p[0].upper() for p in parts if p and p[0].isalpha()]
+    return "".join(f"{letter}." for letter in letters)
+
+
+def display_name(name: str) -> str:
+    """`Nordmann, Ola` → `Ola Nordmann`."""
+    if name.count(",") == 1:
+        last, first = (p.strip() for p in name.split(","))
+        return f"{first} {last}".strip()
+    return " ".join(name.split())
+
+
+def pupil_label(pupil: PupilResult, full_names: bool) -> str:
+    """`O.N. (7A, 10234)` by default; the full name only when the config says so."""
+    shown = display_name(pupil.name) if full_names else initials(pupil.name)
+    where = f"({pupil.group}, {pupil.pupil_id})"
+    return f"{shown} {where}" if shown else where
+
+
+def pupil_view(
+    pupil: PupilResult,
+    known: frozenset[str],
+    full_names: bool,
+    contact: str = "",
+    note: str = "",
+) -> PupilView:
+    flags = tuple(
+        FlagLine(
+            label=rule_label(flag.rule, flag.subject),
+            status=status_label(flag.severity),
+            count=flag.count,
+            threshold=flag.threshold,
+            dates=", ".join(d.strftime("%d.%m") for d in flag.dates),
+            lessons=flag.lessons,
+            signal=flag.signal,
+            new=bool(known) and is_flag_new(flag, known),
+        )
+        for flag in pupil.flags
+    )
+    return PupilView(
+        label=pupil_label(pupil, full_names),
+        pupil_id=pupil.pupil_id,
+        group=pupil.group,
+        status=status_label(pupil.status),
+        level=pupil.suggestion.level,
+        responsible=", ".join(pupil.suggestion.responsible),
+        next_step=pupil.suggestion.next_step,
+        tools=pupil.suggestion.tools,
+        case=case_text(pupil),
+        flags=flags,
+        flags_short=flags_text(pupil),
+        new=is_pupil_new(pupil, known),
+        contact=contact,
+        note=note,
+    )
+
+
+def clean(text: str) -> str:
+    """Header-safe: values from an export (group names) may hold line breaks."""
+    return " ".join(text.split())
+
+
+def week_of(day: date) -> int:
+    return day.isocalendar().week
+
+
+def contact_subject(result: ScanResult, count: int, groups: Sequence[str]) -> str:
+    """`Nærvær uke 47: 3 elever å følge opp (7A)`."""
+    return clean(
+        f"Nærvær uke {week_of(result.as_of)}: {count} {who(result.setting, count)} å følge opp "
+        f"({', '.join(groups)})"
+    )
+
+
+def summary_subject(result: ScanResult, school: str, count: int, unrouted: int) -> str:
+    """`Nærvær uke 47: oversikt Åsgård skole – 5 elever å følge opp, 1 uten mottaker`."""
+    head = f"Nærvær uke {week_of(result.as_of)}: oversikt"
+    if school:
+        head += f" {school}"
+    text = f"{head} – {count} {who(result.setting, count)} å følge opp"
+    if unrouted:
+        text += f", {unrouted} uten mottaker"
+    return clean(text)
+
+
+def base_context(result: ScanResult, settings: MailSettings) -> dict[str, Any]:
+    return {
+        "school": settings.school,
+        "week": week_of(result.as_of),
+        "as_of": fmt_date(result.as_of),
+        "window_days": result.window_days,
+        "policy": result.policy,
+        "setting": result.setting,
+        "pupil_word": who(result.setting, 2),
+        "talk_to_child": result.talk_to_child,
+        "show_command": SHOW_COMMAND,
+        "full_names": settings.full_names,
+    }
+
+
+def count_text(setting: str, count: int) -> str:
+    """`1 elev`, `3 elever`, `2 barn`."""
+    return f"{count} {who(setting, count)}"  # type: ignore[arg-type]
+
+
+def render_pair(env: jinja2.Environment, name: str, context: dict[str, Any]) -> tuple[str, str]:
+    """Render `mail/NAME.txt.j2` and `mail/NAME.html.j2` with the same context."""
+    from naervaer_cli.documents.loader import guarded
+
+    def one(template: str) -> str:
+        return guarded(template, lambda: env.get_template(template).render(**context))
+
+    return one(f"mail/{name}.txt.j2"), one(f"mail/{name}.html.j2")
+
+
+def build_message(draft: Draft, settings: MailSettings, now: datetime) -> EmailMessage:
+    """multipart/alternative, text first (clients show the last part they understand)."""
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = draft.to
+    if settings.reply_to:
+        message["Reply-To"] = settings.reply_to
+    message["Subject"] = draft.subject
+    message["Date"] = format_datetime(now)
+    domain = parseaddr(settings.sender)[1].rpartition("@")[2] or None
+    message["Message-ID"] = make_msgid(domain=domain)
+    # Tell auto-responders and vacation replies not to answer a cron job (RFC 3834).
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = "nb"
+    message.set_content(draft.text, subtype="plain", charset="utf-8")
+    message.add_alternative(draft.html, subtype="html", charset="utf-8")
+    return message
+
+
+def group_rows(
+    result: ScanResult,
+    contacts_by_group: dict[str, tuple[str, ...]],
+    mailed: dict[str, str],
+) -> tuple[GroupRow, ...]:
+    groups: dict[str, list[PupilResult]] = {}
+    for pupil in result.pupils:
+        groups.setdefault(pupil.group, []).append(pupil)
+    return tuple(
+        GroupRow(
+            group=group,
+            contacts=", ".join(contacts_by_group.get(group, ())) or "–",
+            concern=sum(p.status == "concern" for p in pupils),
+            watch=sum(p.status == "watch" for p in pupils),
+            mailed=mailed.get(group, ""),
+        )
+        for group, pupils in groups.items()
+    )
+
+
+def views(
+    pupils: Iterable[PupilResult],
+    known: dict[str, frozenset[str]],
+    full_names: bool,
+    contact: dict[str, str] | None = None,
+    note: dict[str, str] | None = None,
+) -> list[PupilView]:
+    contact = contact or {}
+    note = note or {}
+    return [
+        pupil_view(
+            p,
+            known.get(p.pupil_id, frozenset()),
+            full_names,
+            contact.get(p.pupil_id, ""),
+            note.get(p.pupil_id, ""),
+        )
+        for p in pupils
+    ]
