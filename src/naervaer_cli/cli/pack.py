@@ -22,7 +22,8 @@ class PackFormat(StrEnum):
 def pack(
     ctx: typer.Context,
     pupils: Annotated[list[str] | None, typer.Argument(
-        metavar="ELEV...", help="Elevnummer, eller en del av navnet som bare passer på én elev.",
+        metavar="ELEV", help="Elevnummer, eller en del av navnet som bare passer på én elev. "
+        "Flere elever kan gis.",
         show_default=False)] = None,
     inputs: Annotated[list[Path] | None, typer.Option(
         "--input", "-i", metavar="FIL", help="Fraværseksport (CSV eller XLSX); kan gis flere "

@@ -7,7 +7,7 @@ build packs without a database and the CLI decides where they come from.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -141,6 +141,7 @@ def team_context(
     settings: PackSettings = PackSettings(),
     attendees: Sequence[str] = (),
 ) -> TeamContext:
-    return build_team_context(contexts, meeting=meeting, as_of=scanned.as_of,
+    team = build_team_context(contexts, meeting=meeting, as_of=scanned.as_of,
                               setting=scanned.setting, school=settings.school,
                               attendees=attendees)
+    return replace(team, talk_to_child=scanned.talk_to_child)
