@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from naervaer_cli.mail.sentlog import is_flag_new, is_pupil_new
 from naervaer_cli.mail.settings import MailSettings
 from naervaer_cli.output.labels import (
+    amount,
     case_text,
     flags_text,
     fmt_date,
@@ -31,8 +32,8 @@ SHOW_COMMAND = "naervaer show"
 class FlagLine:
     label: str
     status: str
-    count: int
-    threshold: int
+    count: str               # "8", or "40 %" for the rate signals
+    threshold: str
     dates: str
     lessons: tuple[str, ...]
     signal: bool
@@ -115,8 +116,8 @@ def pupil_view(
         FlagLine(
             label=rule_label(flag.rule, flag.subject),
             status=status_label(flag.severity),
-            count=flag.count,
-            threshold=flag.threshold,
+            count=amount(flag, flag.count),
+            threshold=amount(flag, flag.threshold),
             dates=", ".join(d.strftime("%d.%m") for d in flag.dates),
             lessons=flag.lessons,
             signal=flag.signal,

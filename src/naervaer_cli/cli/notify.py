@@ -1,0 +1,40 @@
+"""`naervaer notify`: the cron job that mails each kontaktlærer their flagged pupils."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from naervaer_cli.cli.scan import AsOfOpt, FilesArg, PolicyOpt, parse_date
+
+
+def notify(
+    ctx: typer.Context,
+    files: FilesArg = None,
+    as_of: AsOfOpt = None,
+    dry_run: Annotated[Path | None, typer.Option(
+        "--dry-run", metavar="MAPPE", help="Send ingenting: skriv e-postene som .eml-filer i "
+        "MAPPE (tilgang bare for deg). Utsendelsesloggen endres ikke.", show_default=False)] = None,
+    policy: PolicyOpt = None,
+) -> None:
+    """Send hver kontaktlærer sine flaggede elever, og skoleledelsen en oppsummering.
+
+    En elev sendes på nytt bare når noe nytt har slått ut. Laget for cron: skriver ingenting
+    når alt gikk bra og utdata ikke er en terminal. Avslutningskoder: 0 sendt eller ingenting
+    å sende, 1 noen e-poster kunne ikke sendes (prøves igjen neste gang) eller en annen
+    kjøring pågår, 2 feil i konfigurasjon eller inndata.
+    """
+    from naervaer_cli.mail.notify import report_lines, run_notify
+
+    report = run_notify(ctx.obj.config(), files or [], as_of=parse_date(as_of), policy=policy,
+                        dry_run=dry_run)
+    errors, summary = report_lines(report, dry_run)
+    for line in errors:
+        sys.stderr.write(f"Feil: {line}\n")
+    if summary and sys.stderr.isatty():
+        sys.stderr.write(summary + "\n")
+    if report.failed:
+        raise typer.Exit(code=int(report.exit_code))
