@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -29,6 +30,7 @@ def nordic_key(text: str) -> str:
     return bare.translate(_AFTER_Z)
 
 
+@lru_cache(maxsize=4096)
 def group_key(group: str) -> tuple[Any, ...]:
     """Natural order for groups: 2B before 10A."""
     return tuple(
@@ -84,7 +86,13 @@ def scan(
     interesting = set(flags_by_pupil) | {
         pid for pid, case in cases.items() if evaluation_overdue(case, as_of)
     }
-    identity = _identities(seen, interesting)
+    # A flagged pupil has records in the window, so their latest record is there too; only
+    # pupils listed for an overdue case need the whole history.
+    first = as_of - timedelta(days=policy.window_days(setting) - 1)
+    identity = _identities(seen.filter(pl.col("date") >= first))
+    missing = interesting - set(identity)
+    if missing:
+        identity.update(_identities(seen, missing))
     if group is not None:
         interesting &= set(identity)
     pupils = []
@@ -123,20 +131,21 @@ def _matching_groups(records: pl.DataFrame, group: str) -> list[str]:
 
 
 def _identities(
-    records: pl.LazyFrame, pupil_ids: set[str]
+    records: pl.LazyFrame, pupil_ids: set[str] | None = None
 ) -> dict[str, tuple[str, str, str | None]]:
-    """Name, group and contact of each pupil as of their latest record."""
-    if not pupil_ids:
-        return {}
+    """Name, group and contact of each pupil (of `pupil_ids`, or all) as of their latest date.
+
+    Should two records on that date disagree, the largest value wins, so the answer does not
+    depend on the order of the rows.
+    """
+    lean = records.select("pupil_id", "name", "group", "contact", "date")
+    if pupil_ids is not None:
+        lean = lean.filter(pl.col("pupil_id").is_in(sorted(pupil_ids)))
     latest = (
-        records
-        .select("pupil_id", "name", "group", "contact", "date", "source_row")
-        .filter(pl.col("pupil_id").is_in(sorted(pupil_ids)))
+        lean.join(lean.group_by("pupil_id").agg(last=pl.col("date").max()), on="pupil_id")
+        .filter(pl.col("date") == pl.col("last"))
         .group_by("pupil_id")
-        .agg(
-            pl.col(name).sort_by("date", "source_row").drop_nulls().last()
-            for name in ("name", "group", "contact")
-        )
+        .agg(pl.col(name).drop_nulls().max() for name in ("name", "group", "contact"))
         .collect()
     )
     return {

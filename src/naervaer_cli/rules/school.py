@@ -374,6 +374,13 @@ def school_flag_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
 def to_flags(frame: pl.DataFrame) -> dict[str, list[Flag]]:
     """Turn a flag frame into Flag values per pupil (guide rules first, subjects sorted)."""
     order = {rule: n for n, rule in enumerate(RULE_FRAMES)}
+    frame = frame.sort(
+        pl.col("signal"),
+        pl.col("rule").replace_strict(order, default=len(order), return_dtype=pl.Int32),
+        "rule",
+        pl.col("subject").fill_null(""),
+        maintain_order=True,
+    )
     out: dict[str, list[Flag]] = {}
     columns = [frame.get_column(name).to_list() for name in FLAG_COLUMNS]
     for pid, rule, severity, count, threshold, dates, subject, lessons, signal in zip(
@@ -389,8 +396,6 @@ def to_flags(frame: pl.DataFrame) -> dict[str, list[Flag]]:
             lessons=tuple(lessons or ()),
             signal=bool(signal),
         ))
-    for flags in out.values():
-        flags.sort(key=lambda f: (f.signal, order.get(f.rule, len(order)), f.rule, f.subject or ""))
     return out
 
 
