@@ -1,0 +1,140 @@
+"""Composed mails: golden text and HTML, escaping, pseudonyms, subjects, template overrides."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from mail_fixtures import (
+    absence,
+    gym,
+    mail_table,
+    make_config,
+    pupil,
+    school_result,
+    standard_result,
+)
+
+from naervaer_cli.config import Config
+from naervaer_cli.errors import InputError
+from naervaer_cli.mail.compose import initials, pupil_label
+from naervaer_cli.mail.notify import notify
+from naervaer_cli.mail.sentlog import SentLog
+from naervaer_cli.mail.settings import load_mail_settings
+from naervaer_cli.mail.staff import load_staff
+from naervaer_cli.mail.transport import EmlDirMailer
+from naervaer_cli.result import ScanResult
+
+GOLDEN = Path(__file__).parent / "golden"
+NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+
+
+def dry_run(config: Config, result: ScanResult, out: Path) -> list:
+    settings = load_mail_settings(config, for_sending=False)
+    with SentLog.in_home(config.home) as log:
+        notify(result, config=config, settings=settings, staff=load_staff(config),
+               mailer=EmlDirMailer(out), sent_log=log, now=NOW, record=False)
+    parser = BytesParser(policy=policy.default)
+    return [parser.parsebytes(p.read_bytes()) for p in sorted(out.iterdir())]
+
+
+def body(message, kind: str) -> str:  # noqa: ANN001
+    return message.get_body((kind,)).get_content()
+
+
+def check_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("NAERVAER_UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+def test_golden_kontaktlaerer_and_leadership_mail(naervaer_home: Path, tmp_path: Path) -> None:
+    mails = dry_run(make_config(naervaer_home, mail_table()), standard_result(), tmp_path / "out")
+
+    kari, boss = mails[0], mails[2]
+    assert kari["To"] == "kari@skole.no" and boss["To"] == "rektor@skole.no"
+    check_golden("kontaktlaerer.txt", body(kari, "plain"))
+    check_golden("kontaktlaerer.html", body(kari, "html"))
+    check_golden("ledelse.txt", body(boss, "plain"))
+    check_golden("ledelse.html", body(boss, "html"))
+
+
+def test_values_from_an_export_are_escaped_in_html_only(naervaer_home: Path, tmp_path: Path) -> None:
+    evil = '<img src=x onerror="alert(1)">'
+    result = school_result(pupil("1", "Nordmann, Ola", "7A", f"Kari {evil}", gym(4, 11)))
+    config = make_config(naervaer_home, mail_table(leadership=["rektor@skole.no"]))
+
+    boss = dry_run(config, result, tmp_path / "out")[0]
+
+    html, text = body(boss, "html"), body(boss, "plain")
+    assert evil not in html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html
+    assert evil in text   # plain text is not HTML: it stays as written
+
+
+def test_a_group_name_with_a_line_break_cannot_inject_headers(
+    naervaer_home: Path, tmp_path: Path
+) -> None:
+    result = school_result(pupil("1", "A, B", "7A\r\nBcc: x@evil.no", "Kari Lærer", gym(4, 11)))
+
+    kari = dry_run(make_config(naervaer_home, mail_table()), result, tmp_path / "out")[0]
+
+    assert kari["Bcc"] is None
+    assert kari["Subject"] == "Nærvær uke 47: 1 elev å følge opp (7A Bcc: x@evil.no)"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Nordmann, Ola", "O.N."), ("Ola Nordmann", "O.N."), ("Bakke, Jonas Emil", "J.E.B."),
+     ("Øye, Åse", "Å.Ø."), ("", "")],
+)
+def test_initials(name: str, expected: str) -> None:
+    assert initials(name) == expected
+
+
+def test_pupil_label_full_name_only_when_asked() -> None:
+    ola = pupil("10234", "Nordmann, Ola", "7A", None, absence(8))
+    assert pupil_label(ola, full_names=False) == "O.N. (7A, 10234)"
+    assert pupil_label(ola, full_names=True) == "Ola Nordmann (7A, 10234)"
+
+
+def test_barnehage_subject_says_barn(naervaer_home: Path, tmp_path: Path) -> None:
+    result = school_result(pupil("1", "A, B", "Blåbær", "Kari Lærer", absence(8)))
+    result = ScanResult(result.as_of, 28, "aas", "barnehage", result.pupils)
+
+    kari = dry_run(make_config(naervaer_home, mail_table()), result, tmp_path / "out")[0]
+
+    assert kari["Subject"] == "Nærvær uke 47: 1 barn å følge opp (Blåbær)"
+
+
+def test_override_template_in_home_wins(naervaer_home: Path, tmp_path: Path) -> None:
+    folder = naervaer_home / "templates" / "mail"
+    folder.mkdir(parents=True)
+    (folder / "kontaktlaerer.txt.j2").write_text(
+        "Til {{ recipient_name }}: {{ count_text }} & mer.\n"
+        '{% for p in pupils %}{% include "shipped/mail/_elev.txt.j2" %}{% endfor %}',
+        encoding="utf-8",
+    )
+    result = school_result(pupil("1", "Nordmann, Ola", "7A", "Kari Lærer", absence(8)))
+
+    kari = dry_run(make_config(naervaer_home, mail_table()), result, tmp_path / "out")[0]
+
+    assert body(kari, "plain").startswith("Til Kari Lærer: 1 elev & mer.\n")
+    assert "O.N. (7A, 1)" in body(kari, "plain")
+    assert "Hei Kari Lærer," in body(kari, "html")   # the shipped HTML part still applies
+
+
+def test_a_broken_override_template_is_one_clear_error(naervaer_home: Path, tmp_path: Path) -> None:
+    folder = naervaer_home / "templates" / "mail"
+    folder.mkdir(parents=True)
+    (folder / "kontaktlaerer.txt.j2").write_text("Hei {{ mottaker }}\n", encoding="utf-8")
+    result = school_result(pupil("1", "Nordmann, Ola", "7A", "Kari Lærer", absence(8)))
+
+    with pytest.raises(InputError, match="kontaktlaerer.txt.j2"):
+        dry_run(make_config(naervaer_home, mail_table()), result, tmp_path / "out")
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
