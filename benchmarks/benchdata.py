@@ -45,9 +45,11 @@ TEACHERS = ("Randi Holm", "Terje Nygård", "Hilde Vestby", "Anders Myhre", "Bjø
 # 20 absent lessons of the term's ~420 is 4.8 %, about the Norwegian average; 1M rows are
 # then 50 000 pupils (a large municipality) and 10M rows 500 000.
 ROWS_PER_PUPIL = 20
+WHOLE_DAY_ROWS = 18  # three days of six lessons; the last two rows are single lessons
+DAY_CODES = ("Sykdom", "Sykdom", "Sykdom", "Dokumentert", "Udokumentert", "Ubehandlet")
 PUPILS_PER_GROUP = 25
 # Bump when the generated content changes, so cached files from an older version are not used.
-VERSION = 3
+VERSION = 4
 TERM_START = date(2026, 8, 17)
 AS_OF = date(2026, 11, 20)
 
@@ -64,18 +66,27 @@ def school_days() -> list[date]:
 
 
 def ist_frame(rows: int):  # noqa: ANN201 - a polars DataFrame; polars imported lazily
-    """`rows` lesson-level records, ROWS_PER_PUPIL per pupil, all distinct."""
+    """`rows` lesson-level records, ROWS_PER_PUPIL per pupil, all distinct.
+
+    A pupil's 20 rows are three sick days as six lesson rows each (a whole day by minutes)
+    and two single lessons on two other days, as absence is usually lumped in days.
+    """
     import polars as pl
 
     days = school_days()
     pupils = max(1, rows // ROWS_PER_PUPIL)
     i = pl.int_range(0, rows, dtype=pl.Int64, eager=True)
     p = i % pupils
-    k = i // pupils
-    # 37 is coprime with the number of school days, so a pupil's k-th record falls on a
-    # different day for every k < len(days): no two records of one pupil collide.
-    day_idx = (k * 37 + p * 11) % len(days)
-    lesson = (p * 5 + k) % len(LESSONS)
+    k = i // pupils                       # the pupil's k-th row, 0..19
+    whole = k < WHOLE_DAY_ROWS
+    # day slot 0..2 for the sick days, 3..4 for the single lessons
+    slot = (k // len(LESSONS)).zip_with(whole, k - WHOLE_DAY_ROWS + 3)
+    # 37 is coprime with the number of school days, so the five slots of one pupil fall on
+    # five different days: no two records of one pupil collide.
+    day_idx = (slot * 37 + p * 11) % len(days)
+    lesson = (k % len(LESSONS)).zip_with(whole, (p + k) % len(LESSONS))
+    code = (pl.Series(DAY_CODES).gather((p + slot * 5) % len(DAY_CODES))
+            .zip_with(whole, pl.Series(CODES).gather((p * 7 + k * 3) % len(CODES))))
     group = p // PUPILS_PER_GROUP
     frame = pl.DataFrame({
         "Elevnr": (p + 100_000).cast(pl.String),
@@ -90,7 +101,7 @@ def ist_frame(rows: int):  # noqa: ANN201 - a polars DataFrame; polars imported 
         "Fra kl.": pl.Series([a for a, _ in LESSONS]).gather(lesson),
         "Til kl.": pl.Series([b for _, b in LESSONS]).gather(lesson),
         "Fag": pl.Series(SUBJECTS).gather((lesson + day_idx) % len(SUBJECTS)),
-        "Fraværstype": pl.Series(CODES).gather((p * 7 + k * 3) % len(CODES)),
+        "Fraværstype": code,
         "Heldag": pl.repeat("Nei", rows, dtype=pl.String, eager=True),
         "Merknad": pl.Series([None, None, None, "Meldt av foresatte", None, "Tannlege"]).gather(
             (p + k) % 6),
