@@ -97,3 +97,12 @@ def test_open_and_no_longer_flagged_shows_the_evaluation() -> None:
     improved = case(1, evaluation_due=date(2026, 12, 1), last_evaluation_improved=True)
     assert suggest([], improved, POLICY, "skole", AS_OF).due == (
         "Nærværet har økt ved siste evaluering – saken kan avsluttes.")
+
+
+def test_signals_raise_a_level_only_when_the_policy_says_so(tmp_path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text("[school.signals]\nraise_level = true\n", encoding="utf-8")
+    policy = load_policy(path)
+    assert is_flagged([SIGNAL], policy)
+    assert suggest([SIGNAL], case(0), policy, "skole", AS_OF).level == 1
+    assert not is_flagged([WATCH], policy)

@@ -17,7 +17,11 @@ def is_flagged(flags: Iterable[Flag], policy: Policy) -> bool:
     """Whether the flags confirm a concern: a guide rule at `concern`, or a signal when the
     policy lets signals raise the level."""
     raise_signals = policy.school.signals.raise_level
-    return any(f.severity == "concern" and (not f.signal or raise_signals) for f in flags)
+
+    def confirms(flag: Flag) -> bool:
+        return raise_signals if flag.signal else flag.severity == "concern"
+
+    return any(confirms(f) for f in flags)
 
 
 def evaluation_overdue(case: CaseSummary | None, as_of: date) -> bool:

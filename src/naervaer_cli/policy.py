@@ -629,7 +629,9 @@ def describe_policy(policy: Policy) -> str:
         for lv in plan.levels:
             out.append(f"  NIVÅ {lv.level}")
             out.append("    HVA:")
-            out += [f"      • {item}" for item in lv.what]
+            # Items starting with a dash are the guide's sub-points of the item above.
+            out += [f"        {item}" if item.startswith("–") else f"      • {item}"
+                    for item in lv.what]
             responsible = ", ".join(lv.responsible)
             if lv.others:
                 responsible += "; aktuelle andre aktører: " + ", ".join(lv.others)

@@ -150,6 +150,8 @@ def prepare(
     days = (
         span.select(*PUPIL_DAY, *(["group"] if per_group else []), bits=bits,
                     lesson_minutes=lesson_minutes)
+        # Rows of kinds no rule reads (permisjon, presence) make no day.
+        .filter(pl.col("bits") > 0)
         .group_by(PUPIL_DAY)
         .agg(
             pl.col("bits").bitwise_or(),
@@ -303,23 +305,51 @@ def absence_days_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     return _finish(_grade(counts, policy.school.rules["absence_days"]), "absence_days")
 
 
+def _hhmm(minutes: pl.Expr) -> pl.Expr:
+    """Minutes after midnight as "HH:MM"."""
+    return pl.concat_str(
+        (minutes // 60).cast(pl.String).str.zfill(2), pl.lit(":"),
+        (minutes % 60).cast(pl.String).str.zfill(2),
+    )
+
+
 def _left_days(prep: Prepared, policy: Policy) -> pl.LazyFrame:
-    """pupil_id, date, via_block for days without whole-day absence where the pupil left."""
+    """pupil_id, date, via_block and evidence text for days without whole-day absence where
+    the pupil left."""
+    school = policy.school
     days = _in_window(prep.days.lazy(), prep, policy).filter(~pl.col("whole_day"))
-    by_block = prep.blocks.lazy().filter(pl.col("left")).select(*PUPIL_DAY, via_block=pl.lit(True))
+    by_block = (
+        prep.blocks.lazy().filter(pl.col("left"))
+        .select(*PUPIL_DAY, "block_start", "block_end", via_block=pl.lit(True))
+    )
+    left_at = (
+        prep.rows.lazy().filter(pl.col("kind") == school.left_kind)
+        .group_by(PUPIL_DAY).agg(left_at=pl.col("start_min").min())
+    )
+    day = pl.col("date").dt.strftime("%d.%m")
+    text = (
+        pl.when(pl.col("via_block"))
+        .then(pl.concat_str(day, pl.lit(" "), _hhmm(pl.col("block_start")), pl.lit("–"),
+                            _hhmm(pl.col("block_end"))))
+        .when(pl.col("left_at").is_not_null())
+        .then(pl.concat_str(day, pl.lit(" forlot skolen kl. "), _hhmm(pl.col("left_at"))))
+        .otherwise(pl.concat_str(day, pl.lit(" forlot skolen")))
+    )
     return (
         days.join(by_block, on=PUPIL_DAY, how="left")
         .with_columns(via_block=pl.col("via_block").fill_null(False))
         .filter(pl.col("left_record") | pl.col("via_block"))
-        .select(*PUPIL_DAY, "via_block")
+        .join(left_at, on=PUPIL_DAY, how="left")
+        .select(*PUPIL_DAY, "via_block", text=text)
     )
 
 
 def left_during_day_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     counts = (
         _left_days(prep, policy)
+        .sort(PUPIL_DAY)
         .group_by("pupil_id")
-        .agg(count=pl.len(), dates=pl.col("date").sort())
+        .agg(count=pl.len(), dates=pl.col("date"), lessons=pl.col("text"))
     )
     return _finish(_grade(counts, policy.school.rules["left_during_day"]), "left_during_day")
 
@@ -334,7 +364,7 @@ def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     )
     counts = (
         _in_window(prep.rows.lazy(), prep, policy)
-        .filter(pl.col("kind").cast(pl.String).is_in(list(school.single_lesson_kinds))
+        .filter(pl.col("kind").is_in(list(school.single_lesson_kinds))
                 & ~pl.col("whole"))
         .join(whole_days(prep), on=PUPIL_DAY, how="anti")
         .join(left_rows, on="_row", how="anti")
