@@ -139,14 +139,6 @@ def test_leaving_twice_is_concern() -> None:
     assert flag.dates == (MON, TUE)
 
 
-def test_left_evidence_names_the_block_or_the_record() -> None:
-    rows = [lesson(MON, "12:00", "13:00"), lesson(MON, "13:00", "14:00"),
-            record(TUE, kind="forlot_skolen", start="10:30"), record(WED, kind="forlot_skolen")]
-    flag = only(left_during_day(records(rows), POLICY, AS_OF))
-    assert flag.lessons == (
-        "16.11 12:00–14:00", "17.11 forlot skolen kl. 10:30", "18.11 forlot skolen")
-
-
 def test_once_is_not_enough() -> None:
     assert left_during_day(records([lesson(MON, "12:00", "14:00")]), POLICY, AS_OF) == {}
 
