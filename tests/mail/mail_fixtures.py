@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -93,16 +92,3 @@ def mail_table(server: Any | None = None, **extra: Any) -> dict[str, Any]:
 def make_config(home: Path, mail: dict[str, Any], **top: Any) -> Config:
     return Config(home=home, data={"school": "Åsgård skole", "mail": mail, **top})
 
-
-USER = "naervaer"
-PASSWORD = "hemmelig-Pa55ord"
-
-
-@dataclass
-class Server:
-    """The loopback SMTP server of the `smtp_server` fixture."""
-
-    host: str
-    port: int
-    cafile: Path
-    handler: Any

@@ -8,7 +8,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from mail_fixtures import PASSWORD, Server
+from smtp_fixtures import PASSWORD, Server
 
 from naervaer_cli.mail.lock import notify_lock
 from naervaer_cli.mail.sentlog import SENT_LOG_NAME
@@ -193,3 +193,27 @@ def test_password_file_readable_by_others_exits_2(
     assert run.code == 2
     assert f"Kjør «chmod 600 {secret}»" in run.err
     assert "topphemmelig" not in run.err
+
+
+def test_unreachable_server_fails_every_mail_quickly_with_exit_1(
+    notify_cli, tmp_path: Path, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
+    import socket
+
+    with socket.socket() as sock:   # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("NAERVAER_SMTP_PASSWORD", PASSWORD)
+    config = write_config(tmp_path, Server("127.0.0.1", port, tmp_path / "x.pem", None))
+    (tmp_path / "x.pem").write_text("")
+    config.write_text(config.read_text().replace(f'cafile = "{tmp_path / "x.pem"}"\n', ""))
+
+    run = notify_cli("--config", config, "notify", SAMPLE)
+
+    assert run.code == 1
+    lines = run.err.splitlines()
+    assert [line.split(" ")[3] for line in lines] == [
+        "terje@skole.no", "hilde@skole.no", "rektor@skole.no"
+    ]
+    assert all("fikk ikke kontakt med SMTP-serveren 127.0.0.1:" in line for line in lines)
+    assert _logged(naervaer_home) == []

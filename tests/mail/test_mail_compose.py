@@ -64,7 +64,9 @@ def test_golden_kontaktlaerer_and_leadership_mail(naervaer_home: Path, tmp_path:
     check_golden("ledelse.html", body(boss, "html"))
 
 
-def test_values_from_an_export_are_escaped_in_html_only(naervaer_home: Path, tmp_path: Path) -> None:
+def test_values_from_an_export_are_escaped_in_html_only(
+    naervaer_home: Path, tmp_path: Path
+) -> None:
     evil = '<img src=x onerror="alert(1)">'
     result = school_result(pupil("1", "Nordmann, Ola", "7A", f"Kari {evil}", gym(4, 11)))
     config = make_config(naervaer_home, mail_table(leadership=["rektor@skole.no"]))

@@ -39,7 +39,9 @@ def test_default_ports_follow_security(naervaer_home: Path) -> None:
     assert settings_for(naervaer_home, host="smtp.skole.no", security="ssl").port == 465
 
 
-def test_password_from_env_never_shows(naervaer_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_password_from_env_never_shows(
+    naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SKOLE_SMTP", "s3cret-value")
     settings = settings_for(naervaer_home, host="h", username="u", password_env="SKOLE_SMTP")
     assert settings.password is not None and settings.password.reveal() == "s3cret-value"
@@ -77,7 +79,9 @@ def test_bad_mail_settings(naervaer_home: Path, mail: dict, message: str) -> Non
         load_mail_settings(make_config(naervaer_home, BASE | {"host": "h"} | mail))
 
 
-def test_staff_csv_with_groups_windows_1252_and_semicolons(naervaer_home: Path, tmp_path: Path) -> None:
+def test_staff_csv_with_groups_windows_1252_and_semicolons(
+    naervaer_home: Path, tmp_path: Path
+) -> None:
     csv = tmp_path / "ansatte.csv"
     csv.write_bytes(
         "Navn;E-post;Gruppe\nKari Lærer;kari@skole.no;7A, 7B\nPer Ås;;7C\nÅse Øy;ase@skole.no;\n"

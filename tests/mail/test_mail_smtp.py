@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 from mail_fixtures import (
     FULL_NAMES,
-    PASSWORD,
-    Server,
     absence,
     lessons,
     mail_table,
@@ -18,6 +16,7 @@ from mail_fixtures import (
     school_result,
     standard_result,
 )
+from smtp_fixtures import PASSWORD, Handler, Server, free_port
 
 from naervaer_cli.config import Config
 from naervaer_cli.errors import ConfigError, ExitCode
@@ -232,3 +231,27 @@ def test_untrusted_certificate_is_refused(smtp_server: Server, naervaer_home: Pa
     with pytest.raises(ConfigError, match="kunne ikke bekreftes"):
         send(config, standard_result())
     assert smtp_server.handler.take() == []
+
+
+def test_implicit_tls_on_the_ssl_port(cert, naervaer_home: Path) -> None:  # noqa: ANN001
+    import ssl
+
+    from aiosmtpd.controller import Controller
+
+    crt, key = cert
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(crt, key)
+    handler = Handler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), ssl_context=context)
+    controller.start()
+    try:
+        server = Server("127.0.0.1", controller.port, crt, handler)
+        table = mail_table(server, security="ssl")
+        del table["username"]
+        report = send(make_config(naervaer_home, table), standard_result())
+    finally:
+        controller.stop()
+    assert report.exit_code == ExitCode.OK
+    assert sorted(r.to for r in handler.received) == [
+        "kari@skole.no", "per@skole.no", "rektor@skole.no"
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from naervaer_cli.config import Config
 from naervaer_cli.errors import ExitCode
@@ -17,6 +17,9 @@ from naervaer_cli.mail.staff import StaffDirectory
 from naervaer_cli.mail.templates import CONTACT, SUMMARY, mail_environment
 from naervaer_cli.mail.transport import Mailer, SendError
 from naervaer_cli.result import PupilResult, ScanResult
+
+if TYPE_CHECKING:
+    import jinja2
 
 Kind = Literal["kontaktlærer", "ledelse"]
 
@@ -72,20 +75,18 @@ def notify(
 
     A mail is recorded in `sent_log` only after the server accepted it (and never when
     `record` is False, the dry run), so a failure is retried on the next run. Send failures
-    are collected, not raised; configuration and template errors are raised before anything
-    is sent to a recipient they affect.
+    are collected, not raised. Every mail is rendered before the first is sent, so a broken
+    template stops the run before anyone gets anything.
     """
     env = mail_environment(config)
     routing = route(result, staff)
     base = compose.base_context(result, settings)
     run = _Run()
-    unchanged = 0
-    failed_groups: set[str] = set()
 
-    def deliver(
-        to: str, kind: Kind, subject: str, text: str, html: str, pupils: list[PupilResult]
-    ) -> bool:
-        message = compose.build_message(compose.Draft(to, subject, text, html), settings, now)
+    def deliver(to: str, kind: Kind, draft: _Draft) -> bool:
+        message = compose.build_message(
+            compose.Draft(to, draft.subject, draft.text, draft.html), settings, now
+        )
         try:
             mailer.send(message)
         except SendError as exc:
@@ -93,34 +94,47 @@ def notify(
             return False
         if record:
             sent_log.record(
-                SentRecord(to, kind, tuple(pupils), str(message["Message-ID"])),
+                SentRecord(to, kind, draft.pupils, str(message["Message-ID"])),
                 result.as_of.isoformat(),
                 now,
             )
-        run.sent.append(Delivery(recipient=to, kind=kind, pupils=len(pupils)))
+        run.sent.append(Delivery(recipient=to, kind=kind, pupils=len(draft.pupils)))
         return True
 
+    unchanged = 0
+    contact_drafts: list[tuple[str, _Draft]] = []
     for inbox in routing.inboxes:
         known = {p.pupil_id: sent_log.known(inbox.address, p.pupil_id) for p in inbox.pupils}
         new = [p for p in inbox.pupils if is_pupil_new(p, known[p.pupil_id])]
         unchanged += len(inbox.pupils) - len(new)
-        if not new:
-            continue
-        groups = [g for g in inbox.groups if any(p.group == g for p in new)]
-        context = base | {
-            "recipient_name": inbox.name,
-            "groups": ", ".join(groups),
-            "count_text": compose.count_text(result.setting, len(new)),
-            "pupils": compose.views(new, known, settings.full_names),
-            "unchanged": len(inbox.pupils) - len(new),
-        }
-        text, html = compose.render_pair(env, CONTACT, context)
-        subject = compose.contact_subject(result, len(new), groups)
-        if not deliver(inbox.address, "kontaktlærer", subject, text, html, new):
-            failed_groups.update(groups)
+        if new:
+            contact_drafts.append((inbox.address, _contact_draft(
+                result, settings, env, base, inbox.name, inbox.groups, new, known,
+                len(inbox.pupils) - len(new),
+            )))
+    leadership_known = {
+        address: {p.pupil_id: sent_log.known(address, p.pupil_id) for p in result.pupils}
+        for address in settings.leadership
+    }
+    summaries = {
+        address: _summary_draft(result, routing, settings, env, base, known, set())
+        for address, known in leadership_known.items()
+    }
 
-    for address in settings.leadership:
-        _summary(result, routing, settings, env, base, sent_log, address, failed_groups, deliver)
+    failed_groups: set[str] = set()
+    for address, draft in contact_drafts:
+        if not deliver(address, "kontaktlærer", draft):
+            failed_groups.update(p.group for p in draft.pupils)
+    for address, summary in summaries.items():
+        if summary is None:
+            continue
+        if failed_groups:
+            # Tell the leadership which kontaktlærer mails did not go out this time.
+            summary = _summary_draft(
+                result, routing, settings, env, base, leadership_known[address], failed_groups
+            )
+            assert summary is not None
+        deliver(address, "ledelse", summary)
 
     return NotifyReport(
         sent=tuple(run.sent),
@@ -132,22 +146,50 @@ def notify(
     )
 
 
-def _summary(
+@dataclass(frozen=True)
+class _Draft:
+    subject: str
+    text: str
+    html: str
+    pupils: tuple[PupilResult, ...]     # recorded in the sent-log once the mail is accepted
+
+
+def _contact_draft(
+    result: ScanResult,
+    settings: MailSettings,
+    env: jinja2.Environment,
+    base: dict[str, Any],
+    name: str,
+    all_groups: list[str],
+    new: list[PupilResult],
+    known: dict[str, frozenset[str]],
+    unchanged: int,
+) -> _Draft:
+    groups = [g for g in all_groups if any(p.group == g for p in new)]
+    context = base | {
+        "recipient_name": name,
+        "groups": ", ".join(groups),
+        "count_text": compose.count_text(result.setting, len(new)),
+        "pupils": compose.views(new, known, settings.full_names),
+        "unchanged": unchanged,
+    }
+    text, html = compose.render_pair(env, CONTACT, context)
+    return _Draft(compose.contact_subject(result, len(new), groups), text, html, tuple(new))
+
+
+def _summary_draft(
     result: ScanResult,
     routing: Routing,
     settings: MailSettings,
-    env: object,
-    base: dict,
-    sent_log: SentLog,
-    address: str,
+    env: jinja2.Environment,
+    base: dict[str, Any],
+    known: dict[str, frozenset[str]],
     failed_groups: set[str],
-    deliver,  # noqa: ANN001 - the closure above
-) -> None:
-    """The leadership's summary: sent only when some flagged pupil is new to this address."""
-    known = {p.pupil_id: sent_log.known(address, p.pupil_id) for p in result.pupils}
+) -> _Draft | None:
+    """The leadership's summary, or None when no flagged pupil is new to this address."""
     new = [p for p in result.pupils if is_pupil_new(p, known[p.pupil_id])]
     if not new:
-        return
+        return None
     unrouted_ids = {u.pupil.pupil_id: u.reason for u in routing.unrouted}
     contacts = {
         p.pupil_id: ", ".join(routing.contacts_by_group.get(p.group, ())) for p in result.pupils
@@ -172,11 +214,11 @@ def _summary(
         "unrouted": compose.views(unrouted, known, settings.full_names, contacts, unrouted_ids),
         "missing_addresses": list(routing.missing_addresses),
     }
-    text, html = compose.render_pair(env, SUMMARY, context)  # type: ignore[arg-type]
+    text, html = compose.render_pair(env, SUMMARY, context)
     subject = compose.summary_subject(result, settings.school, len(result.pupils), len(unrouted))
-    # The unrouted pupils are all in the mail, so all of them are recorded with it.
-    recorded = list({p.pupil_id: p for p in [*new, *unrouted]}.values())
-    deliver(address, "ledelse", subject, text, html, recorded)
+    # Every unrouted pupil is in the mail (in full), so all of them are recorded with it.
+    recorded = tuple({p.pupil_id: p for p in [*new, *unrouted]}.values())
+    return _Draft(subject, text, html, recorded)
 
 
 def run_notify(

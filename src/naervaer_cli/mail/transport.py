@@ -68,6 +68,9 @@ class SmtpMailer:
             )
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
+        # After a failed connect the server is unreachable for this run: fail the rest at once
+        # instead of waiting out the timeout for every recipient.
+        self._unreachable: str | None = None
 
     def _context(self) -> ssl.SSLContext:
         cafile = str(self.settings.cafile) if self.settings.cafile else None
@@ -122,11 +125,14 @@ class SmtpMailer:
 
     def send(self, message: EmailMessage) -> None:
         recipient = envelope_recipient(message)
+        if self._unreachable is not None:
+            raise SendError(recipient, self._unreachable)
         if self._smtp is None:
             try:
                 self._smtp = self._connect()
             except RuntimeFailure as exc:
-                raise SendError(recipient, str(exc)) from None
+                self._unreachable = str(exc)
+                raise SendError(recipient, self._unreachable) from None
         try:
             refused = self._smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
