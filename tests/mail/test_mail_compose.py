@@ -105,13 +105,15 @@ def test_pupil_label_full_name_only_when_asked() -> None:
     assert pupil_label(ola, full_names=True) == "Ola Nordmann (7A, 10234)"
 
 
-def test_barnehage_subject_says_barn(naervaer_home: Path, tmp_path: Path) -> None:
+def test_barnehage_mails_say_barn_ped_leder_and_styrer(naervaer_home: Path, tmp_path: Path) -> None:
     result = school_result(pupil("1", "A, B", "Blåbær", "Kari Lærer", absence(8)))
     result = ScanResult(result.as_of, 28, "aas", "barnehage", result.pupils)
 
-    kari = dry_run(make_config(naervaer_home, mail_table()), result, tmp_path / "out")[0]
+    kari, boss = dry_run(make_config(naervaer_home, mail_table()), result, tmp_path / "out")
 
     assert kari["Subject"] == "Nærvær uke 47: 1 barn å følge opp (Blåbær)"
+    assert body(boss, "plain").startswith("Til styrer ved Åsgård skole,")
+    assert "<th style=\"padding:4px 10px 4px 0\">Ped.leder</th>" in body(boss, "html")
 
 
 def test_override_template_in_home_wins(naervaer_home: Path, tmp_path: Path) -> None:

@@ -131,7 +131,7 @@ def test_routing_config_first_two_teachers_and_never_a_guess(naervaer_home: Path
     assert got == {"kari@skole.no": ["1"], "per@skole.no": ["1", "2"]}
     assert [(u.pupil.pupil_id, u.reason) for u in routing.unrouted] == [
         ("3", "ingen e-postadresse for Kari Lærerinne"),
-        ("4", "ingen kontaktlærer registrert for gruppen"),
+        ("4", "ingen kontaktperson registrert for gruppen"),
     ]
 
 

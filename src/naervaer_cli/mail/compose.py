@@ -183,6 +183,8 @@ def base_context(result: ScanResult, settings: MailSettings) -> dict[str, Any]:
         "talk_to_child": result.talk_to_child,
         "show_command": SHOW_COMMAND,
         "full_names": settings.full_names,
+        "contact_word": "ped.leder" if result.setting == "barnehage" else "kontaktlærer",
+        "leadership_word": "styrer" if result.setting == "barnehage" else "skoleledelsen",
     }
 
 

@@ -59,7 +59,7 @@ def route(result: ScanResult, staff: StaffDirectory) -> Routing:
             delivered = True
         if not delivered:
             if not names:
-                reason = "ingen kontaktlærer registrert for gruppen"
+                reason = "ingen kontaktperson registrert for gruppen"
             elif len(names) == 1:
                 reason = f"ingen e-postadresse for {staff.display_name(names[0])}"
             else:
