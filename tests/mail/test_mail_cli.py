@@ -217,3 +217,30 @@ def test_unreachable_server_fails_every_mail_quickly_with_exit_1(
     ]
     assert all("fikk ikke kontakt med SMTP-serveren 127.0.0.1:" in line for line in lines)
     assert _logged(naervaer_home) == []
+
+
+def test_on_a_terminal_a_summary_line_goes_to_stderr(
+    notify_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
+    import sys
+
+    config = write_config(tmp_path)
+    monkeypatch.setattr(type(sys.stderr), "isatty", lambda self: True, raising=False)
+
+    run = notify_cli("--config", config, "notify", SAMPLE, "--dry-run", tmp_path / "eml")
+
+    assert run.code == 0 and run.out == ""
+    assert run.err == (
+        f"Skrev 3 e-poster til {tmp_path / 'eml'} (2 til kontaktlærere, 1 til ledelsen). "
+        "7 uten mottaker (med i oppsummeringen til ledelsen).\n"
+    )
+
+
+def test_without_files_or_history_exits_2(notify_cli, tmp_path: Path) -> None:  # noqa: ANN001
+    config = write_config(tmp_path)
+
+    run = notify_cli("--config", config, "notify", "--dry-run", tmp_path / "eml")
+
+    assert run.code == 2
+    assert "ingen lagret fraværshistorikk" in run.err
+    assert not (tmp_path / "eml").exists()

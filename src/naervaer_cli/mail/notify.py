@@ -274,8 +274,8 @@ def report_lines(report: NotifyReport, dry_run: Path | None = None) -> tuple[lis
     if not report.sent and not report.failed:
         summary = "Ingenting nytt å sende."
     else:
-        verb = f"Skrev {len(report.sent)} e-poster til {dry_run}" if dry_run else (
-            f"Sendte {len(report.sent)} e-poster")
+        mails = f"{len(report.sent)} e-post{'' if len(report.sent) == 1 else 'er'}"
+        verb = f"Skrev {mails} til {dry_run}" if dry_run else f"Sendte {mails}"
         summary = f"{verb} ({sum(d.kind == 'kontaktlærer' for d in report.sent)} til "\
                   f"kontaktlærere, {sum(d.kind == 'ledelse' for d in report.sent)} til ledelsen)."
     if report.unchanged:
