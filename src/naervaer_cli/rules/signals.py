@@ -125,16 +125,26 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
         return []
     shares = (
         prep.days.lazy()
-        .join(term_days.lazy(), on="date")
-        .with_columns(share=_day_share())
+        .filter(pl.col("date").is_in(term_days.get_column("date").implode()))
+        .select("pupil_id", "date", share=_day_share())
         .filter(pl.col("share") > 0)
+        .collect()
     )
-    per_pupil = shares.group_by("pupil_id").agg(
+    recent = pl.col("date") >= recent_first
+    # Numbers first; the date lists are built only for the pupils a signal fires for.
+    per_pupil = shares.lazy().group_by("pupil_id").agg(
         term=pl.col("share").sum(),
-        recent=pl.col("share").filter(pl.col("date") >= recent_first).sum(),
-        dates=pl.col("date").sort(),
-        recent_dates=pl.col("date").filter(pl.col("date") >= recent_first).sort(),
+        recent=pl.col("share").filter(recent).sum(),
     )
+
+    def with_dates(fired: pl.LazyFrame, only_recent: bool) -> pl.LazyFrame:
+        picked = shares.lazy().filter(recent) if only_recent else shares.lazy()
+        dates = (
+            picked.join(fired.select("pupil_id"), on="pupil_id", how="semi")
+            .group_by("pupil_id").agg(dates=pl.col("date").sort())
+        )
+        return fired.join(dates, on="pupil_id", how="left")
+
     out = []
     term_rate = pl.col("term") / term_n
     share = (
@@ -146,7 +156,7 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
             threshold=pl.lit(sig.term_share_percent),
         )
     )
-    out.append(_finish(share, "term_share", signal=True))
+    out.append(_finish(with_dates(share, only_recent=False), "term_share", signal=True))
     if recent_n and term_n > recent_n:
         recent_rate = pl.col("recent") / recent_n
         rising = (
@@ -158,10 +168,9 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
                 count=(recent_rate * 100 + _EPS).floor().cast(pl.Int64),
                 threshold=(sig.rising_factor * term_rate * 100 - _EPS).ceil().cast(pl.Int64),
                 severity=pl.lit("watch"),
-                dates=pl.col("recent_dates"),
             )
         )
-        out.append(_finish(rising, "rising_trend", signal=True))
+        out.append(_finish(with_dates(rising, only_recent=True), "rising_trend", signal=True))
     return out
 
 
