@@ -349,7 +349,9 @@ class _Reader:
 
     # -- unknown keys
 
-    def check_keys(self, data: Mapping[str, Any], base: Mapping[str, Any], prefix: str = "") -> None:
+    def check_keys(
+        self, data: Mapping[str, Any], base: Mapping[str, Any], prefix: str = ""
+    ) -> None:
         for key, value in data.items():
             dotted = f"{prefix}{key}"
             if prefix.rstrip(".") in _FREE_TABLES:
@@ -385,7 +387,8 @@ class _Reader:
             label=self.text(table.get("label", ""), f"{dotted}.label"),
             guide=self.text(table.get("guide", ""), f"{dotted}.guide"),
         )
-        if result.concern is not None and result.watch is not None and result.watch >= result.concern:
+        both = result.concern is not None and result.watch is not None
+        if both and result.watch >= result.concern:  # type: ignore[operator]
             raise self.fail(f"{dotted}.watch", f"({result.watch}) skal være lavere enn concern "
                             f"({result.concern}): «følg med» er steget før bekymring.")
         return result

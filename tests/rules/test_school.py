@@ -46,7 +46,8 @@ INNER = [date(2026, 11, d) for d in (2, 3, 4, 5, 6, 9)]
 def test_seven_whole_days_is_concern_with_dates() -> None:
     days = [*INNER, date(2026, 11, 10)]
     flag = only(absence_days(records([whole(d) for d in days]), POLICY, AS_OF))
-    assert (flag.rule, flag.severity, flag.count, flag.threshold) == ("absence_days", "concern", 7, 7)
+    assert (flag.rule, flag.severity, flag.count, flag.threshold) == (
+        "absence_days", "concern", 7, 7)
     assert flag.dates == tuple(days)
 
 

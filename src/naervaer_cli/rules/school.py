@@ -450,7 +450,7 @@ def left_during_day(records: pl.DataFrame, policy: Policy, as_of: date,
 
 def single_lessons(records: pl.DataFrame, policy: Policy, as_of: date,
                    calendar: SchoolCalendar | None = None) -> dict[str, list[Flag]]:
-    """`single_lessons`: undocumented/unprocessed lessons on days that were not whole-day absence."""
+    """`single_lessons`: undocumented/unprocessed lessons on days without whole-day absence."""
     return _one("single_lessons", records, policy, as_of)
 
 

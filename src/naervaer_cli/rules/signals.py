@@ -103,7 +103,11 @@ def signal_flag_frame(prep: Prepared, policy: Policy, calendar: SchoolCalendar) 
         .agg(count=pl.col("week").n_unique(), dates=pl.col("date").sort())
         .filter(pl.col("count") >= sig.weekday_min)
         .group_by("pupil_id")
-        .agg(count=pl.col("count").max(), dates=pl.col("dates").list.explode(keep_nulls=False, empty_as_null=False).unique().sort())
+        .agg(
+            count=pl.col("count").max(),
+            dates=pl.col("dates").list.explode(keep_nulls=False, empty_as_null=False)
+            .unique().sort(),
+        )
         .with_columns(severity=pl.lit("watch"), threshold=pl.lit(sig.weekday_min))
     )
     frames.append(_finish(pattern, "weekday_pattern", signal=True))
