@@ -20,8 +20,9 @@ def test_cli_module_imports_no_heavy_library():
 
 
 def test_every_command_has_bokmal_help():
-    from naervaer_cli.cli.app import app
     from typer.main import get_command
+
+    from naervaer_cli.cli.app import app
 
     root = get_command(app)
     stack = [root]

@@ -62,9 +62,15 @@ def pseudonym_key(home: Path) -> bytes:
     return key
 
 
+# Hex digits 0-9 become the letters g-p: a pseudonym then has no digit run that could look
+# like a fødselsnummer (and be hashed again when our own output is imported).
+_NO_DIGITS = str.maketrans("0123456789", "ghijklmnop")
+
+
 def keyed_hash(text: str, key: bytes, prefix: str) -> str:
-    """A stable pseudonym: `prefix-` and 12 hex digits of an HMAC-SHA256 under `key`."""
-    return f"{prefix}-" + hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
+    """A stable pseudonym: `prefix-` and 12 letters from an HMAC-SHA256 under `key`."""
+    digest = hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
+    return f"{prefix}-" + digest.translate(_NO_DIGITS)
 
 
 def hash_fnr(fnr: str, key: bytes) -> str:

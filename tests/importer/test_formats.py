@@ -147,6 +147,7 @@ def test_fodselsnummer_is_hashed_everywhere_and_never_kept(tmp_path):
     assert fnr not in dumped
     pupil_id = frame.get_column("pupil_id")[0]
     assert pupil_id.startswith("fnr-") and len(pupil_id) == 16
+    assert not any(ch.isdigit() for ch in pupil_id)  # never mistaken for a fødselsnummer
     assert frame.get_column("comment")[0] == f"mor ringte, fnr {pupil_id}"
     # Stable: the same NAERVAER_HOME gives the same pseudonym next week.
     assert load(path).get_column("pupil_id")[0] == pupil_id

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import FIXTURES, SAMPLES
 
 from naervaer_cli.config import load_config
 from naervaer_cli.importer import load_exports
+
+TESTS = Path(__file__).resolve().parents[1]
+SAMPLES, FIXTURES = TESTS.parent / "sample_data", TESTS / "fixtures"
 
 CONTENT = ["pupil_id", "name", "group", "date", "start", "end", "minutes", "whole_day",
            "subject", "code", "kind", "comment"]

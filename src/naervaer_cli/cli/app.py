@@ -66,7 +66,17 @@ def root(
 
 def _register() -> None:
     # Each module imports only typer and the standard library at module level.
-    from naervaer_cli.cli import case, check, importcmd, pack, policy, purge, scan, show
+    from naervaer_cli.cli import (
+        case,
+        check,
+        importcmd,
+        notify,
+        pack,
+        policy,
+        purge,
+        scan,
+        show,
+    )
 
     app.command("scan")(scan.scan)
     app.command("show")(show.show)
@@ -74,6 +84,7 @@ def _register() -> None:
     app.command("import")(importcmd.import_)
     app.add_typer(case.app, name="case")
     app.command("pack")(pack.pack)
+    app.command("notify")(notify.notify)
     app.add_typer(policy.app, name="policy")
     app.command("purge")(purge.purge)
 
