@@ -49,7 +49,8 @@ def suggest(
     - open and no longer flagged → keep the level and show the evaluation date.
     """
     plan = policy.plans[setting]
-    flagged = is_flagged(list(flags), policy)
+    # Without a case the level is 0 whatever fired, so the flags need no reading.
+    flagged = case is not None and is_flagged(flags, policy)
     top = plan.levels[-1].level
     due = ""
     needs_evaluation = False

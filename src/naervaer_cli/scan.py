@@ -25,12 +25,15 @@ _AFTER_Z = str.maketrans({"\uf000": "{", "\uf001": "|", "\uf002": "}"})
 
 def nordic_key(text: str) -> str:
     """A sort key in Norwegian alphabetical order, case-insensitive."""
-    held = unicodedata.normalize("NFC", (text or "").casefold()).translate(_HOLD)
+    folded = (text or "").casefold()
+    if folded.isascii():
+        return folded
+    held = unicodedata.normalize("NFC", folded).translate(_HOLD)
     bare = "".join(c for c in unicodedata.normalize("NFD", held) if not unicodedata.combining(c))
     return bare.translate(_AFTER_Z)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def group_key(group: str) -> tuple[Any, ...]:
     """Natural order for groups: 2B before 10A."""
     return tuple(
@@ -89,7 +92,7 @@ def scan(
     # A flagged pupil has records in the window, so their latest record is there too; only
     # pupils listed for an overdue case need the whole history.
     first = as_of - timedelta(days=policy.window_days(setting) - 1)
-    identity = _identities(seen.filter(pl.col("date") >= first))
+    identity = _identities(seen.filter(pl.col("date") >= first), interesting)
     missing = interesting - set(identity)
     if missing:
         identity.update(_identities(seen, missing))
@@ -140,7 +143,8 @@ def _identities(
     """
     lean = records.select("pupil_id", "name", "group", "contact", "date")
     if pupil_ids is not None:
-        lean = lean.filter(pl.col("pupil_id").is_in(sorted(pupil_ids)))
+        wanted = pl.LazyFrame({"pupil_id": sorted(pupil_ids)}, schema={"pupil_id": pl.String})
+        lean = lean.join(wanted, on="pupil_id", how="semi")
     latest = (
         lean.join(lean.group_by("pupil_id").agg(last=pl.col("date").max()), on="pupil_id")
         .filter(pl.col("date") == pl.col("last"))
@@ -157,8 +161,14 @@ def _identities(
 # ------------------------------------------------------------------------------- §10 JSON
 
 
+@lru_cache(maxsize=4096)
+def _day_iso(value: date) -> str:
+    # A scan repeats the same few dozen dates in every flag; format each once.
+    return value.isoformat()
+
+
 def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+    return _day_iso(value) if value else None
 
 
 def flag_to_json(flag: Flag) -> dict[str, Any]:
@@ -169,7 +179,7 @@ def flag_to_json(flag: Flag) -> dict[str, Any]:
         severity=flag.severity,
         count=flag.count,
         threshold=flag.threshold,
-        dates=[d.isoformat() for d in flag.dates],
+        dates=[_day_iso(d) for d in flag.dates],
         lessons=list(flag.lessons),
         signal=flag.signal,
     )

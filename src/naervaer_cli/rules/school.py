@@ -189,7 +189,7 @@ def prepare(
     )
     # Collected one after the other: on two cores that is faster than collect_all.
     days_frame, rows_frame = days.collect(), rows.collect()
-    blocks = _last_blocks(rows_frame, school)
+    blocks = _last_blocks(rows_frame, days_frame, school)
     return Prepared(as_of=as_of, first=first, rows=rows_frame, days=days_frame, blocks=blocks)
 
 
@@ -197,15 +197,17 @@ def prepare(
 _KEY = 1 << 12
 
 
-def _last_blocks(rows: pl.DataFrame, school: SchoolPolicy) -> pl.DataFrame:
+def _last_blocks(rows: pl.DataFrame, days: pl.DataFrame, school: SchoolPolicy) -> pl.DataFrame:
     """Each pupil-day's last absence block (lessons ≤ gap apart) and whether it means «left».
 
     Returns pupil_id, date, block_start, block_end, left, and `_rows` (the rows in the block).
     A running maximum of the end times carries a long lesson over the shorter ones inside
     it. To avoid a window function per pupil-day, the frame is sorted once and the running
     maximum is taken over a key (pupil-day number × _KEY + end minute) that cannot cross from
-    one pupil-day into the next.
+    one pupil-day into the next. Whole-day absence days are left out: they cannot be
+    «left during the day», and in real exports they hold most of the lesson rows.
     """
+    whole_days = days.lazy().filter(pl.col("whole_day")).select(PUPIL_DAY)
     same_day = (pl.col("pupil_id") == pl.col("pupil_id").shift(1)) & (
         pl.col("date") == pl.col("date").shift(1)
     )
@@ -216,6 +218,7 @@ def _last_blocks(rows: pl.DataFrame, school: SchoolPolicy) -> pl.DataFrame:
             & pl.col("start_min").is_not_null() & pl.col("end_min").is_not_null()
         )
         .select("_row", *PUPIL_DAY, "start_min", "end_min", "day_start", "day_end")
+        .join(whole_days, on=PUPIL_DAY, how="anti")
         .sort([*PUPIL_DAY, "start_min", "end_min"])
         .with_columns(day_no=(~same_day.fill_null(False)).cast(pl.Int64).cum_sum())
         .with_columns(
