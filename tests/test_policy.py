@@ -216,3 +216,37 @@ def test_policy_cli_show_and_init(tmp_path: Path) -> None:
     made = runner.invoke(app, ["init", str(dest)])
     assert made.exit_code == 0
     assert dest.read_text("utf-8") == shipped_text("aas")
+
+
+def test_policy_commands_through_the_entry_point(cli, tmp_path: Path) -> None:
+    shown = cli("policy", "show")
+    assert (shown.code, shown.err) == (0, "")
+    assert shown.out == describe_policy(load_policy("aas"))
+    made = cli("policy", "init", tmp_path / "min.toml")
+    assert made.code == 0
+    assert made.err == (f"Skrev {tmp_path / 'min.toml'}. Rediger den og bruk den med "
+                        f"--policy {tmp_path / 'min.toml'}.\n")
+    again = cli("policy", "init", tmp_path / "min.toml")
+    assert again.code == 2
+    assert again.err == (f"Feil: {tmp_path / 'min.toml'} finnes allerede. Velg et annet navn, "
+                         "eller bruk --force.\n")
+
+
+def test_a_broken_policy_is_one_line_and_exit_2(cli, tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text("[school.rules.single_lessons]\nconcern = 0\n", encoding="utf-8")
+    run = cli("policy", "show", "--policy", path)
+    assert run.code == 2
+    assert run.err == (f"Feil: {path}, linje 2: «school.rules.single_lessons.concern» skal være "
+                       "et helt tall ≥ 1, ikke «0».\n")
+    assert run.out == ""
+
+
+def test_policy_from_the_config_file(cli, tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text("[school]\nwindow_days = 21\n", encoding="utf-8")
+    Path("naervaer.toml").write_text(f'policy = "{path}"\n', encoding="utf-8")
+    run = cli("policy", "show")
+    assert run.code == 0
+    assert "Vindu: siste 21 dager" in run.out
+    assert f"Fil: {path}" in run.out
