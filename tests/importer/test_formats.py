@@ -211,3 +211,14 @@ def test_canonical_schema_is_exact(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("Elevnr;Elev;Dato;Type\n1;A, B;02.11.2026;Sykdom\n", encoding="utf-8")
     assert dict(load(path).schema) == record_schema()
+
+
+def test_windows_1252_after_a_long_ascii_start_is_still_read(tmp_path):
+    # The encoding is judged from the first 256 KiB; a later æ in Windows-1252 must not fail.
+    header = "Elevnr;Elev;Dato;Type\n"
+    ascii_rows = "".join(f"{n};Hansen, Per;02.11.2026;Sykdom\n" for n in range(12_000))
+    path = tmp_path / "sen.csv"
+    path.write_bytes((header + ascii_rows + "99;Ærlig, Åse;03.11.2026;Syk\n").encode("cp1252"))
+    result = load_exports([path], load_config())
+    assert result.files[0].encoding == "Windows-1252"
+    assert result.records.get_column("name")[-1] == "Ærlig, Åse"

@@ -117,23 +117,54 @@ _PARSERS: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType, str]] = {
 }
 
 
-def _typed(
-    values: pl.Series, parse: Callable[[pl.Expr], pl.Expr], dtype: pl.DataType
-) -> tuple[pl.Series, pl.Series | None]:
-    """(parsed column, mask of unreadable values or None).
+def _as_text(col: pl.Expr) -> pl.Expr:
+    """A text value as written, without surrounding spaces; blank is missing."""
+    stripped = col.str.strip_chars()
+    return pl.when(stripped != "").then(stripped)
+
+
+def _parse_columns(
+    frame: pl.DataFrame, parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]]
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Every field parsed to its type, plus `_invalid_<field>` masks; (frame, invalid fields).
 
     Exports repeat few distinct values (dates, times, codes, groups), so each distinct value is
-    stripped and parsed once and mapped back: far cheaper than parsing a million rows.
+    stripped and parsed once and mapped back: far cheaper than parsing a million rows. Both
+    passes are single selects, so Polars spreads the columns over the cores.
     """
-    small = pl.DataFrame({"raw": values.unique().drop_nulls()}).with_columns(
-        clean=pl.col("raw").str.strip_chars().replace("", None)
-    ).with_columns(value=parse(pl.col("clean")).cast(dtype))
-    parsed = values.replace_strict(small["raw"], small["value"], default=None, return_dtype=dtype)
-    invalid = small.filter(pl.col("clean").is_not_null() & pl.col("value").is_null())["raw"]
-    if not len(invalid):
-        return parsed, None
-    # is_in gives null for null values; an empty cell is "missing", not "unreadable".
-    return parsed, values.is_in(invalid.implode()).fill_null(False)
+    typed = {f: p for f, p in parsers.items() if p[0] is not _as_text}
+    text = [f for f in parsers if f not in typed]
+    # Free text (ids, names, groups) has many distinct values; a column is only copied
+    # (stripped) when some value needs it, which keeps a 10M-row import's memory down.
+    scan = frame.select(
+        *(pl.col(f).unique().drop_nulls().implode() for f in typed),
+        *(pl.col(f).str.contains(r"^\s|\s$|^$").any().alias(f"_pad_{f}")
+          for f in (*text, "code") if f in parsers),
+    ).row(0)
+    distinct = scan[: len(typed)]
+    padded = dict(zip([f for f in (*text, "code") if f in parsers], scan[len(typed):],
+                      strict=True))
+    # `raw_<field>` is the value as written (stripped when needed) for `code`; messages strip
+    # the few values they quote themselves.
+    as_written = {f: _as_text(pl.col(f)) if padded.get(f) else pl.col(f) for f in parsers}
+    mapped = [as_written[f].alias(f) for f in text]
+    invalid_fields: dict[str, str] = {}
+    for (field, (parse, dtype)), values in zip(typed.items(), distinct, strict=True):
+        small = pl.DataFrame({"raw": values}, schema={"raw": pl.String}).with_columns(
+            clean=_as_text(pl.col("raw"))
+        ).with_columns(value=parse(pl.col("clean")).cast(dtype))
+        mapped.append(
+            pl.col(field).replace_strict(small["raw"], small["value"], default=None,
+                                         return_dtype=dtype)
+        )
+        invalid = small.filter(pl.col("clean").is_not_null() & pl.col("value").is_null())
+        if invalid.height:
+            invalid_fields[field] = f"_invalid_{field}"
+            # is_in gives null for null values; an empty cell is "missing", not "unreadable".
+            mapped.append(pl.col(field).is_in(invalid["raw"].implode()).fill_null(False)
+                          .alias(f"_invalid_{field}"))
+    raw_copies = [expr.alias(f"raw_{f}") for f, expr in as_written.items()]
+    return frame.select(pl.col("_row"), *mapped, *raw_copies), invalid_fields
 
 
 def normalize(raw: RawTable, ctx: Context) -> Normalized:
@@ -145,25 +176,21 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
     def has(field: str) -> bool:
         return field in raw.match.fields
 
-    typed: dict[str, pl.Series] = {"_row": frame.get_column("_row")}
-    checks: list[tuple[str, pl.Series, Callable[[dict], str]]] = []
-    unreadable: dict[str, pl.Series] = {}
+    parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]] = {}
     for field in raw.match.fields:
-        column = frame.get_column(field)
         if field in _PARSERS:
-            parse, dtype, expected = _PARSERS[field]
+            parsers[field] = _PARSERS[field][:2]
         elif field == "code":
-            parse, dtype, expected = _code_parser(ctx.codes), pl.String(), ""
+            parsers[field] = (_code_parser(ctx.codes), pl.Enum(KINDS))
         else:
-            parse, dtype, expected = (lambda e: e), pl.String(), ""
-        typed[field], invalid = _typed(column, parse, dtype)
-        typed[f"raw_{field}"] = column  # as written, quoted (stripped) in messages
-        if invalid is not None:
-            unreadable[field] = invalid
-            message = (_unknown_code_text if field == "code"
-                       else _bad_value(expected))
-            checks.append((field, invalid, message))
-    data = pl.DataFrame(typed)
+            parsers[field] = (_as_text, pl.String())
+    data, invalid_fields = _parse_columns(frame, parsers)
+    unreadable = {f: data.get_column(mask) for f, mask in invalid_fields.items()}
+    data = data.drop(invalid_fields.values())
+    checks: list[tuple[str, pl.Series, Callable[[dict], str]]] = [
+        (field, mask, _unknown_code_text if field == "code" else _bad_value(_PARSERS[field][2]))
+        for field, mask in unreadable.items()
+    ]
 
     def missing(field: str, text: str) -> None:
         mask = data.get_column(field).is_null()
@@ -316,9 +343,9 @@ def _build(
         minutes=minutes,
         whole_day=whole_day,
         subject=col("subject"),
-        code=pl.col("raw_code").str.strip_chars().fill_null(""),
-        kind=pl.when(present).then(pl.lit("tilstede")).otherwise(pl.col("code"))
-        .cast(pl.Enum(KINDS)),
+        code=pl.col("raw_code").fill_null(""),
+        kind=pl.when(present).then(pl.lit("tilstede", dtype=pl.Enum(KINDS)))
+        .otherwise(pl.col("code")),
         notified=col("notified", pl.Boolean()),
         comment=col("comment"),
         arrived=col("arrived", pl.Time()),
@@ -339,9 +366,14 @@ def _pseudonymise(
     frame: pl.DataFrame, key: bytes, has: Callable[[str], bool], notes: list[str]
 ) -> pl.DataFrame:
     """Replace every fødselsnummer (an 11-digit value) by its keyed hash; never keep it."""
-    ids = frame.get_column("pupil_id")
-    fnrs = ids.filter(ids.str.contains(_FNR_ONLY)).unique().to_list()
-    if fnrs:
+    texts = ("name", "comment", "subject")
+    found = frame.select(
+        pl.col("pupil_id").filter(pl.col("pupil_id").str.contains(_FNR_ONLY)).unique().implode(),
+        # Polars regexes have no look-around: a cheap pre-filter, the exact pattern in Python.
+        *(pl.col(c).str.contains(r"\d{11}").any().alias(c) for c in texts),
+    ).row(0)
+    fnrs, texts_with_numbers = found[0], [c for c, hit in zip(texts, found[1:]) if hit]
+    if len(fnrs):
         mapping = {f: hash_fnr(f, key) for f in fnrs}
         frame = frame.with_columns(pl.col("pupil_id").replace(mapping))
         notes.append(f"{len(fnrs)} fødselsnummer er erstattet med pseudonymer og lagres ikke.")
@@ -356,17 +388,15 @@ def _pseudonymise(
             pupil_id=pl.concat_str(["name", "group"], separator="\x1f").replace(mapping)
         )
         notes.append("Filen har ikke elevnummer; elevene er identifisert med navn og gruppe.")
-    for text_col in ("name", "comment", "subject"):
-        # Polars regexes have no look-around: a cheap pre-filter, then the exact pattern in Python.
+    for text_col in texts_with_numbers:
         hit = frame.get_column(text_col).str.contains(r"\d{11}").fill_null(False)
-        if hit.any():
-            frame = frame.with_columns(
-                pl.when(hit)
-                .then(pl.col(text_col).map_elements(lambda t: mask_fnr_in_text(t, key),
-                                                    return_dtype=pl.String))
-                .otherwise(pl.col(text_col))
-                .alias(text_col)
-            )
+        frame = frame.with_columns(
+            pl.when(hit)
+            .then(pl.col(text_col).map_elements(lambda t: mask_fnr_in_text(t, key),
+                                                return_dtype=pl.String))
+            .otherwise(pl.col(text_col))
+            .alias(text_col)
+        )
     return frame
 
 

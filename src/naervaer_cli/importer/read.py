@@ -6,6 +6,7 @@ row number a spreadsheet program shows for that record. Nothing is typed yet; se
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -64,30 +65,37 @@ def read_table(path: Path, synonyms: dict[str, str], sheet: str | int | None = N
 # --- CSV -------------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> tuple[str, bytes]:
-    """(encoding name, UTF-8 bytes for Polars). UTF-8 input is passed through untouched."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return "UTF-16", data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError("filen ser ut som UTF-16, men kan ikke leses som det.") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding = "UTF-8 med BOM"
-        body = data[3:]
-    else:
-        encoding, body = "UTF-8", data
+SAMPLE_BYTES = 256 * 1024
+
+
+def _sniff_encoding(head: bytes) -> str:
+    """The encoding of a CSV export, judged from its first bytes."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
     try:
-        body.decode("utf-8")
-        return encoding, body
+        # Incremental: a character cut at the end of the sample is not an error.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "UTF-8 med BOM" if head.startswith(codecs.BOM_UTF8) else "UTF-8"
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:4096]:
+    if b"\x00" in head[:4096]:
         raise InputError(
             "filen inneholder binære data og er ikke en CSV-eksport. "
             "Oppgi en CSV- eller XLSX-fil fra fagsystemet."
         )
-    # Windows-1252 is a superset of Latin-1's printable range; what Norwegian Excel writes.
-    return "Windows-1252", data.decode("cp1252", errors="replace").encode("utf-8")
+    # What Norwegian Excel writes; a superset of Latin-1's printable range.
+    return "Windows-1252"
+
+
+def _as_utf8(path: Path, encoding: str) -> bytes:
+    """The whole file re-encoded as UTF-8, for the encodings Polars cannot read itself."""
+    data = path.read_bytes()
+    if encoding == "UTF-16":
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: filen ser ut som UTF-16, men kan ikke leses som det.") from None
+    return data.decode("cp1252", errors="replace").encode("utf-8")
 
 
 def _find_csv_header(text: str, synonyms: dict[str, str]) -> tuple[int, str, list[str]]:
@@ -108,14 +116,21 @@ def _find_csv_header(text: str, synonyms: dict[str, str]) -> tuple[int, str, lis
 
 
 def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
-    data = path.read_bytes()
+    with path.open("rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
     try:
-        encoding, utf8 = _decode(data)
+        encoding = _sniff_encoding(head)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
-    if not utf8.strip():
+    # Polars reads UTF-8 itself, and a path about twice as fast as bytes: only other
+    # encodings are decoded here.
+    source: Path | bytes = path
+    if not encoding.startswith("UTF-8"):
+        source = _as_utf8(path, encoding)
+        head = source[:SAMPLE_BYTES]
+    sample = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    if not sample.strip():
         raise InputError(f"{path} er tom. Ta en ny eksport fra fagsystemet.")
-    sample = utf8[:256 * 1024].decode("utf-8", errors="ignore")
     header_index, delimiter, cells = _find_csv_header(sample, synonyms)
     if header_index < 0:
         raise InputError(
@@ -125,18 +140,28 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
         )
     match = match_headers(cells, synonyms)
     width = len(cells)
-    try:
-        frame = pl.read_csv(
-            # Polars reads a file path about twice as fast as bytes: pass UTF-8 files through.
-            path if encoding.startswith("UTF-8") else utf8,
+
+    def read(source: Path | bytes) -> pl.DataFrame:
+        return pl.read_csv(
+            source,
             separator=delimiter,
             has_header=True,
             skip_rows=header_index,
             infer_schema=False,
             truncate_ragged_lines=False,
         )
+
+    try:
+        try:
+            frame = read(source)
+        except pl.exceptions.ComputeError as exc:
+            if source is not path or "utf-8" not in str(exc).lower():
+                raise
+            # Non-UTF-8 bytes after the sample: the file is Windows-1252 after all.
+            encoding, source = "Windows-1252", _as_utf8(path, "Windows-1252")
+            frame = read(source)
     except pl.exceptions.ComputeError as exc:
-        raise _csv_shape_error(path, utf8, header_index, delimiter, width, exc) from None
+        raise _csv_shape_error(path, encoding, header_index, delimiter, width, exc) from None
     # Header cells can be empty or repeated; address columns by position instead.
     names = [f"c{i}" for i in range(frame.width)]
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
@@ -150,10 +175,12 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
 
 
 def _csv_shape_error(
-    path: Path, utf8: bytes, header_index: int, delimiter: str, width: int, exc: Exception
+    path: Path, encoding: str, header_index: int, delimiter: str, width: int, exc: Exception
 ) -> InputError:
     """Find the line with too many fields (Polars does not say which) for the message."""
-    reader = csv.reader(io.StringIO(utf8.decode("utf-8", errors="replace")), delimiter=delimiter)
+    text = (path.read_bytes().decode("utf-8-sig", errors="replace") if encoding.startswith("UTF-8")
+            else _as_utf8(path, encoding).decode("utf-8"))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     for number, row in enumerate(reader, start=1):
         if number > header_index + 1 and len(row) > width:
             return InputError(
