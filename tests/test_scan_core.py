@@ -106,12 +106,18 @@ def test_cases_change_the_level_and_overdue_cases_appear() -> None:
     assert second.suggestion.due == "Evaluering var 10.11.2026 – registrer evalueringen."
 
 
-def test_barnehage_setting_runs_no_school_rules_yet() -> None:
-    rows = two_lessons(pupil("1", "A", "Blåklokka"))
+def test_barnehage_setting_runs_the_barnehage_rules() -> None:
+    who = pupil("1", "A", "Blåklokka")
+    rows = two_lessons(who) + [
+        record(date(2026, 11, d), kind="sykdom", whole_day=True, notified=False, **who)
+        for d in (2, 3)
+    ]
     result = scan(records(rows), POLICY, calendar=CALENDAR, setting="barnehage")
-    assert result.pupils == ()
     assert result.setting == "barnehage"
-    assert result.notes
+    (child,) = result.pupils
+    assert [f.rule for f in child.flags] == ["unnotified_absence"]
+    assert child.suggestion.responsible == ("Ped.leder", "Styrer")
+    assert result.notes == ()
 
 
 def test_json_is_the_section_10_contract() -> None:

@@ -121,6 +121,16 @@ class KindergartenPolicy:
     age_bands: tuple[tuple[int, int], ...]
     rules: Mapping[str, Threshold]
     high_absence_percentile: int
+    absence_kinds: tuple[str, ...]
+    unnotified_kinds: tuple[str, ...]
+    present_kind: str
+
+    def band_of(self, age: int) -> int:
+        """The index of the age band for `age` in whole years (clamped to the first/last)."""
+        for index, (low, high) in enumerate(self.age_bands):
+            if low <= age <= high:
+                return index
+        return 0 if age < self.age_bands[0][0] else len(self.age_bands) - 1
 
 
 @dataclass(frozen=True)
@@ -424,7 +434,18 @@ class _Reader:
             high_absence_percentile=self.integer(
                 g(data, "kindergarten.rules.high_absence.percentile"),
                 "kindergarten.rules.high_absence.percentile", 1),
+            absence_kinds=self.kinds(g(data, "kindergarten.absence_kinds"),
+                                     "kindergarten.absence_kinds"),
+            unnotified_kinds=self.kinds(g(data, "kindergarten.unnotified_kinds"),
+                                        "kindergarten.unnotified_kinds"),
+            present_kind=self.kind(g(data, "kindergarten.present_kind"),
+                                   "kindergarten.present_kind"),
         )
+        if kindergarten.high_absence_percentile > 100:
+            raise self.fail("kindergarten.rules.high_absence.percentile",
+                            "skal være et tall fra 1 til 100.")
+        if not kindergarten.age_bands:
+            raise self.fail("kindergarten.age_bands", "skal ha minst én aldersgruppe.")
         plans = {setting: self.build_plan(data, setting) for setting in SETTINGS}
         return Policy(
             name=self.text(g(data, "name"), "name"),
@@ -618,6 +639,8 @@ def describe_policy(policy: Policy) -> str:
         f"  Vindu: siste {policy.kindergarten.window_days} dager; stengetid "
         f"{_clock(policy.kindergarten.closing_time)}; aldersgrupper "
         + ", ".join(f"{a}–{b} år" for a, b in policy.kindergarten.age_bands),
+        f"  Fravær: {', '.join(policy.kindergarten.absence_kinds)}",
+        f"  Uten beskjed teller: {', '.join(policy.kindergarten.unnotified_kinds)}",
         "  Regler:",
     ]
     for rule, t in policy.kindergarten.rules.items():

@@ -82,8 +82,9 @@ def scan(
 
         flags_by_pupil = school_flags(records, policy, as_of, calendar)
     else:
-        flags_by_pupil = {}
-        notes.append("Barnehagereglene er ikke tatt i bruk ennå; ingen regler ble kjørt.")
+        from naervaer_cli.rules.kindergarten import kindergarten_flags
+
+        flags_by_pupil = kindergarten_flags(records, policy, as_of, calendar)
 
     seen = records.lazy().filter(pl.col("date") <= as_of)
     interesting = set(flags_by_pupil) | {

@@ -15,7 +15,13 @@ from datetime import date, timedelta
 import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar
-from naervaer_cli.policy import Policy, SchoolPolicy, Threshold
+from naervaer_cli.policy import (
+    KINDERGARTEN_RULES,
+    SCHOOL_RULES,
+    Policy,
+    SchoolPolicy,
+    Threshold,
+)
 from naervaer_cli.result import Flag
 
 PUPIL_DAY = ["pupil_id", "date"]
@@ -408,7 +414,7 @@ def school_flag_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
 
 def to_flags(frame: pl.DataFrame) -> dict[str, list[Flag]]:
     """Turn a flag frame into Flag values per pupil (guide rules first, subjects sorted)."""
-    order = {rule: n for n, rule in enumerate(RULE_FRAMES)}
+    order = {rule: n for n, rule in enumerate((*SCHOOL_RULES, *KINDERGARTEN_RULES))}
     frame = frame.sort(
         pl.col("signal"),
         pl.col("rule").replace_strict(order, default=len(order), return_dtype=pl.Int32),
