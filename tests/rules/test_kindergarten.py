@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from naervaer_cli.config import load_config
 from naervaer_cli.importer import load_exports
 from naervaer_cli.policy import load_policy
@@ -177,3 +180,27 @@ def test_sample_barnehage_log_planted_patterns() -> None:
         "Haugen, Ørjan": [("high_absence", "watch", 8)],
     }
     assert all(p.suggestion.responsible == ("Ped.leder", "Styrer") for p in result.pupils)
+
+
+# ----------------------------------------------------------------------- properties
+
+KIDS = [child(str(n), date(2021 + n % 5, 3, 1)) for n in range(6)]
+
+
+@st.composite
+def a_row(draw: st.DrawFn) -> dict:
+    who = draw(st.sampled_from(KIDS))
+    day = FIRST + timedelta(days=draw(st.integers(-3, 30)))
+    if draw(st.booleans()):
+        return away(day, who, notified=draw(st.sampled_from([True, False, None])),
+                    kind=draw(st.sampled_from(["sykdom", "permisjon", "udokumentert"])))
+    return present(day, who, arrived=draw(st.sampled_from(["07:30", None])),
+                   departed=draw(st.sampled_from(["16:00", "16:45", None])))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(a_row(), min_size=1, max_size=40), st.randoms(use_true_random=False))
+def test_row_order_never_changes_a_barnehage_flag(rows: list[dict], rnd) -> None:
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    assert flags(shuffled) == flags(rows)
