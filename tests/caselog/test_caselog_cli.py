@@ -135,7 +135,8 @@ def test_errors_are_one_norwegian_line(cli, monkeypatch: pytest.MonkeyPatch) -> 
                                   "«naervaer case open 9».\n")
     r = cli("case", "note", "1", "hei", "--date", "31.02.2026")
     assert r.code == 2
-    assert "«31.02.2026» er ikke en dato; bruk ÅÅÅÅ-MM-DD eller dd.mm.åååå." in r.err
+    assert r.err == ("Feil: --date: «31.02.2026» er ikke en dato. Bruk ÅÅÅÅ-MM-DD eller "
+                     "dd.mm.åååå, f.eks. 2026-11-20 eller 20.11.2026.\n")
     r = cli("case", "measure", "1", "x", "-r", "K", "--date", "2026-11-03",
             "--evaluation-date", "2026-11-03")
     assert r.code == 2 and "må være etter datoen tiltaket ble besluttet" in r.err

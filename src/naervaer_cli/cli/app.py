@@ -161,6 +161,10 @@ def _translate(message: str) -> str:
 
 
 def _usage_message(exc) -> str:  # noqa: ANN001 - typer's vendored click UsageError
+    param = getattr(exc, "param", None)
+    if isinstance(exc, typer.BadParameter) and param is not None and param.opts:
+        # Our own parsers' messages already say what to write instead.
+        return f"{param.opts[0]}: {exc.message}"
     message = _translate(exc.format_message()).rstrip()
     if not message.endswith((".", "?", "!")):
         message += "."

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from naervaer_cli.cli.options import parse_date
 
 if TYPE_CHECKING:
     from naervaer_cli.caselog.store import CaseStore
@@ -18,20 +19,6 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-
-def parse_date(value: str) -> date:
-    """`2026-11-20` or `20.11.2026` (also `20.11.26`)."""
-    text = value.strip()
-    try:
-        if m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})", text):
-            day, month, year = (int(g) for g in m.groups())
-            return date(year + 2000 if year < 100 else year, month, day)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"«{value}» er ikke en dato; bruk ÅÅÅÅ-MM-DD eller dd.mm.åååå."
-        ) from None
 
 
 Pupil = Annotated[str, typer.Argument(metavar="ELEV",

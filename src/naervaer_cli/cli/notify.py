@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.scan import AsOfOpt, FilesArg, PolicyOpt, parse_date
+from naervaer_cli.cli.options import AsOfOpt, FilesArg, PolicyOpt
 
 
 def notify(
@@ -29,7 +29,7 @@ def notify(
     """
     from naervaer_cli.mail.notify import report_lines, run_notify
 
-    report = run_notify(ctx.obj.config(), files or [], as_of=parse_date(as_of), policy=policy,
+    report = run_notify(ctx.obj.config(), files or [], as_of=as_of, policy=policy,
                         dry_run=dry_run)
     errors, summary = report_lines(report, dry_run)
     for line in errors:

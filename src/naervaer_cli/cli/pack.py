@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.scan import AsOfOpt, PolicyOpt, parse_date
+from naervaer_cli.cli.options import AsOfOpt, PolicyOpt, parse_date
 
 
 class PackFormat(StrEnum):
@@ -32,7 +32,8 @@ def pack(
                    help="Mappen filene skrives til (tilgang bare for deg, 0600).")] = Path("."),
     fmt: Annotated[PackFormat, typer.Option("--format", "-f", help="html (for utskrift), docx "
                    "(redigerbar i Word) eller md (Markdown).")] = PackFormat.html,
-    meeting: Annotated[str | None, typer.Option("--meeting", metavar="DATO", help="Møtedato "
+    meeting: Annotated[date | None, typer.Option("--meeting", parser=parse_date, metavar="DATO",
+                       help="Møtedato "
                        "(ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: i dag.",
                        show_default=False)] = None,
     resource_team: Annotated[bool, typer.Option("--resource-team", help="Sakliste og dokumenter "
@@ -64,11 +65,11 @@ def pack(
         include_flagged=include_flagged,
         fmt=Format(fmt.value),
         out_dir=out,
-        meeting=parse_date(meeting, "--meeting"),
+        meeting=meeting,
         documents=tuple(documents or DOCUMENTS),
     )
     request.check()
     config = ctx.obj.config()
-    loaded = load_inputs(config, inputs or [], policy=policy, as_of=parse_date(as_of))
+    loaded = load_inputs(config, inputs or [], policy=policy, as_of=as_of)
     for path in run_pack(config, loaded, request, today=date.today()):
         sys.stdout.write(f"{path}\n")

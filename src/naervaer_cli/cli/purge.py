@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.case import parse_date
+from naervaer_cli.cli.options import parse_date
 
 
 def purge(

@@ -2,57 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from naervaer_cli.cli.options import AsOfOpt, FilesArg, PolicyOpt
 from naervaer_cli.output import Format
 
 
 class FailOn(StrEnum):
     concern = "concern"
     watch = "watch"
-
-
-FilesArg = Annotated[
-    list[Path] | None,
-    typer.Argument(metavar="FIL", help="Fraværseksporter (CSV eller XLSX). Uten filer brukes "
-                   "den lagrede fraværshistorikken.", show_default=False),
-]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option("--as-of", metavar="DATO", help="Referansedato (ÅÅÅÅ-MM-DD eller dd.mm.åååå). "
-                 "Standard: siste dato i dataene.", show_default=False),
-]
-PolicyOpt = Annotated[
-    str | None,
-    typer.Option("--policy", metavar="NAVN|STI", help="Policy: navn på en innebygd (aas) eller "
-                 "sti til en TOML-fil. Standard: «policy» i konfigurasjonen, ellers aas.",
-                 envvar="NAERVAER_POLICY", show_default=False),
-]
-
-
-def parse_date(text: str | None, option: str = "--as-of") -> date | None:
-    """A date given as YYYY-MM-DD or dd.mm.yyyy (a user error names the option)."""
-    from naervaer_cli.errors import UsageError
-
-    if text is None:
-        return None
-    value = text.strip()
-    try:
-        if found := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value):
-            return date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise UsageError(f"{option}: «{text}» er ikke en dato. Bruk ÅÅÅÅ-MM-DD eller dd.mm.åååå, "
-                     "f.eks. 2026-11-20 eller 20.11.2026.")
 
 
 def scan(
@@ -78,7 +41,7 @@ def scan(
     from naervaer_cli.inputs import load_inputs, run_scan
     from naervaer_cli.output import write
 
-    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=parse_date(as_of))
+    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of)
     result = run_scan(inputs, group)
     write(result, fmt, output, stdout=sys.stdout, group=group)
     if output is not None and sys.stderr.isatty():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.scan import AsOfOpt, FilesArg, PolicyOpt, parse_date
+from naervaer_cli.cli.options import AsOfOpt, FilesArg, PolicyOpt
 
 
 def show(
@@ -25,7 +25,7 @@ def show(
     from naervaer_cli.output.pupil import write_pupil
     from naervaer_cli.pupil_view import find_pupil, pupil_view
 
-    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=parse_date(as_of))
+    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of)
     pupil_id = find_pupil(inputs.records, pupil)
     view = pupil_view(inputs.records, inputs.policy, pupil_id, as_of=inputs.as_of,
                       calendar=inputs.calendar, weeks=weeks, cases=inputs.cases,

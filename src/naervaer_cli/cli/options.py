@@ -1,0 +1,46 @@
+"""Options and arguments that several commands share, and the one date parser for them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def parse_date(value: str) -> date:
+    """`2026-11-20`, `20.11.2026` or `20.11.26`; a Typer parser, so a bad value is exit 2."""
+    text = value.strip()
+    try:
+        if found := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})", text):
+            day, month, year = (int(g) for g in found.groups())
+            return date(year + 2000 if year < 100 else year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise typer.BadParameter(
+        f"«{value}» er ikke en dato. Bruk ÅÅÅÅ-MM-DD eller dd.mm.åååå, "
+        "f.eks. 2026-11-20 eller 20.11.2026."
+    )
+
+
+FilesArg = Annotated[
+    list[Path] | None,
+    typer.Argument(metavar="FIL", help="Fraværseksporter (CSV eller XLSX). Uten filer brukes "
+                   "den lagrede fraværshistorikken.", show_default=False),
+]
+AsOfOpt = Annotated[
+    date | None,
+    typer.Option("--as-of", parser=parse_date, metavar="DATO",
+                 help="Referansedato (ÅÅÅÅ-MM-DD eller dd.mm.åååå). "
+                 "Standard: siste dato i dataene.", show_default=False),
+]
+PolicyOpt = Annotated[
+    str | None,
+    typer.Option("--policy", metavar="NAVN|STI", help="Policy: navn på en innebygd (aas) eller "
+                 "sti til en TOML-fil. Standard: «policy» i konfigurasjonen, ellers aas.",
+                 envvar="NAERVAER_POLICY", show_default=False),
+]
