@@ -18,7 +18,10 @@ from naervaer_cli.policy import (
     write_policy_copy,
 )
 
-POLICY_MODULES = ["policy.py", "rules/school.py", "rules/signals.py", "levels.py", "scan.py"]
+POLICY_MODULES = [
+    "policy.py", "rules/school.py", "rules/signals.py", "rules/kindergarten.py", "rules/flags.py",
+    "levels.py", "scan.py",
+]
 SRC = Path(__file__).resolve().parents[1] / "src" / "naervaer_cli"
 
 

@@ -15,7 +15,7 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.policy import KindergartenPolicy, Policy
 from naervaer_cli.result import Flag
-from naervaer_cli.rules.school import _finish, _grade, _hhmm, to_flags, window_start
+from naervaer_cli.rules.flags import finish, grade, hhmm, to_flags, window_start
 
 _COLUMNS = ["pupil_id", "date", "kind", "notified", "arrived", "departed", "birth_date",
             "age_group"]
@@ -41,7 +41,7 @@ def unnotified_absence_frame(win: pl.LazyFrame, kg: KindergartenPolicy) -> pl.Da
         .group_by("pupil_id")
         .agg(count=pl.col("date").n_unique(), dates=pl.col("date").unique().sort())
     )
-    return _finish(_grade(counts, kg.rules["unnotified_absence"]), "unnotified_absence")
+    return finish(grade(counts, kg.rules["unnotified_absence"]), "unnotified_absence")
 
 
 def _age(as_of: date) -> pl.Expr:
@@ -96,7 +96,7 @@ def high_absence_frame(win: pl.LazyFrame, kg: KindergartenPolicy, as_of: date) -
             (pl.col("percentile") - _EPS).ceil().cast(pl.Int64), reached.cast(pl.Int64)
         ),
     )
-    return _finish(graded, "high_absence")
+    return finish(graded, "high_absence")
 
 
 def pickup_dropoff_frame(win: pl.LazyFrame, kg: KindergartenPolicy) -> pl.DataFrame:
@@ -112,7 +112,7 @@ def pickup_dropoff_frame(win: pl.LazyFrame, kg: KindergartenPolicy) -> pl.DataFr
         .then(pl.concat_str(day, pl.lit(" mangler innsjekk")))
         .when(pl.col("departed").is_null())
         .then(pl.concat_str(day, pl.lit(" mangler utsjekk")))
-        .otherwise(pl.concat_str(day, pl.lit(" hentet "), _hhmm(departed)))
+        .otherwise(pl.concat_str(day, pl.lit(" hentet "), hhmm(departed)))
     )
     counts = (
         win.filter(pl.col("kind") == kg.present_kind)
@@ -123,7 +123,7 @@ def pickup_dropoff_frame(win: pl.LazyFrame, kg: KindergartenPolicy) -> pl.DataFr
         .agg(count=pl.col("date").n_unique(), dates=pl.col("date").unique().sort(),
              lessons=pl.col("text"))
     )
-    return _finish(_grade(counts, kg.rules["pickup_dropoff"]), "pickup_dropoff")
+    return finish(grade(counts, kg.rules["pickup_dropoff"]), "pickup_dropoff")
 
 
 def kindergarten_flags(records: pl.DataFrame, policy: Policy, as_of: date,

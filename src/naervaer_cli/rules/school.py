@@ -10,52 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar
-from naervaer_cli.policy import (
-    KINDERGARTEN_RULES,
-    SCHOOL_RULES,
-    Policy,
-    SchoolPolicy,
-    Threshold,
-)
+from naervaer_cli.policy import Policy, SchoolPolicy
 from naervaer_cli.result import Flag
+from naervaer_cli.rules.flags import finish, grade, to_flags, window_start
 
 PUPIL_DAY = ["pupil_id", "date"]
 # Evidence order that does not depend on the order of the rows in the export.
 _EVIDENCE_ORDER = ["pupil_id", "date", "start_min", "end_min", "subject", "code", "minutes"]
-
-# The columns of a "flag frame", the vectorised form of Flag.
-FLAG_COLUMNS: dict[str, pl.DataType] = {
-    "pupil_id": pl.String(),
-    "rule": pl.String(),
-    "severity": pl.String(),
-    "count": pl.Int64(),
-    "threshold": pl.Int64(),
-    "dates": pl.List(pl.Date()),
-    "subject": pl.String(),
-    "lessons": pl.List(pl.String()),
-    "signal": pl.Boolean(),
-}
-
 
 @dataclass(frozen=True)
 class Prepared:
     """What every rule reads, computed once: the window's rows and its per-day facts."""
 
     as_of: date
-    first: date                 # first day of the window
+    first: date                 # first day of `days` (the window's, or the term's if earlier)
     rows: pl.DataFrame          # records in [first, as_of] with helper columns
     days: pl.DataFrame          # one row per pupil and date: whole_day, minutes, left, late
     blocks: pl.DataFrame        # the last absence block per pupil and date, with `left`
-
-
-def window_start(as_of: date, window_days: int) -> date:
-    """The first day of the window: `window_days` calendar days ending with `as_of`."""
-    return as_of - timedelta(days=window_days - 1)
 
 
 def _clock_minutes(column: str) -> pl.Expr:
@@ -263,40 +239,8 @@ def _last_blocks(rows: pl.DataFrame, days: pl.DataFrame, school: SchoolPolicy) -
     return lessons.collect()
 
 
-def _grade(counts: pl.LazyFrame, threshold: Threshold) -> pl.LazyFrame:
-    """Add severity and threshold from `count`; keep only rows that reach a threshold."""
-    severity: pl.Expr = pl.lit(None, dtype=pl.String)
-    reached: pl.Expr = pl.lit(None, dtype=pl.Int64)
-    if threshold.watch is not None:
-        hit = pl.col("count") >= threshold.watch
-        severity = pl.when(hit).then(pl.lit("watch")).otherwise(severity)
-        reached = pl.when(hit).then(pl.lit(threshold.watch, pl.Int64)).otherwise(reached)
-    if threshold.concern is not None:
-        hit = pl.col("count") >= threshold.concern
-        severity = pl.when(hit).then(pl.lit("concern")).otherwise(severity)
-        reached = pl.when(hit).then(pl.lit(threshold.concern, pl.Int64)).otherwise(reached)
-    return counts.with_columns(severity=severity, threshold=reached).filter(
-        pl.col("severity").is_not_null()
-    )
-
-
-def _finish(frame: pl.LazyFrame, rule: str, signal: bool = False) -> pl.DataFrame:
-    """Fill the flag frame's columns in order."""
-    names = frame.collect_schema().names()
-    extra = []
-    if "subject" not in names:
-        extra.append(pl.lit(None, dtype=pl.String).alias("subject"))
-    if "lessons" not in names:
-        extra.append(pl.lit([], dtype=pl.List(pl.String)).alias("lessons"))
-    return (
-        frame.with_columns(*extra, rule=pl.lit(rule), signal=pl.lit(signal))
-        .select([pl.col(c).cast(t) for c, t in FLAG_COLUMNS.items()])
-        .collect()
-    )
-
-
 def whole_days(prep: Prepared) -> pl.LazyFrame:
-    """pupil_id, date for each day with whole-day absence in the window."""
+    """pupil_id, date for each day with whole-day absence in the prepared span."""
     return prep.days.lazy().filter(pl.col("whole_day")).select(PUPIL_DAY)
 
 
@@ -311,58 +255,28 @@ def absence_days_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
         .group_by("pupil_id")
         .agg(count=pl.len(), dates=pl.col("date").unique().sort())
     )
-    return _finish(_grade(counts, policy.school.rules["absence_days"]), "absence_days")
-
-
-def _hhmm(minutes: pl.Expr) -> pl.Expr:
-    """Minutes after midnight as "HH:MM"."""
-    return pl.concat_str(
-        (minutes // 60).cast(pl.String).str.zfill(2), pl.lit(":"),
-        (minutes % 60).cast(pl.String).str.zfill(2),
-    )
+    return finish(grade(counts, policy.school.rules["absence_days"]), "absence_days")
 
 
 def _left_days(prep: Prepared, policy: Policy) -> pl.LazyFrame:
-    """pupil_id, date, via_block and evidence text for days without whole-day absence where
-    the pupil left."""
-    school = policy.school
+    """pupil_id, date, via_block for days without whole-day absence where the pupil left."""
     days = _in_window(prep.days.lazy(), prep, policy).filter(~pl.col("whole_day"))
-    by_block = (
-        prep.blocks.lazy().filter(pl.col("left"))
-        .select(*PUPIL_DAY, "block_start", "block_end", via_block=pl.lit(True))
-    )
-    left_at = (
-        prep.rows.lazy().filter(pl.col("kind") == school.left_kind)
-        .group_by(PUPIL_DAY).agg(left_at=pl.col("start_min").min())
-    )
-    day = pl.col("date").dt.strftime("%d.%m")
-    text = (
-        pl.when(pl.col("via_block"))
-        .then(pl.concat_str(day, pl.lit(" "), _hhmm(pl.col("block_start")), pl.lit("–"),
-                            _hhmm(pl.col("block_end"))))
-        .when(pl.col("left_at").is_not_null())
-        .then(pl.concat_str(day, pl.lit(" forlot skolen kl. "), _hhmm(pl.col("left_at"))))
-        .otherwise(pl.concat_str(day, pl.lit(" forlot skolen")))
-    )
+    by_block = prep.blocks.lazy().filter(pl.col("left")).select(*PUPIL_DAY, via_block=pl.lit(True))
     return (
         days.join(by_block, on=PUPIL_DAY, how="left")
         .with_columns(via_block=pl.col("via_block").fill_null(False))
         .filter(pl.col("left_record") | pl.col("via_block"))
-        .join(left_at, on=PUPIL_DAY, how="left")
-        .select(*PUPIL_DAY, "via_block", text=text)
+        .select(*PUPIL_DAY, "via_block")
     )
 
 
 def left_during_day_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     counts = (
         _left_days(prep, policy)
-        .sort(PUPIL_DAY)
         .group_by("pupil_id")
-        # The evidence text (block times, or the forlot_skolen record) is kept out of
-        # `lessons` for now: the `show` golden files expect dates only for this rule.
-        .agg(count=pl.len(), dates=pl.col("date"))
+        .agg(count=pl.len(), dates=pl.col("date").sort())
     )
-    return _finish(_grade(counts, policy.school.rules["left_during_day"]), "left_during_day")
+    return finish(grade(counts, policy.school.rules["left_during_day"]), "left_during_day")
 
 
 def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
@@ -383,7 +297,7 @@ def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
         .group_by("pupil_id", maintain_order=True)
         .agg(count=pl.len(), dates=pl.col("date").unique().sort(), lessons=_lesson_text())
     )
-    return _finish(_grade(counts, school.rules["single_lessons"]), "single_lessons")
+    return finish(grade(counts, school.rules["single_lessons"]), "single_lessons")
 
 
 def subject_absence_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
@@ -396,7 +310,7 @@ def subject_absence_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
              lessons=_lesson_text())
         .rename({"watched": "subject"})
     )
-    return _finish(_grade(counts, policy.school.rules["subject_absence"]), "subject_absence")
+    return finish(grade(counts, policy.school.rules["subject_absence"]), "subject_absence")
 
 
 RULE_FRAMES = {
@@ -410,34 +324,6 @@ RULE_FRAMES = {
 def school_flag_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     """All four rules' flags as one flag frame."""
     return pl.concat([make(prep, policy) for make in RULE_FRAMES.values()], how="vertical")
-
-
-def to_flags(frame: pl.DataFrame) -> dict[str, list[Flag]]:
-    """Turn a flag frame into Flag values per pupil (guide rules first, subjects sorted)."""
-    order = {rule: n for n, rule in enumerate((*SCHOOL_RULES, *KINDERGARTEN_RULES))}
-    frame = frame.sort(
-        pl.col("signal"),
-        pl.col("rule").replace_strict(order, default=len(order), return_dtype=pl.Int32),
-        "rule",
-        pl.col("subject").fill_null(""),
-        maintain_order=True,
-    )
-    out: dict[str, list[Flag]] = {}
-    columns = [frame.get_column(name).to_list() for name in FLAG_COLUMNS]
-    for pid, rule, severity, count, threshold, dates, subject, lessons, signal in zip(
-        *columns, strict=True
-    ):
-        out.setdefault(pid, []).append(Flag(
-            rule=rule,
-            severity=severity,
-            count=count,
-            threshold=threshold,
-            dates=tuple(dates or ()),
-            subject=subject,
-            lessons=tuple(lessons or ()),
-            signal=bool(signal),
-        ))
-    return out
 
 
 def _one(rule: str, records: pl.DataFrame, policy: Policy, as_of: date) -> dict[str, list[Flag]]:

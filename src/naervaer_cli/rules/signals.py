@@ -10,14 +10,8 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.policy import Policy
 from naervaer_cli.result import Flag
-from naervaer_cli.rules.school import (
-    PUPIL_DAY,
-    Prepared,
-    _finish,
-    prepare,
-    to_flags,
-    window_start,
-)
+from naervaer_cli.rules.flags import finish, to_flags, window_start
+from naervaer_cli.rules.school import PUPIL_DAY, Prepared, prepare
 
 # Floating point slack so that "exactly 2×" or "exactly 10 %" counts as reached.
 _EPS = 1e-9
@@ -80,7 +74,7 @@ def signal_flag_frame(prep: Prepared, policy: Policy, calendar: SchoolCalendar) 
         .filter(pl.col("count") >= sig.consecutive_min)
         .with_columns(severity=pl.lit("watch"), threshold=pl.lit(sig.consecutive_min))
     )
-    frames.append(_finish(runs, "consecutive_days", signal=True))
+    frames.append(finish(runs, "consecutive_days", signal=True))
 
     late = (
         days.filter(pl.col("late") & (pl.col("date") >= first))
@@ -89,7 +83,7 @@ def signal_flag_frame(prep: Prepared, policy: Policy, calendar: SchoolCalendar) 
         .filter(pl.col("count") >= sig.late_min)
         .with_columns(severity=pl.lit("watch"), threshold=pl.lit(sig.late_min))
     )
-    frames.append(_finish(late, "late_arrivals", signal=True))
+    frames.append(finish(late, "late_arrivals", signal=True))
 
     pattern_first = as_of - timedelta(weeks=sig.weekday_weeks) + timedelta(days=1)
     pattern_days = _school_days(calendar, pattern_first, as_of).lazy()
@@ -110,7 +104,7 @@ def signal_flag_frame(prep: Prepared, policy: Policy, calendar: SchoolCalendar) 
         )
         .with_columns(severity=pl.lit("watch"), threshold=pl.lit(sig.weekday_min))
     )
-    frames.append(_finish(pattern, "weekday_pattern", signal=True))
+    frames.append(finish(pattern, "weekday_pattern", signal=True))
 
     frames += _term_signals(prep, policy, calendar)
     return pl.concat(frames, how="vertical")
@@ -160,7 +154,7 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
             threshold=pl.lit(sig.term_share_percent),
         )
     )
-    out.append(_finish(with_dates(share, only_recent=False), "term_share", signal=True))
+    out.append(finish(with_dates(share, only_recent=False), "term_share", signal=True))
     if recent_n and term_n > recent_n:
         recent_rate = pl.col("recent") / recent_n
         rising = (
@@ -174,7 +168,7 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
                 severity=pl.lit("watch"),
             )
         )
-        out.append(_finish(with_dates(rising, only_recent=True), "rising_trend", signal=True))
+        out.append(finish(with_dates(rising, only_recent=True), "rising_trend", signal=True))
     return out
 
 
