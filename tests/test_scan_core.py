@@ -165,3 +165,18 @@ def test_json_carries_the_case() -> None:
         "next_meeting": None, "last_evaluation_improved": None, "state": "Åpen, NIVÅ 1",
     }
     assert data["pupils"][0]["level"] == 1
+
+
+def test_scan_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    rows = two_lessons(pupil("1", "A", "7A"))
+    assert gc.isenabled()
+    to_json(scan(records(rows), POLICY, calendar=CALENDAR))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        scan(records(rows), POLICY, calendar=CALENDAR)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
