@@ -36,11 +36,14 @@ def load_inputs(
     *,
     policy: str | None = None,
     as_of: date | None = None,
+    kind: str | None = None,
 ) -> ScanInputs:
     """Read the exports (or, with no files, the stored history) and everything the rules need.
 
-    `as_of` defaults to the latest date in the data. The case log is read only when it
-    exists, so a scan never creates one.
+    `as_of` defaults to the latest date in the data (today when there is none, e.g. a header-
+    only export). The setting (skole or barnehage) is `kind`, else NAERVAER_SETTING, else the
+    config's `setting`, else what the data is: a barnehage attendance log has days present.
+    The case log is read only when it exists, so a scan never creates one.
     """
     calendar = calendar_from_config(config.table("calendar"), config.where())
     if files:
@@ -59,10 +62,8 @@ def load_inputs(
     if as_of is None:
         from naervaer_cli.scan import latest_date
 
-        as_of = latest_date(records)
-        if as_of is None:
-            raise InputError("Eksportene inneholder ingen fraværsposter; det er ingenting å se på.")
-    setting = config.setting(None, "NAERVAER_SETTING", "setting", "skole")
+        as_of = latest_date(records) or date.today()
+    setting = config.setting(kind, "NAERVAER_SETTING", "setting", None) or detect_setting(records)
     if setting not in ("skole", "barnehage"):
         raise ConfigError(f"{config.where()}: «setting» skal være «skole» eller «barnehage», "
                           f"ikke «{setting}».")
@@ -74,6 +75,12 @@ def load_inputs(
         setting=setting,
         cases=_case_summaries(config, as_of),
     )
+
+
+def detect_setting(records: pl.DataFrame) -> Setting:
+    """`barnehage` when the records hold days present (an attendance log), else `skole`."""
+    present = records.get_column("kind") == "tilstede"
+    return "barnehage" if present.any() else "skole"
 
 
 def _case_summaries(config: Config, as_of: date) -> dict[str, CaseSummary] | None:

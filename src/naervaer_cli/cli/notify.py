@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, FilesArg, PolicyOpt
+from naervaer_cli.cli.options import AsOfOpt, KindOpt, FilesArg, PolicyOpt
 
 
 def notify(
@@ -19,6 +19,7 @@ def notify(
         "--dry-run", metavar="MAPPE", help="Send ingenting: skriv e-postene som .eml-filer i "
         "MAPPE (tilgang bare for deg). Utsendelsesloggen endres ikke.", show_default=False)] = None,
     policy: PolicyOpt = None,
+    kind: KindOpt = None,
 ) -> None:
     """Send hver kontaktlærer sine flaggede elever, og skoleledelsen en oppsummering.
 
@@ -29,7 +30,7 @@ def notify(
     """
     from naervaer_cli.mail.notify import report_lines, run_notify
 
-    report = run_notify(ctx.obj.config(), files or [], as_of=as_of, policy=policy,
+    report = run_notify(ctx.obj.config(), files or [], as_of=as_of, policy=policy, kind=kind,
                         dry_run=dry_run)
     errors, summary = report_lines(report, dry_run)
     for line in errors:

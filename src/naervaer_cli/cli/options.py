@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -37,6 +38,17 @@ AsOfOpt = Annotated[
     typer.Option("--as-of", parser=parse_date, metavar="DATO",
                  help="Referansedato (ÅÅÅÅ-MM-DD eller dd.mm.åååå). "
                  "Standard: siste dato i dataene.", show_default=False),
+]
+class Kind(StrEnum):
+    skole = "skole"
+    barnehage = "barnehage"
+
+
+KindOpt = Annotated[
+    Kind | None,
+    typer.Option("--kind", help="skole eller barnehage. Standard: gjenkjennes på kolonnene "
+                 "(Kom/Hentet betyr barnehage), ellers «setting» i konfigurasjonen.",
+                 show_default=False),
 ]
 PolicyOpt = Annotated[
     str | None,

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, PolicyOpt, parse_date
+from naervaer_cli.cli.options import AsOfOpt, KindOpt, PolicyOpt, parse_date
 
 
 class PackFormat(StrEnum):
@@ -48,6 +48,7 @@ def pack(
                          show_default=False)] = None,
     as_of: AsOfOpt = None,
     policy: PolicyOpt = None,
+    kind: KindOpt = None,
 ) -> None:
     """Lag møtedokumenter: innkalling, referat, samarbeidsavtale, kartlegging og fraværsoversikt.
 
@@ -70,6 +71,7 @@ def pack(
     )
     request.check()
     config = ctx.obj.config()
-    loaded = load_inputs(config, inputs or [], policy=policy, as_of=as_of)
+    loaded = load_inputs(config, inputs or [], policy=policy, as_of=as_of,
+                         kind=kind)
     for path in run_pack(config, loaded, request, today=date.today()):
         sys.stdout.write(f"{path}\n")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, FilesArg, PolicyOpt
+from naervaer_cli.cli.options import AsOfOpt, KindOpt, FilesArg, PolicyOpt
 from naervaer_cli.output import Format
 
 
@@ -33,6 +33,7 @@ def scan(
                        "minst én elev har denne statusen eller verre: concern (bekymring) "
                        "eller watch (følg med eller bekymring).")] = None,
     policy: PolicyOpt = None,
+    kind: KindOpt = None,
 ) -> None:
     """Finn elever med bekymringsfullt fravær: hva slo ut, foreslått NIVÅ, hvem gjør hva.
 
@@ -41,7 +42,8 @@ def scan(
     from naervaer_cli.inputs import load_inputs, run_scan
     from naervaer_cli.output import write
 
-    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of)
+    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of,
+                         kind=kind)
     result = run_scan(inputs, group)
     write(result, fmt, output, stdout=sys.stdout, group=group)
     if output is not None and sys.stderr.isatty():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, FilesArg, PolicyOpt
+from naervaer_cli.cli.options import AsOfOpt, KindOpt, FilesArg, PolicyOpt
 
 
 def show(
@@ -19,13 +19,15 @@ def show(
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=52,
                      help="Antall uker i kalenderen.")] = 6,
     policy: PolicyOpt = None,
+    kind: KindOpt = None,
 ) -> None:
     """Vis én elev: hva som slo ut og hvorfor, kalender, fravær per ukedag og fag, innsatsplanen."""
     from naervaer_cli.inputs import load_inputs
     from naervaer_cli.output.pupil import write_pupil
     from naervaer_cli.pupil_view import find_pupil, pupil_view
 
-    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of)
+    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of,
+                         kind=kind)
     pupil_id = find_pupil(inputs.records, pupil)
     view = pupil_view(inputs.records, inputs.policy, pupil_id, as_of=inputs.as_of,
                       calendar=inputs.calendar, weeks=weeks, cases=inputs.cases,

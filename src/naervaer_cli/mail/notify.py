@@ -227,6 +227,7 @@ def run_notify(
     *,
     as_of: date | None = None,
     policy: str | None = None,
+    kind: str | None = None,
     dry_run: Path | None = None,
     now: datetime | None = None,
     mailer: Mailer | None = None,
@@ -249,7 +250,7 @@ def run_notify(
     now = now or datetime.now(UTC).astimezone()
 
     def run() -> NotifyReport:
-        result = run_scan(load_inputs(config, files, policy=policy, as_of=as_of))
+        result = run_scan(load_inputs(config, files, policy=policy, as_of=as_of, kind=kind))
         chosen: Mailer = mailer or (EmlDirMailer(dry_run) if dry_run else SmtpMailer(settings))
         try:
             with SentLog.in_home(config.home) as log:
