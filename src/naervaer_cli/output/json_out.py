@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 from naervaer_cli.result import ScanResult
 
 
 def render_json(result: ScanResult) -> str:
     """§10 JSON. Key order is the contract's (no sorting); Norwegian letters stay readable."""
+    # orjson writes the same indented JSON as the standard library about 20x faster: the
+    # standard library drops to pure Python as soon as it indents.
+    import orjson
+
     from naervaer_cli.scan import to_json
 
-    return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+    return orjson.dumps(to_json(result), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
