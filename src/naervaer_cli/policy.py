@@ -150,6 +150,7 @@ class Plan:
     tools_note: str
     evaluation_days: int | None
     levels: tuple[PlanLevel, ...]
+    talk_to_child: str = ""         # the NB line in this setting's words; "" = the policy's
 
     def level(self, number: int) -> PlanLevel:
         """The plan's NIVÅ `number`, capped to the highest level the plan has."""
@@ -171,6 +172,14 @@ class Policy:
 
     def window_days(self, setting: str) -> int:
         return self.kindergarten.window_days if setting == "barnehage" else self.school.window_days
+
+    def talk_to(self, setting: str) -> str:
+        """The NB line for `setting`: its plan's own wording, else the policy's shared one.
+
+        The guide writes «barnet/eleven» once for both; a barnehage has no pupils.
+        """
+        plan = self.plans.get(setting)
+        return (plan.talk_to_child if plan else "") or self.talk_to_child
 
 
 # ------------------------------------------------------------------------------- loading
@@ -559,6 +568,7 @@ class _Reader:
             evaluation_days=None if days is None else self.integer(
                 days, f"{dotted}.evaluation_days", 1),
             levels=tuple(levels),
+            talk_to_child=self.text(table.get("talk_to_child", ""), f"{dotted}.talk_to_child"),
         )
 
 

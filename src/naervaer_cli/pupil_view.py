@@ -143,7 +143,7 @@ def pupil_view(
         quiet_rules=tuple(r for r in _guide_rules(setting) if r not in fired),
         plan=plan_level,
         tools_note=plan.tools_note,
-        talk_to_child=policy.talk_to_child,
+        talk_to_child=policy.talk_to(setting),
     )
 
 

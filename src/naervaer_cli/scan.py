@@ -160,7 +160,7 @@ def _scan(
         setting=setting,
         pupils=tuple(pupils),
         pupils_scanned=seen.select(pl.col("pupil_id").n_unique()).collect().item(),
-        talk_to_child=policy.talk_to_child,
+        talk_to_child=policy.talk_to(setting),
         notes=tuple(notes),
     )
 

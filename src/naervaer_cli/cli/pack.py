@@ -22,8 +22,8 @@ class PackFormat(StrEnum):
 def pack(
     ctx: typer.Context,
     pupils: Annotated[list[str] | None, typer.Argument(
-        metavar="ELEV", help="Elevnummer, eller en del av navnet som bare passer på én elev. "
-        "Flere elever kan gis.",
+        metavar="ELEV", help="Elevnummer (barnenummer i barnehagen), eller en del av navnet som "
+        "bare passer på ett barn eller én elev. Flere kan gis.",
         show_default=False)] = None,
     inputs: Annotated[list[Path] | None, typer.Option(
         "--input", "-i", metavar="FIL", help="Fraværseksport (CSV eller XLSX); kan gis flere "
@@ -43,19 +43,22 @@ def pack(
     include_flagged: Annotated[bool, typer.Option("--include-flagged", help="Ta også med "
                                "flaggede elever som ikke har en åpen sak.")] = False,
     documents: Annotated[list[str] | None, typer.Option("--document", "-d", metavar="DOK",
-                         help="Bare disse dokumentene: innkalling, referat, samarbeidsavtale, "
-                         "kartlegging, fravaersoversikt. Kan gis flere ganger.",
+                         help="Bare disse dokumentene: innkalling, referat, samarbeidsavtale "
+                         "(skole), trivselssamtale og tiltaksplan (barnehage), kartlegging, "
+                         "fravaersoversikt. Kan gis flere ganger.",
                          show_default=False)] = None,
     as_of: AsOfOpt = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
 ) -> None:
-    """Lag møtedokumenter: innkalling, referat, samarbeidsavtale, kartlegging og fraværsoversikt.
+    """Lag møtedokumenter: innkalling, referat, kartlegging, fraværsoversikt og mer.
 
-    Én fil per elev (navngitt etter elevnummer), eller med --resource-team én fil med
-    sakliste og dokumentene for hver elev. Filstiene skrives til standard ut.
+    Skole: også samarbeidsavtale. Barnehage: også trivsels- og utviklingssamtale og
+    tiltaksplan ved uro. Én fil per elev eller barn (navngitt etter nummeret), eller med
+    --resource-team én fil med sakliste og dokumentene for hver sak. Filstiene skrives til
+    standard ut.
     """
-    from naervaer_cli.documents.render import DOCUMENTS, Format
+    from naervaer_cli.documents.render import Format
     from naervaer_cli.documents.run import PackRequest, run_pack
     from naervaer_cli.inputs import load_inputs
 
@@ -67,7 +70,7 @@ def pack(
         fmt=Format(fmt.value),
         out_dir=out,
         meeting=meeting,
-        documents=tuple(documents or DOCUMENTS),
+        documents=tuple(documents or ()),
     )
     request.check()
     config = ctx.obj.config()

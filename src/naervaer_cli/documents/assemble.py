@@ -129,7 +129,7 @@ def pupil_contexts(
             whole_day_minutes=whole_day,
             counting_kinds=kinds,
             evaluation_days=plan.evaluation_days,
-            talk_to_child=policy.talk_to_child,
+            talk_to_child=policy.talk_to(setting),
         ))
     return contexts
 

@@ -20,6 +20,7 @@ from naervaer_cli.output.labels import PERCENT_RULES
 from naervaer_cli.result import Flag, PupilResult, Setting
 from naervaer_cli.schema import KIND_LABELS
 
+# The guide's sentence for both settings; the policy words it per setting (Policy.talk_to).
 TALK_TO_CHILD = "Snakk med barnet/eleven under hele prosessen."
 
 # Kinds that count as absence in the overview; the same set the guide's rules count (§3).
@@ -72,6 +73,7 @@ class PupilInfo:
     name: str               # as exported, usually "Etternavn, Fornavn"
     group: str
     contact: str
+    person: str = "Elev"    # "Barn" in a barnehage: names a nameless row by its number
 
     @property
     def display_name(self) -> str:
@@ -79,7 +81,7 @@ class PupilInfo:
         if "," in self.name:
             last, first = self.name.split(",", 1)
             return f"{first.strip()} {last.strip()}".strip()
-        return self.name.strip() or f"Elev {self.pupil_id}"
+        return self.name.strip() or f"{self.person} {self.pupil_id}"
 
     @property
     def first_name(self) -> str:
@@ -434,9 +436,10 @@ def build_pupil_context(
         responsible=tuple(result.suggestion.responsible),
         tools=tuple(result.suggestion.tools),
     )
-    child = "Elev" if setting == "skole" else "Barn"
-    guardians = "Foresatte" if setting == "skole" else "Foreldre"
-    attendees = tuple(dict.fromkeys((child, guardians, *step.responsible)))
+    # The guide's NIVÅ 1: a meeting of pupil, parents and school, but of parents and
+    # barnehage; the child is not at the table there.
+    people = ("Elev", "Foresatte") if setting == "skole" else ("Foreldre",)
+    attendees = tuple(dict.fromkeys((*people, *step.responsible)))
 
     return PupilContext(
         setting=setting,
@@ -449,6 +452,7 @@ def build_pupil_context(
             name=result.name or "",
             group=result.group or "",
             contact=result.contact or "",
+            person="Elev" if setting == "skole" else "Barn",
         ),
         status=result.status if result.flags else "",
         status_label=SEVERITY_LABELS.get(result.status, result.status) if result.flags

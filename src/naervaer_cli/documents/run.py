@@ -17,7 +17,6 @@ from naervaer_cli.documents.assemble import (
 )
 from naervaer_cli.documents.loader import environment, override_dir
 from naervaer_cli.documents.render import (
-    DOCUMENTS,
     Format,
     check_documents,
     pupil_file,
@@ -38,7 +37,7 @@ class PackRequest:
     fmt: Format = Format.HTML
     out_dir: Path = Path(".")
     meeting: date | None = None             # default: `today`
-    documents: tuple[str, ...] = DOCUMENTS
+    documents: tuple[str, ...] = ()         # none: the setting's whole set
 
     def check(self) -> None:
         """Pupils or --resource-team, not both and not neither; known document names."""
@@ -84,8 +83,9 @@ def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> 
     from naervaer_cli.pupil_view import find_pupil
 
     request.check()
-    documents = check_documents(request.documents)
     scanned = run_scan(inputs)
+    # The setting comes from the data, so the document set is only known now.
+    documents = check_documents(request.documents, scanned.setting)
     if request.resource_team:
         ids = team_pupils(scanned, inputs.cases, min_level=request.min_level,
                           include_flagged=request.include_flagged)
@@ -106,7 +106,7 @@ def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> 
         data = team_pack(env, team, request.fmt, documents)
         return [write(request.out_dir, team_file(meeting.isoformat(), request.fmt), data)]
     return [
-        write(request.out_dir, pupil_file(ctx.pupil.pupil_id, request.fmt),
+        write(request.out_dir, pupil_file(ctx.pupil.pupil_id, request.fmt, ctx.setting),
               pupil_pack(env, ctx, request.fmt, documents))
         for ctx in contexts
     ]

@@ -16,7 +16,7 @@ DAY_MARKS: dict[str, tuple[str, str]] = {
     "off": ("-", "dim"),
     "future": (" ", ""),
 }
-LEGEND = "X = hel dag fravær, / = delvis fravær, . = til stede, - = ikke skoledag"
+LEGEND = "X = hel dag fravær, / = delvis fravær, . = til stede, - = ikke {day}"
 _STATUS_STYLE = {"concern": "bold red", "watch": "yellow"}
 
 Line = list[tuple[str, str]]   # a line as (text, Rich style) pieces
@@ -55,7 +55,9 @@ def _lines(view: PupilView) -> list[Line]:
                  f"(terskel {labels.amount(flag, flag.threshold)})", ""))
             text(f"             Datoer: {labels.fmt_dates(flag.dates)}")
             if flag.lessons:
-                text(f"             Timer: {'; '.join(flag.lessons)}")
+                # School evidence is lessons; a barnehage's is pick-up and check-out times.
+                what = "Timer" if view.setting == "skole" else "Detaljer"
+                text(f"             {what}: {'; '.join(flag.lessons)}")
     if view.quiet_rules:
         quiet = ", ".join(labels.rule_label(rule) for rule in view.quiet_rules)
         text(f"  Ikke utslag: {quiet}")
@@ -74,23 +76,26 @@ def _lines(view: PupilView) -> list[Line]:
             if n < 4:
                 pieces.append(("  ", ""))
         out.append(pieces)
-    text(f"  {LEGEND}", "dim")
+    day_word = "skoledag" if view.setting == "skole" else "åpningsdag"
+    text(f"  {LEGEND.format(day=day_word)}", "dim")
     text()
 
     text(f"Fravær per ukedag, siste {weeks} uker (hele dager / delvis)", "bold")
     for count in view.by_weekday:
         text(f"  {labels.WEEKDAYS[count.weekday]:<8} {count.whole:>2} / {count.partial}")
     text()
-    text(f"Fravær per fag, siste {weeks} uker", "bold")
-    if not view.by_subject:
-        text("  Ingen timefravær med fag.")
-    width = max((len(s.subject) for s in view.by_subject), default=0)
-    for subject in view.by_subject:
-        times = "gang" if subject.lessons == 1 else "ganger"
-        days = "dag" if subject.days == 1 else "dager"
-        text(f"  {subject.subject:<{width}}  {subject.lessons} {times}, {subject.days} {days}, "
-             f"{subject.minutes} min")
-    text()
+    # A barnehage has no lessons or subjects: the section would only ever say so.
+    if view.setting == "skole" or view.by_subject:
+        text(f"Fravær per fag, siste {weeks} uker", "bold")
+        if not view.by_subject:
+            text("  Ingen timefravær med fag.")
+        width = max((len(s.subject) for s in view.by_subject), default=0)
+        for subject in view.by_subject:
+            times = "gang" if subject.lessons == 1 else "ganger"
+            days = "dag" if subject.days == 1 else "dager"
+            text(f"  {subject.subject:<{width}}  {subject.lessons} {times}, {subject.days} "
+                 f"{days}, {subject.minutes} min")
+        text()
 
     if view.plan is not None:
         plan = view.plan
