@@ -23,7 +23,7 @@ per day the child was there, with kind ``tilstede`` and the Kom/Hentet times:
 | departed     | Time (nullable)   | barnehage: when the child was picked up ("Hentet"/"Gikk") |
 | birth_date   | Date (nullable)   | barnehage: the child's birth date, for the age band |
 | age_group    | String (nullable) | barnehage: an age group as exported, when there is no birth date |
-| source       | String            | the file name the record came from |
+| source       | Categorical       | the file name the record came from |
 | source_row   | Int32             | the row in that file, 1-based as a spreadsheet shows it |
 
 Two records are the same record when every column but ``source`` and ``source_row`` is
@@ -92,7 +92,8 @@ def record_schema() -> dict[str, pl.DataType]:
         "departed": pl.Time(),
         "birth_date": pl.Date(),
         "age_group": pl.String(),
-        "source": pl.String(),
+        # One value per file: categorical keeps 10M rows from holding 10M copies of a name.
+        "source": pl.Categorical(),
         "source_row": pl.Int32(),
     }
 

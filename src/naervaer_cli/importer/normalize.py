@@ -334,8 +334,8 @@ def _build(
     )
     out = good.select(
         pupil_id=col("pupil_id") if has("pupil_id") else col("fnr"),
-        name=name.fill_null(""),
-        group=col("group").fill_null(""),
+        name=_blank_for_missing(good, name),
+        group=_blank_for_missing(good, col("group")),
         contact=col("contact"),
         date=pl.col("date"),
         start=start,
@@ -343,7 +343,7 @@ def _build(
         minutes=minutes,
         whole_day=whole_day,
         subject=col("subject"),
-        code=pl.col("raw_code").fill_null(""),
+        code=_blank_for_missing(good, pl.col("raw_code")),
         kind=pl.when(present).then(pl.lit("tilstede", dtype=pl.Enum(KINDS)))
         .otherwise(pl.col("code")),
         notified=col("notified", pl.Boolean()),
@@ -360,6 +360,13 @@ def _build(
     if has("date_to"):
         out = _expand_ranges(out, ctx.calendar, notes)
     return out.select(list(record_schema())).cast(record_schema())  # type: ignore[arg-type]
+
+
+def _blank_for_missing(frame: pl.DataFrame, expr: pl.Expr) -> pl.Expr:
+    """`expr` with missing values as "" – without copying a column that has none."""
+    if frame.select(expr.null_count()).item():
+        return expr.fill_null("")
+    return expr
 
 
 def _pseudonymise(
@@ -404,10 +411,13 @@ def _expand_ranges(
     frame: pl.DataFrame, calendar: SchoolCalendar, notes: list[str]
 ) -> pl.DataFrame:
     """A notice from Fra dato to Til dato becomes one whole-day record per school day."""
-    is_range = pl.col("date_to").is_not_null() & (pl.col("date_to") > pl.col("date"))
-    ranges = frame.filter(is_range)
-    if ranges.is_empty():
+    # Series arithmetic, not a frame select: the frame mixes the CSV reader's many-chunk text
+    # columns with single-chunk typed ones, and a select would realign (copy) all of them.
+    date_from, date_to = frame.get_column("date"), frame.get_column("date_to")
+    is_range = (date_to.is_not_null() & (date_to > date_from)).fill_null(False)
+    if not is_range.any():
         return frame
+    ranges = frame.filter(is_range)
     spans = ranges.select("date", "date_to").unique()
     days = pl.DataFrame(
         [
