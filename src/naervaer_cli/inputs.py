@@ -28,6 +28,7 @@ class ScanInputs:
     as_of: date
     setting: Setting
     cases: dict[str, CaseSummary] | None
+    rejected: int = 0              # rows set aside in the rejects file
 
 
 def load_inputs(
@@ -37,6 +38,7 @@ def load_inputs(
     policy: str | None = None,
     as_of: date | None = None,
     kind: str | None = None,
+    rejects: Path | None = None,
 ) -> ScanInputs:
     """Read the exports (or, with no files, the stored history) and everything the rules need.
 
@@ -46,10 +48,12 @@ def load_inputs(
     The case log is read only when it exists, so a scan never creates one.
     """
     calendar = calendar_from_config(config.table("calendar"), config.where())
+    rejected = 0
     if files:
         from naervaer_cli.importer import load_exports
 
-        records = load_exports(list(files), config, calendar=calendar).records
+        imported = load_exports(list(files), config, calendar=calendar, rejects=rejects)
+        records, rejected = imported.records, imported.rejected
     else:
         from naervaer_cli.history import load_history
 
@@ -74,6 +78,7 @@ def load_inputs(
         as_of=as_of,
         setting=setting,
         cases=_case_summaries(config, as_of),
+        rejected=rejected,
     )
 
 

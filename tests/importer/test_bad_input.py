@@ -231,3 +231,17 @@ def test_missing_and_unknown_codes_in_one_file_are_both_reported(cli, tmp_path):
     assert "rad 2, kolonne «Fraværstype»: ukjent fraværskode «Hyttetur»." in run.out
     assert "rad 3, kolonne «Fraværstype»: mangler fraværstype." in run.out
     assert "Problemer (2):" in run.out
+
+
+def test_scan_with_rejects_reads_the_rest_and_says_so(cli, tmp_path):
+    path = write(
+        tmp_path, "blandet.csv",
+        HEADER + "1;A, B;7A;02.11.2026;;;;Sykdom;Ja\n2;C, D;7A;32.11.2026;;;;Sykdom;Ja\n",
+    )
+    rejects = tmp_path / "avvist.csv"
+    run = cli("scan", path, "--rejects", rejects, "--format", "json")
+    assert run.code == 0, run.err
+    assert run.err == f"Merk: 1 rad(er) kunne ikke leses og er skrevet til {rejects}.\n"
+    assert "32.11.2026" in rejects.read_text(encoding="utf-8-sig")
+    run = cli("import", path, "--rejects", rejects)
+    assert run.code == 0 and "1 nye fraværsposter" in run.out

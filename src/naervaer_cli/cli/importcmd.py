@@ -7,11 +7,14 @@ from typing import Annotated
 
 import typer
 
+from naervaer_cli.cli.options import RejectsOpt
+
 
 def import_(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(metavar="FIL...",
                                             help="Fraværseksporter (CSV eller XLSX).")],
+    rejects: RejectsOpt = None,
 ) -> None:
     """Lagre fraværet i eksportene i historikken, så «scan» og «show» kan brukes uten filer.
 
@@ -21,7 +24,10 @@ def import_(
     from naervaer_cli.importer import load_exports
 
     config = ctx.obj.config()
-    result = load_exports(files, config)
+    result = load_exports(files, config, rejects=rejects)
+    if result.rejected:
+        typer.echo(f"Merk: {result.rejected} rad(er) kunne ikke leses og er skrevet til "
+                   f"{rejects}.", err=True)
     added, total = store_records(config.home, result.records)
     known = result.records.height - added
     typer.echo(f"Importerte {len(files)} fil(er): {added} nye fraværsposter, {known} var lagret "

@@ -39,6 +39,14 @@ AsOfOpt = Annotated[
                  help="Referansedato (ÅÅÅÅ-MM-DD eller dd.mm.åååå). "
                  "Standard: siste dato i dataene.", show_default=False),
 ]
+RejectsOpt = Annotated[
+    Path | None,
+    typer.Option("--rejects", metavar="FIL", help="Rader som ikke kan leses, skrives hit med "
+                 "fil, rad, kolonne og feil (tilgang bare for deg), og resten leses. Uten: "
+                 "en slik rad stopper kjøringen.", show_default=False),
+]
+
+
 class Kind(StrEnum):
     skole = "skole"
     barnehage = "barnehage"

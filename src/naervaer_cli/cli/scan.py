@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, KindOpt, FilesArg, PolicyOpt
+from naervaer_cli.cli.options import AsOfOpt, FilesArg, KindOpt, PolicyOpt, RejectsOpt
 from naervaer_cli.output import Format
 
 
@@ -34,6 +34,7 @@ def scan(
                        "eller watch (følg med eller bekymring).")] = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
+    rejects: RejectsOpt = None,
 ) -> None:
     """Finn elever med bekymringsfullt fravær: hva slo ut, foreslått NIVÅ, hvem gjør hva.
 
@@ -43,7 +44,10 @@ def scan(
     from naervaer_cli.output import write
 
     inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of,
-                         kind=kind)
+                         kind=kind, rejects=rejects)
+    if inputs.rejected:
+        sys.stderr.write(f"Merk: {inputs.rejected} rad(er) kunne ikke leses og er skrevet til "
+                         f"{rejects}.\n")
     result = run_scan(inputs, group)
     write(result, fmt, output, stdout=sys.stdout, group=group)
     if output is not None and sys.stderr.isatty():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, KindOpt, FilesArg, PolicyOpt
+from naervaer_cli.cli.options import AsOfOpt, FilesArg, KindOpt, PolicyOpt
 
 
 def show(
