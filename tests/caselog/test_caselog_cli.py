@@ -152,7 +152,7 @@ def test_by_and_setting_come_from_the_config(cli, naervaer_home: Path,
     (naervaer_home / "config.toml").write_text(
         'setting = "barnehage"\n[case]\nby = "Per Ped.leder"\n', encoding="utf-8")
     assert cli("case", "open", "b7", "--date", "2026-11-02").out == (
-        "Åpnet sak for elev b7 (barnehage) på NIVÅ 0, 02.11.2026.\n")
+        "Åpnet sak for barn b7 (barnehage) på NIVÅ 0, 02.11.2026.\n")
     r = cli("case", "measure", "b7", "Levering før 9", "-r", "Foreldre", "--date", "2026-11-02")
     assert r.code == 2 and "avtales tidspunktet for evalueringen med foreldrene" in r.err
     assert "(Per Ped.leder)" in cli("case", "show", "b7").out

@@ -56,7 +56,8 @@ def timeline_text(pupil_id: str, cases: Sequence[Case], events: Sequence[Event])
     for case in cases:
         state = (f"avsluttet {norwegian(case.closed)}" if case.closed
                  else f"åpen, NIVÅ {case.level}")
-        lines.append(f"Sak for elev {pupil_id} ({case.setting}), åpnet "
+        person = "barn" if case.setting == "barnehage" else "elev"
+        lines.append(f"Sak for {person} {pupil_id} ({case.setting}), åpnet "
                      f"{norwegian(case.opened)}, {state}")
         lines.extend(f"  {event_line(ev)}" for ev in events if ev.case_id == case.id)
     return "\n".join(lines) + "\n"

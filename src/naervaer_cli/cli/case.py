@@ -48,6 +48,17 @@ def _say(text: str) -> None:
     typer.echo(text)
 
 
+def _person(setting: str) -> str:
+    """ "barn" in a barnehage, "elev" in a school: the messages name the child by number."""
+    return "barn" if setting == "barnehage" else "elev"
+
+
+def _person_of(store: CaseStore, pupil: str) -> str:
+    """The word for the child of `pupil`'s open case (read before a write that may close it)."""
+    case = store.current_case(pupil)
+    return _person(case.setting if case else "skole")
+
+
 @app.command("open")
 def open_(
     ctx: typer.Context,
@@ -68,8 +79,8 @@ def open_(
     with store:
         case = store.open_case(pupil, setting=setting, day=day or date.today(),
                                by=_by(config, by), text=text, level=level)
-    _say(f"Åpnet sak for elev {pupil} ({case.setting}) på NIVÅ {case.level}, "
-         f"{norwegian(case.opened)}.")
+    _say(f"Åpnet sak for {_person(case.setting)} {pupil} ({case.setting}) "
+         f"på NIVÅ {case.level}, {norwegian(case.opened)}.")
 
 
 @app.command("note")
@@ -79,8 +90,9 @@ def note(ctx: typer.Context, pupil: Pupil,
     """Skriv et notat i saken, som en samtale med eleven eller hjemmet."""
     config, store = _store(ctx)
     with store:
+        who = _person_of(store, pupil)
         event = store.add_note(pupil, day=day or date.today(), by=_by(config, by), text=text)
-    _say(f"Notat registrert for elev {pupil} ({event.date:%d.%m.%Y}).")
+    _say(f"Notat registrert for {who} {pupil} ({event.date:%d.%m.%Y}).")
 
 
 @app.command("measure")
@@ -100,9 +112,10 @@ def measure(
     """Registrer et tiltak som ble besluttet, med ansvarlig og evalueringsdato."""
     config, store = _store(ctx)
     with store:
+        who = _person_of(store, pupil)
         event = store.add_measure(pupil, day=day or date.today(), by=_by(config, by), text=text,
                                   responsible=responsible, evaluation_date=evaluation_date)
-    _say(f"Tiltak registrert for elev {pupil}; evalueres "
+    _say(f"Tiltak registrert for {who} {pupil}; evalueres "
          f"{event.data['evaluation_date']:%d.%m.%Y}.")
 
 
@@ -142,9 +155,10 @@ def level(ctx: typer.Context, pupil: Pupil,
     """Endre nivået på saken, som til NIVÅ 2 ved fortsatt bekymring."""
     config, store = _store(ctx)
     with store:
+        who = _person_of(store, pupil)
         event = store.change_level(pupil, day=day or date.today(), by=_by(config, by),
                                    level=new_level, text=text)
-    _say(f"Elev {pupil}: NIVÅ {event.data['from']} → NIVÅ {event.data['to']}.")
+    _say(f"{who.capitalize()} {pupil}: NIVÅ {event.data['from']} → NIVÅ {event.data['to']}.")
 
 
 @app.command("meeting")
@@ -160,10 +174,11 @@ def meeting(
     """Registrer et møte som ble holdt, og eventuelt datoen for neste møte."""
     config, store = _store(ctx)
     with store:
+        who = _person_of(store, pupil)
         store.record_meeting(pupil, day=day or date.today(), by=_by(config, by), text=text,
                              next_meeting=next_meeting)
     suffix = f"; neste møte {next_meeting:%d.%m.%Y}" if next_meeting else ""
-    _say(f"Møte registrert for elev {pupil}{suffix}.")
+    _say(f"Møte registrert for {who} {pupil}{suffix}.")
 
 
 @app.command("dismiss")
@@ -172,8 +187,9 @@ def dismiss(ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None,
     """Uro avkreftet: registrer det og avslutt saken."""
     config, store = _store(ctx)
     with store:
+        who = _person_of(store, pupil)
         store.dismiss(pupil, day=day or date.today(), by=_by(config, by), text=text)
-    _say(f"Uro avkreftet; saken til elev {pupil} er avsluttet.")
+    _say(f"Uro avkreftet; saken til {who} {pupil} er avsluttet.")
 
 
 @app.command("close")
@@ -182,8 +198,9 @@ def close(ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None,
     """Avslutt saken (helst etter en evaluering som viste at nærværet har økt)."""
     config, store = _store(ctx)
     with store:
+        who = _person_of(store, pupil)
         store.close_case(pupil, day=day or date.today(), by=_by(config, by), text=text)
-    _say(f"Saken til elev {pupil} er avsluttet.")
+    _say(f"Saken til {who} {pupil} er avsluttet.")
 
 
 @app.command("list")

@@ -184,6 +184,7 @@ def base_context(result: ScanResult, settings: MailSettings) -> dict[str, Any]:
         "show_command": SHOW_COMMAND,
         "full_names": settings.full_names,
         "contact_word": "ped.leder" if result.setting == "barnehage" else "kontaktlærer",
+        "group_word": "avdeling" if result.setting == "barnehage" else "gruppe",
         "leadership_word": "styrer" if result.setting == "barnehage" else "skoleledelsen",
     }
 

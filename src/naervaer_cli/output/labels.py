@@ -112,7 +112,9 @@ def case_text(pupil: PupilResult) -> str:
             extra.append(f"møte {fmt_date(case.next_meeting)}")
     for item in extra:
         said = "; ".join(parts)
-        if item and item not in said and item.rsplit(" ", 1)[-1] not in said:
+        # "Evaluering 14.12.2026." is said already by a state that ends "Evaluering 14.12.2026".
+        core = item.rstrip(".")
+        if core and core not in said and core.rsplit(" ", 1)[-1] not in said:
             parts.append(item)
     return "; ".join(parts)
 
