@@ -25,14 +25,29 @@ _HOLD = str.maketrans({"æ": "\uf000", "ø": "\uf001", "å": "\uf002"})
 _AFTER_Z = str.maketrans({"\uf000": "{", "\uf001": "|", "\uf002": "}"})
 
 
+def _slow_nordic_key(folded: str) -> str:
+    held = unicodedata.normalize("NFC", folded).translate(_HOLD)
+    bare = "".join(c for c in unicodedata.normalize("NFD", held) if not unicodedata.combining(c))
+    return bare.translate(_AFTER_Z)
+
+
+# The key of each precomposed Latin letter whose key is ASCII (ø → "|", é → "e"). A string
+# of ASCII and such letters only is already NFC and decomposes letter by letter, so its key
+# is the concatenation of the letters' keys: one translate instead of two normalisations.
+_LETTER_KEYS = str.maketrans({
+    chr(c): key for c in range(0xC0, 0x250)
+    if chr(c).casefold() == chr(c) and (key := _slow_nordic_key(chr(c))).isascii()
+})
+
+
 def nordic_key(text: str) -> str:
     """A sort key in Norwegian alphabetical order, case-insensitive."""
     folded = (text or "").casefold()
     if folded.isascii():
         return folded
-    held = unicodedata.normalize("NFC", folded).translate(_HOLD)
-    bare = "".join(c for c in unicodedata.normalize("NFD", held) if not unicodedata.combining(c))
-    return bare.translate(_AFTER_Z)
+    fast = folded.translate(_LETTER_KEYS)
+    # Anything left outside ASCII (a combining mark, another script) takes the full path.
+    return fast if fast.isascii() else _slow_nordic_key(folded)
 
 
 @lru_cache(maxsize=65536)
@@ -52,6 +67,11 @@ def gc_paused() -> Iterator[None]:
     allocation burst would trigger a full collection over all of them (measured: to_json of
     87k flagged pupils 2.3 s with collections, 0.45 s without). Nothing built here has
     cycles, so nothing is left for the collector to find afterwards.
+
+    On the way out the survivors are frozen (moved out of the collector's generations):
+    otherwise the first collection after re-enabling walks every object made while paused
+    (≈ 0.25 s after a scan of 87k flagged pupils). Frozen objects are still freed by
+    reference counting; only cyclic garbage among them would stay, and there is none.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -59,6 +79,7 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
             gc.enable()
 
 
@@ -122,6 +143,7 @@ def _scan(
         flags_by_pupil = kindergarten_flags(records, policy, as_of, calendar)
 
     seen = records.lazy().filter(pl.col("date") <= as_of)
+    scanned = seen.select(pl.col("pupil_id").n_unique()).collect().item()
     interesting = set(flags_by_pupil) | {
         pid for pid, case in cases.items() if evaluation_overdue(case, as_of)
     }
@@ -137,32 +159,47 @@ def _scan(
     pupils = []
     # Without a case every pupil gets the same NIVÅ 0 suggestion: build it once.
     first_level = suggest((), None, policy, setting, as_of)
+    no_identity = ("", "", None)
     for pid in interesting:
         flags = tuple(flags_by_pupil.get(pid, ()))
         case = cases.get(pid)
-        name, grp, contact = identity.get(pid, ("", "", None))
+        name, grp, contact = identity.get(pid, no_identity)
         pupils.append(PupilResult(
-            pupil_id=pid,
-            name=name,
-            group=grp,
-            contact=contact,
-            status="concern" if any(f.severity == "concern" for f in flags) else "watch",
-            flags=flags,
-            suggestion=first_level if case is None else suggest(
-                flags, case, policy, setting, as_of),
-            case=case,
+            pid, name, grp, contact,
+            "concern" if any(f.severity == "concern" for f in flags) else "watch",
+            flags,
+            first_level if case is None else suggest(flags, case, policy, setting, as_of),
+            case,
         ))
-    pupils.sort(key=lambda p: (group_key(p.group), nordic_key(p.name), p.pupil_id))
+    rank = _group_ranks({p.group for p in pupils})
+    pupils.sort(key=lambda p: (rank[p.group], nordic_key(p.name), p.pupil_id))
     return ScanResult(
         as_of=as_of,
         window_days=policy.window_days(setting),
         policy=policy.name,
         setting=setting,
         pupils=tuple(pupils),
-        pupils_scanned=seen.select(pl.col("pupil_id").n_unique()).collect().item(),
+        pupils_scanned=scanned,
         talk_to_child=policy.talk_to(setting),
         notes=tuple(notes),
     )
+
+
+def _group_ranks(groups: set[str]) -> dict[str, int]:
+    """Each group's place in natural order; groups with equal keys (7a, 7A) share a place.
+
+    Sorting the pupils by this number rather than by the key tuple itself gives the same
+    order and compares a small int instead of nested tuples.
+    """
+    ranks: dict[str, int] = {}
+    previous: tuple[Any, ...] | None = None
+    place = -1
+    for name in sorted(groups, key=group_key):
+        key = group_key(name)
+        if key != previous:
+            place, previous = place + 1, key
+        ranks[name] = place
+    return ranks
 
 
 def _matching_groups(records: pl.DataFrame, group: str) -> list[str]:
@@ -191,9 +228,10 @@ def _identities(
         .agg(pl.col(name).drop_nulls().max() for name in ("name", "group", "contact"))
         .collect()
     )
+    pids, names, groups, contacts = (latest.get_column(c).to_list() for c in latest.columns)
     return {
         pid: (name or "", grp or "", contact)
-        for pid, name, grp, contact in latest.iter_rows()
+        for pid, name, grp, contact in zip(pids, names, groups, contacts, strict=True)
     }
 
 
