@@ -139,6 +139,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
         result.texts["scan.xlsx"] = xlsx_text(xlsx)
 
         _run(result, "show", *cfg, "show", "Kolstad", SAMPLE)
+        _run(result, "show two children", *cfg, "show", "Haugen", SAMPLE)
 
         selma = result.ids["Rustad, Selma"]
         _run(result, "case open", *cfg, "case", "open", selma, "--setting", "barnehage",
@@ -158,6 +159,11 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
                 result.files[f"{fmt}/{path.name}"] = path
                 result.texts[f"pack {path.name}"] = (
                     docx_text(path) if fmt == "docx" else path.read_text(encoding="utf-8"))
+        asked = work / "asked"
+        _run(result, "pack samarbeidsavtale", *cfg, "pack", "Hagen", "-i", SAMPLE, "--out",
+             asked, "--meeting", MEETING, "-f", "md", "-d", "samarbeidsavtale")
+        for path in asked.iterdir():
+            result.texts[f"asked {path.name}"] = path.read_text(encoding="utf-8")
         team = work / "team"
         _run(result, "pack resource team", *cfg, "pack", "--resource-team", "-i", SAMPLE,
              "--out", team, "--meeting", MEETING, "-f", "md")
@@ -180,7 +186,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
 
 def test_every_command_succeeds_but_a_measure_without_the_agreed_date(story: Story) -> None:
     failed = {name: code for name, code in story.codes.items() if code != 0}
-    assert failed == {"case measure without date": 2}
+    assert failed == {"case measure without date": 2, "show two children": 2}
     assert "avtales tidspunktet for evalueringen med foreldrene" in story.texts[
         "case measure without date (stderr)"]
 
@@ -220,6 +226,12 @@ def test_show_explains_the_late_pickups(story: Story) -> None:
     assert "29.10 hentet 16:41" in show and "18.11 hentet 16:52" in show
     assert "ikke åpningsdag" in show and "per fag" not in show
     assert "ANSVARLIG: Ped.leder, Styrer" in show
+
+
+def test_show_asks_for_the_childs_number_when_a_name_fits_two(story: Story) -> None:
+    err = story.texts["show two children (stderr)"]
+    assert err.startswith("Feil: «Haugen» passer på 2 barn: ")
+    assert err.endswith("(Maurtua). Oppgi barnenummeret.\n")
 
 
 def test_case_messages_name_a_child(story: Story) -> None:
@@ -275,6 +287,23 @@ def test_resource_team_pack_lists_the_case_at_nivaa_1(story: Story) -> None:
     assert "| Nr | Barn | Avdeling |" in agenda and "Selma Rustad" in agenda
     assert "Kolstad" not in text
     assert "# Trivsels- og utviklingssamtale" in text
+
+
+def test_a_barnehage_gets_the_samarbeidsavtale_only_when_it_asks(story: Story) -> None:
+    (name,) = [n for n in story.texts if n.startswith("asked ")]
+    text = story.texts[name]
+    assert text.startswith("Solsikken barnehage\n\n# Samarbeidsavtale\n\n"
+                           "*mellom hjem og barnehage om nærvær*")
+    assert "Trivsels- og utviklingssamtale" not in text
+
+
+def test_a_school_pack_refuses_the_barnehage_tools(cli) -> None:  # noqa: ANN001
+    run = cli("pack", "Bakke", "-i", REPO / "sample_data" / "ist_fravaer.csv", "-d",
+              "tiltaksplan")
+    assert (run.code, run.out) == (2, "")
+    assert run.err == (
+        "Feil: Dokumentet «tiltaksplan» hører ikke til i skolen. Velg blant: innkalling, "
+        "referat, samarbeidsavtale, kartlegging, fravaersoversikt.\n")
 
 
 # ---------------------------------------------------------------------------------- the mail

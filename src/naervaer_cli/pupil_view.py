@@ -60,7 +60,7 @@ class PupilView:
     talk_to_child: str
 
 
-def find_pupil(records: pl.DataFrame, query: str) -> str:
+def find_pupil(records: pl.DataFrame, query: str, setting: Setting = "skole") -> str:
     """The pupil id `query` names: an exact pupil id, else a unique name substring.
 
     Raises UsageError (exit 2) when nobody or more than one pupil matches, listing the
@@ -75,17 +75,20 @@ def find_pupil(records: pl.DataFrame, query: str) -> str:
     ).sort("group", "pupil_id")
     if hits.height == 1:
         return hits.item(0, "pupil_id")
+    # "elev"/"elevnummeret" in a school, "barn"/"barnenummeret" in a barnehage.
+    person, number = ("barn", "barnenummer") if setting == "barnehage" else ("elev", "elevnummer")
     if hits.height == 0:
         raise UsageError(
-            f"Fant ingen elev med elevnummer eller navn som inneholder «{wanted}». "
-            "Sjekk stavemåten, eller bruk elevnummeret."
+            f"Fant ingen {person} med {number} eller navn som inneholder «{wanted}». "
+            f"Sjekk stavemåten, eller bruk {number}et."
         )
     shown = ", ".join(
         f"{row['pupil_id']} ({row['group']})" for row in hits.head(10).iter_rows(named=True)
     )
     more = f" og {hits.height - 10} til" if hits.height > 10 else ""
     raise UsageError(
-        f"«{wanted}» passer på {hits.height} elever: {shown}{more}. Oppgi elevnummeret."
+        f"«{wanted}» passer på {hits.height} {'barn' if person == 'barn' else 'elever'}: "
+        f"{shown}{more}. Oppgi {number}et."
     )
 
 

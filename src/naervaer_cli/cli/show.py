@@ -28,7 +28,7 @@ def show(
 
     inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of,
                          kind=kind)
-    pupil_id = find_pupil(inputs.records, pupil)
+    pupil_id = find_pupil(inputs.records, pupil, inputs.setting)
     view = pupil_view(inputs.records, inputs.policy, pupil_id, as_of=inputs.as_of,
                       calendar=inputs.calendar, weeks=weeks, cases=inputs.cases,
                       setting=inputs.setting)

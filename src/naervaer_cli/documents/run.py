@@ -90,7 +90,8 @@ def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> 
         ids = team_pupils(scanned, inputs.cases, min_level=request.min_level,
                           include_flagged=request.include_flagged)
     else:
-        ids = list(dict.fromkeys(find_pupil(inputs.records, q) for q in request.pupils))
+        ids = list(dict.fromkeys(find_pupil(inputs.records, q, scanned.setting)
+                                  for q in request.pupils))
     meeting = request.meeting or today
     settings = settings_from(config)
     contexts = pupil_contexts(
