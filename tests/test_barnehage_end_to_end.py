@@ -72,11 +72,18 @@ class Story:
     mails: list[EmailMessage] = field(default_factory=list)
 
 
-def _run(story: Story, name: str, *args: str | Path) -> str:
+class _Terminal(io.StringIO):
+    """stderr as a terminal: the commands then say what they wrote."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _run(story: Story, name: str, *args: str | Path, tty: bool = False) -> str:
     """Run `naervaer ARGS` in-process; keep stdout and stderr under `name`."""
     from naervaer_cli.cli.app import main
 
-    out, err = io.StringIO(), io.StringIO()
+    out, err = io.StringIO(), (_Terminal() if tty else io.StringIO())
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             main([str(a) for a in args])
@@ -135,8 +142,9 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
         _run(result, "scan csv", *cfg, "scan", SAMPLE, "-f", "csv")
         _run(result, "scan md", *cfg, "scan", SAMPLE, "-f", "md")
         xlsx = work / "scan.xlsx"
-        _run(result, "scan xlsx", *cfg, "scan", SAMPLE, "-f", "xlsx", "-o", xlsx)
+        _run(result, "scan xlsx", *cfg, "scan", SAMPLE, "-f", "xlsx", "-o", xlsx, tty=True)
         result.texts["scan.xlsx"] = xlsx_text(xlsx)
+        result.files["xlsx"] = xlsx
 
         _run(result, "show", *cfg, "show", "Kolstad", SAMPLE)
         _run(result, "show two children", *cfg, "show", "Haugen", SAMPLE)
@@ -171,7 +179,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
             result.texts[f"pack {path.name}"] = path.read_text(encoding="utf-8")
 
         eml = work / "eml"
-        _run(result, "notify", *cfg, "notify", SAMPLE, "--dry-run", eml)
+        _run(result, "notify", *cfg, "notify", SAMPLE, "--dry-run", eml, tty=True)
         for path in sorted(eml.iterdir()):
             with path.open("rb") as fh:
                 message = BytesParser(policy=policy.default).parse(fh)
@@ -247,7 +255,7 @@ def test_case_messages_name_a_child(story: Story) -> None:
 
 def test_pack_writes_barnehage_files_named_by_number(story: Story) -> None:
     selma, even = story.ids["Rustad, Selma"], story.ids["Kolstad, Even"]
-    assert sorted(story.files) == sorted(
+    assert sorted(f for f in story.files if f != "xlsx") == sorted(
         f"{fmt}/barn-{pid}.{fmt}" for fmt in ("html", "docx", "md") for pid in (selma, even)
     )
     printed = story.texts["pack md (stdout)"].splitlines()
@@ -307,6 +315,24 @@ def test_a_school_pack_refuses_the_barnehage_tools(cli) -> None:  # noqa: ANN001
 
 
 # ---------------------------------------------------------------------------------- the mail
+
+
+def test_terminal_messages_count_children(story: Story) -> None:
+    assert story.texts["scan xlsx (stderr)"] == f"Skrev 6 barn til {story.files['xlsx']}.\n"
+    assert story.texts["notify (stderr)"].startswith("Skrev 2 e-poster til ")
+    assert "(1 til ped.ledere, 1 til ledelsen). 4 uten mottaker" in story.texts[
+        "notify (stderr)"]
+
+
+def test_a_failed_mail_to_a_pedleder_is_reported_as_such() -> None:
+    from naervaer_cli.mail.notify import Failure, NotifyReport, report_lines
+
+    report = NotifyReport(failed=(Failure("kari@solsikken.no", "kontaktlærer", "tidsavbrudd"),),
+                          setting="barnehage")
+    errors, summary = report_lines(report)
+    assert errors == ["e-posten til kari@solsikken.no (ped.leder) ble ikke sendt: "
+                      "tidsavbrudd. Den prøves igjen ved neste kjøring."]
+    assert summary == "Sendte 0 e-poster (0 til ped.ledere, 0 til ledelsen)."
 
 
 def test_notify_mails_the_pedleder_and_the_styrer(story: Story) -> None:

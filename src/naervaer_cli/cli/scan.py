@@ -52,7 +52,9 @@ def scan(
     write(result, fmt, output, stdout=sys.stdout, group=group)
     if output is not None and sys.stderr.isatty():
         count = len(result.pupils)
-        sys.stderr.write(f"Skrev {count} {'elev' if count == 1 else 'elever'} til {output}.\n")
+        from naervaer_cli.output.labels import who
+
+        sys.stderr.write(f"Skrev {count} {who(result.setting, count)} til {output}.\n")
     worst = {FailOn.concern: ("concern",), FailOn.watch: ("concern", "watch")}
     if fail_on and any(p.status in worst[fail_on] for p in result.pupils):
         raise typer.Exit(code=1)

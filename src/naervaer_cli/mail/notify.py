@@ -16,7 +16,7 @@ from naervaer_cli.mail.settings import MailSettings
 from naervaer_cli.mail.staff import StaffDirectory
 from naervaer_cli.mail.templates import CONTACT, SUMMARY, mail_environment
 from naervaer_cli.mail.transport import Mailer, SendError
-from naervaer_cli.result import PupilResult, ScanResult
+from naervaer_cli.result import PupilResult, ScanResult, Setting
 
 if TYPE_CHECKING:
     import jinja2
@@ -48,6 +48,7 @@ class NotifyReport:
     unrouted: int = 0                      # flagged pupils with no kontaktlærer address
     flagged: int = 0
     dry_run: bool = False
+    setting: Setting = "skole"             # words the summary: kontaktlærer or ped.leder
 
     @property
     def exit_code(self) -> ExitCode:
@@ -143,6 +144,7 @@ def notify(
         unrouted=len(routing.unrouted),
         flagged=len(result.pupils),
         dry_run=not record,
+        setting=result.setting,
     )
 
 
@@ -267,8 +269,11 @@ def run_notify(
 
 def report_lines(report: NotifyReport, dry_run: Path | None = None) -> tuple[list[str], str]:
     """(one error line per failed recipient, one summary line); recipients only, no pupils."""
+    # `kind` is stored in the sent log; only its display word follows the setting.
+    contact = "ped.leder" if report.setting == "barnehage" else "kontaktlærer"
     errors = [
-        f"e-posten til {f.recipient} ({f.kind}) ble ikke sendt: {f.reason}. "
+        f"e-posten til {f.recipient} ({contact if f.kind == 'kontaktlærer' else f.kind}) "
+        f"ble ikke sendt: {f.reason}. "
         "Den prøves igjen ved neste kjøring."
         for f in report.failed
     ]
@@ -278,7 +283,7 @@ def report_lines(report: NotifyReport, dry_run: Path | None = None) -> tuple[lis
         mails = f"{len(report.sent)} e-post{'' if len(report.sent) == 1 else 'er'}"
         verb = f"Skrev {mails} til {dry_run}" if dry_run else f"Sendte {mails}"
         summary = f"{verb} ({sum(d.kind == 'kontaktlærer' for d in report.sent)} til "\
-                  f"kontaktlærere, {sum(d.kind == 'ledelse' for d in report.sent)} til ledelsen)."
+                  f"{contact}e, {sum(d.kind == 'ledelse' for d in report.sent)} til ledelsen)."
     if report.unchanged:
         summary += f" {report.unchanged} uten noe nytt siden forrige e-post."
     if report.unrouted:
