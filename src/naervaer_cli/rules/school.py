@@ -248,14 +248,30 @@ def _in_window(frame: pl.LazyFrame, prep: Prepared, policy: Policy) -> pl.LazyFr
     return frame.filter(pl.col("date") >= window_start(prep.as_of, policy.school.window_days))
 
 
+def _with_evidence(
+    graded: pl.LazyFrame, rows: pl.LazyFrame, keys: list[str], *evidence: pl.Expr,
+    order: list[str] | None = None,
+) -> pl.LazyFrame:
+    """Add the evidence lists to the graded counts, built from the rows of those that fired.
+
+    Counting is cheap; sorting rows and building date lists and lesson texts is not, and
+    only the few pupils that reach a threshold need them.
+    """
+    picked = rows.join(graded.select(keys), on=keys, how="semi")
+    if order is not None:
+        picked = picked.sort(order, nulls_last=True)
+    lists = picked.group_by(keys, maintain_order=order is not None).agg(*evidence)
+    return graded.join(lists, on=keys, how="left")
+
+
 def absence_days_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
-    counts = (
-        _in_window(prep.days.lazy(), prep, policy)
-        .filter(pl.col("whole_day"))
-        .group_by("pupil_id")
-        .agg(count=pl.len(), dates=pl.col("date").unique().sort())
-    )
-    return finish(grade(counts, policy.school.rules["absence_days"]), "absence_days")
+    whole = _in_window(prep.days.lazy(), prep, policy).filter(pl.col("whole_day")).select(
+        PUPIL_DAY
+    ).collect().lazy()
+    graded = grade(whole.group_by("pupil_id").agg(count=pl.len()),
+                   policy.school.rules["absence_days"])
+    flags = _with_evidence(graded, whole, ["pupil_id"], pl.col("date").unique().sort())
+    return finish(flags.rename({"date": "dates"}), "absence_days")
 
 
 def _left_days(prep: Prepared, policy: Policy) -> pl.LazyFrame:
@@ -279,6 +295,10 @@ def left_during_day_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     return finish(grade(counts, policy.school.rules["left_during_day"]), "left_during_day")
 
 
+# What the evidence of a lesson rule reads from the rows.
+_EVIDENCE_COLUMNS = sorted({*_EVIDENCE_ORDER, "whole_day", "start", "end"})
+
+
 def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     school = policy.school
     # The rows of each left day's last block are the leaving, not single lessons.
@@ -287,30 +307,43 @@ def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
         .join(prep.blocks.lazy(), on=PUPIL_DAY)
         .select(pl.col("_rows").explode().alias("_row"))
     )
-    counts = (
+    lessons = (
         _in_window(prep.rows.lazy(), prep, policy)
         .filter(pl.col("kind").is_in(list(school.single_lesson_kinds))
                 & ~pl.col("whole"))
         .join(whole_days(prep), on=PUPIL_DAY, how="anti")
         .join(left_rows, on="_row", how="anti")
-        .sort(_EVIDENCE_ORDER, nulls_last=True)
-        .group_by("pupil_id", maintain_order=True)
-        .agg(count=pl.len(), dates=pl.col("date").unique().sort(), lessons=_lesson_text())
+        .select(_EVIDENCE_COLUMNS)
+        .collect()
+        .lazy()
     )
-    return finish(grade(counts, school.rules["single_lessons"]), "single_lessons")
+    graded = grade(lessons.group_by("pupil_id").agg(count=pl.len()),
+                   school.rules["single_lessons"])
+    flags = _with_evidence(
+        graded, lessons, ["pupil_id"],
+        pl.col("date").unique().sort().alias("dates"), _lesson_text().alias("lessons"),
+        order=_EVIDENCE_ORDER,
+    )
+    return finish(flags, "single_lessons")
 
 
 def subject_absence_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
-    counts = (
+    lessons = (
         _in_window(prep.rows.lazy(), prep, policy)
         .filter(pl.col("counting") & pl.col("watched").is_not_null())
-        .sort(_EVIDENCE_ORDER, nulls_last=True)
-        .group_by("pupil_id", "watched", maintain_order=True)
-        .agg(count=pl.col("date").n_unique(), dates=pl.col("date").unique().sort(),
-             lessons=_lesson_text())
-        .rename({"watched": "subject"})
+        .select(*_EVIDENCE_COLUMNS, "watched")
+        .collect()
+        .lazy()
     )
-    return finish(grade(counts, policy.school.rules["subject_absence"]), "subject_absence")
+    keys = ["pupil_id", "watched"]
+    graded = grade(lessons.group_by(keys).agg(count=pl.col("date").n_unique()),
+                   policy.school.rules["subject_absence"])
+    flags = _with_evidence(
+        graded, lessons, keys,
+        pl.col("date").unique().sort().alias("dates"), _lesson_text().alias("lessons"),
+        order=_EVIDENCE_ORDER,
+    )
+    return finish(flags.rename({"watched": "subject"}), "subject_absence")
 
 
 RULE_FRAMES = {
