@@ -121,6 +121,24 @@ def mail_text(message: EmailMessage) -> str:
     return "\n".join([*headers, *bodies])
 
 
+def _terminal_views(home: Path, config: Path) -> dict[str, str]:
+    """The Rich table and the Rich pupil picture a terminal gets, through the library."""
+    from naervaer_cli.config import load_config
+    from naervaer_cli.inputs import load_inputs, run_scan
+    from naervaer_cli.output.pupil import render_pupil_rich
+    from naervaer_cli.output.table import render_rich
+    from naervaer_cli.pupil_view import find_pupil, pupil_view
+
+    inputs = load_inputs(load_config(config, home=home), [SAMPLE])
+    pupil = find_pupil(inputs.records, "Hagen", inputs.setting)
+    view = pupil_view(inputs.records, inputs.policy, pupil, as_of=inputs.as_of,
+                      calendar=inputs.calendar, cases=inputs.cases, setting=inputs.setting)
+    return {
+        "scan table on a terminal": render_rich(run_scan(inputs), color=False),
+        "show on a terminal": render_pupil_rich(view, color=False),
+    }
+
+
 @pytest.fixture(scope="module")
 def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
     """The whole run: scan in every format, show, a case at NIVÅ 1, packs, a notify dry run."""
@@ -147,6 +165,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
         result.files["xlsx"] = xlsx
 
         _run(result, "show", *cfg, "show", "Kolstad", SAMPLE)
+        result.texts.update(_terminal_views(home, config))
         _run(result, "show two children", *cfg, "show", "Haugen", SAMPLE)
 
         selma = result.ids["Rustad, Selma"]
@@ -222,6 +241,9 @@ def test_every_scan_format_shows_the_same_children_in_barnehage_words(story: Sto
     assert {r["Barn"] for r in rows} == set(PLANTED)
     assert {r["Avdeling"] for r in rows} == {"Maurtua", "Revehiet"}
     assert "| Barn | Avdeling |" in story.texts["scan md (stdout)"]
+    rich = story.texts["scan table on a terminal"]
+    assert "Barn" in rich and "Avdeling" in rich and "6 barn å følge opp" in rich
+    assert "mangler utsjekk" in story.texts["show on a terminal"]
     for name in PLANTED:
         for where in ("scan table (stdout)", "scan md (stdout)", "scan.xlsx"):
             assert name in story.texts[where], (where, name)
@@ -370,10 +392,9 @@ def test_the_guide_reminder_is_worded_for_the_child(story: Story) -> None:
     }
     reminders = {s for found in said.values() for s in found}
     assert reminders == {TALK}
-    for where in ("scan json (stdout)", "scan table (stdout)", "scan csv (stdout)",
-                  "scan md (stdout)", "scan.xlsx", "show (stdout)"):
-        if where != "scan csv (stdout)":   # the CSV holds rows only
-            assert TALK in story.texts[where], where
+    for where in ("scan json (stdout)", "scan table (stdout)", "scan md (stdout)", "scan.xlsx",
+                  "show (stdout)", "scan table on a terminal", "show on a terminal"):
+        assert TALK in story.texts[where], where
     assert all(TALK in story.texts[f"mail {n}"] for n in
                [k.removeprefix("mail ") for k in story.texts if k.startswith("mail ")])
     for name in (n for n in story.texts if n.startswith("pack barn-")):
