@@ -64,6 +64,8 @@ def signal_flag_frame(prep: Prepared, policy: Policy, calendar: SchoolCalendar) 
     window_days = _school_days(calendar, first, as_of).lazy()
     runs = (
         whole.join(window_days, on="date")
+        # Fewer whole school days than the minimum make no such run: most pupils go here.
+        .filter(pl.len().over("pupil_id") >= sig.consecutive_min)
         .sort(["pupil_id", "idx"])
         .with_columns(run=pl.col("idx") - pl.int_range(pl.len()).over("pupil_id"))
         .group_by("pupil_id", "run")
@@ -89,6 +91,7 @@ def signal_flag_frame(prep: Prepared, policy: Policy, calendar: SchoolCalendar) 
     pattern_days = _school_days(calendar, pattern_first, as_of).lazy()
     pattern = (
         whole.join(pattern_days, on="date")
+        .filter(pl.len().over("pupil_id") >= sig.weekday_min)
         .with_columns(
             week=(pl.lit(as_of) - pl.col("date")).dt.total_days() // _WEEK_DAYS,
             weekday=pl.col("date").dt.weekday(),
@@ -130,10 +133,11 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
     )
     recent = pl.col("date") >= recent_first
     # Numbers first; the date lists are built only for the pupils a signal fires for.
+    # Collected once: both signals read it.
     per_pupil = shares.lazy().group_by("pupil_id").agg(
         term=pl.col("share").sum(),
         recent=pl.col("share").filter(recent).sum(),
-    )
+    ).collect().lazy()
 
     def with_dates(fired: pl.LazyFrame, only_recent: bool) -> pl.LazyFrame:
         picked = shares.lazy().filter(recent) if only_recent else shares.lazy()
