@@ -336,6 +336,26 @@ def test_a_school_pack_refuses_the_barnehage_tools(cli) -> None:  # noqa: ANN001
         "referat, samarbeidsavtale, kartlegging, fravaersoversikt.\n")
 
 
+def test_the_document_set_follows_the_setting() -> None:
+    from naervaer_cli.documents.render import check_documents
+    from naervaer_cli.errors import UsageError
+
+    assert check_documents((), "barnehage") == (
+        "innkalling", "referat", "trivselssamtale", "tiltaksplan", "kartlegging",
+        "fravaersoversikt")
+    assert check_documents((), "skole") == (
+        "innkalling", "referat", "samarbeidsavtale", "kartlegging", "fravaersoversikt")
+    # Asked for by name: pack order, and the samarbeidsavtale for a barnehage that wants one.
+    assert check_documents(["kartlegging", "samarbeidsavtale"], "barnehage") == (
+        "samarbeidsavtale", "kartlegging")
+    # Before the data says which setting, any known name passes.
+    assert check_documents(["tiltaksplan"]) == ("tiltaksplan",)
+    with pytest.raises(UsageError, match="Ukjent dokument «brev». Velg blant: innkalling,"):
+        check_documents(["brev"], "barnehage")
+    with pytest.raises(UsageError, match="«trivselssamtale» hører ikke til i skolen"):
+        check_documents(["trivselssamtale"], "skole")
+
+
 # ---------------------------------------------------------------------------------- the mail
 
 

@@ -7,10 +7,17 @@ from naervaer_cli.documents.context import (
     build_team_context,
     plan_step,
 )
-from naervaer_cli.documents.render import DOCUMENTS, Format, pupil_pack, team_pack
+from naervaer_cli.documents.render import (
+    DOCUMENTS,
+    DOCUMENTS_BY_SETTING,
+    Format,
+    pupil_pack,
+    team_pack,
+)
 
 __all__ = [
     "DOCUMENTS",
+    "DOCUMENTS_BY_SETTING",
     "Format",
     "PupilContext",
     "TeamContext",
