@@ -18,6 +18,7 @@ from naervaer_cli.errors import UsageError
 from naervaer_cli.levels import evaluation_overdue, suggest
 from naervaer_cli.policy import Policy
 from naervaer_cli.result import CaseSummary, Flag, PupilResult, ScanResult, Setting
+from naervaer_cli.rules.flags import to_flags
 
 # Norwegian alphabetical order puts Æ, Ø, Å after Z (Unicode has Å before Æ); other
 # accents sort with their base letter (é as e).
@@ -132,25 +133,32 @@ def _scan(
             )
     if group is not None:
         records = records.filter(pl.col("group").is_in(_matching_groups(records, group)))
+    seen = records.lazy().filter(pl.col("date") <= as_of)
+    # Counted in the background while the rules run: much of their time is Python work
+    # (building flags) that leaves a core free.
+    scanned_query = seen.select(pl.col("pupil_id").n_unique()).collect(background=True)
     notes: list[str] = []
     if setting == "skole":
-        from naervaer_cli.rules.school import school_flags
+        from naervaer_cli.rules.school import school_flag_table
 
-        flags_by_pupil = school_flags(records, policy, as_of, calendar)
+        table = school_flag_table(records, policy, as_of, calendar)
     else:
-        from naervaer_cli.rules.kindergarten import kindergarten_flags
+        from naervaer_cli.rules.kindergarten import kindergarten_flag_table
 
-        flags_by_pupil = kindergarten_flags(records, policy, as_of, calendar)
-
-    seen = records.lazy().filter(pl.col("date") <= as_of)
-    scanned = seen.select(pl.col("pupil_id").n_unique()).collect().item()
+        table = kindergarten_flag_table(records, policy, as_of, calendar)
+    # A flagged pupil has records in the window, so their latest record is there too. The
+    # query runs in the background while the Flag values are built in Python.
+    first = as_of - timedelta(days=policy.window_days(setting) - 1)
+    identity_query = _identity_query(
+        seen.filter(pl.col("date") >= first), table.lazy().select("pupil_id")
+    ).collect(background=True)
+    flags_by_pupil = to_flags(table)
+    del table
     interesting = set(flags_by_pupil) | {
         pid for pid, case in cases.items() if evaluation_overdue(case, as_of)
     }
-    # A flagged pupil has records in the window, so their latest record is there too; only
-    # pupils listed for an overdue case need the whole history.
-    first = as_of - timedelta(days=policy.window_days(setting) - 1)
-    identity = _identities(seen.filter(pl.col("date") >= first), interesting)
+    identity = _identity_dict(identity_query.fetch_blocking())
+    # Only pupils listed for an overdue case may need the whole history.
     missing = interesting - set(identity)
     if missing:
         identity.update(_identities(seen, missing))
@@ -179,7 +187,7 @@ def _scan(
         policy=policy.name,
         setting=setting,
         pupils=tuple(pupils),
-        pupils_scanned=scanned,
+        pupils_scanned=scanned_query.fetch_blocking().item(),
         talk_to_child=policy.talk_to(setting),
         notes=tuple(notes),
     )
@@ -212,22 +220,31 @@ def _matching_groups(records: pl.DataFrame, group: str) -> list[str]:
 def _identities(
     records: pl.LazyFrame, pupil_ids: set[str] | None = None
 ) -> dict[str, tuple[str, str, str | None]]:
-    """Name, group and contact of each pupil (of `pupil_ids`, or all) as of their latest date.
+    """Name, group and contact of each pupil (of `pupil_ids`, or all) as of their latest date."""
+    wanted = None
+    if pupil_ids is not None:
+        wanted = pl.LazyFrame({"pupil_id": sorted(pupil_ids)}, schema={"pupil_id": pl.String})
+    return _identity_dict(_identity_query(records, wanted).collect())
+
+
+def _identity_query(records: pl.LazyFrame, wanted: pl.LazyFrame | None) -> pl.LazyFrame:
+    """pupil_id, name, group, contact on each pupil's latest date (of those in `wanted`).
 
     Should two records on that date disagree, the largest value wins, so the answer does not
     depend on the order of the rows.
     """
     lean = records.select("pupil_id", "name", "group", "contact", "date")
-    if pupil_ids is not None:
-        wanted = pl.LazyFrame({"pupil_id": sorted(pupil_ids)}, schema={"pupil_id": pl.String})
+    if wanted is not None:
         lean = lean.join(wanted, on="pupil_id", how="semi")
-    latest = (
+    return (
         lean.join(lean.group_by("pupil_id").agg(last=pl.col("date").max()), on="pupil_id")
         .filter(pl.col("date") == pl.col("last"))
         .group_by("pupil_id")
         .agg(pl.col(name).drop_nulls().max() for name in ("name", "group", "contact"))
-        .collect()
     )
+
+
+def _identity_dict(latest: pl.DataFrame) -> dict[str, tuple[str, str, str | None]]:
     pids, names, groups, contacts = (latest.get_column(c).to_list() for c in latest.columns)
     return {
         pid: (name or "", grp or "", contact)

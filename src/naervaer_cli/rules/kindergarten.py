@@ -126,14 +126,19 @@ def pickup_dropoff_frame(win: pl.LazyFrame, kg: KindergartenPolicy) -> pl.DataFr
     return finish(grade(counts, kg.rules["pickup_dropoff"]), "pickup_dropoff")
 
 
-def kindergarten_flags(records: pl.DataFrame, policy: Policy, as_of: date,
-                       calendar: SchoolCalendar | None = None) -> Mapping[str, list[Flag]]:
-    """The three barnehage rules, flags per child."""
+def kindergarten_flag_table(records: pl.DataFrame, policy: Policy, as_of: date,
+                            calendar: SchoolCalendar | None = None) -> pl.DataFrame:
+    """The three barnehage rules as one flag frame."""
     kg = policy.kindergarten
     win = _window(records, kg, as_of).collect().lazy()
-    frame = pl.concat([
+    return pl.concat([
         unnotified_absence_frame(win, kg),
         high_absence_frame(win, kg, as_of),
         pickup_dropoff_frame(win, kg),
     ], how="vertical")
-    return to_flags(frame)
+
+
+def kindergarten_flags(records: pl.DataFrame, policy: Policy, as_of: date,
+                       calendar: SchoolCalendar | None = None) -> Mapping[str, list[Flag]]:
+    """The three barnehage rules, flags per child."""
+    return to_flags(kindergarten_flag_table(records, policy, as_of, calendar))

@@ -388,14 +388,19 @@ def subject_absence(records: pl.DataFrame, policy: Policy, as_of: date,
     return _one("subject_absence", records, policy, as_of)
 
 
-def school_flags(records: pl.DataFrame, policy: Policy, as_of: date,
-                 calendar: SchoolCalendar) -> Mapping[str, list[Flag]]:
-    """All four rules and the extra signals, flags per pupil."""
+def school_flag_table(records: pl.DataFrame, policy: Policy, as_of: date,
+                      calendar: SchoolCalendar) -> pl.DataFrame:
+    """All four rules and the extra signals as one flag frame."""
     from naervaer_cli.rules.signals import signal_flag_frame, signals_first_day
 
     prep = prepare(records, policy, as_of, signals_first_day(policy, as_of))
-    frame = pl.concat(
+    return pl.concat(
         [school_flag_frame(prep, policy), signal_flag_frame(prep, policy, calendar)],
         how="vertical",
     )
-    return to_flags(frame)
+
+
+def school_flags(records: pl.DataFrame, policy: Policy, as_of: date,
+                 calendar: SchoolCalendar) -> Mapping[str, list[Flag]]:
+    """All four rules and the extra signals, flags per pupil."""
+    return to_flags(school_flag_table(records, policy, as_of, calendar))
