@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -42,6 +42,7 @@ FRAME = records(
     ("1", date(2026, 11, 6), "dokumentert", False, 60),      # 0.25
     ("1", date(2026, 11, 7), "udokumentert", True, None),    # a Saturday: ignored
     ("2", date(2026, 11, 5), "udokumentert", True, None),    # another pupil
+    ("2", date(2026, 11, 10), "sykdom", True, None),         # the export reaches AS_OF
 )
 
 
@@ -99,9 +100,17 @@ def test_evaluate_case_records_the_answer_and_figures(tmp_path: Path) -> None:
         with pytest.raises(UsageError, match="Importer eksportene først"):
             evaluate_case(store, empty_records(), "1", as_of=AS_OF, by="Kari",
                           calendar=SchoolCalendar(), counting_kinds=KINDS, whole_day_minutes=240)
-        with pytest.raises(UsageError, match="Ingen skoledager fra tiltaket"):
+        with pytest.raises(UsageError, match="ingen dager etter at tiltaket ble besluttet"):
             evaluate_case(store, FRAME, "1", as_of=MEASURE, by="Kari", calendar=SchoolCalendar(),
                           counting_kinds=KINDS, whole_day_minutes=240)
+        # Days after the data's last date are unknown, not present: evaluating long after
+        # the last export gives the same figures as evaluating on that last date.
+        later, _ = evaluate_case(
+            store, FRAME, "1", as_of=AS_OF + timedelta(days=60), by="Kari",
+            calendar=SchoolCalendar(), counting_kinds=KINDS, whole_day_minutes=240)
+        at_end = compare_presence(FRAME, "1", MEASURE, AS_OF, SchoolCalendar(),
+                                  counting_kinds=KINDS, whole_day_minutes=240)
+        assert later.figures() == at_end.figures()
 
         comparison, event = evaluate_case(
             store, FRAME, "1", as_of=AS_OF, by="Kari", calendar=SchoolCalendar(),

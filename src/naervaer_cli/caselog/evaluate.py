@@ -170,14 +170,17 @@ def evaluate_case(
             "Ingen fraværshistorikk er lagret, så nærværet kan ikke beregnes. Importer "
             "eksportene først med «naervaer import FIL ...»."
         )
+    # The exports say nothing about days after their last date: those are not days present.
+    data_end = min(as_of, records.get_column("date").max())  # type: ignore[type-var]
     comparison = compare_presence(
-        records, pupil_id, status.measure_date, as_of, calendar,
+        records, pupil_id, status.measure_date, data_end, calendar,
         counting_kinds=counting_kinds, whole_day_minutes=whole_day_minutes,
     )
     if comparison.days_after == 0:
         raise UsageError(
-            f"Ingen skoledager fra tiltaket ble besluttet ({norwegian(status.measure_date)}) "
-            f"til {norwegian(as_of)}; evaluer tidligst etter neste skoledag."
+            f"Fraværsdataene har ingen dager etter at tiltaket ble besluttet "
+            f"({norwegian(status.measure_date)}); siste dato i historikken er "
+            f"{norwegian(data_end)}. Importer nyere eksporter og evaluer igjen."
         )
     event = store.record_evaluation(
         pupil_id, day=as_of, by=by, improved=comparison.improved, text=text,
@@ -209,10 +212,13 @@ def evaluate_from_history(
     from naervaer_cli.history import load_history
     from naervaer_cli.policy import load_policy
 
-    school = load_policy(policy).school
+    rules = load_policy(policy)
+    barnehage = store.status(pupil_id, as_of).case.setting == "barnehage"
+    # A barnehage records whole days, so any positive whole-day length counts a day in full.
+    kinds = rules.kindergarten.absence_kinds if barnehage else rules.school.counting_kinds
     return evaluate_case(
         store, load_history(config.home), pupil_id, as_of=as_of, by=by,
         calendar=calendar_from_config(config.table("calendar"), config.where()),
-        counting_kinds=school.counting_kinds, whole_day_minutes=school.whole_day_minutes,
+        counting_kinds=kinds, whole_day_minutes=rules.school.whole_day_minutes,
         text=text,
     )
