@@ -13,7 +13,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)
-def naervaer_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def naervaer_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Every test gets its own NAERVAER_HOME and runs outside the repo (no stray config)."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("NAERVAER_HOME", str(home))

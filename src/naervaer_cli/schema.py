@@ -5,14 +5,14 @@ per day the child was there, with kind ``tilstede`` and the Kom/Hentet times:
 
 | column       | type              | meaning |
 |--------------|-------------------|---------|
-| pupil_id     | String            | the system's pupil number; a keyed hash (``fnr-…``) when the export held a fødselsnummer; never a name |
+| pupil_id     | String            | pupil number; keyed hash ``fnr-…`` for a fødselsnummer |
 | name         | String            | "Etternavn, Fornavn" as the export gives it (may be empty) |
 | group        | String            | klasse / basisgruppe / avdeling |
 | contact      | String (nullable) | kontaktlærer / ped.leder named in the export |
 | date         | Date              | the day of the absence (ranges are expanded to school days) |
 | start        | Time (nullable)   | lesson start for lesson rows |
 | end          | Time (nullable)   | lesson end for lesson rows |
-| minutes      | Int32 (nullable)  | absent minutes for lesson rows (from minutes, hours or end - start) |
+| minutes      | Int32 (nullable)  | lesson row's absent minutes (minutes, hours or end - start) |
 | whole_day    | Boolean           | the record covers the whole school day |
 | subject      | String (nullable) | fag / time as the export names it |
 | code         | String            | the absence code exactly as exported |
@@ -22,7 +22,7 @@ per day the child was there, with kind ``tilstede`` and the Kom/Hentet times:
 | arrived      | Time (nullable)   | barnehage: when the child came ("Kom") |
 | departed     | Time (nullable)   | barnehage: when the child was picked up ("Hentet"/"Gikk") |
 | birth_date   | Date (nullable)   | barnehage: the child's birth date, for the age band |
-| age_group    | String (nullable) | barnehage: an age group as exported, when there is no birth date |
+| age_group    | String (nullable) | barnehage: an exported age group, when there is no birth date |
 | source       | Categorical       | the file name the record came from |
 | source_row   | Int32             | the row in that file, 1-based as a spreadsheet shows it |
 

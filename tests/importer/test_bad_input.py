@@ -54,13 +54,15 @@ def test_header_only_is_valid_and_means_no_absence(cli, tmp_path):
 
 
 def test_missing_required_column(cli, tmp_path):
-    path = write(tmp_path, "uten_type.csv", "Elevnr;Elev;Klasse;Dato;Fag\n1;A, B;7A;02.11.2026;Norsk\n")
+    path = write(
+        tmp_path, "uten_type.csv", "Elevnr;Elev;Klasse;Dato;Fag\n1;A, B;7A;02.11.2026;Norsk\n"
+    )
     run = cli("check", path)
     assert run.code == 2
     assert run.err == (
         f"Feil: {path}, rad 1: mangler kolonne for fraværstype (f.eks. Fraværstype, Type, "
         "Årsak). Fant kolonnene: Elevnr, Elev, Klasse, Dato, Fag. Koble et annet kolonnenavn i "
-        "naervaer.toml under [import.columns], f.eks. date = [\"Min datokolonne\"].\n"
+        'naervaer.toml under [import.columns], f.eks. date = ["Min datokolonne"].\n'
     )
 
 
@@ -70,7 +72,7 @@ def test_unknown_code_names_code_row_and_config_key(cli, tmp_path):
     assert run.code == 2
     assert (
         "rad 2, kolonne «Fraværstype»: ukjent fraværskode «Syk m/egenm.». Koble den i "
-        "naervaer.toml: [import.codes] \"Syk m/egenm.\" = \"udokumentert\"" in run.out
+        'naervaer.toml: [import.codes] "Syk m/egenm." = "udokumentert"' in run.out
     )
 
 
@@ -105,7 +107,9 @@ def test_impossible_date_check_lists_it_and_exits_2(cli, tmp_path):
 
 
 def test_end_before_start(cli, tmp_path):
-    path = write(tmp_path, "tid.csv", HEADER + "1;A, B;7A;02.11.2026;10:00;09:15;Norsk;Udokumentert;Nei\n")
+    path = write(
+        tmp_path, "tid.csv", HEADER + "1;A, B;7A;02.11.2026;10:00;09:15;Norsk;Udokumentert;Nei\n"
+    )
     run = cli("check", path)
     assert run.code == 2
     assert "rad 2, kolonne «Til kl.»: til-tid 09:15 er før fra-tid 10:00." in run.out
@@ -113,13 +117,17 @@ def test_end_before_start(cli, tmp_path):
 
 def test_date_range_end_before_start(cli, tmp_path):
     path = write(
-        tmp_path, "periode.csv",
-        "Elevnr;Elev;Klasse;Fra dato;Til dato;Fraværstype\n1;A, B;7A;13.11.2026;09.11.2026;Sykdom\n",
+        tmp_path,
+        "periode.csv",
+        "Elevnr;Elev;Klasse;Fra dato;Til dato;Fraværstype\n"
+        "1;A, B;7A;13.11.2026;09.11.2026;Sykdom\n",
     )
     run = cli("check", path)
     assert run.code == 2
-    assert ("rad 2, kolonne «Til dato»: til-dato 09.11.2026 er før fra-dato 13.11.2026. "
-            "Bytt om datoene.") in run.out
+    assert (
+        "rad 2, kolonne «Til dato»: til-dato 09.11.2026 er før fra-dato 13.11.2026. "
+        "Bytt om datoene."
+    ) in run.out
 
 
 def test_short_row_missing_required_value(cli, tmp_path):
@@ -131,13 +139,17 @@ def test_short_row_missing_required_value(cli, tmp_path):
 
 
 def test_short_row_missing_optional_trailing_field_is_fine(cli, tmp_path):
-    path = write(tmp_path, "kort.csv", HEADER + "1;A, B;7A;02.11.2026;08:30;09:15;Norsk;Udokumentert\n")
+    path = write(
+        tmp_path, "kort.csv", HEADER + "1;A, B;7A;02.11.2026;08:30;09:15;Norsk;Udokumentert\n"
+    )
     run = cli("check", path)
     assert run.code == 0, run.err
 
 
 def test_long_row_is_reported_with_its_row(cli, tmp_path):
-    path = write(tmp_path, "lang.csv", HEADER + "1;A; B;7A;02.11.2026;08:30;09:15;Norsk;Udokumentert;Nei\n")
+    path = write(
+        tmp_path, "lang.csv", HEADER + "1;A; B;7A;02.11.2026;08:30;09:15;Norsk;Udokumentert;Nei\n"
+    )
     run = cli("check", path)
     assert run.code == 2
     assert run.err == (
@@ -195,7 +207,8 @@ def test_rejects_file_sets_bad_rows_aside(tmp_path):
     from naervaer_cli.importer import load_exports
 
     path = write(
-        tmp_path, "blandet.csv",
+        tmp_path,
+        "blandet.csv",
         HEADER + "1;A, B;7A;02.11.2026;;;;Sykdom;Ja\n2;C, D;7A;32.11.2026;;;;Sykdom;Ja\n",
     )
     rejects = tmp_path / "avvist.csv"
@@ -223,7 +236,8 @@ def test_no_traceback_on_unexpected_error(cli, tmp_path, monkeypatch):
 
 def test_missing_and_unknown_codes_in_one_file_are_both_reported(cli, tmp_path):
     path = write(
-        tmp_path, "blandet.csv",
+        tmp_path,
+        "blandet.csv",
         HEADER + "1;A, B;7A;02.11.2026;;;;Hyttetur;Ja\n2;C, D;7A;02.11.2026;;;;;Ja\n",
     )
     run = cli("check", path)
@@ -235,7 +249,8 @@ def test_missing_and_unknown_codes_in_one_file_are_both_reported(cli, tmp_path):
 
 def test_scan_with_rejects_reads_the_rest_and_says_so(cli, tmp_path):
     path = write(
-        tmp_path, "blandet.csv",
+        tmp_path,
+        "blandet.csv",
         HEADER + "1;A, B;7A;02.11.2026;;;;Sykdom;Ja\n2;C, D;7A;32.11.2026;;;;Sykdom;Ja\n",
     )
     rejects = tmp_path / "avvist.csv"

@@ -21,8 +21,9 @@ def test_utf8_bom_semicolon_ist_style(tmp_path):
     path = tmp_path / "ist.csv"
     path.write_bytes(
         "\ufeffElevnr;Elev;Klasse;Kontaktlærer;Dato;Fra kl.;Til kl.;Fag;Fraværstype;Heldag\n"
-        "10234;Ærlig, Åse;7A;Kari Lærer;02.11.26;08.30;09.15;KRØ;Ikke dokumentert;Nei\n"
-        .encode("utf-8")
+        "10234;Ærlig, Åse;7A;Kari Lærer;02.11.26;08.30;09.15;KRØ;Ikke dokumentert;Nei\n".encode(
+            "utf-8"
+        )
     )
     row = load(path).row(0, named=True)
     assert row["pupil_id"] == "10234"
@@ -38,9 +39,8 @@ def test_windows_1252_comma_first_and_last_name_minutes(tmp_path):
     path = tmp_path / "annen.csv"
     path.write_bytes(
         "Elev-ID,Fornavn,Etternavn,Basisgruppe,Fraværsdato,Antall minutter,Fag,Årsak\n"
-        "501,Bjørn,Øvreås,9C,2026-11-03,\"60,0\",Matematikk,Sykdom\n"
-        "501,Bjørn,Øvreås,9C,2026-11-04,330,,Syk\n"
-        .encode("cp1252")
+        '501,Bjørn,Øvreås,9C,2026-11-03,"60,0",Matematikk,Sykdom\n'
+        "501,Bjørn,Øvreås,9C,2026-11-04,330,,Syk\n".encode("cp1252")
     )
     result = load_exports([path], load_config())
     assert result.files[0].encoding == "Windows-1252"
@@ -54,8 +54,10 @@ def test_windows_1252_comma_first_and_last_name_minutes(tmp_path):
 
 def test_utf16_tab_as_excel_unicode_text_writes_it(tmp_path):
     path = tmp_path / "unicode.txt"
-    text = ("Elevnr\tElev\tKlasse\tDato\tTimer\tFag\tType\r\n"
-            "7\tLie, Pål\t5A\t03.11.2026\t1,5\tNorsk\tUgyldig\r\n")
+    text = (
+        "Elevnr\tElev\tKlasse\tDato\tTimer\tFag\tType\r\n"
+        "7\tLie, Pål\t5A\t03.11.2026\t1,5\tNorsk\tUgyldig\r\n"
+    )
     path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
     result = load_exports([path], load_config())
     assert result.files[0].encoding == "UTF-16"
@@ -73,10 +75,22 @@ def test_xlsx_with_title_rows_merged_cells_real_dates_serials_and_tail(tmp_path)
     ws["A2"] = "Generert 20.11.2026 07:15"
     ws.append([])
     ws.append(["Elevnr", "Elev", "Klasse", "Dato", "Fra", "Til", "Fag", "Fraværstype", "Heldag"])
-    ws.append([10234, "Nordmann, Ola", "7A", dt.date(2026, 11, 2), dt.time(8, 30),
-               dt.time(9, 15), "Kroppsøving", "Udokumentert", "Nei"])
-    ws.append(["10235", "Hansen, Per", "7A", dt.datetime(2026, 11, 3), None, None, None,
-               "Sykdom", "Ja"])
+    ws.append(
+        [
+            10234,
+            "Nordmann, Ola",
+            "7A",
+            dt.date(2026, 11, 2),
+            dt.time(8, 30),
+            dt.time(9, 15),
+            "Kroppsøving",
+            "Udokumentert",
+            "Nei",
+        ]
+    )
+    ws.append(
+        ["10235", "Hansen, Per", "7A", dt.datetime(2026, 11, 3), None, None, None, "Sykdom", "Ja"]
+    )
     ws.append([10236, "Berg, Ida", "7B", 46330, "10.00", "10:45", "Norsk", "G", "nei"])
     ws.append([])
     ws.append([None, None])
@@ -87,7 +101,9 @@ def test_xlsx_with_title_rows_merged_cells_real_dates_serials_and_tail(tmp_path)
     frame = result.records
     assert frame.height == 3
     assert frame.get_column("date").to_list() == [
-        dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 4)
+        dt.date(2026, 11, 2),
+        dt.date(2026, 11, 3),
+        dt.date(2026, 11, 4),
     ]
     assert frame.get_column("pupil_id").to_list() == ["10234", "10235", "10236"]
     assert frame.get_column("start").to_list() == [dt.time(8, 30), None, dt.time(10, 0)]
@@ -124,9 +140,14 @@ def test_named_sheet_from_config(tmp_path):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("02.11.2026", dt.date(2026, 11, 2)), ("2.11.26", dt.date(2026, 11, 2)),
-     ("2026-11-02", dt.date(2026, 11, 2)), ("2026-11-02 00:00:00", dt.date(2026, 11, 2)),
-     ("46328", dt.date(2026, 11, 2)), ("02/11/2026", dt.date(2026, 11, 2))],
+    [
+        ("02.11.2026", dt.date(2026, 11, 2)),
+        ("2.11.26", dt.date(2026, 11, 2)),
+        ("2026-11-02", dt.date(2026, 11, 2)),
+        ("2026-11-02 00:00:00", dt.date(2026, 11, 2)),
+        ("46328", dt.date(2026, 11, 2)),
+        ("02/11/2026", dt.date(2026, 11, 2)),
+    ],
 )
 def test_date_formats(tmp_path, raw, expected):
     path = tmp_path / "d.csv"
@@ -173,7 +194,9 @@ def test_date_range_expands_to_school_days_only(tmp_path):
     )
     # 14 May 2026 is Kristi himmelfartsdag, 16-17 May a weekend (17 May is also a holiday).
     assert load(path).get_column("date").to_list() == [
-        dt.date(2026, 5, 13), dt.date(2026, 5, 15), dt.date(2026, 5, 18)
+        dt.date(2026, 5, 13),
+        dt.date(2026, 5, 15),
+        dt.date(2026, 5, 18),
     ]
 
 
@@ -183,25 +206,31 @@ def test_date_range_skips_configured_breaks(tmp_path):
         "Elevnr;Elev;Fra dato;Til dato;Fraværstype\n1;A, B;02.10.2026;06.10.2026;Permisjon\n",
         encoding="utf-8",
     )
-    config = Config(home=load_config().home, data={
-        "calendar": {"breaks": [{"from": dt.date(2026, 10, 5), "to": dt.date(2026, 10, 9)}]}
-    })
+    config = Config(
+        home=load_config().home,
+        data={"calendar": {"breaks": [{"from": dt.date(2026, 10, 5), "to": dt.date(2026, 10, 9)}]}},
+    )
     assert load(path, config=config).get_column("date").to_list() == [dt.date(2026, 10, 2)]
 
 
 def test_header_override_from_config(tmp_path):
     path = tmp_path / "rar.csv"
-    path.write_text("Elevnr;Elev;Hendelsesdag;Fraværstype\n1;A, B;02.11.2026;Sykdom\n",
-                    encoding="utf-8")
-    config = Config(home=load_config().home,
-                    data={"import": {"columns": {"date": ["Hendelsesdag"]}}})
+    path.write_text(
+        "Elevnr;Elev;Hendelsesdag;Fraværstype\n1;A, B;02.11.2026;Sykdom\n", encoding="utf-8"
+    )
+    config = Config(
+        home=load_config().home, data={"import": {"columns": {"date": ["Hendelsesdag"]}}}
+    )
     assert load(path, config=config).get_column("date").to_list() == [dt.date(2026, 11, 2)]
 
 
 def test_header_matching_ignores_case_accents_and_punctuation(tmp_path):
     path = tmp_path / "rar.csv"
-    path.write_text("ELEVNR;elev;FRAVAERSDATO;fravaerstype;fra kl;TIL KL.\n"
-                    "1;A, B;02.11.2026;sykdom;8:30;9:15\n", encoding="utf-8")
+    path.write_text(
+        "ELEVNR;elev;FRAVAERSDATO;fravaerstype;fra kl;TIL KL.\n"
+        "1;A, B;02.11.2026;sykdom;8:30;9:15\n",
+        encoding="utf-8",
+    )
     assert load(path).get_column("minutes").to_list() == [45]
 
 

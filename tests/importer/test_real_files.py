@@ -14,8 +14,20 @@ from naervaer_cli.importer import load_exports
 TESTS = Path(__file__).resolve().parents[1]
 SAMPLES, FIXTURES = TESTS.parent / "sample_data", TESTS / "fixtures"
 
-CONTENT = ["pupil_id", "name", "group", "date", "start", "end", "minutes", "whole_day",
-           "subject", "code", "kind", "comment"]
+CONTENT = [
+    "pupil_id",
+    "name",
+    "group",
+    "date",
+    "start",
+    "end",
+    "minutes",
+    "whole_day",
+    "subject",
+    "code",
+    "kind",
+    "comment",
+]
 
 
 def records(path):
@@ -62,7 +74,8 @@ def test_other_vendor_sample_hides_every_fodselsnummer():
     assert not any(n in dumped for n in numbers)
     assert frame.get_column("pupil_id").str.starts_with("fnr-").all()
     assert "Ø" in "".join(frame.get_column("name").to_list()) or "ø" in "".join(
-        frame.get_column("name").to_list())
+        frame.get_column("name").to_list()
+    )
 
 
 def test_barnehage_log_sample():
@@ -82,5 +95,7 @@ def test_barnehage_log_sample():
 def test_mixing_barnehage_and_school_files_is_refused(cli):
     run = cli("check", SAMPLES / "ist_fravaer.csv", SAMPLES / "barnehage_tilstede.csv")
     assert run.code == 2
-    assert run.err == ("Feil: Filene blander barnehagelogger (Kom/Hentet) og skoleeksporter. "
-                       "Kjør dem hver for seg.\n")
+    assert run.err == (
+        "Feil: Filene blander barnehagelogger (Kom/Hentet) og skoleeksporter. "
+        "Kjør dem hver for seg.\n"
+    )

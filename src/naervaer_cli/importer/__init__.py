@@ -31,13 +31,13 @@ class FileReport:
     """What `check` tells about one file."""
 
     path: Path
-    setting: str                     # "skole" (absence export) or "barnehage" (attendance log)
+    setting: str  # "skole" (absence export) or "barnehage" (attendance log)
     file_format: str
     encoding: str | None
     delimiter: str | None
     sheet: str | None
     header_row: int
-    columns: dict[str, str]          # field -> header as written
+    columns: dict[str, str]  # field -> header as written
     unused_columns: tuple[str, ...]
     rows_read: int
     records: int
@@ -86,19 +86,27 @@ def load_exports(
             raise InputError(_problem_message(raw.path, result.problems))
         rejected_rows += [(raw.path.name, p) for p in result.problems]
         frames.append(result.records)
-        reports.append(FileReport(
-            path=raw.path, setting="barnehage" if is_attendance_log(raw) else "skole",
-            file_format=raw.file_format, encoding=raw.encoding,
-            delimiter=raw.delimiter, sheet=raw.sheet, header_row=raw.header_row,
-            columns={f: raw.match.header_of(f) for f in raw.match.fields},
-            unused_columns=raw.match.unused, rows_read=result.rows_read,
-            records=result.records.height, problems=result.problems, notes=result.notes,
-        ))
+        reports.append(
+            FileReport(
+                path=raw.path,
+                setting="barnehage" if is_attendance_log(raw) else "skole",
+                file_format=raw.file_format,
+                encoding=raw.encoding,
+                delimiter=raw.delimiter,
+                sheet=raw.sheet,
+                header_row=raw.header_row,
+                columns={f: raw.match.header_of(f) for f in raw.match.fields},
+                unused_columns=raw.match.unused,
+                rows_read=result.rows_read,
+                records=result.records.height,
+                problems=result.problems,
+                notes=result.notes,
+            )
+        )
     settings = {r.setting for r in reports}
     if len(settings) > 1:
         raise InputError(
-            "Filene blander barnehagelogger (Kom/Hentet) og skoleeksporter. "
-            "Kjør dem hver for seg."
+            "Filene blander barnehagelogger (Kom/Hentet) og skoleeksporter. Kjør dem hver for seg."
         )
     combined = pl.concat(frames, how="vertical") if frames else empty_records()
     unique = drop_duplicate_records(combined)

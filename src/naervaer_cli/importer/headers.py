@@ -30,8 +30,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "hours": ("Timer", "Antall timer", "Fraværstimer"),
     "whole_day": ("Heldag", "Hele dagen", "Heldagsfravær"),
     "subject": ("Fag", "Time", "Fagnavn", "Emne"),
-    "code": ("Fraværstype", "Type", "Årsak", "Kode", "Status", "Fraværskode", "Fraværsårsak",
-             "Fravær"),
+    "code": (
+        "Fraværstype",
+        "Type",
+        "Årsak",
+        "Kode",
+        "Status",
+        "Fraværskode",
+        "Fraværsårsak",
+        "Fravær",
+    ),
     "notified": ("Meldt", "Meldt av foresatt", "Meldt av foresatte", "Varslet"),
     "comment": ("Merknad", "Kommentar", "Notat"),
     "birth_date": ("Fødselsdato", "Født"),
@@ -42,12 +50,27 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 # The bokmål name of each field, for messages and `check`.
 FIELD_LABELS: dict[str, str] = {
-    "pupil_id": "elevnummer", "fnr": "fødselsnummer", "name": "navn", "first_name": "fornavn",
-    "last_name": "etternavn", "group": "klasse/gruppe", "contact": "kontaktlærer",
-    "date": "dato", "date_to": "til dato", "start": "fra kl.", "end": "til kl.",
-    "minutes": "minutter", "hours": "timer", "whole_day": "heldag", "subject": "fag",
-    "code": "fraværstype", "notified": "meldt", "comment": "merknad",
-    "birth_date": "fødselsdato", "age_group": "aldersgruppe", "arrived": "kom",
+    "pupil_id": "elevnummer",
+    "fnr": "fødselsnummer",
+    "name": "navn",
+    "first_name": "fornavn",
+    "last_name": "etternavn",
+    "group": "klasse/gruppe",
+    "contact": "kontaktlærer",
+    "date": "dato",
+    "date_to": "til dato",
+    "start": "fra kl.",
+    "end": "til kl.",
+    "minutes": "minutter",
+    "hours": "timer",
+    "whole_day": "heldag",
+    "subject": "fag",
+    "code": "fraværstype",
+    "notified": "meldt",
+    "comment": "merknad",
+    "birth_date": "fødselsdato",
+    "age_group": "aldersgruppe",
+    "arrived": "kom",
     "departed": "hentet",
 }
 
@@ -64,9 +87,9 @@ def fold(text: str) -> str:
 class HeaderMatch:
     """Which column (by position) became which field, and what was left over."""
 
-    fields: dict[str, int]          # field -> column position
-    headers: tuple[str, ...]        # the header cells as written
-    unused: tuple[str, ...]         # header cells that matched no field
+    fields: dict[str, int]  # field -> column position
+    headers: tuple[str, ...]  # the header cells as written
+    unused: tuple[str, ...]  # header cells that matched no field
 
     def header_of(self, field: str) -> str:
         return self.headers[self.fields[field]]

@@ -87,8 +87,10 @@ def parse_time(col: pl.Expr) -> pl.Expr:
 
 def parse_number(col: pl.Expr) -> pl.Expr:
     """A decimal number with comma or point."""
-    return col.str.replace(",", ".", literal=True).str.replace_all(" ", "").cast(
-        pl.Float64, strict=False
+    return (
+        col.str.replace(",", ".", literal=True)
+        .str.replace_all(" ", "")
+        .cast(pl.Float64, strict=False)
     )
 
 
@@ -138,31 +140,42 @@ def _parse_columns(
     # (stripped) when some value needs it, which keeps a 10M-row import's memory down.
     scan = frame.select(
         *(pl.col(f).unique().drop_nulls().implode() for f in typed),
-        *(pl.col(f).str.contains(r"^\s|\s$|^$").any().alias(f"_pad_{f}")
-          for f in (*text, "code") if f in parsers),
+        *(
+            pl.col(f).str.contains(r"^\s|\s$|^$").any().alias(f"_pad_{f}")
+            for f in (*text, "code")
+            if f in parsers
+        ),
     ).row(0)
     distinct = scan[: len(typed)]
-    padded = dict(zip([f for f in (*text, "code") if f in parsers], scan[len(typed):],
-                      strict=True))
+    padded = dict(
+        zip([f for f in (*text, "code") if f in parsers], scan[len(typed) :], strict=True)
+    )
     # `raw_<field>` is the value as written (stripped when needed) for `code`; messages strip
     # the few values they quote themselves.
     as_written = {f: _as_text(pl.col(f)) if padded.get(f) else pl.col(f) for f in parsers}
     mapped = [as_written[f].alias(f) for f in text]
     invalid_fields: dict[str, str] = {}
     for (field, (parse, dtype)), values in zip(typed.items(), distinct, strict=True):
-        small = pl.DataFrame({"raw": values}, schema={"raw": pl.String}).with_columns(
-            clean=_as_text(pl.col("raw"))
-        ).with_columns(value=parse(pl.col("clean")).cast(dtype))
+        small = (
+            pl.DataFrame({"raw": values}, schema={"raw": pl.String})
+            .with_columns(clean=_as_text(pl.col("raw")))
+            .with_columns(value=parse(pl.col("clean")).cast(dtype))
+        )
         mapped.append(
-            pl.col(field).replace_strict(small["raw"], small["value"], default=None,
-                                         return_dtype=dtype)
+            pl.col(field).replace_strict(
+                small["raw"], small["value"], default=None, return_dtype=dtype
+            )
         )
         invalid = small.filter(pl.col("clean").is_not_null() & pl.col("value").is_null())
         if invalid.height:
             invalid_fields[field] = f"_invalid_{field}"
             # is_in gives null for null values; an empty cell is "missing", not "unreadable".
-            mapped.append(pl.col(field).is_in(invalid["raw"].implode()).fill_null(False)
-                          .alias(f"_invalid_{field}"))
+            mapped.append(
+                pl.col(field)
+                .is_in(invalid["raw"].implode())
+                .fill_null(False)
+                .alias(f"_invalid_{field}")
+            )
     raw_copies = [expr.alias(f"raw_{f}") for f, expr in as_written.items()]
     return frame.select(pl.col("_row"), *mapped, *raw_copies), invalid_fields
 
@@ -205,10 +218,13 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
             if has(field):
                 present = pl.coalesce(present, pl.col(field))
         no_code = data.get_column("code").is_null() & ~unreadable.get(
-            "code", pl.Series([False] * data.height))
+            "code", pl.Series([False] * data.height)
+        )
         no_times = data.select(present.is_null()).to_series()
-        checks.insert(0, ("code", no_code & no_times,
-                          lambda r: "raden har verken fravær eller kom/hentet-tid."))
+        checks.insert(
+            0,
+            ("code", no_code & no_times, lambda r: "raden har verken fravær eller kom/hentet-tid."),
+        )
     else:
         missing("code", "mangler fraværstype. Fyll inn koden eller fjern raden.")
     missing("date", "mangler dato.")
@@ -217,20 +233,38 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
     elif has("fnr"):
         missing("fnr", "mangler fødselsnummer.")
     else:
-        missing("name" if has("name") else "last_name",
-                "mangler navn, og filen har ikke elevnummer.")
+        missing(
+            "name" if has("name") else "last_name", "mangler navn, og filen har ikke elevnummer."
+        )
     if has("date_to"):
-        checks.append(("date_to", data.get_column("date_to") < data.get_column("date"),
-                       lambda r: f"til-dato {r['raw_date_to']} er før fra-dato {r['raw_date']}. "
-                                 "Bytt om datoene."))
+        checks.append(
+            (
+                "date_to",
+                data.get_column("date_to") < data.get_column("date"),
+                lambda r: (
+                    f"til-dato {r['raw_date_to']} er før fra-dato {r['raw_date']}. Bytt om datoene."
+                ),
+            )
+        )
     if has("start") and has("end"):
-        checks.append(("end", data.get_column("end") < data.get_column("start"),
-                       lambda r: f"til-tid {r['raw_end']} er før fra-tid {r['raw_start']}."))
+        checks.append(
+            (
+                "end",
+                data.get_column("end") < data.get_column("start"),
+                lambda r: f"til-tid {r['raw_end']} er før fra-tid {r['raw_start']}.",
+            )
+        )
     for field in ("minutes", "hours"):
         if has(field):
-            checks.append((field, data.get_column(field) < 0,
-                           lambda r, f=field: f"«{r[f'raw_{f}']}» er negativt; forventet et "
-                                              "tall større enn eller lik 0."))
+            checks.append(
+                (
+                    field,
+                    data.get_column(field) < 0,
+                    lambda r, f=field: (
+                        f"«{r[f'raw_{f}']}» er negativt; forventet et tall større enn eller lik 0."
+                    ),
+                )
+            )
 
     masks = [mask.fill_null(False).alias(f"_bad{i}") for i, (_, mask, _) in enumerate(checks)]
     any_bad = pl.DataFrame(masks).select(pl.any_horizontal(pl.all())).to_series()
@@ -251,8 +285,9 @@ def is_attendance_log(raw: RawTable) -> bool:
 def _code_parser(table: dict[str, str]) -> Callable[[pl.Expr], pl.Expr]:
     def parse(clean: pl.Expr) -> pl.Expr:
         return clean.map_batches(
-            lambda s: pl.Series([table.get(fold(c)) if c is not None else None for c in s],
-                                dtype=pl.String),
+            lambda s: pl.Series(
+                [table.get(fold(c)) if c is not None else None for c in s], dtype=pl.String
+            ),
             return_dtype=pl.String,
         )
 
@@ -273,7 +308,7 @@ def _require_columns(raw: RawTable) -> None:
         raise InputError(
             f"{raw.path}, rad {raw.header_row}: mangler kolonne for {wanted}. Fant kolonnene: "
             f"{', '.join(h for h in raw.match.headers if h)}. Koble et annet kolonnenavn i "
-            "naervaer.toml under [import.columns], f.eks. date = [\"Min datokolonne\"]."
+            'naervaer.toml under [import.columns], f.eks. date = ["Min datokolonne"].'
         )
 
 
@@ -285,7 +320,7 @@ def _unknown_code_text(row: dict) -> str:
     code = row["_value"]
     return (
         f"ukjent fraværskode «{code}». Koble den i naervaer.toml: [import.codes] "
-        f"\"{code}\" = \"udokumentert\" (eller en av: {', '.join(KINDS)})."
+        f'"{code}" = "udokumentert" (eller en av: {", ".join(KINDS)}).'
     )
 
 
@@ -309,17 +344,21 @@ def _problems(
     return tuple(problems)
 
 
+_STRING = pl.String()
+
+
 def _build(
     good: pl.DataFrame, raw: RawTable, ctx: Context, has: Callable[[str], bool], notes: list[str]
 ) -> pl.DataFrame:
-    def col(field: str, dtype: pl.DataType = pl.String()) -> pl.Expr:
+    def col(field: str, dtype: pl.DataType = _STRING) -> pl.Expr:
         return pl.col(field) if has(field) else pl.lit(None, dtype=dtype)
 
     if has("name"):
         name = pl.col("name")
     elif has("last_name") or has("first_name"):
-        name = pl.concat_str([col("last_name"), col("first_name")], separator=", ",
-                             ignore_nulls=True)
+        name = pl.concat_str(
+            [col("last_name"), col("first_name")], separator=", ", ignore_nulls=True
+        )
     else:
         name = pl.lit("")
     start, end = col("start", pl.Time()), col("end", pl.Time())
@@ -344,7 +383,8 @@ def _build(
         whole_day=whole_day,
         subject=col("subject"),
         code=_blank_for_missing(good, pl.col("raw_code")),
-        kind=pl.when(present).then(pl.lit("tilstede", dtype=pl.Enum(KINDS)))
+        kind=pl.when(present)
+        .then(pl.lit("tilstede", dtype=pl.Enum(KINDS)))
         .otherwise(pl.col("code")),
         notified=col("notified", pl.Boolean()),
         comment=col("comment"),
@@ -379,7 +419,7 @@ def _pseudonymise(
         # Polars regexes have no look-around: a cheap pre-filter, the exact pattern in Python.
         *(pl.col(c).str.contains(r"\d{11}").any().alias(c) for c in texts),
     ).row(0)
-    fnrs, texts_with_numbers = found[0], [c for c, hit in zip(texts, found[1:]) if hit]
+    fnrs, texts_with_numbers = found[0], [c for c, hit in zip(texts, found[1:], strict=True) if hit]
     if len(fnrs):
         mapping = {f: hash_fnr(f, key) for f in fnrs}
         frame = frame.with_columns(pl.col("pupil_id").replace(mapping))
@@ -388,8 +428,7 @@ def _pseudonymise(
         # No id at all: a keyed hash of name and group, stable across exports.
         pairs = frame.select("name", "group").unique()
         mapping = {
-            f"{n}\x1f{g}": keyed_hash(f"{n}\x1f{g}", key, "navn")
-            for n, g in pairs.iter_rows()
+            f"{n}\x1f{g}": keyed_hash(f"{n}\x1f{g}", key, "navn") for n, g in pairs.iter_rows()
         }
         frame = frame.with_columns(
             pupil_id=pl.concat_str(["name", "group"], separator="\x1f").replace(mapping)
@@ -399,17 +438,18 @@ def _pseudonymise(
         hit = frame.get_column(text_col).str.contains(r"\d{11}").fill_null(False)
         frame = frame.with_columns(
             pl.when(hit)
-            .then(pl.col(text_col).map_elements(lambda t: mask_fnr_in_text(t, key),
-                                                return_dtype=pl.String))
+            .then(
+                pl.col(text_col).map_elements(
+                    lambda t: mask_fnr_in_text(t, key), return_dtype=pl.String
+                )
+            )
             .otherwise(pl.col(text_col))
             .alias(text_col)
         )
     return frame
 
 
-def _expand_ranges(
-    frame: pl.DataFrame, calendar: SchoolCalendar, notes: list[str]
-) -> pl.DataFrame:
+def _expand_ranges(frame: pl.DataFrame, calendar: SchoolCalendar, notes: list[str]) -> pl.DataFrame:
     """A notice from Fra dato to Til dato becomes one whole-day record per school day."""
     # Series arithmetic, not a frame select: the frame mixes the CSV reader's many-chunk text
     # columns with single-chunk typed ones, and a select would realign (copy) all of them.
@@ -435,10 +475,13 @@ def _expand_ranges(
             f"Rad {rows}: perioden dekker ingen skoledager (helg, helligdag eller ferie) "
             "og gir ikke fravær."
         )
-    expanded = expanded.drop_nulls("_day").with_columns(
-        date=pl.col("_day"), whole_day=pl.lit(True)
-    ).drop("_day")
-    notes.append(f"{ranges.height} perioder (fra–til dato) er delt opp i "
-                 f"{expanded.height} skoledager.")
+    expanded = (
+        expanded.drop_nulls("_day")
+        .with_columns(date=pl.col("_day"), whole_day=pl.lit(True))
+        .drop("_day")
+    )
+    notes.append(
+        f"{ranges.height} perioder (fra–til dato) er delt opp i {expanded.height} skoledager."
+    )
     combined = pl.concat([frame.filter(~is_range), expanded], how="vertical_relaxed")
     return combined.sort("source_row", "date", maintain_order=True)

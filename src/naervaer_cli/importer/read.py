@@ -29,10 +29,10 @@ class RawTable:
     """What was read from one file, before any value is interpreted."""
 
     path: Path
-    frame: pl.DataFrame             # field columns (String) + `_row` (Int32)
+    frame: pl.DataFrame  # field columns (String) + `_row` (Int32)
     match: HeaderMatch
-    header_row: int                 # 1-based, as a spreadsheet shows it
-    file_format: str                # "CSV" or "XLSX"
+    header_row: int  # 1-based, as a spreadsheet shows it
+    file_format: str  # "CSV" or "XLSX"
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
@@ -94,7 +94,9 @@ def _as_utf8(path: Path, encoding: str) -> bytes:
         try:
             return data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError:
-            raise InputError(f"{path}: filen ser ut som UTF-16, men kan ikke leses som det.") from None
+            raise InputError(
+                f"{path}: filen ser ut som UTF-16, men kan ikke leses som det."
+            ) from None
     return data.decode("cp1252", errors="replace").encode("utf-8")
 
 
@@ -169,8 +171,13 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
     frame = _select_fields(frame, match, names).with_row_index("_row", offset=first_data_row)
     frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
     return RawTable(
-        path=path, frame=_drop_blank_rows(frame), match=match, header_row=header_index + 1,
-        file_format="CSV", encoding=encoding, delimiter=delimiter,
+        path=path,
+        frame=_drop_blank_rows(frame),
+        match=match,
+        header_row=header_index + 1,
+        file_format="CSV",
+        encoding=encoding,
+        delimiter=delimiter,
     )
 
 
@@ -178,8 +185,11 @@ def _csv_shape_error(
     path: Path, encoding: str, header_index: int, delimiter: str, width: int, exc: Exception
 ) -> InputError:
     """Find the line with too many fields (Polars does not say which) for the message."""
-    text = (path.read_bytes().decode("utf-8-sig", errors="replace") if encoding.startswith("UTF-8")
-            else _as_utf8(path, encoding).decode("utf-8"))
+    text = (
+        path.read_bytes().decode("utf-8-sig", errors="replace")
+        if encoding.startswith("UTF-8")
+        else _as_utf8(path, encoding).decode("utf-8")
+    )
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     for number, row in enumerate(reader, start=1):
         if number > header_index + 1 and len(row) > width:
@@ -215,14 +225,16 @@ def _read_xlsx(path: Path, synonyms: dict[str, str], sheet: str | int | None) ->
     if chosen is None:
         raise InputError(
             f"{path}: fant ikke arket «{sheet}». Arkene heter: {', '.join(names)}. "
-            "Velg ark med [import] sheet = \"navn\" i naervaer.toml."
+            'Velg ark med [import] sheet = "navn" i naervaer.toml.'
         )
     try:
         head = reader.load_sheet(
             chosen, header_row=None, n_rows=HEADER_SEARCH_ROWS, dtypes="string"
         ).to_polars()
     except Exception:
-        raise InputError(f"{path}: arket «{chosen}» kan ikke leses; filen kan være skadet.") from None
+        raise InputError(
+            f"{path}: arket «{chosen}» kan ikke leses; filen kan være skadet."
+        ) from None
     header_index, cells = -1, []
     for index, row in enumerate(head.iter_rows()):
         if header_score(row, synonyms) >= MIN_HEADER_SCORE:
@@ -247,7 +259,9 @@ def _read_xlsx(path: Path, synonyms: dict[str, str], sheet: str | int | None) ->
             skip_whitespace_tail_rows=True,
         ).to_polars()
     except Exception:
-        raise InputError(f"{path}: arket «{chosen}» kan ikke leses; filen kan være skadet.") from None
+        raise InputError(
+            f"{path}: arket «{chosen}» kan ikke leses; filen kan være skadet."
+        ) from None
     # fastexcel names the selected columns after their positions; give them our names.
     positions = sorted(match.fields.values())
     frame = frame.rename(dict(zip(frame.columns, [f"c{p}" for p in positions], strict=True)))
@@ -256,8 +270,12 @@ def _read_xlsx(path: Path, synonyms: dict[str, str], sheet: str | int | None) ->
     frame = frame.with_row_index("_row", offset=header_index + 2)
     frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
     return RawTable(
-        path=path, frame=_drop_blank_rows(frame), match=match, header_row=header_index + 1,
-        file_format="XLSX", sheet=chosen,
+        path=path,
+        frame=_drop_blank_rows(frame),
+        match=match,
+        header_row=header_index + 1,
+        file_format="XLSX",
+        sheet=chosen,
     )
 
 

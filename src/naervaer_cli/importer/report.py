@@ -37,7 +37,9 @@ def check_report(result: ImportResult) -> str:
         if f.problems:
             lines.append(f"  Problemer ({len(f.problems)}):")
             for problem in f.problems[:MAX_PROBLEMS_LISTED]:
-                lines.append(f"    rad {problem.row}, kolonne «{problem.column}»: {problem.message}")
+                lines.append(
+                    f"    rad {problem.row}, kolonne «{problem.column}»: {problem.message}"
+                )
             if len(f.problems) > MAX_PROBLEMS_LISTED:
                 lines.append(f"    … og {len(f.problems) - MAX_PROBLEMS_LISTED} til.")
         lines.append("")
@@ -48,17 +50,26 @@ def check_report(result: ImportResult) -> str:
 def _totals(result: ImportResult) -> list[str]:
     records = result.records
     lines = ["Samlet:"]
-    lines.append(f"  Fraværsposter: {records.height}"
-                 + (f" ({result.duplicates} like poster i flere filer telt én gang)"
-                    if result.duplicates else ""))
+    lines.append(
+        f"  Fraværsposter: {records.height}"
+        + (
+            f" ({result.duplicates} like poster i flere filer telt én gang)"
+            if result.duplicates
+            else ""
+        )
+    )
     if records.is_empty():
         lines.append("  Ingen fravær registrert.")
         return lines
     groups = sorted(g for g in records.get_column("group").unique().to_list() if g)
-    first, last = records.select(pl.col("date").min().alias("first"), pl.col("date").max().alias("last")).row(0)
+    first, last = records.select(
+        pl.col("date").min().alias("first"), pl.col("date").max().alias("last")
+    ).row(0)
     people = "Barn" if result.setting == "barnehage" else "Elever"
     lines.append(f"  {people}: {records.get_column('pupil_id').n_unique()}")
-    lines.append(f"  Grupper: {len(groups)} ({', '.join(groups)})" if groups else "  Grupper: ingen")
+    lines.append(
+        f"  Grupper: {len(groups)} ({', '.join(groups)})" if groups else "  Grupper: ingen"
+    )
     lines.append(f"  Datoer: {first:%d.%m.%Y}–{last:%d.%m.%Y}")
     counts = records.get_column("kind").value_counts(sort=True)
     lines.append("  Per fraværsart:")
