@@ -146,18 +146,19 @@ def _scan(
         from naervaer_cli.rules.kindergarten import kindergarten_flag_table
 
         table = kindergarten_flag_table(records, policy, as_of, calendar)
-    # A flagged pupil has records in the window, so their latest record is there too. The
-    # query runs in the background while the Flag values are built in Python.
+    # A flagged pupil has records in the window, so their latest record is there too.
+    # (Run in the background beside to_flags this saved ≈ 0.15 s on 10M rows but raised the
+    # scan's peak by 100–250 MB, so it runs in turn.)
     first = as_of - timedelta(days=policy.window_days(setting) - 1)
-    identity_query = _identity_query(
-        seen.filter(pl.col("date") >= first), table.lazy().select("pupil_id")
-    ).collect(background=True)
+    flagged = table.lazy().select("pupil_id")
     flags_by_pupil = to_flags(table)
-    del table
+    identity = _identity_dict(
+        _identity_query(seen.filter(pl.col("date") >= first), flagged).collect()
+    )
+    del table, flagged
     interesting = set(flags_by_pupil) | {
         pid for pid, case in cases.items() if evaluation_overdue(case, as_of)
     }
-    identity = _identity_dict(identity_query.fetch_blocking())
     # Only pupils listed for an overdue case may need the whole history.
     missing = interesting - set(identity)
     if missing:
