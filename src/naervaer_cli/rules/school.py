@@ -167,6 +167,7 @@ def prepare(
         .with_columns(
             end_min=pl.coalesce(_clock_minutes("end"), pl.col("start_min") + pl.col("minutes")),
         )
+        .drop("group")   # read only for the day's bounds; no rule needs it after
         .with_row_index("_row")
     )
     # Collected one after the other: on two cores that is faster than collect_all.
