@@ -251,3 +251,37 @@ def test_windows_1252_after_a_long_ascii_start_is_still_read(tmp_path):
     result = load_exports([path], load_config())
     assert result.files[0].encoding == "Windows-1252"
     assert result.records.get_column("name")[-1] == "Ærlig, Åse"
+
+
+def test_values_unlike_the_first_rows_are_still_read_exactly(tmp_path):
+    # The importer picks fast parsers from the first rows; later rows in other forms must
+    # come out exactly as if they had been first.
+    header = "Elevnr;Elev;Dato;Fra kl.;Til kl.;Fraværstype;Heldag\n"
+    first = "".join(f"{n};Hansen, Per;02.11.2026;08:30;09:15;Sykdom;Nei\n" for n in range(3000))
+    later = (
+        "7001;Lie, Pål;03.11.26;9.15;10.00;Gyldig;ja\n"  # two-digit year, dotted times
+        "7002;Lie, Pål;2026-11-04;10:15:00;11:00:00;Ikke dokumentert;X\n"
+        " 7003 ;Lie, Pål; 05.11.2026 ;08:30;09:15; Syk ;Nei\n"  # padded values
+    )
+    path = tmp_path / "blandet.csv"
+    path.write_text(header + first + later, encoding="utf-8")
+    tail = load(path).tail(3).to_dicts()
+    assert [r["pupil_id"] for r in tail] == ["7001", "7002", "7003"]
+    assert [r["date"] for r in tail] == [
+        dt.date(2026, 11, 3), dt.date(2026, 11, 4), dt.date(2026, 11, 5)
+    ]
+    assert [r["start"] for r in tail] == [dt.time(9, 15), dt.time(10, 15), dt.time(8, 30)]
+    assert [r["minutes"] for r in tail] == [45, 45, 45]
+    assert [r["kind"] for r in tail] == ["dokumentert", "udokumentert", "sykdom"]
+    assert [r["whole_day"] for r in tail] == [True, True, False]
+    assert tail[2]["code"] == "Syk"
+
+
+def test_a_bad_value_after_the_first_rows_is_reported_with_its_row(tmp_path, cli):
+    header = "Elevnr;Elev;Dato;Fraværstype\n"
+    first = "".join(f"{n};Hansen, Per;02.11.2026;Sykdom\n" for n in range(3000))
+    path = tmp_path / "sen_feil.csv"
+    path.write_text(header + first + "1;A, B;30.02.2026;Sykdom\n", encoding="utf-8")
+    run = cli("check", path)
+    assert run.code == 2
+    assert "rad 3002, kolonne «Dato»: «30.02.2026» er ikke en gyldig dato" in run.out
