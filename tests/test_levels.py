@@ -106,3 +106,23 @@ def test_signals_raise_a_level_only_when_the_policy_says_so(tmp_path) -> None:
     assert is_flagged([SIGNAL], policy)
     assert suggest([SIGNAL], case(0), policy, "skole", AS_OF).level == 1
     assert not is_flagged([WATCH], policy)
+
+
+def test_open_at_1_due_and_the_data_says_presence_fell_suggests_2() -> None:
+    fell = case(1, evaluation_due=date(2026, 11, 13), presence_before=0.9, presence_after=0.6)
+    got = suggest([CONCERN], fell, POLICY, "skole", AS_OF)
+    assert (got.level, got.due) == (2, "Evaluering var 13.11.2026: nærværet har ikke økt "
+                                       "(90 % før tiltaket, 60 % etter) – registrer evalueringen.")
+
+
+def test_open_at_1_due_and_the_data_says_presence_rose_stays() -> None:
+    rose = case(1, evaluation_due=date(2026, 11, 13), presence_before=0.6, presence_after=0.9)
+    got = suggest([CONCERN], rose, POLICY, "skole", AS_OF)
+    assert (got.level, got.due) == (1, "Evaluering var 13.11.2026: nærværet har økt "
+                                       "(60 % før tiltaket, 90 % etter) – registrer evalueringen.")
+
+
+def test_a_recorded_evaluation_wins_over_the_data() -> None:
+    recorded = case(1, evaluation_due=date(2026, 11, 13), last_evaluation_improved=True,
+                    presence_before=0.9, presence_after=0.6)
+    assert suggest([CONCERN], recorded, POLICY, "skole", AS_OF).level == 1

@@ -162,7 +162,8 @@ def test_json_carries_the_case() -> None:
     data = to_json(scan(records(rows), POLICY, calendar=CALENDAR, cases={"1": case}))
     assert data["pupils"][0]["case"] == {
         "level": 1, "opened": "2026-10-01", "evaluation_due": "2026-11-30",
-        "next_meeting": None, "last_evaluation_improved": None, "state": "Åpen, NIVÅ 1",
+        "next_meeting": None, "last_evaluation_improved": None, "presence_before": None,
+        "presence_after": None, "state": "Åpen, NIVÅ 1",
     }
     assert data["pupils"][0]["level"] == 1
 

@@ -13,6 +13,10 @@ def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def _percent(share: float | None) -> str:
+    return f"{share * 100:.0f} %".replace(".", ",") if share is not None else "–"
+
+
 def is_flagged(flags: Iterable[Flag], policy: Policy) -> bool:
     """Whether the flags confirm a concern: a guide rule at `concern`, or a signal when the
     policy lets signals raise the level."""
@@ -60,12 +64,19 @@ def suggest(
         level = min(1, top) if flagged else 0
     elif case.level == 1:
         reached = as_of is not None and evaluation_overdue(case, as_of)
-        level = min(2, top) if reached and case.last_evaluation_improved is False else 1
+        level = min(2, top) if reached and case.improved is False else 1
         if case.evaluation_due is None:
             due = "Beslutt tiltak og avtal evalueringsdato."
         elif reached and case.last_evaluation_improved is None:
             needs_evaluation = True
             due = f"Evaluering var {_day(case.evaluation_due)} – registrer evalueringen."
+            if case.improved is not None:
+                answer = "har økt" if case.improved else "har ikke økt"
+                due = (
+                    f"Evaluering var {_day(case.evaluation_due)}: nærværet {answer} "
+                    f"({_percent(case.presence_before)} før tiltaket, "
+                    f"{_percent(case.presence_after)} etter) – registrer evalueringen."
+                )
         elif level == 1:
             due = f"Evaluering {_day(case.evaluation_due)}."
     else:

@@ -41,6 +41,19 @@ class CaseSummary:
     last_evaluation_improved: bool | None = None   # None: not evaluated since the last measure
     state: str = ""                         # short bokmål text, e.g. "Åpen, NIVÅ 1"
     measure_date: date | None = None        # latest measure decided; "Har nærværet økt?" since
+    # "Har nærværet økt?" answered from the data by the scan when an evaluation is due and
+    # none is recorded: presence (0–1) in the school days since the measure and as many before.
+    presence_before: float | None = None
+    presence_after: float | None = None
+
+    @property
+    def improved(self) -> bool | None:
+        """The recorded evaluation's answer, else the data's, else None (not known yet)."""
+        if self.last_evaluation_improved is not None:
+            return self.last_evaluation_improved
+        if self.presence_before is None or self.presence_after is None:
+            return None
+        return self.presence_after > self.presence_before
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,7 @@ def _scan(
         identity.update(_identities(seen, missing))
     if group is not None:
         interesting &= set(identity)
+    cases = _with_presence(cases, records, policy, setting, as_of, calendar)
     pupils = []
     # Without a case every pupil gets the same NIVÅ 0 suggestion: build it once.
     first_level = suggest((), None, policy, setting, as_of)
@@ -192,6 +193,42 @@ def _scan(
         talk_to_child=policy.talk_to(setting),
         notes=tuple(notes),
     )
+
+
+def _with_presence(
+    cases: Mapping[str, CaseSummary],
+    records: pl.DataFrame,
+    policy: Policy,
+    setting: Setting,
+    as_of: date,
+    calendar: SchoolCalendar,
+) -> Mapping[str, CaseSummary]:
+    """Answer "Har nærværet økt?" from the data for NIVÅ 1 cases whose evaluation is due and
+    not recorded: presence since the measure against as many school days before it."""
+    from dataclasses import replace
+
+    from naervaer_cli.caselog.evaluate import compare_presence
+
+    due = {
+        pid: case for pid, case in cases.items()
+        if case.level == 1 and case.measure_date is not None
+        and case.last_evaluation_improved is None and evaluation_overdue(case, as_of)
+    }
+    if not due or records.is_empty():
+        return cases
+    # Days after the data's last date are unknown, not days present.
+    data_end = min(as_of, latest_date(records))  # type: ignore[type-var]
+    kinds = (policy.kindergarten.absence_kinds if setting == "barnehage"
+             else policy.school.counting_kinds)
+    answered = dict(cases)
+    for pid, case in due.items():
+        found = compare_presence(records, pid, case.measure_date, data_end, calendar,
+                                 counting_kinds=kinds,
+                                 whole_day_minutes=policy.school.whole_day_minutes)
+        if found.days_after and found.presence_before is not None:
+            answered[pid] = replace(case, presence_before=found.presence_before,
+                                    presence_after=found.presence_after)
+    return answered
 
 
 def _group_ranks(groups: set[str]) -> dict[str, int]:
@@ -297,6 +334,8 @@ def case_to_json(case: CaseSummary) -> dict[str, Any]:
         "evaluation_due": _iso(case.evaluation_due),
         "next_meeting": _iso(case.next_meeting),
         "last_evaluation_improved": case.last_evaluation_improved,
+        "presence_before": case.presence_before,
+        "presence_after": case.presence_after,
         "state": case.state,
     }
 

@@ -51,8 +51,14 @@ def test_weekly_imports_to_nivaa_2(cli, tmp_path: Path, monkeypatch: pytest.Monk
 
     for monday in MONDAYS[3:]:
         assert cli("import", _week(tmp_path, monday)).code == 0
+    # The evaluation is due and not recorded: the scan answers «Har nærværet økt?» from the
+    # data itself (before 26.10–13.11: 8 of 15 days away; after 17.11–07.12: 12 of 15).
     ola = _ola(cli, "2026-12-07")
-    assert (ola["level"], ola["case"]["evaluation_due"]) == (1, "2026-12-07")
+    assert (ola["level"], ola["case"]["evaluation_due"]) == (2, "2026-12-07")
+    assert (ola["case"]["presence_before"], ola["case"]["presence_after"]) == (
+        pytest.approx(7 / 15), pytest.approx(3 / 15))
+    assert ola["due"] == ("Evaluering var 07.12.2026: nærværet har ikke økt (47 % før tiltaket, "
+                          "20 % etter) – registrer evalueringen.")
     assert cli("case", "list", "--as-of", "2026-12-07").out.splitlines()[1] == (
         "* 10234  skole  NIVÅ 1  åpnet 16.11.2026  Evaluering 07.12.2026 (denne uken)")
 
