@@ -125,69 +125,6 @@ def _as_text(col: pl.Expr) -> pl.Expr:
     return pl.when(stripped != "").then(stripped)
 
 
-# Formats a whole date or time column can be read with directly, checked on the sample.
-_DATE_FORMATS = (
-    (r"^\d{1,2}\.\d{1,2}\.\d{4}$", "%d.%m.%Y"),
-    (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
-)
-_TIME_FORMATS = ((r"^\d{1,2}:\d{2}$", "%H:%M"),)
-_EARLIEST_YEAR = 1900  # "%Y" reads "26" as year 26: such a date goes to the careful parser
-
-
-def _fast(
-    field: str, sample: pl.Series, parse: Callable[[pl.Expr], pl.Expr], dtype: pl.DataType
-) -> pl.Expr:
-    """A cheap parser for the whole column, chosen from its first rows.
-
-    A date or time column in one format is read with that format; anything else maps the
-    sample's distinct values. A value this cannot read comes out missing and is then read by
-    the careful parser (`_fill_misses`), so the choice changes speed, never results.
-    """
-    values = sample.drop_nulls().unique()
-    formats = {pl.Date(): _DATE_FORMATS, pl.Time(): _TIME_FORMATS}.get(dtype, ())
-    for pattern, fmt in formats:
-        if values.len() and values.str.contains(pattern).all():
-            col = pl.col(field)
-            return col.str.to_date(fmt, strict=False) if dtype == pl.Date() else (
-                col.str.to_time(fmt, strict=False))
-    small = _parse_distinct(values, parse, dtype)
-    return pl.col(field).replace_strict(
-        small["raw"], small["value"], default=None, return_dtype=dtype
-    )
-
-
-def _parse_distinct(
-    values: pl.Series, parse: Callable[[pl.Expr], pl.Expr], dtype: pl.DataType
-) -> pl.DataFrame:
-    """raw → clean (stripped, blank as missing) → value, for a few distinct values."""
-    return (
-        pl.DataFrame({"raw": values}, schema={"raw": pl.String})
-        .with_columns(clean=_as_text(pl.col("raw")))
-        .with_columns(value=parse(pl.col("clean")).cast(dtype))
-    )
-
-
-def _fill_misses(
-    data: pl.DataFrame, field: str, parse: Callable[[pl.Expr], pl.Expr], dtype: pl.DataType
-) -> tuple[pl.DataFrame, pl.Series | None]:
-    """Read the values the fast parser missed with the careful one; (data, unreadable mask)."""
-    parsed, raw = data.get_column(field), data.get_column(f"raw_{field}")
-    missed = parsed.is_null()
-    if dtype == pl.Date():
-        missed = missed | (parsed.dt.year() < _EARLIEST_YEAR).fill_null(False)
-    missed = missed & raw.is_not_null()
-    if not missed.any():
-        return data, None
-    small = _parse_distinct(raw.filter(missed).unique(), parse, dtype)
-    careful = raw.replace_strict(small["raw"], small["value"], default=None, return_dtype=dtype)
-    data = data.with_columns(pl.when(missed).then(careful).otherwise(parsed).alias(field))
-    invalid = small.filter(pl.col("clean").is_not_null() & pl.col("value").is_null())["raw"]
-    if not invalid.len():
-        return data, None
-    # is_in gives null for null values; an empty cell is "missing", not "unreadable".
-    return data, (missed & raw.is_in(invalid.implode())).fill_null(False)
-
-
 def _padded(col: pl.Expr) -> pl.Expr:
     """The value has spaces around it or is blank.
 
@@ -198,41 +135,64 @@ def _padded(col: pl.Expr) -> pl.Expr:
 
 
 def _parse_columns(
-    raw: RawTable, parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]]
-) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
-    """Read the export once, parsing every field as it is read; (frame, unreadable masks).
+    frame: pl.DataFrame, parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]]
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Every field parsed to its type, plus `_invalid_<field>` masks; (frame, invalid fields).
 
-    The frame has each field typed (named by the field) and as written (`raw_<field>`).
+    Exports repeat few distinct values (dates, times, codes, groups), so each distinct value is
+    stripped and parsed once and mapped back: far cheaper than parsing a million rows. Both
+    passes are single selects, so Polars spreads the columns over the cores.
     """
     typed = {f: p for f, p in parsers.items() if p[0] is not _as_text}
+    text = [f for f in parsers if f not in typed]
     # Free text (ids, names, groups) has many distinct values; a column is only copied
     # (stripped) when some value needs it, which keeps a 10M-row import's memory down.
-    texts = [f for f in parsers if f not in typed or f == "code"]
-    data = raw.collect(
-        pl.col("_row"),
-        *(_fast(f, raw.sample.get_column(f), *p).alias(f) for f, p in typed.items()),
-        *(pl.col(f).alias(f"raw_{f}") for f in parsers),
+    scan = frame.select(
+        *(pl.col(f).unique().drop_nulls().implode() for f in typed),
+        *(
+            _padded(pl.col(f)).any().alias(f"_pad_{f}")
+            for f in (*text, "code")
+            if f in parsers
+        ),
+    ).row(0)
+    distinct = scan[: len(typed)]
+    padded = dict(
+        zip([f for f in (*text, "code") if f in parsers], scan[len(typed) :], strict=True)
     )
-    padded = data.select(_padded(pl.col(f"raw_{f}")).any() for f in texts).row(0)
-    unreadable = {}
-    for field, (parse, dtype) in typed.items():
-        data, invalid = _fill_misses(data, field, parse, dtype)
-        if invalid is not None:
-            unreadable[field] = invalid
-    stripped = [
-        _as_text(pl.col(f"raw_{f}")).alias(f"raw_{f}" if f in typed else f)
-        for f, pad in zip(texts, padded, strict=True) if pad
-    ]
-    unchanged = [
-        pl.col(f"raw_{f}").alias(f) for f, pad in zip(texts, padded, strict=True)
-        if f not in typed and not pad
-    ]
-    return data.with_columns(*stripped, *unchanged), unreadable
+    # `raw_<field>` is the value as written (stripped when needed) for `code`; messages strip
+    # the few values they quote themselves.
+    as_written = {f: _as_text(pl.col(f)) if padded.get(f) else pl.col(f) for f in parsers}
+    mapped = [as_written[f].alias(f) for f in text]
+    invalid_fields: dict[str, str] = {}
+    for (field, (parse, dtype)), values in zip(typed.items(), distinct, strict=True):
+        small = (
+            pl.DataFrame({"raw": values}, schema={"raw": pl.String})
+            .with_columns(clean=_as_text(pl.col("raw")))
+            .with_columns(value=parse(pl.col("clean")).cast(dtype))
+        )
+        mapped.append(
+            pl.col(field).replace_strict(
+                small["raw"], small["value"], default=None, return_dtype=dtype
+            )
+        )
+        invalid = small.filter(pl.col("clean").is_not_null() & pl.col("value").is_null())
+        if invalid.height:
+            invalid_fields[field] = f"_invalid_{field}"
+            # is_in gives null for null values; an empty cell is "missing", not "unreadable".
+            mapped.append(
+                pl.col(field)
+                .is_in(invalid["raw"].implode())
+                .fill_null(False)
+                .alias(f"_invalid_{field}")
+            )
+    raw_copies = [expr.alias(f"raw_{f}") for f, expr in as_written.items()]
+    return frame.select(pl.col("_row"), *mapped, *raw_copies), invalid_fields
 
 
 def normalize(raw: RawTable, ctx: Context) -> Normalized:
     """Canonical records from a raw table; raises InputError for a missing required column."""
     _require_columns(raw)
+    frame = raw.frame
     notes: list[str] = []
 
     def has(field: str) -> bool:
@@ -246,7 +206,9 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
             parsers[field] = (_code_parser(ctx.codes), pl.Enum(KINDS))
         else:
             parsers[field] = (_as_text, pl.String())
-    data, unreadable = _parse_columns(raw, parsers)
+    data, invalid_fields = _parse_columns(frame, parsers)
+    unreadable = {f: data.get_column(mask) for f, mask in invalid_fields.items()}
+    data = data.drop(invalid_fields.values())
     checks: list[tuple[str, pl.Series, Callable[[dict], str]]] = [
         (field, mask, _unknown_code_text if field == "code" else _bad_value(_PARSERS[field][2]))
         for field, mask in unreadable.items()
@@ -320,9 +282,8 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
         problems = _problems(data, checks, masks, any_bad, raw)
         data = data.filter(~any_bad)
 
-    rows_read = data.height + len(problems)
     records = _build(data, raw, ctx, has, notes)
-    return Normalized(records, problems, tuple(notes), rows_read)
+    return Normalized(records, problems, tuple(notes), frame.height)
 
 
 def is_attendance_log(raw: RawTable) -> bool:

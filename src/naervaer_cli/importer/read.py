@@ -1,9 +1,7 @@
-"""Reading an export file: encoding, delimiter, sheet and header row found, rows left lazy.
+"""Reading an export file into a raw frame: encoding, delimiter, sheet and header row found.
 
-A RawTable is a lazy frame with one String column per matched field (named by the field)
-plus `_row`, the row number a spreadsheet program shows for that record, and a small eager
-sample of its first rows. Nothing is typed yet: normalize chooses the parsers from the sample
-and reads the file once, parsing as it reads.
+The raw frame has one String column per matched field (named by the field) plus `_row`, the
+row number a spreadsheet program shows for that record. Nothing is typed yet; see normalize.
 """
 
 from __future__ import annotations
@@ -11,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,16 +24,12 @@ DELIMITER_NAMES = {";": "semikolon (;)", ",": "komma (,)", "\t": "tabulator"}
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-SAMPLE_ROWS = 2000
-
-
-@dataclass
+@dataclass(frozen=True)
 class RawTable:
-    """One export, found and ready to read. `collect` runs the read (once)."""
+    """What was read from one file, before any value is interpreted."""
 
     path: Path
-    lazy: pl.LazyFrame  # field columns (String) + `_row` (Int32)
-    sample: pl.DataFrame  # the first SAMPLE_ROWS rows of `lazy`
+    frame: pl.DataFrame  # field columns (String) + `_row` (Int32)
     match: HeaderMatch
     header_row: int  # 1-based, as a spreadsheet shows it
     file_format: str  # "CSV" or "XLSX"
@@ -44,19 +37,6 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
-    # CSV only: turns a reader error into the message for the user, or into a re-read in
-    # Windows-1252 (returning the new lazy frame) when a non-UTF-8 byte turns up late.
-    on_error: Callable[[Exception], pl.LazyFrame] | None = None
-
-    def collect(self, *exprs: pl.Expr) -> pl.DataFrame:
-        """The whole export with `exprs` applied as it is read."""
-        try:
-            return self.lazy.select(*exprs).collect()
-        except pl.exceptions.ComputeError as exc:
-            if self.on_error is None:
-                raise
-            self.lazy = self.on_error(exc)
-            return self.lazy.select(*exprs).collect()
 
 
 def read_table(path: Path, synonyms: dict[str, str], sheet: str | int | None = None) -> RawTable:
@@ -162,10 +142,9 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
         )
     match = match_headers(cells, synonyms)
     width = len(cells)
-    first_data_row = header_index + 2  # 1-based line number of the first data line
 
-    def scan(source: Path | bytes) -> pl.LazyFrame:
-        lazy = pl.scan_csv(
+    def read(source: Path | bytes) -> pl.DataFrame:
+        return pl.read_csv(
             source,
             separator=delimiter,
             has_header=True,
@@ -173,43 +152,33 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
             infer_schema=False,
             truncate_ragged_lines=False,
         )
-        # Header cells can be empty or repeated; address columns by position instead.
-        names = lazy.collect_schema().names()
-        lazy = lazy.rename({n: f"c{i}" for i, n in enumerate(names)})
-        return _drop_blank_rows(_select_fields(lazy, match).with_row_index(
-            "_row", offset=first_data_row).with_columns(pl.col("_row").cast(pl.Int32)))
 
-    def on_error(exc: Exception) -> pl.LazyFrame:
-        nonlocal encoding
-        if encoding.startswith("UTF-8") and "utf-8" in str(exc).lower():
+    try:
+        try:
+            frame = read(source)
+        except pl.exceptions.ComputeError as exc:
+            if source is not path or "utf-8" not in str(exc).lower():
+                raise
             # Non-UTF-8 bytes after the sample: the file is Windows-1252 after all.
-            encoding = table.encoding = "Windows-1252"
-            table.on_error = shape_error
-            return scan(_as_utf8(path, encoding))
-        raise shape_error(exc)
-
-    def shape_error(exc: Exception) -> pl.LazyFrame:
+            encoding, source = "Windows-1252", _as_utf8(path, "Windows-1252")
+            frame = read(source)
+    except pl.exceptions.ComputeError as exc:
         raise _csv_shape_error(path, encoding, header_index, delimiter, width, exc) from None
-
-    lazy = scan(source)
-    table = RawTable(
+    # Header cells can be empty or repeated; address columns by position instead.
+    names = [f"c{i}" for i in range(frame.width)]
+    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+    first_data_row = header_index + 2  # 1-based line number of the first data line
+    frame = _select_fields(frame, match, names).with_row_index("_row", offset=first_data_row)
+    frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
+    return RawTable(
         path=path,
-        lazy=lazy,
-        sample=pl.DataFrame(),
+        frame=_drop_blank_rows(frame),
         match=match,
         header_row=header_index + 1,
         file_format="CSV",
         encoding=encoding,
         delimiter=delimiter,
-        on_error=on_error,
     )
-    # The sample comes from the bytes already read (whole lines only): starting the reader
-    # on the whole file for a few rows costs more than the parsing the sample saves.
-    try:
-        table.sample = scan(head[: head.rfind(b"\n") + 1]).head(SAMPLE_ROWS).collect()
-    except pl.exceptions.PolarsError:
-        table.sample = table.collect(pl.all()).head(SAMPLE_ROWS)
-    return table
 
 
 def _csv_shape_error(
@@ -296,16 +265,13 @@ def _read_xlsx(path: Path, synonyms: dict[str, str], sheet: str | int | None) ->
     # fastexcel names the selected columns after their positions; give them our names.
     positions = sorted(match.fields.values())
     frame = frame.rename(dict(zip(frame.columns, [f"c{p}" for p in positions], strict=True)))
+    frame = _select_fields(frame, match, frame.columns)
     # Excel rows are 1-based; data starts on the row after the header.
-    lazy = _drop_blank_rows(
-        _select_fields(frame.lazy(), match)
-        .with_row_index("_row", offset=header_index + 2)
-        .with_columns(pl.col("_row").cast(pl.Int32))
-    )
+    frame = frame.with_row_index("_row", offset=header_index + 2)
+    frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
     return RawTable(
         path=path,
-        lazy=lazy,
-        sample=lazy.head(SAMPLE_ROWS).collect(),
+        frame=_drop_blank_rows(frame),
         match=match,
         header_row=header_index + 1,
         file_format="XLSX",
@@ -316,14 +282,25 @@ def _read_xlsx(path: Path, synonyms: dict[str, str], sheet: str | int | None) ->
 # --- shared ----------------------------------------------------------------------------
 
 
-def _select_fields(lazy: pl.LazyFrame, match: HeaderMatch) -> pl.LazyFrame:
-    # Values stay as written; normalize strips and parses them.
-    return lazy.select(pl.col(f"c{pos}").alias(field) for field, pos in match.fields.items())
+def _select_fields(frame: pl.DataFrame, match: HeaderMatch, names: list[str]) -> pl.DataFrame:
+    present = set(names)
+    # Values stay as written; normalize strips and parses each distinct value once.
+    exprs = [
+        pl.col(f"c{pos}").alias(field)
+        for field, pos in match.fields.items()
+        if f"c{pos}" in present
+    ]
+    return frame.select(exprs)
 
 
-def _drop_blank_rows(lazy: pl.LazyFrame) -> pl.LazyFrame:
+def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
     """Drop rows where every field is empty (blank lines, Excel's formatted-but-empty rows)."""
-    fields = [c for c in lazy.collect_schema().names() if c != "_row"]
+    fields = [c for c in frame.columns if c != "_row"]
     if not fields:
-        return lazy
-    return lazy.filter(pl.any_horizontal(pl.col(fields).is_not_null()))
+        return frame
+    # Cheap first: only rows whose first field is empty can be blank.
+    maybe = frame.get_column(fields[0]).is_null()
+    if not maybe.any():
+        return frame
+    blank = maybe & frame.select(pl.all_horizontal(pl.col(fields).is_null())).to_series()
+    return frame.filter(~blank)
