@@ -91,6 +91,7 @@ def latest_date(records: pl.DataFrame) -> date | None:
     return records.get_column("date").max()  # type: ignore[return-value]
 
 
+@gc_paused()
 def scan(
     records: pl.DataFrame,
     policy: Policy,
@@ -107,21 +108,6 @@ def scan(
     of one export shares it). Pupils with an open case whose evaluation is due appear even
     when no rule fires.
     """
-    with gc_paused():
-        return _scan(records, policy, as_of=as_of, calendar=calendar, cases=cases,
-                     group=group, setting=setting)
-
-
-def _scan(
-    records: pl.DataFrame,
-    policy: Policy,
-    *,
-    as_of: date | None = None,
-    calendar: SchoolCalendar | None = None,
-    cases: Mapping[str, CaseSummary] | None = None,
-    group: str | None = None,
-    setting: Setting = "skole",
-) -> ScanResult:
     calendar = calendar or SchoolCalendar()
     cases = cases or {}
     if as_of is None:
@@ -360,13 +346,9 @@ def pupil_to_json(pupil: PupilResult) -> dict[str, Any]:
     return out
 
 
+@gc_paused()
 def to_json(result: ScanResult) -> dict[str, Any]:
     """The scan as the §10 JSON contract (a dict ready for json.dumps)."""
-    with gc_paused():
-        return _to_json(result)
-
-
-def _to_json(result: ScanResult) -> dict[str, Any]:
     return {
         "as_of": result.as_of.isoformat(),
         "window_days": result.window_days,

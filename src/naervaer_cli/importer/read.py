@@ -167,16 +167,8 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
     # Header cells can be empty or repeated; address columns by position instead.
     names = [f"c{i}" for i in range(frame.width)]
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
-    first_data_row = header_index + 2  # 1-based line number of the first data line
-    frame = _select_fields(frame, match, names).with_row_index("_row", offset=first_data_row)
-    frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
-    return RawTable(
-        path=path,
-        frame=_drop_blank_rows(frame),
-        match=match,
-        header_row=header_index + 1,
-        file_format="CSV",
-        encoding=encoding,
+    return _table(
+        path, frame, match, header_index, file_format="CSV", encoding=encoding,
         delimiter=delimiter,
     )
 
@@ -265,21 +257,35 @@ def _read_xlsx(path: Path, synonyms: dict[str, str], sheet: str | int | None) ->
     # fastexcel names the selected columns after their positions; give them our names.
     positions = sorted(match.fields.values())
     frame = frame.rename(dict(zip(frame.columns, [f"c{p}" for p in positions], strict=True)))
-    frame = _select_fields(frame, match, frame.columns)
-    # Excel rows are 1-based; data starts on the row after the header.
-    frame = frame.with_row_index("_row", offset=header_index + 2)
-    frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
-    return RawTable(
-        path=path,
-        frame=_drop_blank_rows(frame),
-        match=match,
-        header_row=header_index + 1,
-        file_format="XLSX",
-        sheet=chosen,
-    )
+    return _table(path, frame, match, header_index, file_format="XLSX", sheet=chosen)
 
 
 # --- shared ----------------------------------------------------------------------------
+
+
+def _table(
+    path: Path,
+    frame: pl.DataFrame,
+    match: HeaderMatch,
+    header_index: int,
+    *,
+    file_format: str,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> RawTable:
+    """The fields of a frame whose columns are named `c<position>`, with their row numbers.
+
+    Rows are numbered as a spreadsheet shows them: 1-based, data from the row after the
+    header (`header_index` is the header's 0-based line or sheet row).
+    """
+    frame = _select_fields(frame, match, frame.columns)
+    frame = frame.with_row_index("_row", offset=header_index + 2)
+    frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
+    return RawTable(
+        path=path, frame=_drop_blank_rows(frame), match=match, header_row=header_index + 1,
+        file_format=file_format, encoding=encoding, delimiter=delimiter, sheet=sheet,
+    )
 
 
 def _select_fields(frame: pl.DataFrame, match: HeaderMatch, names: list[str]) -> pl.DataFrame:
