@@ -52,7 +52,20 @@ def override_dir(config: Config) -> Path | None:
 
 
 def environment(override: Path | None = None) -> jinja2.Environment:
-    """The template environment with the override folder first, autoescape and StrictUndefined."""
+    """The document environment: every template is HTML, so everything is escaped (Markdown and
+    DOCX are made from the rendered HTML)."""
+    from naervaer_cli.documents import filters
+
+    env = template_environment(override, autoescape=True)
+    env.filters.update(filters.FILTERS)
+    return env
+
+
+def template_environment(
+    override: Path | None, *, autoescape: bool | Callable[[str | None], bool]
+) -> jinja2.Environment:
+    """Templates from `override` first, then the shipped ones (also as `shipped/…`, so an
+    override can extend the one it replaces); StrictUndefined. Documents and mails share it."""
     import jinja2
 
     shipped = jinja2.FileSystemLoader(str(shipped_dir()))
@@ -62,19 +75,14 @@ def environment(override: Path | None = None) -> jinja2.Environment:
     if override is not None:
         loaders.append(jinja2.FileSystemLoader(str(override)))
     loaders.append(shipped)
-    env = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        # Every template is HTML; Markdown and DOCX are made from the rendered HTML.
-        autoescape=True,
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    from naervaer_cli.documents import filters
-
-    env.filters.update(filters.FILTERS)
-    return env
 
 
 def render(env: jinja2.Environment, name: str, **context: Any) -> str:
