@@ -78,7 +78,7 @@ def load_config(path: Path | None = None, home: Path | None = None) -> Config:
     return Config(home=home)
 
 
-def toml_error_message(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+def toml_error_message(path: Path | str, exc: tomllib.TOMLDecodeError) -> str:
     """A bokmål message with the line and column tomllib reports ("at line N, column M")."""
     import re
 

@@ -239,13 +239,9 @@ def _parse(text: str, origin: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        reason = re.sub(r"\s*\(at .*\)$", "", message)
-        place = f", linje {found.group(1)}" if found else ""
-        raise InputError(
-            f"{origin}{place}: ugyldig TOML ({reason}). Rett linjen og prøv igjen."
-        ) from None
+        from naervaer_cli.config import toml_error_message
+
+        raise InputError(toml_error_message(origin, exc)) from None
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
