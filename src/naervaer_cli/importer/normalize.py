@@ -380,10 +380,17 @@ def _build(
     whole_day = pl.coalesce(
         col("whole_day", pl.Boolean()), start.is_null() & minutes.is_null() & ~present
     )
+    # "" for missing names, groups and codes, without copying a column that has no gaps.
+    blanks = {"name": name, "group": col("group"), "code": pl.col("raw_code")}
+    gaps = good.select(expr.null_count().alias(key) for key, expr in blanks.items()).row(0)
+    blanks = {
+        key: expr.fill_null("") if gap else expr
+        for (key, expr), gap in zip(blanks.items(), gaps, strict=True)
+    }
     out = good.select(
         pupil_id=col("pupil_id") if has("pupil_id") else col("fnr"),
-        name=_blank_for_missing(good, name),
-        group=_blank_for_missing(good, col("group")),
+        name=blanks["name"],
+        group=blanks["group"],
         contact=col("contact"),
         date=pl.col("date"),
         start=start,
@@ -391,7 +398,7 @@ def _build(
         minutes=minutes,
         whole_day=whole_day,
         subject=col("subject"),
-        code=_blank_for_missing(good, pl.col("raw_code")),
+        code=blanks["code"],
         kind=pl.when(present)
         .then(pl.lit("tilstede", dtype=pl.Enum(KINDS)))
         .otherwise(pl.col("code")),
@@ -401,7 +408,7 @@ def _build(
         departed=col("departed", pl.Time()),
         birth_date=col("birth_date", pl.Date()),
         age_group=col("age_group"),
-        source=pl.lit(raw.path.name),
+        source=pl.lit(raw.path.name, dtype=pl.Categorical),
         source_row=pl.col("_row"),
         date_to=col("date_to", pl.Date()),
     )
@@ -409,13 +416,6 @@ def _build(
     if has("date_to"):
         out = _expand_ranges(out, ctx.calendar, notes)
     return out.select(list(record_schema())).cast(record_schema())  # type: ignore[arg-type]
-
-
-def _blank_for_missing(frame: pl.DataFrame, expr: pl.Expr) -> pl.Expr:
-    """`expr` with missing values as "" – without copying a column that has none."""
-    if frame.select(expr.null_count()).item():
-        return expr.fill_null("")
-    return expr
 
 
 def _pseudonymise(
@@ -426,7 +426,8 @@ def _pseudonymise(
     found = frame.select(
         pl.col("pupil_id").filter(pl.col("pupil_id").str.contains(_FNR_ONLY)).unique().implode(),
         # Polars regexes have no look-around: a cheap pre-filter, the exact pattern in Python.
-        *(pl.col(c).str.contains(r"\d{11}").any().alias(c) for c in texts),
+        # On distinct values: names, subjects and comments repeat, so this is about 2x cheaper.
+        *(pl.col(c).unique().str.contains(r"\d{11}").any().alias(c) for c in texts),
     ).row(0)
     fnrs, texts_with_numbers = found[0], [c for c, hit in zip(texts, found[1:], strict=True) if hit]
     if len(fnrs):
