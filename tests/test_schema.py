@@ -59,9 +59,7 @@ def test_identical_records_from_two_files_count_once_and_keep_the_first():
 def test_a_hash_collision_keeps_both_records(monkeypatch):
     # Every row hashes alike: only the column-by-column comparison may drop a row.
     monkeypatch.setattr(
-        pl.DataFrame,
-        "hash_rows",
-        lambda self, *a, **k: pl.Series([7] * self.height, dtype=pl.UInt64),
+        pl.Series, "hash", lambda self, *a, **k: pl.Series([7] * len(self), dtype=pl.UInt64)
     )
     out = drop_duplicate_records(frame(ROWS))
     assert out.get_column("source_row").to_list() == [2, 10]

@@ -32,6 +32,8 @@ equal; :func:`drop_duplicate_records` keeps the first of them (on import and in 
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -118,7 +120,11 @@ def drop_duplicate_records(records: pl.DataFrame) -> pl.DataFrame:
     """
     import polars as pl
 
-    hashes = records.select(_HASHED).hash_rows()
+    # Per-column hashes combined, rather than a frame select: the importer's frame mixes
+    # many-chunk and single-chunk columns, and a select would first copy them all into line.
+    hashes = functools.reduce(
+        operator.xor, (records.get_column(c).hash(seed=n) for n, c in enumerate(_HASHED))
+    )
     if hashes.n_unique() == hashes.len():  # the common case, and far cheaper than is_duplicated
         return records
     candidates = hashes.is_duplicated()

@@ -387,7 +387,7 @@ def _build(
         key: expr.fill_null("") if gap else expr
         for (key, expr), gap in zip(blanks.items(), gaps, strict=True)
     }
-    out = good.select(
+    out = good.lazy().select(
         pupil_id=col("pupil_id") if has("pupil_id") else col("fnr"),
         name=blanks["name"],
         group=blanks["group"],
@@ -411,11 +411,14 @@ def _build(
         source=pl.lit(raw.path.name, dtype=pl.Categorical),
         source_row=pl.col("_row"),
         date_to=col("date_to", pl.Date()),
-    )
+    ).collect(engine="streaming")
     out = _pseudonymise(out, ctx.key, has, notes)
     if has("date_to"):
         out = _expand_ranges(out, ctx.calendar, notes)
-    return out.select(list(record_schema())).cast(record_schema())  # type: ignore[arg-type]
+    return (
+        out.lazy().select(list(record_schema())).cast(record_schema())  # type: ignore[arg-type]
+        .collect(engine="streaming")
+    )
 
 
 def _pseudonymise(
