@@ -134,6 +134,16 @@ def _padded(col: pl.Expr) -> pl.Expr:
     return (col.str.len_bytes() == 0) | col.str.starts_with(" ") | col.str.ends_with(" ")
 
 
+def _mapped(col: pl.Expr, small: pl.DataFrame, dtype: pl.DataType) -> pl.Expr:
+    """`col` mapped through the parsed distinct values. A column with none or one distinct
+    value (an empty "Til dato", "Heldag" always "Nei") needs no lookup per row."""
+    if small.height == 0:
+        return pl.lit(None, dtype=dtype)
+    if small.height == 1:
+        return pl.when(col.is_not_null()).then(pl.lit(small["value"][0], dtype=dtype))
+    return col.replace_strict(small["raw"], small["value"], default=None, return_dtype=dtype)
+
+
 def _parse_columns(
     frame: pl.DataFrame, parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]]
 ) -> tuple[pl.DataFrame, dict[str, str]]:
@@ -170,11 +180,7 @@ def _parse_columns(
             .with_columns(clean=_as_text(pl.col("raw")))
             .with_columns(value=parse(pl.col("clean")).cast(dtype))
         )
-        mapped.append(
-            pl.col(field).replace_strict(
-                small["raw"], small["value"], default=None, return_dtype=dtype
-            )
-        )
+        mapped.append(_mapped(pl.col(field), small, dtype).alias(field))
         invalid = small.filter(pl.col("clean").is_not_null() & pl.col("value").is_null())
         if invalid.height:
             invalid_fields[field] = f"_invalid_{field}"
