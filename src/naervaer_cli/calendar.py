@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -144,8 +143,3 @@ def _parse_day(text: str) -> date:
         d, m, y = text.split(".")
         return date(int(y) + (2000 if len(y) == 2 else 0), int(m), int(d))
     return date.fromisoformat(text)
-
-
-def weeks_back(as_of: date, days: int) -> Iterable[date]:
-    """The `days` calendar days ending with `as_of`, oldest first."""
-    return (as_of - timedelta(days=n) for n in range(days - 1, -1, -1))
