@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from cli_golden import golden
 
 from naervaer_cli.config import load_config
 from naervaer_cli.importer import load_exports
@@ -17,30 +18,6 @@ from naervaer_cli.scan import scan, to_json
 REPO = Path(__file__).resolve().parents[2]
 IST = REPO / "sample_data" / "ist_fravaer.csv"
 IST_XLSX = REPO / "sample_data" / "ist_fravaer.xlsx"
-GOLDEN = Path(__file__).parent / "golden"
-
-
-@pytest.fixture(autouse=True)
-def registered() -> None:
-    """scan and show, registered the way cli/app.py does when the lead has not yet."""
-    from naervaer_cli.cli import scan as scan_cmd
-    from naervaer_cli.cli import show as show_cmd
-    from naervaer_cli.cli.app import app
-
-    names = {c.name for c in app.registered_commands}
-    if "scan" not in names:
-        app.command("scan")(scan_cmd.scan)
-    if "show" not in names:
-        app.command("show")(show_cmd.show)
-
-
-def golden(name: str, text: str) -> None:
-    import os
-
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
 
 
 def core_result(*, group: str | None = None, as_of=None):  # noqa: ANN001, ANN202

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
+from cli_golden import golden
 
 REPO = Path(__file__).resolve().parents[2]
 IST = REPO / "sample_data" / "ist_fravaer.csv"
-GOLDEN = Path(__file__).parent / "golden"
-
-
-@pytest.fixture(autouse=True)
-def registered() -> None:
-    from naervaer_cli.cli import scan as scan_cmd
-    from naervaer_cli.cli import show as show_cmd
-    from naervaer_cli.cli.app import app
-
-    names = {c.name for c in app.registered_commands}
-    if "scan" not in names:
-        app.command("scan")(scan_cmd.scan)
-    if "show" not in names:
-        app.command("show")(show_cmd.show)
-
-
-def golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
 
 
 def test_by_name(cli) -> None:  # noqa: ANN001

@@ -15,16 +15,6 @@ from naervaer_cli.caselog.store import CaseStore
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "ist_fravaer.csv"
 
 
-@pytest.fixture(autouse=True)
-def registered() -> None:
-    """Register `pack` on the app until cli/app.py does it itself."""
-    from naervaer_cli.cli import pack
-    from naervaer_cli.cli.app import app
-
-    if not any(c.name == "pack" for c in app.registered_commands):
-        app.command("pack")(pack.pack)
-
-
 def open_cases(home: Path) -> None:
     with CaseStore(home / "caselog.sqlite") as store:
         store.open_case("10229", setting="skole", day=date(2026, 11, 2), by="Terje Nygård",

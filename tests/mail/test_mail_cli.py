@@ -18,18 +18,6 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "ist_fravaer.csv"
 STAFF = '"Terje Nygård" = "terje@skole.no"\n"Hilde Vestby" = "hilde@skole.no"\n'
 
 
-@pytest.fixture
-def notify_cli(cli):  # noqa: ANN001, ANN201
-    """The `cli` runner with `notify` registered (until cli/app.py registers it itself)."""
-    from naervaer_cli.cli import app as app_module
-
-    if not any(c.name == "notify" for c in app_module.app.registered_commands):
-        from naervaer_cli.cli.notify import notify
-
-        app_module.app.command("notify")(notify)
-    return cli
-
-
 def write_config(folder: Path, server: Server | None = None, extra: str = "") -> Path:
     lines = [
         'school = "Åsgård skole"',
@@ -54,12 +42,12 @@ def parse(path: Path):  # noqa: ANN201 - EmailMessage
 
 
 def test_dry_run_writes_eml_files_a_mail_client_can_open(
-    notify_cli, tmp_path: Path, naervaer_home: Path  # noqa: ANN001
+    cli, tmp_path: Path, naervaer_home: Path  # noqa: ANN001
 ) -> None:
     config = write_config(tmp_path)
     out = tmp_path / "eml"
 
-    run = notify_cli("--config", config, "notify", SAMPLE, "--dry-run", out)
+    run = cli("--config", config, "notify", SAMPLE, "--dry-run", out)
 
     assert (run.code, run.out, run.err) == (0, "", "")
     files = sorted(out.iterdir())
@@ -86,7 +74,7 @@ def test_dry_run_writes_eml_files_a_mail_client_can_open(
     assert "Mangler e-postadresse: Randi Holm" in boss.get_body(("plain",)).get_content()
     # A dry run logs nothing: the same mails again.
     again = tmp_path / "eml2"
-    assert notify_cli("--config", config, "notify", SAMPLE, "--dry-run", again).code == 0
+    assert cli("--config", config, "notify", SAMPLE, "--dry-run", again).code == 0
     assert len(list(again.iterdir())) == 3
     assert not (naervaer_home / SENT_LOG_NAME).exists() or _logged(naervaer_home) == []
 
@@ -99,33 +87,33 @@ def _logged(home: Path) -> list:
 
 
 def test_cron_run_is_silent_and_the_second_run_sends_nothing(
-    notify_cli, smtp_server: Server, tmp_path: Path, naervaer_home: Path,  # noqa: ANN001
+    cli, smtp_server: Server, tmp_path: Path, naervaer_home: Path,  # noqa: ANN001
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NAERVAER_SMTP_PASSWORD", PASSWORD)
     config = write_config(tmp_path, smtp_server)
 
-    first = notify_cli("--config", config, "notify", SAMPLE)
+    first = cli("--config", config, "notify", SAMPLE)
 
     assert (first.code, first.out, first.err) == (0, "", "")
     got = smtp_server.handler.take()
     assert sorted(r.to for r in got) == ["hilde@skole.no", "rektor@skole.no", "terje@skole.no"]
     assert stat.S_IMODE((naervaer_home / SENT_LOG_NAME).stat().st_mode) == 0o600
 
-    second = notify_cli("--config", config, "notify", SAMPLE)
+    second = cli("--config", config, "notify", SAMPLE)
 
     assert (second.code, second.out, second.err) == (0, "", "")
     assert smtp_server.handler.take() == []
 
 
 def test_failed_send_exits_1_naming_the_recipient_only(
-    notify_cli, smtp_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    cli, smtp_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
 ) -> None:
     monkeypatch.setenv("NAERVAER_SMTP_PASSWORD", PASSWORD)
     config = write_config(tmp_path, smtp_server)
     smtp_server.handler.refuse = {"hilde@skole.no"}
 
-    run = notify_cli("--config", config, "notify", SAMPLE)
+    run = cli("--config", config, "notify", SAMPLE)
 
     assert run.code == 1
     assert run.out == ""
@@ -136,19 +124,19 @@ def test_failed_send_exits_1_naming_the_recipient_only(
     assert sorted(r.to for r in smtp_server.handler.take()) == ["rektor@skole.no", "terje@skole.no"]
 
     smtp_server.handler.refuse = set()
-    retry = notify_cli("--config", config, "notify", SAMPLE)
+    retry = cli("--config", config, "notify", SAMPLE)
 
     assert retry.code == 0
     assert [r.to for r in smtp_server.handler.take()] == ["hilde@skole.no"]
 
 
 def test_a_second_run_while_one_is_running_exits_at_once(
-    notify_cli, tmp_path: Path, naervaer_home: Path  # noqa: ANN001
+    cli, tmp_path: Path, naervaer_home: Path  # noqa: ANN001
 ) -> None:
     config = write_config(tmp_path, extra='host = "smtp.skole.no"')
 
     with notify_lock(naervaer_home):
-        run = notify_cli("--config", config, "notify", SAMPLE)
+        run = cli("--config", config, "notify", SAMPLE)
 
     assert run.code == 1
     assert run.err.startswith("Feil: naervaer notify kjører allerede (låsefil ")
@@ -165,12 +153,12 @@ def test_a_second_run_while_one_is_running_exits_at_once(
     ],
 )
 def test_bad_config_exits_2(
-    notify_cli, tmp_path: Path, extra: str, message: str, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    cli, tmp_path: Path, extra: str, message: str, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
 ) -> None:
     monkeypatch.delenv("NAERVAER_SMTP_PASSWORD", raising=False)
     config = write_config(tmp_path, extra=extra)
 
-    run = notify_cli("--config", config, "notify", SAMPLE)
+    run = cli("--config", config, "notify", SAMPLE)
 
     assert run.code == 2
     assert message in run.err
@@ -178,7 +166,7 @@ def test_bad_config_exits_2(
 
 
 def test_password_file_readable_by_others_exits_2(
-    notify_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
 ) -> None:
     monkeypatch.delenv("NAERVAER_SMTP_PASSWORD", raising=False)
     secret = tmp_path / "smtp-passord"
@@ -188,7 +176,7 @@ def test_password_file_readable_by_others_exits_2(
         tmp_path, extra=f'host = "smtp.skole.no"\nusername = "u"\npassword_file = "{secret}"'
     )
 
-    run = notify_cli("--config", config, "notify", SAMPLE)
+    run = cli("--config", config, "notify", SAMPLE)
 
     assert run.code == 2
     assert f"Kjør «chmod 600 {secret}»" in run.err
@@ -196,7 +184,7 @@ def test_password_file_readable_by_others_exits_2(
 
 
 def test_unreachable_server_fails_every_mail_quickly_with_exit_1(
-    notify_cli, tmp_path: Path, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    cli, tmp_path: Path, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
 ) -> None:
     import socket
 
@@ -208,7 +196,7 @@ def test_unreachable_server_fails_every_mail_quickly_with_exit_1(
     (tmp_path / "x.pem").write_text("")
     config.write_text(config.read_text().replace(f'cafile = "{tmp_path / "x.pem"}"\n', ""))
 
-    run = notify_cli("--config", config, "notify", SAMPLE)
+    run = cli("--config", config, "notify", SAMPLE)
 
     assert run.code == 1
     lines = run.err.splitlines()
@@ -220,14 +208,14 @@ def test_unreachable_server_fails_every_mail_quickly_with_exit_1(
 
 
 def test_on_a_terminal_a_summary_line_goes_to_stderr(
-    notify_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
 ) -> None:
     import sys
 
     config = write_config(tmp_path)
     monkeypatch.setattr(type(sys.stderr), "isatty", lambda self: True, raising=False)
 
-    run = notify_cli("--config", config, "notify", SAMPLE, "--dry-run", tmp_path / "eml")
+    run = cli("--config", config, "notify", SAMPLE, "--dry-run", tmp_path / "eml")
 
     assert run.code == 0 and run.out == ""
     assert run.err == (
@@ -236,10 +224,10 @@ def test_on_a_terminal_a_summary_line_goes_to_stderr(
     )
 
 
-def test_without_files_or_history_exits_2(notify_cli, tmp_path: Path) -> None:  # noqa: ANN001
+def test_without_files_or_history_exits_2(cli, tmp_path: Path) -> None:  # noqa: ANN001
     config = write_config(tmp_path)
 
-    run = notify_cli("--config", config, "notify", "--dry-run", tmp_path / "eml")
+    run = cli("--config", config, "notify", "--dry-run", tmp_path / "eml")
 
     assert run.code == 2
     assert "ingen lagret fraværshistorikk" in run.err
