@@ -12,22 +12,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from naervaer_cli.documents.charts import HEAT_COLOURS
-from naervaer_cli.documents.htmltree import SKIP, Element, parse, sections
+from naervaer_cli.documents.htmltree import Element, flow, parse, sections, visible
 
 if TYPE_CHECKING:
     from docx.document import Document
 
-BLOCK = {"h1", "h2", "h3", "h4", "p", "ul", "ol", "table", "div", "section", "header",
-         "footer", "li", "main", "article"}
 HEADING_COLOUR = (0x17, 0x32, 0x4D)
 TEXT_WIDTH_MM = 178.0
 TALK = "NB – Snakk med barnet/eleven under hele prosessen."
-
-
-def _visible(node: Element | str) -> bool:
-    if isinstance(node, str):
-        return True
-    return node.tag not in SKIP and "html-only" not in node.classes
 
 
 def to_docx(html: str, *, title: str = "", footer: str = TALK) -> bytes:
@@ -80,27 +72,13 @@ def to_docx(html: str, *, title: str = "", footer: str = TALK) -> bytes:
 def _flow(container: Any, nodes: Sequence[Element | str], doc: Document,
           paragraph: Any = None, style: str | None = None) -> None:
     """Write a mix of inline and block nodes: inline runs gather into one paragraph."""
-    pending: list[Element | str] = []
-
-    def flush() -> None:
-        nonlocal paragraph
-        if pending and any(
-            not isinstance(n, str) or n.strip() for n in pending
-        ):
+    for run in flow(nodes):
+        if isinstance(run, Element):
+            paragraph = _block(container, run, doc, paragraph)
+        elif any(not isinstance(n, str) or n.strip() for n in run):
             target = paragraph if paragraph is not None else container.add_paragraph(style=style)
-            _inline(target, pending)
+            _inline(target, run)
             paragraph = None
-        pending.clear()
-
-    for node in nodes:
-        if not _visible(node):
-            continue
-        if isinstance(node, str) or node.tag not in BLOCK:
-            pending.append(node)
-            continue
-        flush()
-        paragraph = _block(container, node, doc, paragraph)
-    flush()
 
 
 def _block(container: Any, el: Element, doc: Document, paragraph: Any) -> Any:
@@ -197,7 +175,7 @@ def _segments(nodes: Sequence[Element | str], fmt: dict[str, bool],
             out.append((node, fmt))
         elif node.tag == "br":
             out.append(("\n", fmt))
-        elif _visible(node):
+        elif visible(node):
             inner = dict(fmt)
             if node.tag in ("strong", "b"):
                 inner["bold"] = True

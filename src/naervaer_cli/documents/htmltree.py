@@ -7,12 +7,16 @@ decoded), so a value like ``<script>`` is text here, never an element.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 VOID = {"br", "hr", "img", "meta", "link", "input", "col", "wbr", "source"}
 # Elements whose content the writers never show.
 SKIP = {"svg", "script", "style", "head", "title"}
+# Elements that start a block of their own in DOCX and Markdown; anything else flows inline.
+BLOCK = {"h1", "h2", "h3", "h4", "p", "ul", "ol", "table", "div", "section", "header",
+         "footer", "li", "main", "article"}
 
 
 @dataclass
@@ -88,3 +92,27 @@ def parse(html: str) -> Element:
 def sections(root: Element) -> list[Element]:
     """The documents (`<section class="document">`) in order."""
     return [s for s in root.find_all("section") if "document" in s.classes]
+
+
+def visible(node: Element | str) -> bool:
+    """Text, or an element that is neither skipped nor marked for HTML only."""
+    if isinstance(node, str):
+        return True
+    return node.tag not in SKIP and "html-only" not in node.classes
+
+
+def flow(nodes: Sequence[Element | str]) -> Iterator[list[Element | str] | Element]:
+    """The visible nodes as they flow: runs of inline nodes (a list each) between blocks."""
+    pending: list[Element | str] = []
+    for node in nodes:
+        if not visible(node):
+            continue
+        if isinstance(node, str) or node.tag not in BLOCK:
+            pending.append(node)
+            continue
+        if pending:
+            yield pending
+            pending = []
+        yield node
+    if pending:
+        yield pending

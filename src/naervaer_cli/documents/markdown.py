@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from naervaer_cli.documents.htmltree import SKIP, Element, parse, sections
+from naervaer_cli.documents.htmltree import Element, flow, parse, sections, visible
 
-BLOCK = {"h1", "h2", "h3", "h4", "p", "ul", "ol", "table", "div", "section", "header",
-         "footer", "li", "main", "article"}
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that can start
 # markup (emphasis, links, raw HTML, code, tables, headings, entities).
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!&])")
@@ -25,12 +23,6 @@ def _line_starts(text: str) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
-def _visible(node: Element | str) -> bool:
-    if isinstance(node, str):
-        return True
-    return node.tag not in SKIP and "html-only" not in node.classes
-
-
 def to_markdown(html: str) -> str:
     """Convert rendered document HTML into Markdown; documents are separated by a rule."""
     root = parse(html)
@@ -44,23 +36,11 @@ def to_markdown(html: str) -> str:
 
 
 def _flow(nodes: Sequence[Element | str], out: list[str], cell: bool = False) -> None:
-    pending: list[Element | str] = []
-
-    def flush() -> None:
-        text = _inline(pending)
-        if text:
+    for run in flow(nodes):
+        if isinstance(run, Element):
+            _block(run, out, cell)
+        elif text := _inline(run):
             out.append(text.replace("\n", " ") if cell else _paragraph(text))
-        pending.clear()
-
-    for node in nodes:
-        if not _visible(node):
-            continue
-        if isinstance(node, str) or node.tag not in BLOCK:
-            pending.append(node)
-            continue
-        flush()
-        _block(node, out, cell)
-    flush()
 
 
 def _paragraph(text: str) -> str:
@@ -80,7 +60,7 @@ def _inline_raw(nodes: Sequence[Element | str]) -> str:
             parts.append(escape(re.sub(r"\s+", " ", node)))
         elif node.tag == "br":
             parts.append("\n")
-        elif _visible(node):
+        elif visible(node):
             raw = _inline_raw(node.children)
             inner = raw.strip()
             if not inner:
