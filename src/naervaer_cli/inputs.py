@@ -1,7 +1,7 @@
-"""What `scan` and `show` read before the rules run: records, policy, calendar, cases, date.
+"""What a scan reads before the rules run: records, policy, calendar, cases, date, setting.
 
-One function so every command that scans (scan, show, and later notify and pack) reads the
-same things the same way: exports given on the command line, else the stored history.
+One function so every command that scans (scan, show, notify, pack) reads the same things
+the same way: exports given on the command line, else the stored history.
 """
 
 from __future__ import annotations
