@@ -86,8 +86,10 @@ def compare(title: str, bare_label: str, bare: Measured, project: Measured) -> b
     ratio = p["op"] / b["op"] if b["op"] else float("inf")
     ok = ratio <= TARGET_RATIO
     print(fmt_row("naervaer import", project, f"op {p['op']:6.2f} s   rows {p['rows']:,}"))
-    print(f"  ratio (op) {ratio:.2f}× bare, wall {project.wall / bare.wall:.2f}× — target ≤ "
-          f"{TARGET_RATIO:.0f}×: {'OK' if ok else 'MISSED'}")
+    print(
+        f"  ratio (op) {ratio:.2f}× bare, wall {project.wall / bare.wall:.2f}× — target ≤ "
+        f"{TARGET_RATIO:.0f}×: {'OK' if ok else 'MISSED'}"
+    )
     return ok
 
 
@@ -108,17 +110,30 @@ def main(argv: list[str] | None = None) -> int:
         bare = measure(BARE_CSV, csv_path, args.repeat, home)
         project = measure(PROJECT, csv_path, args.repeat, home)
         size = csv_path.stat().st_size / 1e6
-        csv_ok = compare(f"\nCSV, {args.rows:,} lesson rows ({size:.0f} MB)",
-                         "polars.read_csv", bare, project)
-        results["csv"] = {"bare": bare.payload(), "bare_peak_mib": bare.peak_mib,
-                          "naervaer": project.payload(), "naervaer_peak_mib": project.peak_mib}
+        csv_ok = compare(
+            f"\nCSV, {args.rows:,} lesson rows ({size:.0f} MB)", "polars.read_csv", bare, project
+        )
+        results["csv"] = {
+            "bare": bare.payload(),
+            "bare_peak_mib": bare.peak_mib,
+            "naervaer": project.payload(),
+            "naervaer_peak_mib": project.peak_mib,
+        }
         bare = measure(BARE_XLSX, xlsx_path, args.repeat, home)
         project = measure(PROJECT, xlsx_path, args.repeat, home)
         size = xlsx_path.stat().st_size / 1e6
-        xlsx_ok = compare(f"\nXLSX, {args.xlsx_rows:,} rows ({size:.1f} MB)",
-                          "fastexcel (calamine)", bare, project)
-        results["xlsx"] = {"bare": bare.payload(), "bare_peak_mib": bare.peak_mib,
-                           "naervaer": project.payload(), "naervaer_peak_mib": project.peak_mib}
+        xlsx_ok = compare(
+            f"\nXLSX, {args.xlsx_rows:,} rows ({size:.1f} MB)",
+            "fastexcel (calamine)",
+            bare,
+            project,
+        )
+        results["xlsx"] = {
+            "bare": bare.payload(),
+            "bare_peak_mib": bare.peak_mib,
+            "naervaer": project.payload(),
+            "naervaer_peak_mib": project.peak_mib,
+        }
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 1 if False in (csv_ok, xlsx_ok) else 0

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from benchdata import Measured, ensure_csv, fmt_row, isolated_env, machine, run_measured
 
-SCAN_RATIO = 3.0          # 1M rows: scan ≤ 3× the bare read
+SCAN_RATIO = 3.0  # 1M rows: scan ≤ 3× the bare read
 BIG_ROWS = 10_000_000
-BIG_SECONDS = 12.0        # 10M rows: ≤ 12 s
-BIG_MIB = 3 * 1024        # 10M rows: ≤ 3 GB peak
+BIG_SECONDS = 12.0  # 10M rows: ≤ 12 s
+BIG_MIB = 3 * 1024  # 10M rows: ≤ 3 GB peak
 HELP_SECONDS = 0.250
 
 
@@ -49,8 +49,9 @@ def bare_read(path: Path, env: dict[str, str]) -> Measured:
 
 
 def scan(cmd: list[str], path: Path, env: dict[str, str], cwd: Path) -> Measured:
-    return run_measured([*cmd, "scan", str(path), "--format", "json", "--output", "/dev/null"],
-                        env=env, cwd=cwd)
+    return run_measured(
+        [*cmd, "scan", str(path), "--format", "json", "--output", "/dev/null"], env=env, cwd=cwd
+    )
 
 
 def bench_size(cmd: list[str], rows: int, env: dict[str, str], cwd: Path) -> bool:
@@ -68,12 +69,16 @@ def bench_size(cmd: list[str], rows: int, env: dict[str, str], cwd: Path) -> boo
     if rows < BIG_ROWS:
         ratio = result.wall / bare.wall
         ok = ratio <= SCAN_RATIO
-        print(f"  ratio {ratio:.2f}× bare read — target ≤ {SCAN_RATIO:.0f}×: "
-              f"{'OK' if ok else 'MISSED'}")
+        print(
+            f"  ratio {ratio:.2f}× bare read — target ≤ {SCAN_RATIO:.0f}×: "
+            f"{'OK' if ok else 'MISSED'}"
+        )
     else:
         ok = result.wall <= BIG_SECONDS and result.peak_mib <= BIG_MIB
-        print(f"  ratio {result.wall / bare.wall:.2f}× bare read; target ≤ {BIG_SECONDS:.0f} s "
-              f"and ≤ {BIG_MIB / 1024:.0f} GB: {'OK' if ok else 'MISSED'}")
+        print(
+            f"  ratio {result.wall / bare.wall:.2f}× bare read; target ≤ {BIG_SECONDS:.0f} s "
+            f"and ≤ {BIG_MIB / 1024:.0f} GB: {'OK' if ok else 'MISSED'}"
+        )
     return ok
 
 
@@ -81,22 +86,27 @@ def bench_help(cmd: list[str], env: dict[str, str], runs: int) -> bool:
     timings = [run_measured([*cmd, "--help"], env=env) for _ in range(max(1, runs))]
     failed = [m for m in timings if m.returncode != 0]
     if failed:
-        print(f"\nnaervaer --help FAILED (exit {failed[0].returncode}): "
-              f"{failed[0].stderr.strip()[-300:]}")
+        print(
+            f"\nnaervaer --help FAILED (exit {failed[0].returncode}): "
+            f"{failed[0].stderr.strip()[-300:]}"
+        )
         return False
     best = min(timings, key=lambda m: m.wall)
     ok = best.wall <= HELP_SECONDS
-    print(f"\nnaervaer --help, best of {len(timings)}: {best.wall * 1000:.0f} ms "
-          f"(median {sorted(m.wall for m in timings)[len(timings) // 2] * 1000:.0f} ms), "
-          f"peak {best.peak_mib:.0f} MiB — target ≤ {HELP_SECONDS * 1000:.0f} ms: "
-          f"{'OK' if ok else 'MISSED'}")
+    print(
+        f"\nnaervaer --help, best of {len(timings)}: {best.wall * 1000:.0f} ms "
+        f"(median {sorted(m.wall for m in timings)[len(timings) // 2] * 1000:.0f} ms), "
+        f"peak {best.peak_mib:.0f} MiB — target ≤ {HELP_SECONDS * 1000:.0f} ms: "
+        f"{'OK' if ok else 'MISSED'}"
+    )
     return ok
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, BIG_ROWS],
-                        help="row counts to scan")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[1_000_000, BIG_ROWS], help="row counts to scan"
+    )
     parser.add_argument("--help-runs", type=int, default=10)
     args = parser.parse_args(argv)
 

@@ -23,24 +23,98 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 
 HEADER = (
-    "Elevnr", "Elev", "Klasse", "Kontaktlærer", "Fra dato", "Til dato", "Fra kl.",
-    "Til kl.", "Fag", "Fraværstype", "Heldag", "Merknad",
+    "Elevnr",
+    "Elev",
+    "Klasse",
+    "Kontaktlærer",
+    "Fra dato",
+    "Til dato",
+    "Fra kl.",
+    "Til kl.",
+    "Fag",
+    "Fraværstype",
+    "Heldag",
+    "Merknad",
 )
-LESSONS = (("08:30", "09:15"), ("09:15", "10:00"), ("10:15", "11:00"),
-           ("11:30", "12:15"), ("12:15", "13:00"), ("13:15", "14:00"))
+LESSONS = (
+    ("08:30", "09:15"),
+    ("09:15", "10:00"),
+    ("10:15", "11:00"),
+    ("11:30", "12:15"),
+    ("12:15", "13:00"),
+    ("13:15", "14:00"),
+)
 # 20 slots, roughly a week's timetable: 3 of 20 lessons are watched subjects (§3).
-SUBJECTS = ("Norsk",) * 4 + ("Matematikk",) * 4 + ("Engelsk", "Engelsk", "Naturfag",
-            "Naturfag", "Samfunnsfag", "Samfunnsfag", "KRLE", "Musikk", "Kunst og håndverk",
-            "Kroppsøving", "KRØ", "Svømming")
-# 20 slots: the share of each code in the data.
-CODES = ("Sykdom",) * 6 + ("Dokumentert",) * 4 + ("Udokumentert",) * 3 + (
-    "Ubehandlet", "Ubehandlet", "For sent", "For sent", "Permisjon", "Forlot skolen",
-    "Ikke fravær",
+SUBJECTS = (
+    ("Norsk",) * 4
+    + ("Matematikk",) * 4
+    + (
+        "Engelsk",
+        "Engelsk",
+        "Naturfag",
+        "Naturfag",
+        "Samfunnsfag",
+        "Samfunnsfag",
+        "KRLE",
+        "Musikk",
+        "Kunst og håndverk",
+        "Kroppsøving",
+        "KRØ",
+        "Svømming",
+    )
 )
-FIRST = ("Emma", "Nora", "Sofie", "Ingrid", "Jakob", "Emil", "Noah", "Filip", "Håkon", "Åse",
-         "Ørjan", "Live", "Tiril", "Magnus", "Sander", "Frida")
-LAST = ("Hansen", "Johansen", "Olsen", "Larsen", "Berg", "Haugen", "Dahl", "Lund", "Sæther",
-        "Løvås", "Bjørnstad", "Moen", "Strand", "Eide", "Lie", "Ødegård", "Bråthen")
+# 20 slots: the share of each code in the data.
+CODES = (
+    ("Sykdom",) * 6
+    + ("Dokumentert",) * 4
+    + ("Udokumentert",) * 3
+    + (
+        "Ubehandlet",
+        "Ubehandlet",
+        "For sent",
+        "For sent",
+        "Permisjon",
+        "Forlot skolen",
+        "Ikke fravær",
+    )
+)
+FIRST = (
+    "Emma",
+    "Nora",
+    "Sofie",
+    "Ingrid",
+    "Jakob",
+    "Emil",
+    "Noah",
+    "Filip",
+    "Håkon",
+    "Åse",
+    "Ørjan",
+    "Live",
+    "Tiril",
+    "Magnus",
+    "Sander",
+    "Frida",
+)
+LAST = (
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Berg",
+    "Haugen",
+    "Dahl",
+    "Lund",
+    "Sæther",
+    "Løvås",
+    "Bjørnstad",
+    "Moen",
+    "Strand",
+    "Eide",
+    "Lie",
+    "Ødegård",
+    "Bråthen",
+)
 TEACHERS = ("Randi Holm", "Terje Nygård", "Hilde Vestby", "Anders Myhre", "Bjørg Sæther")
 # 20 absent lessons of the term's ~420 is 4.8 %, about the Norwegian average; 1M rows are
 # then 50 000 pupils (a large municipality) and 10M rows 500 000.
@@ -77,7 +151,7 @@ def ist_frame(rows: int):  # noqa: ANN201 - a polars DataFrame; polars imported 
     pupils = max(1, rows // ROWS_PER_PUPIL)
     i = pl.int_range(0, rows, dtype=pl.Int64, eager=True)
     p = i % pupils
-    k = i // pupils                       # the pupil's k-th row, 0..19
+    k = i // pupils  # the pupil's k-th row, 0..19
     whole = k < WHOLE_DAY_ROWS
     # day slot 0..2 for the sick days, 3..4 for the single lessons
     slot = (k // len(LESSONS)).zip_with(whole, k - WHOLE_DAY_ROWS + 3)
@@ -85,27 +159,35 @@ def ist_frame(rows: int):  # noqa: ANN201 - a polars DataFrame; polars imported 
     # five different days: no two records of one pupil collide.
     day_idx = (slot * 37 + p * 11) % len(days)
     lesson = (k % len(LESSONS)).zip_with(whole, (p + k) % len(LESSONS))
-    code = (pl.Series(DAY_CODES).gather((p + slot * 5) % len(DAY_CODES))
-            .zip_with(whole, pl.Series(CODES).gather((p * 7 + k * 3) % len(CODES))))
+    code = (
+        pl.Series(DAY_CODES)
+        .gather((p + slot * 5) % len(DAY_CODES))
+        .zip_with(whole, pl.Series(CODES).gather((p * 7 + k * 3) % len(CODES)))
+    )
     group = p // PUPILS_PER_GROUP
-    frame = pl.DataFrame({
-        "Elevnr": (p + 100_000).cast(pl.String),
-        "Elev": pl.Series(LAST).gather(p % len(LAST)) + ", "
-        + pl.Series(FIRST).gather((p // len(LAST)) % len(FIRST)),
-        "Klasse": pl.Series([str(n) for n in range(5, 11)]).gather(group % 6)
-        + pl.Series(list("ABCD")).gather((group // 6) % 4) + "-"
-        + (group // 24).cast(pl.String),
-        "Kontaktlærer": pl.Series(TEACHERS).gather(group % len(TEACHERS)),
-        "Fra dato": pl.Series([d.strftime("%d.%m.%Y") for d in days]).gather(day_idx),
-        "Til dato": pl.repeat(None, rows, dtype=pl.String, eager=True),
-        "Fra kl.": pl.Series([a for a, _ in LESSONS]).gather(lesson),
-        "Til kl.": pl.Series([b for _, b in LESSONS]).gather(lesson),
-        "Fag": pl.Series(SUBJECTS).gather((lesson + day_idx) % len(SUBJECTS)),
-        "Fraværstype": code,
-        "Heldag": pl.repeat("Nei", rows, dtype=pl.String, eager=True),
-        "Merknad": pl.Series([None, None, None, "Meldt av foresatte", None, "Tannlege"]).gather(
-            (p + k) % 6),
-    })
+    frame = pl.DataFrame(
+        {
+            "Elevnr": (p + 100_000).cast(pl.String),
+            "Elev": pl.Series(LAST).gather(p % len(LAST))
+            + ", "
+            + pl.Series(FIRST).gather((p // len(LAST)) % len(FIRST)),
+            "Klasse": pl.Series([str(n) for n in range(5, 11)]).gather(group % 6)
+            + pl.Series(list("ABCD")).gather((group // 6) % 4)
+            + "-"
+            + (group // 24).cast(pl.String),
+            "Kontaktlærer": pl.Series(TEACHERS).gather(group % len(TEACHERS)),
+            "Fra dato": pl.Series([d.strftime("%d.%m.%Y") for d in days]).gather(day_idx),
+            "Til dato": pl.repeat(None, rows, dtype=pl.String, eager=True),
+            "Fra kl.": pl.Series([a for a, _ in LESSONS]).gather(lesson),
+            "Til kl.": pl.Series([b for _, b in LESSONS]).gather(lesson),
+            "Fag": pl.Series(SUBJECTS).gather((lesson + day_idx) % len(SUBJECTS)),
+            "Fraværstype": code,
+            "Heldag": pl.repeat("Nei", rows, dtype=pl.String, eager=True),
+            "Merknad": pl.Series([None, None, None, "Meldt av foresatte", None, "Tannlege"]).gather(
+                (p + k) % 6
+            ),
+        }
+    )
     return frame
 
 
@@ -123,8 +205,9 @@ def ensure_csv(rows: int) -> Path:
             fh.write(b"\xef\xbb\xbf")
             for offset in range(0, rows, chunk):
                 part: pl.DataFrame = frame.slice(offset, chunk)
-                part.write_csv(fh, separator=";", include_header=offset == 0,
-                               line_terminator="\r\n")
+                part.write_csv(
+                    fh, separator=";", include_header=offset == 0, line_terminator="\r\n"
+                )
         tmp.replace(path)
     return path
 
@@ -154,8 +237,11 @@ def ensure_xlsx(rows: int) -> Path:
         day = dates.get(row[4])
         if day is None:
             day = dates[row[4]] = datetime.strptime(row[4], "%d.%m.%Y").date()
-        for index, value, fmt in ((4, day, date_format), (6, times[row[6]], time_format),
-                                  (7, times[row[7]], time_format)):
+        for index, value, fmt in (
+            (4, day, date_format),
+            (6, times[row[6]], time_format),
+            (7, times[row[7]], time_format),
+        ):
             cell = WriteOnlyCell(ws, value=value)
             cell.number_format = fmt
             cells[index] = cell
@@ -186,8 +272,9 @@ class Measured:
             return {}
 
 
-def run_measured(argv: list[str], env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> Measured:
+def run_measured(
+    argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> Measured:
     """Run a child, measure its wall time and peak memory (ru_maxrss from wait4)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -199,13 +286,16 @@ def run_measured(argv: list[str], env: dict[str, str] | None = None,
         out.seek(0)
         err.seek(0)
         peak_kib = usage.ru_maxrss  # KiB on Linux
-        return Measured(wall, peak_kib / 1024, proc.returncode,
-                        out.read().decode("utf-8", "replace"),
-                        err.read().decode("utf-8", "replace"))
+        return Measured(
+            wall,
+            peak_kib / 1024,
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
 
 
-def python_child(code: str, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> Measured:
+def python_child(code: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:
     return run_measured([sys.executable, "-c", code], env=env, cwd=cwd)
 
 
@@ -220,8 +310,10 @@ def machine() -> str:
 
     import polars as pl
 
-    return (f"{platform.python_implementation()} {platform.python_version()}, "
-            f"polars {pl.__version__}, {os.cpu_count()} CPUs")
+    return (
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"polars {pl.__version__}, {os.cpu_count()} CPUs"
+    )
 
 
 def isolated_env(home: Path) -> dict[str, str]:

@@ -57,7 +57,7 @@ PLANTED = {
     "Haugen, Håkon": ("watch", {"high_absence": ("watch", 9)}),
     "Haugen, Ørjan": ("watch", {"high_absence": ("watch", 8)}),
 }
-NOT_FLAGGED = "Fjellheim, Oda"     # 6 days among the youngest: below their 90th percentile
+NOT_FLAGGED = "Fjellheim, Oda"  # 6 days among the youngest: below their 90th percentile
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Story:
 
     texts: dict[str, str] = field(default_factory=dict)
     codes: dict[str, int] = field(default_factory=dict)
-    scan: dict = field(default_factory=dict)           # scan --format json, parsed
+    scan: dict = field(default_factory=dict)  # scan --format json, parsed
     ids: dict[str, str] = field(default_factory=dict)  # name → pupil id (keyed hash)
     files: dict[str, Path] = field(default_factory=dict)
     mails: list[EmailMessage] = field(default_factory=list)
@@ -99,8 +99,11 @@ def _run(story: Story, name: str, *args: str | Path, tty: bool = False) -> str:
 def docx_text(path: Path) -> str:
     """The text of every XML part a reader sees: body, footer, header and core properties."""
     with zipfile.ZipFile(path) as zf:
-        parts = [n for n in zf.namelist() if n.endswith(".xml")
-                 and (n.startswith("word/") or n.startswith("docProps/"))]
+        parts = [
+            n
+            for n in zf.namelist()
+            if n.endswith(".xml") and (n.startswith("word/") or n.startswith("docProps/"))
+        ]
         assert "word/document.xml" in parts
         return "\n".join(zf.read(n).decode("utf-8") for n in sorted(parts))
 
@@ -109,15 +112,21 @@ def xlsx_text(path: Path) -> str:
     from openpyxl import load_workbook
 
     wb = load_workbook(path)
-    cells = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
-             for c in row if c is not None]
+    cells = [
+        str(c)
+        for ws in wb.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if c is not None
+    ]
     return "\n".join([*wb.sheetnames, *cells])
 
 
 def mail_text(message: EmailMessage) -> str:
     headers = [f"{k}: {v}" for k, v in message.items()]
-    bodies = [part.get_content() for part in message.walk()
-              if part.get_content_maintype() == "text"]
+    bodies = [
+        part.get_content() for part in message.walk() if part.get_content_maintype() == "text"
+    ]
     return "\n".join([*headers, *bodies])
 
 
@@ -131,8 +140,15 @@ def _terminal_views(home: Path, config: Path) -> dict[str, str]:
 
     inputs = load_inputs(load_config(config, home=home), [SAMPLE])
     pupil = find_pupil(inputs.records, "Hagen", inputs.setting)
-    view = pupil_view(inputs.records, inputs.policy, pupil, as_of=inputs.as_of,
-                      calendar=inputs.calendar, cases=inputs.cases, setting=inputs.setting)
+    view = pupil_view(
+        inputs.records,
+        inputs.policy,
+        pupil,
+        as_of=inputs.as_of,
+        calendar=inputs.calendar,
+        cases=inputs.cases,
+        setting=inputs.setting,
+    )
     return {
         "scan table on a terminal": render_rich(run_scan(inputs), color=False),
         "show on a terminal": render_pupil_rich(view, color=False),
@@ -169,31 +185,109 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
         _run(result, "show two children", *cfg, "show", "Haugen", SAMPLE)
 
         selma = result.ids["Rustad, Selma"]
-        _run(result, "case open", *cfg, "case", "open", selma, "--setting", "barnehage",
-             "--date", "2026-11-20", "-t", "Tre dager uten beskjed")
+        _run(
+            result,
+            "case open",
+            *cfg,
+            "case",
+            "open",
+            selma,
+            "--setting",
+            "barnehage",
+            "--date",
+            "2026-11-20",
+            "-t",
+            "Tre dager uten beskjed",
+        )
         _run(result, "case level", *cfg, "case", "level", selma, "1", "--date", "2026-11-23")
-        _run(result, "case measure without date", *cfg, "case", "measure", selma,
-             "Beskjed ved henting", "-r", "Kari Ped", "--date", "2026-11-23")
-        _run(result, "case measure", *cfg, "case", "measure", selma,
-             "Daglig prat med foreldrene ved henting", "-r", "Kari Ped", "--date", "2026-11-23",
-             "--evaluation-date", "2026-12-14")
+        _run(
+            result,
+            "case measure without date",
+            *cfg,
+            "case",
+            "measure",
+            selma,
+            "Beskjed ved henting",
+            "-r",
+            "Kari Ped",
+            "--date",
+            "2026-11-23",
+        )
+        _run(
+            result,
+            "case measure",
+            *cfg,
+            "case",
+            "measure",
+            selma,
+            "Daglig prat med foreldrene ved henting",
+            "-r",
+            "Kari Ped",
+            "--date",
+            "2026-11-23",
+            "--evaluation-date",
+            "2026-12-14",
+        )
 
         for fmt in ("html", "docx", "md"):
             out = work / f"pack-{fmt}"
-            _run(result, f"pack {fmt}", *cfg, "pack", selma, "Kolstad", "-i", SAMPLE,
-                 "--out", out, "--meeting", MEETING, "-f", fmt)
+            _run(
+                result,
+                f"pack {fmt}",
+                *cfg,
+                "pack",
+                selma,
+                "Kolstad",
+                "-i",
+                SAMPLE,
+                "--out",
+                out,
+                "--meeting",
+                MEETING,
+                "-f",
+                fmt,
+            )
             for path in sorted(out.iterdir()):
                 result.files[f"{fmt}/{path.name}"] = path
                 result.texts[f"pack {path.name}"] = (
-                    docx_text(path) if fmt == "docx" else path.read_text(encoding="utf-8"))
+                    docx_text(path) if fmt == "docx" else path.read_text(encoding="utf-8")
+                )
         asked = work / "asked"
-        _run(result, "pack samarbeidsavtale", *cfg, "pack", "Hagen", "-i", SAMPLE, "--out",
-             asked, "--meeting", MEETING, "-f", "md", "-d", "samarbeidsavtale")
+        _run(
+            result,
+            "pack samarbeidsavtale",
+            *cfg,
+            "pack",
+            "Hagen",
+            "-i",
+            SAMPLE,
+            "--out",
+            asked,
+            "--meeting",
+            MEETING,
+            "-f",
+            "md",
+            "-d",
+            "samarbeidsavtale",
+        )
         for path in asked.iterdir():
             result.texts[f"asked {path.name}"] = path.read_text(encoding="utf-8")
         team = work / "team"
-        _run(result, "pack resource team", *cfg, "pack", "--resource-team", "-i", SAMPLE,
-             "--out", team, "--meeting", MEETING, "-f", "md")
+        _run(
+            result,
+            "pack resource team",
+            *cfg,
+            "pack",
+            "--resource-team",
+            "-i",
+            SAMPLE,
+            "--out",
+            team,
+            "--meeting",
+            MEETING,
+            "-f",
+            "md",
+        )
         for path in team.iterdir():
             result.texts[f"pack {path.name}"] = path.read_text(encoding="utf-8")
 
@@ -214,8 +308,10 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
 def test_every_command_succeeds_but_a_measure_without_the_agreed_date(story: Story) -> None:
     failed = {name: code for name, code in story.codes.items() if code != 0}
     assert failed == {"case measure without date": 2, "show two children": 2}
-    assert "avtales tidspunktet for evalueringen med foreldrene" in story.texts[
-        "case measure without date (stderr)"]
+    assert (
+        "avtales tidspunktet for evalueringen med foreldrene"
+        in story.texts["case measure without date (stderr)"]
+    )
 
 
 def test_scan_finds_the_planted_patterns(story: Story) -> None:
@@ -236,8 +332,11 @@ def test_every_scan_format_shows_the_same_children_in_barnehage_words(story: Sto
     table = story.texts["scan table (stdout)"]
     assert table.splitlines()[0].split()[:2] == ["Barn", "Avdeling"]
     assert "6 barn å følge opp (3 bekymring, 3 følg med) av 31" in table
-    rows = list(csv.DictReader(io.StringIO(story.texts["scan csv (stdout)"].lstrip("\ufeff")),
-                               delimiter=";"))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(story.texts["scan csv (stdout)"].lstrip("\ufeff")), delimiter=";"
+        )
+    )
     assert {r["Barn"] for r in rows} == set(PLANTED)
     assert {r["Avdeling"] for r in rows} == {"Maurtua", "Revehiet"}
     assert "| Barn | Avdeling |" in story.texts["scan md (stdout)"]
@@ -267,9 +366,11 @@ def test_show_asks_for_the_childs_number_when_a_name_fits_two(story: Story) -> N
 def test_case_messages_name_a_child(story: Story) -> None:
     selma = story.ids["Rustad, Selma"]
     assert story.texts["case open (stdout)"] == (
-        f"Åpnet sak for barn {selma} (barnehage) på NIVÅ 0, 20.11.2026.\n")
+        f"Åpnet sak for barn {selma} (barnehage) på NIVÅ 0, 20.11.2026.\n"
+    )
     assert story.texts["case measure (stdout)"] == (
-        f"Tiltak registrert for barn {selma}; evalueres 14.12.2026.\n")
+        f"Tiltak registrert for barn {selma}; evalueres 14.12.2026.\n"
+    )
 
 
 # --------------------------------------------------------------------------------- the pack
@@ -285,12 +386,16 @@ def test_pack_writes_barnehage_files_named_by_number(story: Story) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "md"])
-def test_pack_holds_the_barnehage_documents_and_no_samarbeidsavtale(story: Story,
-                                                                    fmt: str) -> None:
+def test_pack_holds_the_barnehage_documents_and_no_samarbeidsavtale(story: Story, fmt: str) -> None:
     text = story.texts[f"pack barn-{story.ids['Rustad, Selma']}.{fmt}"]
-    titles = ["Innkalling til møte om nærvær", "Referat fra møte om nærvær",
-              "Trivsels- og utviklingssamtale", "Tiltaksplan ved uro", "Kartlegging",
-              "Fraværsoversikt"]
+    titles = [
+        "Innkalling til møte om nærvær",
+        "Referat fra møte om nærvær",
+        "Trivsels- og utviklingssamtale",
+        "Tiltaksplan ved uro",
+        "Kartlegging",
+        "Fraværsoversikt",
+    ]
     # In pack order: each title after the one before it (the referat names the tools too).
     at = 0
     for title in titles:
@@ -322,18 +427,19 @@ def test_resource_team_pack_lists_the_case_at_nivaa_1(story: Story) -> None:
 def test_a_barnehage_gets_the_samarbeidsavtale_only_when_it_asks(story: Story) -> None:
     (name,) = [n for n in story.texts if n.startswith("asked ")]
     text = story.texts[name]
-    assert text.startswith("Solsikken barnehage\n\n# Samarbeidsavtale\n\n"
-                           "*mellom hjem og barnehage om nærvær*")
+    assert text.startswith(
+        "Solsikken barnehage\n\n# Samarbeidsavtale\n\n*mellom hjem og barnehage om nærvær*"
+    )
     assert "Trivsels- og utviklingssamtale" not in text
 
 
-def test_a_school_pack_refuses_the_barnehage_tools(cli) -> None:  # noqa: ANN001
-    run = cli("pack", "Bakke", "-i", REPO / "sample_data" / "ist_fravaer.csv", "-d",
-              "tiltaksplan")
+def test_a_school_pack_refuses_the_barnehage_tools(cli) -> None:
+    run = cli("pack", "Bakke", "-i", REPO / "sample_data" / "ist_fravaer.csv", "-d", "tiltaksplan")
     assert (run.code, run.out) == (2, "")
     assert run.err == (
         "Feil: Dokumentet «tiltaksplan» hører ikke til i skolen. Velg blant: innkalling, "
-        "referat, samarbeidsavtale, kartlegging, fravaersoversikt.\n")
+        "referat, samarbeidsavtale, kartlegging, fravaersoversikt.\n"
+    )
 
 
 def test_the_document_set_follows_the_setting() -> None:
@@ -341,13 +447,25 @@ def test_the_document_set_follows_the_setting() -> None:
     from naervaer_cli.errors import UsageError
 
     assert check_documents((), "barnehage") == (
-        "innkalling", "referat", "trivselssamtale", "tiltaksplan", "kartlegging",
-        "fravaersoversikt")
+        "innkalling",
+        "referat",
+        "trivselssamtale",
+        "tiltaksplan",
+        "kartlegging",
+        "fravaersoversikt",
+    )
     assert check_documents((), "skole") == (
-        "innkalling", "referat", "samarbeidsavtale", "kartlegging", "fravaersoversikt")
+        "innkalling",
+        "referat",
+        "samarbeidsavtale",
+        "kartlegging",
+        "fravaersoversikt",
+    )
     # Asked for by name: pack order, and the samarbeidsavtale for a barnehage that wants one.
     assert check_documents(["kartlegging", "samarbeidsavtale"], "barnehage") == (
-        "samarbeidsavtale", "kartlegging")
+        "samarbeidsavtale",
+        "kartlegging",
+    )
     # Before the data says which setting, any known name passes.
     assert check_documents(["tiltaksplan"]) == ("tiltaksplan",)
     with pytest.raises(UsageError, match="Ukjent dokument «brev». Velg blant: innkalling,"):
@@ -362,18 +480,20 @@ def test_the_document_set_follows_the_setting() -> None:
 def test_terminal_messages_count_children(story: Story) -> None:
     assert story.texts["scan xlsx (stderr)"] == f"Skrev 6 barn til {story.files['xlsx']}.\n"
     assert story.texts["notify (stderr)"].startswith("Skrev 2 e-poster til ")
-    assert "(1 til ped.ledere, 1 til ledelsen). 4 uten mottaker" in story.texts[
-        "notify (stderr)"]
+    assert "(1 til ped.ledere, 1 til ledelsen). 4 uten mottaker" in story.texts["notify (stderr)"]
 
 
 def test_a_failed_mail_to_a_pedleder_is_reported_as_such() -> None:
     from naervaer_cli.mail.notify import Failure, NotifyReport, report_lines
 
-    report = NotifyReport(failed=(Failure("kari@solsikken.no", "kontaktlærer", "tidsavbrudd"),),
-                          setting="barnehage")
+    report = NotifyReport(
+        failed=(Failure("kari@solsikken.no", "kontaktlærer", "tidsavbrudd"),), setting="barnehage"
+    )
     errors, summary = report_lines(report)
-    assert errors == ["e-posten til kari@solsikken.no (ped.leder) ble ikke sendt: "
-                      "tidsavbrudd. Den prøves igjen ved neste kjøring."]
+    assert errors == [
+        "e-posten til kari@solsikken.no (ped.leder) ble ikke sendt: "
+        "tidsavbrudd. Den prøves igjen ved neste kjøring."
+    ]
     assert summary == "Sendte 0 e-poster (0 til ped.ledere, 0 til ledelsen)."
 
 
@@ -382,13 +502,13 @@ def test_notify_mails_the_pedleder_and_the_styrer(story: Story) -> None:
     kari, boss = story.mails
     assert kari["Subject"] == "Nærvær uke 47: 2 barn å følge opp (Maurtua)"
     assert boss["Subject"] == (
-        "Nærvær uke 47: oversikt Solsikken barnehage – 6 barn å følge opp, 4 uten mottaker")
+        "Nærvær uke 47: oversikt Solsikken barnehage – 6 barn å følge opp, 4 uten mottaker"
+    )
     plain = boss.get_body(("plain",)).get_content()
     assert "Per avdeling:" in plain and "ingen ped.leder har fått e-post" in plain
     assert "Rustad" not in plain and "S.R. (Revehiet, " in plain
     for message in story.mails:
-        assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain",
-                                                                         "text/html"]
+        assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
 
 
 # -------------------------------------------------------------------------- no school words
@@ -407,15 +527,22 @@ def test_no_school_word_for_a_person_anywhere(story: Story) -> None:
 
 
 def test_the_guide_reminder_is_worded_for_the_child(story: Story) -> None:
-    said = {
-        where: re.findall(r"Snakk med [^.<\n]*\.", text) for where, text in story.texts.items()
-    }
+    said = {where: re.findall(r"Snakk med [^.<\n]*\.", text) for where, text in story.texts.items()}
     reminders = {s for found in said.values() for s in found}
     assert reminders == {TALK}
-    for where in ("scan json (stdout)", "scan table (stdout)", "scan md (stdout)", "scan.xlsx",
-                  "show (stdout)", "scan table on a terminal", "show on a terminal"):
+    for where in (
+        "scan json (stdout)",
+        "scan table (stdout)",
+        "scan md (stdout)",
+        "scan.xlsx",
+        "show (stdout)",
+        "scan table on a terminal",
+        "show on a terminal",
+    ):
         assert TALK in story.texts[where], where
-    assert all(TALK in story.texts[f"mail {n}"] for n in
-               [k.removeprefix("mail ") for k in story.texts if k.startswith("mail ")])
+    assert all(
+        TALK in story.texts[f"mail {n}"]
+        for n in [k.removeprefix("mail ") for k in story.texts if k.startswith("mail ")]
+    )
     for name in (n for n in story.texts if n.startswith("pack barn-")):
         assert TALK in story.texts[name], name

@@ -20,20 +20,23 @@ SKOLERUTE = (
 
 
 def test_breaks_are_not_school_days() -> None:
-    cal = calendar_from_config({"breaks": [{"from": date(2026, 10, 5), "to": date(2026, 10, 9),
-                                            "name": "Høstferie"}]})
+    cal = calendar_from_config(
+        {"breaks": [{"from": date(2026, 10, 5), "to": date(2026, 10, 9), "name": "Høstferie"}]}
+    )
     assert cal.school_days(date(2026, 10, 2), date(2026, 10, 12)) == [
-        date(2026, 10, 2), date(2026, 10, 12)]
+        date(2026, 10, 2),
+        date(2026, 10, 12),
+    ]
 
 
 def test_skolerute_for_one_school_overrides_the_rule(tmp_path) -> None:
     path = tmp_path / "skolerute.csv"
     path.write_text(SKOLERUTE, encoding="utf-8")
     cal = calendar_from_config({"skolerute": str(path), "school": "Åsgård skole"})
-    assert cal.is_school_day(date(2026, 10, 5))          # Åsgård: elevdag
-    assert not cal.is_school_day(date(2026, 10, 6))      # planleggingsdag
-    assert cal.is_school_day(date(2026, 5, 14))          # the file wins over the holiday rule
-    assert cal.is_school_day(date(2026, 10, 7))          # not in the file: a weekday
+    assert cal.is_school_day(date(2026, 10, 5))  # Åsgård: elevdag
+    assert not cal.is_school_day(date(2026, 10, 6))  # planleggingsdag
+    assert cal.is_school_day(date(2026, 5, 14))  # the file wins over the holiday rule
+    assert cal.is_school_day(date(2026, 10, 7))  # not in the file: a weekday
     other = calendar_from_config({"skolerute": str(path), "school": "Bjørnsvik skole"})
     assert not other.is_school_day(date(2026, 10, 5))
 

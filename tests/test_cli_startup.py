@@ -37,8 +37,9 @@ def test_installed_entry_point_runs(tmp_path):
     exe = os.path.join(os.path.dirname(sys.executable), "naervaer")
     out = subprocess.run([exe, "--version"], capture_output=True, text=True, env=env)
     assert (out.returncode, out.stdout) == (0, "naervaer 0.1.0\n")
-    module = subprocess.run([sys.executable, "-m", "naervaer_cli", "--version"],
-                            capture_output=True, text=True, env=env)
+    module = subprocess.run(
+        [sys.executable, "-m", "naervaer_cli", "--version"], capture_output=True, text=True, env=env
+    )
     assert module.stdout == "naervaer 0.1.0\n"
 
 

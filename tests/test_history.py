@@ -24,12 +24,17 @@ from naervaer_cli.importer import load_exports
 from naervaer_cli.schema import empty_records
 
 HEADER = "Elevnr;Elev;Klasse;Kontaktlærer;Dato;Fra kl.;Til kl.;Fag;Fraværstype;Heldag\n"
-AS_OF = date(2026, 11, 20)     # a Friday; the 28-day window starts 24.10
-WHOLE_DAYS = [date(2026, 10, 20),                       # week 43: before the window
-              date(2026, 10, 26), date(2026, 10, 27),  # week 44
-              date(2026, 11, 2),                        # week 45
-              date(2026, 11, 9), date(2026, 11, 10),   # week 46
-              date(2026, 11, 16), date(2026, 11, 17)]  # week 47
+AS_OF = date(2026, 11, 20)  # a Friday; the 28-day window starts 24.10
+WHOLE_DAYS = [
+    date(2026, 10, 20),  # week 43: before the window
+    date(2026, 10, 26),
+    date(2026, 10, 27),  # week 44
+    date(2026, 11, 2),  # week 45
+    date(2026, 11, 9),
+    date(2026, 11, 10),  # week 46
+    date(2026, 11, 16),
+    date(2026, 11, 17),
+]  # week 47
 
 
 def _rows(days: list[date]) -> list[str]:
@@ -38,8 +43,10 @@ def _rows(days: list[date]) -> list[str]:
         rows.append(f"10234;Nordmann, Ola;7A;Kari Lærer;{day:%d.%m.%Y};;;;Ikke dokumentert;Ja\n")
         # A lesson the day after, so the weeks hold more than whole days.
         lesson = day + timedelta(days=1)
-        rows.append(f"20411;Hansen, Siri;7A;Kari Lærer;{lesson:%d.%m.%Y};09.15;10.00;Matte;"
-                    "Dokumentert;Nei\n")
+        rows.append(
+            f"20411;Hansen, Siri;7A;Kari Lærer;{lesson:%d.%m.%Y};09.15;10.00;Matte;"
+            "Dokumentert;Nei\n"
+        )
     return rows
 
 
@@ -70,10 +77,12 @@ def test_weekly_exports_add_up_to_the_four_week_window(tmp_path: Path, naervaer_
 
     history = load_history(naervaer_home)
     window = history.filter(
-        (pl.col("date") > AS_OF - timedelta(days=28)) & (pl.col("date") <= AS_OF)
-        & (pl.col("pupil_id") == "10234") & pl.col("whole_day")
+        (pl.col("date") > AS_OF - timedelta(days=28))
+        & (pl.col("date") <= AS_OF)
+        & (pl.col("pupil_id") == "10234")
+        & pl.col("whole_day")
     )
-    assert sorted(window.get_column("date").unique().to_list()) == WHOLE_DAYS[1:]   # 7 days
+    assert sorted(window.get_column("date").unique().to_list()) == WHOLE_DAYS[1:]  # 7 days
     assert history.height == 2 * len(WHOLE_DAYS)
 
 
@@ -85,8 +94,9 @@ def test_the_same_or_an_overlapping_export_adds_nothing_twice(
     assert store_records(naervaer_home, week46) == (4, 4)
     assert store_records(naervaer_home, week46) == (0, 4)
     # Three weeks in another file, rows in another order: only weeks 45 and 47 are new.
-    month = _export(tmp_path / "oktober-november.csv", weeks[45] + weeks[46] + weeks[47],
-                    reverse=True)
+    month = _export(
+        tmp_path / "oktober-november.csv", weeks[45] + weeks[46] + weeks[47], reverse=True
+    )
     assert month.height == 10
     assert store_records(naervaer_home, month) == (6, 10)
     history = load_history(naervaer_home)
@@ -117,7 +127,7 @@ def test_loaded_history_keeps_the_canonical_schema(tmp_path: Path, naervaer_home
 
 def test_purge_deletes_records_before_the_date(tmp_path: Path, naervaer_home: Path) -> None:
     store_records(naervaer_home, _export(tmp_path / "alle.csv", WHOLE_DAYS))
-    assert purge_history(naervaer_home, date(2026, 11, 3)) == 7    # 20.10–02.11 and 21.10–28.10
+    assert purge_history(naervaer_home, date(2026, 11, 3)) == 7  # 20.10–02.11 and 21.10–28.10
     left = load_history(naervaer_home)
     assert left.height == 9
     assert left.get_column("date").min() == date(2026, 11, 3)
@@ -158,8 +168,14 @@ for week in range(10):
 
 
 def test_two_imports_at_once_keep_each_others_records(naervaer_home: Path) -> None:
-    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT, str(naervaer_home), pupil],
-                              stderr=subprocess.PIPE, text=True) for pupil in ("1", "2")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT, str(naervaer_home), pupil],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for pupil in ("1", "2")
+    ]
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err

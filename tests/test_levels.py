@@ -85,18 +85,21 @@ def test_open_at_2_keeps_and_shows_next_meeting() -> None:
     got = suggest([CONCERN], case(2, next_meeting=date(2026, 12, 3)), POLICY, "skole", AS_OF)
     assert (got.level, got.due) == (2, "Neste møte 03.12.2026.")
     assert suggest([CONCERN], case(2), POLICY, "skole", AS_OF).due == (
-        "Avtal nytt møte for å evaluere.")
+        "Avtal nytt møte for å evaluere."
+    )
 
 
 def test_open_and_no_longer_flagged_shows_the_evaluation() -> None:
     calm = case(1, evaluation_due=date(2026, 12, 1))
     got = suggest([], calm, POLICY, "skole", AS_OF)
     assert got.level == 1
-    assert got.due == ("Evaluering 01.12.2026; avslutt saken først etter en evaluering som "
-                       "viser økt nærvær.")
+    assert got.due == (
+        "Evaluering 01.12.2026; avslutt saken først etter en evaluering som viser økt nærvær."
+    )
     improved = case(1, evaluation_due=date(2026, 12, 1), last_evaluation_improved=True)
     assert suggest([], improved, POLICY, "skole", AS_OF).due == (
-        "Nærværet har økt ved siste evaluering – saken kan avsluttes.")
+        "Nærværet har økt ved siste evaluering – saken kan avsluttes."
+    )
 
 
 def test_signals_raise_a_level_only_when_the_policy_says_so(tmp_path) -> None:
@@ -111,18 +114,29 @@ def test_signals_raise_a_level_only_when_the_policy_says_so(tmp_path) -> None:
 def test_open_at_1_due_and_the_data_says_presence_fell_suggests_2() -> None:
     fell = case(1, evaluation_due=date(2026, 11, 13), presence_before=0.9, presence_after=0.6)
     got = suggest([CONCERN], fell, POLICY, "skole", AS_OF)
-    assert (got.level, got.due) == (2, "Evaluering var 13.11.2026: nærværet har ikke økt "
-                                       "(90 % før tiltaket, 60 % etter) – registrer evalueringen.")
+    assert (got.level, got.due) == (
+        2,
+        "Evaluering var 13.11.2026: nærværet har ikke økt "
+        "(90 % før tiltaket, 60 % etter) – registrer evalueringen.",
+    )
 
 
 def test_open_at_1_due_and_the_data_says_presence_rose_stays() -> None:
     rose = case(1, evaluation_due=date(2026, 11, 13), presence_before=0.6, presence_after=0.9)
     got = suggest([CONCERN], rose, POLICY, "skole", AS_OF)
-    assert (got.level, got.due) == (1, "Evaluering var 13.11.2026: nærværet har økt "
-                                       "(60 % før tiltaket, 90 % etter) – registrer evalueringen.")
+    assert (got.level, got.due) == (
+        1,
+        "Evaluering var 13.11.2026: nærværet har økt "
+        "(60 % før tiltaket, 90 % etter) – registrer evalueringen.",
+    )
 
 
 def test_a_recorded_evaluation_wins_over_the_data() -> None:
-    recorded = case(1, evaluation_due=date(2026, 11, 13), last_evaluation_improved=True,
-                    presence_before=0.9, presence_after=0.6)
+    recorded = case(
+        1,
+        evaluation_due=date(2026, 11, 13),
+        last_evaluation_improved=True,
+        presence_before=0.9,
+        presence_after=0.6,
+    )
     assert suggest([CONCERN], recorded, POLICY, "skole", AS_OF).level == 1

@@ -19,8 +19,13 @@ from naervaer_cli.policy import (
 )
 
 POLICY_MODULES = [
-    "policy.py", "rules/school.py", "rules/signals.py", "rules/kindergarten.py", "rules/flags.py",
-    "levels.py", "scan.py",
+    "policy.py",
+    "rules/school.py",
+    "rules/signals.py",
+    "rules/kindergarten.py",
+    "rules/flags.py",
+    "levels.py",
+    "scan.py",
 ]
 SRC = Path(__file__).resolve().parents[1] / "src" / "naervaer_cli"
 
@@ -40,11 +45,19 @@ def test_shipped_aas_holds_the_guide_numbers() -> None:
     assert school.rules["single_lessons"].concern == 2
     assert school.rules["subject_absence"].concern == 2
     assert [s.name for s in school.subjects] == [
-        "Kroppsøving", "Svømming", "Turdag", "Aktivitetsdag", "Ekskursjon",
+        "Kroppsøving",
+        "Svømming",
+        "Turdag",
+        "Aktivitetsdag",
+        "Ekskursjon",
     ]
     assert "krø" in school.subjects[0].prefixes
     assert set(school.counting_kinds) == {
-        "udokumentert", "dokumentert", "sykdom", "ubehandlet", "forlot_skolen",
+        "udokumentert",
+        "dokumentert",
+        "sykdom",
+        "ubehandlet",
+        "forlot_skolen",
     }
     kg = policy.kindergarten
     assert kg.rules["unnotified_absence"].concern == 2
@@ -84,7 +97,7 @@ def test_a_partial_file_is_read_over_the_default(tmp_path: Path) -> None:
     path = tmp_path / "minkommune.toml"
     path.write_text(
         "[school]\nwindow_days = 21\n\n[school.rules.absence_days]\nconcern = 6\nwatch = 4\n"
-        "\n[school.day.grades]\n\"1\" = { start = \"08:30\", end = \"13:30\" }\n",
+        '\n[school.day.grades]\n"1" = { start = "08:30", end = "13:30" }\n',
         encoding="utf-8",
     )
     policy = load_policy(path)
@@ -100,8 +113,8 @@ def test_a_partial_file_is_read_over_the_default(tmp_path: Path) -> None:
 def test_group_beats_grade(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_text(
-        "[school.day.grades]\n\"7\" = { start = \"08:30\", end = \"14:30\" }\n"
-        "[school.day.groups]\n\"7A\" = { start = \"08:15\", end = \"15:00\" }\n",
+        '[school.day.grades]\n"7" = { start = "08:30", end = "14:30" }\n'
+        '[school.day.groups]\n"7A" = { start = "08:15", end = "15:00" }\n',
         encoding="utf-8",
     )
     school = load_policy(path).school
@@ -121,8 +134,7 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
 def test_bad_value_names_file_line_and_key(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_text(
-        "# kommentar\n[school]\nwindow_days = 28\n\n[school.rules.absence_days]\n"
-        "concern = \"sju\"\n",
+        '# kommentar\n[school]\nwindow_days = 28\n\n[school.rules.absence_days]\nconcern = "sju"\n',
         encoding="utf-8",
     )
     with pytest.raises(InputError) as err:
@@ -150,7 +162,7 @@ def test_unknown_key_is_an_error(tmp_path: Path) -> None:
 
 def test_unknown_kind_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
-    path.write_text("[school]\ncounting_kinds = [\"sykdom\", \"skulk\"]\n", encoding="utf-8")
+    path.write_text('[school]\ncounting_kinds = ["sykdom", "skulk"]\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"linje 2: .*ukjente fraværstypen «skulk»"):
         load_policy(path)
 
@@ -158,8 +170,8 @@ def test_unknown_kind_is_an_error(tmp_path: Path) -> None:
 def test_bad_subject_item_names_its_line(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_text(
-        "[[school.subjects]]\nname = \"Kroppsøving\"\nprefixes = [\"krø\"]\n\n"
-        "[[school.subjects]]\nname = \"Svømming\"\nprefixes = \"svøm\"\n",
+        '[[school.subjects]]\nname = "Kroppsøving"\nprefixes = ["krø"]\n\n'
+        '[[school.subjects]]\nname = "Svømming"\nprefixes = "svøm"\n',
         encoding="utf-8",
     )
     with pytest.raises(InputError) as err:
@@ -169,7 +181,7 @@ def test_bad_subject_item_names_its_line(tmp_path: Path) -> None:
 
 def test_bad_clock(tmp_path: Path) -> None:
     path = tmp_path / "p.toml"
-    path.write_text("[school.day]\nstart = \"8\"\n", encoding="utf-8")
+    path.write_text('[school.day]\nstart = "8"\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"linje 2: «school.day.start» skal være et klokkeslett"):
         load_policy(path)
 
@@ -228,12 +240,15 @@ def test_policy_commands_through_the_entry_point(cli, tmp_path: Path) -> None:
     assert shown.out == describe_policy(load_policy("aas"))
     made = cli("policy", "init", tmp_path / "min.toml")
     assert made.code == 0
-    assert made.err == (f"Skrev {tmp_path / 'min.toml'}. Rediger den og bruk den med "
-                        f"--policy {tmp_path / 'min.toml'}.\n")
+    assert made.err == (
+        f"Skrev {tmp_path / 'min.toml'}. Rediger den og bruk den med "
+        f"--policy {tmp_path / 'min.toml'}.\n"
+    )
     again = cli("policy", "init", tmp_path / "min.toml")
     assert again.code == 2
-    assert again.err == (f"Feil: {tmp_path / 'min.toml'} finnes allerede. Velg et annet navn, "
-                         "eller bruk --force.\n")
+    assert again.err == (
+        f"Feil: {tmp_path / 'min.toml'} finnes allerede. Velg et annet navn, eller bruk --force.\n"
+    )
 
 
 def test_a_broken_policy_is_one_line_and_exit_2(cli, tmp_path: Path) -> None:
@@ -241,8 +256,10 @@ def test_a_broken_policy_is_one_line_and_exit_2(cli, tmp_path: Path) -> None:
     path.write_text("[school.rules.single_lessons]\nconcern = 0\n", encoding="utf-8")
     run = cli("policy", "show", "--policy", path)
     assert run.code == 2
-    assert run.err == (f"Feil: {path}, linje 2: «school.rules.single_lessons.concern» skal være "
-                       "et helt tall ≥ 1, ikke «0».\n")
+    assert run.err == (
+        f"Feil: {path}, linje 2: «school.rules.single_lessons.concern» skal være "
+        "et helt tall ≥ 1, ikke «0».\n"
+    )
     assert run.out == ""
 
 

@@ -55,13 +55,20 @@ def test_empty_data_needs_as_of() -> None:
 
 def test_sorted_by_group_then_name_in_norwegian_order() -> None:
     rows = []
-    for pid, name, group in [("1", "Ås, Per", "10A"), ("2", "Øst, Kari", "7A"),
-                             ("3", "Berg, Ola", "7A"), ("4", "Zahl, Ida", "7A"),
-                             ("5", "Æsir, Tor", "2B")]:
+    for pid, name, group in [
+        ("1", "Ås, Per", "10A"),
+        ("2", "Øst, Kari", "7A"),
+        ("3", "Berg, Ola", "7A"),
+        ("4", "Zahl, Ida", "7A"),
+        ("5", "Æsir, Tor", "2B"),
+    ]:
         rows += two_lessons(pupil(pid, name, group))
     result = scan(records(rows), POLICY, calendar=CALENDAR)
     assert [(p.group, p.name) for p in result.pupils] == [
-        ("2B", "Æsir, Tor"), ("7A", "Berg, Ola"), ("7A", "Zahl, Ida"), ("7A", "Øst, Kari"),
+        ("2B", "Æsir, Tor"),
+        ("7A", "Berg, Ola"),
+        ("7A", "Zahl, Ida"),
+        ("7A", "Øst, Kari"),
         ("10A", "Ås, Per"),
     ]
     assert sorted(["Å", "Ø", "Æ", "Z"], key=nordic_key) == ["Z", "Æ", "Ø", "Å"]
@@ -77,8 +84,9 @@ def test_group_filter_is_case_insensitive() -> None:
 
 def test_status_is_watch_without_a_concern_flag() -> None:
     who = pupil("1", "A", "7A")
-    rows = [record(date(2026, 11, d), whole_day=True, kind="sykdom", **who)
-            for d in (2, 3, 4, 5, 6)]
+    rows = [
+        record(date(2026, 11, d), whole_day=True, kind="sykdom", **who) for d in (2, 3, 4, 5, 6)
+    ]
     only = scan(records(rows), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20)).pupils[0]
     assert only.status == "watch"
     assert [f.rule for f in only.flags if not f.signal] == ["absence_days"]
@@ -93,11 +101,11 @@ def test_identity_from_the_latest_record() -> None:
 
 def test_cases_change_the_level_and_overdue_cases_appear() -> None:
     rows = two_lessons(pupil("1", "A", "7A")) + [
-        record(date(2026, 11, 18), kind="permisjon", **pupil("2", "B", "7A"))]
+        record(date(2026, 11, 18), kind="permisjon", **pupil("2", "B", "7A"))
+    ]
     cases = {
         "1": CaseSummary("1", level=0, opened=date(2026, 11, 1)),
-        "2": CaseSummary("2", level=1, opened=date(2026, 10, 1),
-                         evaluation_due=date(2026, 11, 10)),
+        "2": CaseSummary("2", level=1, opened=date(2026, 10, 1), evaluation_due=date(2026, 11, 10)),
     }
     result = scan(records(rows), POLICY, calendar=CALENDAR, cases=cases)
     first, second = result.pupils
@@ -128,42 +136,91 @@ def test_json_is_the_section_10_contract() -> None:
     data = to_json(result)
     assert json.loads(json.dumps(data)) == data
     assert {k: data[k] for k in ("as_of", "window_days", "policy")} == {
-        "as_of": "2026-11-20", "window_days": 28, "policy": "aas"}
+        "as_of": "2026-11-20",
+        "window_days": 28,
+        "policy": "aas",
+    }
     (only,) = data["pupils"]
     plan = POLICY.plans["skole"].level(0)
-    assert {k: only[k] for k in (
-        "pupil_id", "name", "group", "contact", "status", "level", "responsible", "next_step",
-        "tools")} == {
-        "pupil_id": "10234", "name": "Nordmann, Ola", "group": "7A", "contact": "Lærer 7A",
-        "status": "concern", "level": 0, "responsible": ["Kontaktlærer"],
-        "next_step": plan.next_step, "tools": list(plan.tools),
+    assert {
+        k: only[k]
+        for k in (
+            "pupil_id",
+            "name",
+            "group",
+            "contact",
+            "status",
+            "level",
+            "responsible",
+            "next_step",
+            "tools",
+        )
+    } == {
+        "pupil_id": "10234",
+        "name": "Nordmann, Ola",
+        "group": "7A",
+        "contact": "Lærer 7A",
+        "status": "concern",
+        "level": 0,
+        "responsible": ["Kontaktlærer"],
+        "next_step": plan.next_step,
+        "tools": list(plan.tools),
     }
     guide = [f for f in only["flags"] if not f["signal"]]
     assert guide[0] == {
-        "rule": "absence_days", "severity": "concern", "count": 8, "threshold": 7,
-        "dates": ["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06",
-                  "2026-11-09", "2026-11-10", "2026-11-11"],
-        "lessons": [], "signal": False,
+        "rule": "absence_days",
+        "severity": "concern",
+        "count": 8,
+        "threshold": 7,
+        "dates": [
+            "2026-11-02",
+            "2026-11-03",
+            "2026-11-04",
+            "2026-11-05",
+            "2026-11-06",
+            "2026-11-09",
+            "2026-11-10",
+            "2026-11-11",
+        ],
+        "lessons": [],
+        "signal": False,
     }
     subject = [f for f in guide if f["rule"] == "subject_absence"]
-    assert subject == [{
-        "rule": "subject_absence", "subject": "Kroppsøving", "severity": "concern",
-        "count": 2, "threshold": 2, "dates": ["2026-11-16", "2026-11-18"],
-        "lessons": ["16.11 09:15–10:00 KRØ", "18.11 09:15–10:00 KRØ"], "signal": False,
-    }]
+    assert subject == [
+        {
+            "rule": "subject_absence",
+            "subject": "Kroppsøving",
+            "severity": "concern",
+            "count": 2,
+            "threshold": 2,
+            "dates": ["2026-11-16", "2026-11-18"],
+            "lessons": ["16.11 09:15–10:00 KRØ", "18.11 09:15–10:00 KRØ"],
+            "signal": False,
+        }
+    ]
     assert all("subject" not in f for f in only["flags"] if f["rule"] != "subject_absence")
     assert {f["rule"] for f in only["flags"] if f["signal"]} >= {"consecutive_days"}
 
 
 def test_json_carries_the_case() -> None:
     rows = two_lessons(pupil("1", "A", "7A"))
-    case = CaseSummary("1", level=1, opened=date(2026, 10, 1), evaluation_due=date(2026, 11, 30),
-                       state="Åpen, NIVÅ 1")
+    case = CaseSummary(
+        "1",
+        level=1,
+        opened=date(2026, 10, 1),
+        evaluation_due=date(2026, 11, 30),
+        state="Åpen, NIVÅ 1",
+    )
     data = to_json(scan(records(rows), POLICY, calendar=CALENDAR, cases={"1": case}))
     assert data["pupils"][0]["case"] == {
-        "level": 1, "opened": "2026-10-01", "evaluation_due": "2026-11-30",
-        "next_meeting": None, "last_evaluation_improved": None, "presence_before": None,
-        "presence_after": None, "state": "Åpen, NIVÅ 1",
+        "level": 1,
+        "opened": "2026-10-01",
+        "evaluation_due": "2026-11-30",
+        "next_meeting": None,
+        "last_evaluation_improved": None,
+        "presence_before": None,
+        "presence_after": None,
+        "state": "Åpen, NIVÅ 1",
     }
     assert data["pupils"][0]["level"] == 1
 

@@ -19,7 +19,8 @@ POLICY = load_policy("aas")
 def reference_key(text: str) -> str:
     """nordic_key by its definition: NFC, hold æøå, NFD, drop marks, æøå after z."""
     held = unicodedata.normalize("NFC", (text or "").casefold()).translate(
-        str.maketrans({"æ": "\uf000", "ø": "\uf001", "å": "\uf002"}))
+        str.maketrans({"æ": "\uf000", "ø": "\uf001", "å": "\uf002"})
+    )
     bare = "".join(c for c in unicodedata.normalize("NFD", held) if not unicodedata.combining(c))
     return bare.translate(str.maketrans({"\uf000": "{", "\uf001": "|", "\uf002": "}"}))
 
@@ -41,12 +42,20 @@ def test_decomposed_letters_sort_like_composed_ones() -> None:
 def test_groups_with_equal_keys_interleave_by_name() -> None:
     """7a and 7A are one place in the order; the names decide between their pupils."""
     rows = []
-    people = [("1", "Berg, Ola", "7A"), ("2", "Aas, Kari", "7a"), ("3", "Øst, Per", "7A"),
-              ("4", "Dahl, Ida", "7a"), ("5", "Ås, Tor", "10B"), ("6", "Zahl, Eva", "2C")]
+    people = [
+        ("1", "Berg, Ola", "7A"),
+        ("2", "Aas, Kari", "7a"),
+        ("3", "Øst, Per", "7A"),
+        ("4", "Dahl, Ida", "7a"),
+        ("5", "Ås, Tor", "10B"),
+        ("6", "Zahl, Eva", "2C"),
+    ]
     for pid, name, group in people:
         who = {"pupil_id": pid, "name": name, "group": group, "contact": None}
-        rows += [record(date(2026, 11, d), start="09:15", end="10:00", subject="KRØ", **who)
-                 for d in (16, 18)]
+        rows += [
+            record(date(2026, 11, d), start="09:15", end="10:00", subject="KRØ", **who)
+            for d in (16, 18)
+        ]
     result = scan(records(rows), POLICY, calendar=SchoolCalendar())
     expected = sorted(people, key=lambda p: (group_key(p[2]), nordic_key(p[1]), p[0]))
     assert [p.pupil_id for p in result.pupils] == [p[0] for p in expected]

@@ -74,9 +74,7 @@ def _date(value: Any, origin: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ConfigError(
-            f"{origin}: «{value}» er ikke en dato; bruk formen ÅÅÅÅ-MM-DD."
-        ) from None
+        raise ConfigError(f"{origin}: «{value}» er ikke en dato; bruk formen ÅÅÅÅ-MM-DD.") from None
 
 
 def calendar_from_config(table: dict[str, Any], origin: str = "konfigurasjonen") -> SchoolCalendar:

@@ -28,7 +28,7 @@ class ScanInputs:
     as_of: date
     setting: Setting
     cases: dict[str, CaseSummary] | None
-    rejected: int = 0              # rows set aside in the rejects file
+    rejected: int = 0  # rows set aside in the rejects file
 
 
 def load_inputs(
@@ -69,8 +69,9 @@ def load_inputs(
         as_of = latest_date(records) or date.today()
     setting = config.setting(kind, "NAERVAER_SETTING", "setting", None) or detect_setting(records)
     if setting not in ("skole", "barnehage"):
-        raise ConfigError(f"{config.where()}: «setting» skal være «skole» eller «barnehage», "
-                          f"ikke «{setting}».")
+        raise ConfigError(
+            f"{config.where()}: «setting» skal være «skole» eller «barnehage», ikke «{setting}»."
+        )
     return ScanInputs(
         records=records,
         policy=load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None)),
@@ -102,5 +103,12 @@ def run_scan(inputs: ScanInputs, group: str | None = None) -> ScanResult:
     """The scan over the loaded inputs (the rules, the levels and the case log's state)."""
     from naervaer_cli.scan import scan
 
-    return scan(inputs.records, inputs.policy, as_of=inputs.as_of, calendar=inputs.calendar,
-                cases=inputs.cases, group=group, setting=inputs.setting)
+    return scan(
+        inputs.records,
+        inputs.policy,
+        as_of=inputs.as_of,
+        calendar=inputs.calendar,
+        cases=inputs.cases,
+        group=group,
+        setting=inputs.setting,
+    )

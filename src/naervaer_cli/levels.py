@@ -30,11 +30,7 @@ def is_flagged(flags: Iterable[Flag], policy: Policy) -> bool:
 
 def evaluation_overdue(case: CaseSummary | None, as_of: date) -> bool:
     """The case's evaluation date has come and no evaluation has been recorded since."""
-    return (
-        case is not None
-        and case.evaluation_due is not None
-        and case.evaluation_due <= as_of
-    )
+    return case is not None and case.evaluation_due is not None and case.evaluation_due <= as_of
 
 
 def suggest(
@@ -81,14 +77,19 @@ def suggest(
             due = f"Evaluering {_day(case.evaluation_due)}."
     else:
         level = min(case.level, top)
-        due = (f"Neste møte {_day(case.next_meeting)}." if case.next_meeting
-               else "Avtal nytt møte for å evaluere.")
+        due = (
+            f"Neste møte {_day(case.next_meeting)}."
+            if case.next_meeting
+            else "Avtal nytt møte for å evaluere."
+        )
     if case is not None and not flagged and level == case.level and not needs_evaluation:
         if case.last_evaluation_improved:
             due = "Nærværet har økt ved siste evaluering – saken kan avsluttes."
         elif case.evaluation_due is not None:
-            due = (f"Evaluering {_day(case.evaluation_due)}; avslutt saken først etter en "
-                   "evaluering som viser økt nærvær.")
+            due = (
+                f"Evaluering {_day(case.evaluation_due)}; avslutt saken først etter en "
+                "evaluering som viser økt nærvær."
+            )
     step = plan.level(level)
     return Suggestion(
         level=level,

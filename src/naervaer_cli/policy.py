@@ -22,11 +22,18 @@ from naervaer_cli.schema import KINDS
 
 DEFAULT_POLICY = "aas"
 SCHOOL_RULES: tuple[str, ...] = (
-    "absence_days", "left_during_day", "single_lessons", "subject_absence",
+    "absence_days",
+    "left_during_day",
+    "single_lessons",
+    "subject_absence",
 )
 KINDERGARTEN_RULES: tuple[str, ...] = ("unnotified_absence", "high_absence", "pickup_dropoff")
 SIGNALS: tuple[str, ...] = (
-    "consecutive_days", "late_arrivals", "weekday_pattern", "rising_trend", "term_share",
+    "consecutive_days",
+    "late_arrivals",
+    "weekday_pattern",
+    "rising_trend",
+    "term_share",
 )
 SETTINGS: tuple[str, ...] = ("skole", "barnehage")
 
@@ -66,7 +73,7 @@ class DayTimes:
 @dataclass(frozen=True)
 class WatchedSubject:
     name: str
-    prefixes: tuple[str, ...]     # lower-case; a subject matches when it starts with one
+    prefixes: tuple[str, ...]  # lower-case; a subject matches when it starts with one
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ class Signals:
     """The extra watch signals beyond the guide."""
 
     raise_level: bool
-    term_starts: tuple[tuple[int, int], ...]   # (month, day)
+    term_starts: tuple[tuple[int, int], ...]  # (month, day)
     consecutive_min: int
     late_min: int
     weekday_weeks: int
@@ -150,7 +157,7 @@ class Plan:
     tools_note: str
     evaluation_days: int | None
     levels: tuple[PlanLevel, ...]
-    talk_to_child: str = ""         # the NB line in this setting's words; "" = the policy's
+    talk_to_child: str = ""  # the NB line in this setting's words; "" = the policy's
 
     def level(self, number: int) -> PlanLevel:
         """The plan's NIVÅ `number`, capped to the highest level the plan has."""
@@ -168,7 +175,7 @@ class Policy:
     school: SchoolPolicy
     kindergarten: KindergartenPolicy
     plans: Mapping[str, Plan]
-    source: str                     # the file it came from, for messages and `policy show`
+    source: str  # the file it came from, for messages and `policy show`
 
     def window_days(self, setting: str) -> int:
         return self.kindergarten.window_days if setting == "barnehage" else self.school.window_days
@@ -281,8 +288,11 @@ class _Reader:
             if len(hits) > index:
                 start = hits[index] + 1
                 stop = next(
-                    (n for n in range(start, len(self.lines))
-                     if re.match(r"^\s*\[", self.lines[n])),
+                    (
+                        n
+                        for n in range(start, len(self.lines))
+                        if re.match(r"^\s*\[", self.lines[n])
+                    ),
                     len(self.lines),
                 )
         key_pattern = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')
@@ -305,8 +315,11 @@ class _Reader:
         node: Any = data
         for part in dotted.split("."):
             if not isinstance(node, Mapping) or part not in node:
-                raise self.fail(dotted, "mangler. Legg den til, eller slett filen og kjør "
-                                "`naervaer policy init` på nytt.")
+                raise self.fail(
+                    dotted,
+                    "mangler. Legg den til, eller slett filen og kjør "
+                    "`naervaer policy init` på nytt.",
+                )
             node = node[part]
         return node
 
@@ -327,7 +340,7 @@ class _Reader:
 
     def texts(self, value: Any, dotted: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(dotted, "skal være en liste med tekster, f.eks. [\"a\", \"b\"].")
+            raise self.fail(dotted, 'skal være en liste med tekster, f.eks. ["a", "b"].')
         return tuple(value)
 
     def boolean(self, value: Any, dotted: str) -> bool:
@@ -340,15 +353,16 @@ class _Reader:
             return value.replace(tzinfo=None)
         found = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", str(value))
         if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
-            raise self.fail(dotted, f"skal være et klokkeslett som \"08:30\", ikke «{value}».")
+            raise self.fail(dotted, f'skal være et klokkeslett som "08:30", ikke «{value}».')
         return time(int(found.group(1)), int(found.group(2)))
 
     def kinds(self, value: Any, dotted: str) -> tuple[str, ...]:
         items = self.texts(value, dotted)
         for item in items:
             if item not in KINDS:
-                raise self.fail(dotted, f"har den ukjente fraværstypen «{item}». "
-                                f"Gyldige: {', '.join(KINDS)}.")
+                raise self.fail(
+                    dotted, f"har den ukjente fraværstypen «{item}». Gyldige: {', '.join(KINDS)}."
+                )
         return items
 
     def kind(self, value: Any, dotted: str) -> str:
@@ -360,7 +374,7 @@ class _Reader:
             month, day = int(found.group(1)), int(found.group(2))
             if 1 <= month <= 12 and 1 <= day <= 31:
                 return month, day
-        raise self.fail(dotted, f"skal være måned og dag som \"08-15\", ikke «{value}».")
+        raise self.fail(dotted, f'skal være måned og dag som "08-15", ikke «{value}».')
 
     # -- unknown keys
 
@@ -374,12 +388,19 @@ class _Reader:
             if key not in base:
                 if prefix == "" and key == "name":
                     continue
-                raise self.fail(dotted, "er en ukjent nøkkel. Sjekk stavemåten mot "
-                                "`naervaer policy show` eller en ny `naervaer policy init`.")
+                raise self.fail(
+                    dotted,
+                    "er en ukjent nøkkel. Sjekk stavemåten mot "
+                    "`naervaer policy show` eller en ny `naervaer policy init`.",
+                )
             if isinstance(value, dict) and isinstance(base[key], dict):
                 self.check_keys(value, base[key], f"{dotted}.")
-            elif isinstance(value, list) and isinstance(base[key], list) and base[key] \
-                    and all(isinstance(v, dict) for v in base[key]):
+            elif (
+                isinstance(value, list)
+                and isinstance(base[key], list)
+                and base[key]
+                and all(isinstance(v, dict) for v in base[key])
+            ):
                 template: dict[str, Any] = {}
                 for item in base[key]:
                     template.update(item)
@@ -404,14 +425,19 @@ class _Reader:
         )
         both = result.concern is not None and result.watch is not None
         if both and result.watch >= result.concern:  # type: ignore[operator]
-            raise self.fail(f"{dotted}.watch", f"({result.watch}) skal være lavere enn concern "
-                            f"({result.concern}): «følg med» er steget før bekymring.")
+            raise self.fail(
+                f"{dotted}.watch",
+                f"({result.watch}) skal være lavere enn concern "
+                f"({result.concern}): «følg med» er steget før bekymring.",
+            )
         return result
 
     def day_times(self, value: Any, dotted: str) -> DayTimes:
         if not isinstance(value, Mapping):
-            raise self.fail(dotted, "skal være en tabell med start og end, "
-                            "f.eks. { start = \"08:30\", end = \"14:00\" }.")
+            raise self.fail(
+                dotted,
+                'skal være en tabell med start og end, f.eks. { start = "08:30", end = "14:00" }.',
+            )
         start = self.clock(value.get("start", ""), f"{dotted}.start")
         end = self.clock(value.get("end", ""), f"{dotted}.end")
         if end <= start:
@@ -427,28 +453,38 @@ class _Reader:
             isinstance(b, list) and len(b) == 2 and all(isinstance(x, int) for x in b)
             for b in bands
         ):
-            raise self.fail("kindergarten.age_bands", "skal være en liste av [fra, til] i hele år, "
-                            "f.eks. [[0, 2], [3, 5]].")
+            raise self.fail(
+                "kindergarten.age_bands",
+                "skal være en liste av [fra, til] i hele år, f.eks. [[0, 2], [3, 5]].",
+            )
         kindergarten = KindergartenPolicy(
-            window_days=self.integer(g(data, "kindergarten.window_days"),
-                                     "kindergarten.window_days", 1),
-            closing_time=self.clock(g(data, "kindergarten.closing_time"),
-                                    "kindergarten.closing_time"),
+            window_days=self.integer(
+                g(data, "kindergarten.window_days"), "kindergarten.window_days", 1
+            ),
+            closing_time=self.clock(
+                g(data, "kindergarten.closing_time"), "kindergarten.closing_time"
+            ),
             age_bands=tuple((b[0], b[1]) for b in bands),
             rules=kg_rules,
             high_absence_percentile=self.integer(
                 g(data, "kindergarten.rules.high_absence.percentile"),
-                "kindergarten.rules.high_absence.percentile", 1),
-            absence_kinds=self.kinds(g(data, "kindergarten.absence_kinds"),
-                                     "kindergarten.absence_kinds"),
-            unnotified_kinds=self.kinds(g(data, "kindergarten.unnotified_kinds"),
-                                        "kindergarten.unnotified_kinds"),
-            present_kind=self.kind(g(data, "kindergarten.present_kind"),
-                                   "kindergarten.present_kind"),
+                "kindergarten.rules.high_absence.percentile",
+                1,
+            ),
+            absence_kinds=self.kinds(
+                g(data, "kindergarten.absence_kinds"), "kindergarten.absence_kinds"
+            ),
+            unnotified_kinds=self.kinds(
+                g(data, "kindergarten.unnotified_kinds"), "kindergarten.unnotified_kinds"
+            ),
+            present_kind=self.kind(
+                g(data, "kindergarten.present_kind"), "kindergarten.present_kind"
+            ),
         )
         if kindergarten.high_absence_percentile > 100:
-            raise self.fail("kindergarten.rules.high_absence.percentile",
-                            "skal være et tall fra 1 til 100.")
+            raise self.fail(
+                "kindergarten.rules.high_absence.percentile", "skal være et tall fra 1 til 100."
+            )
         if not kindergarten.age_bands:
             raise self.fail("kindergarten.age_bands", "skal ha minst én aldersgruppe.")
         plans = {setting: self.build_plan(data, setting) for setting in SETTINGS}
@@ -467,8 +503,9 @@ class _Reader:
         grades: dict[int, DayTimes] = {}
         for key, value in (g(data, "school.day").get("grades") or {}).items():
             if not str(key).strip().isdigit():
-                raise self.fail(f"school.day.grades.{key}", "skal være et trinn (et tall, "
-                                "f.eks. \"7\").")
+                raise self.fail(
+                    f"school.day.grades.{key}", 'skal være et trinn (et tall, f.eks. "7").'
+                )
             grades[int(key)] = self.day_times(value, f"school.day.grades.{key}")
         groups = {
             str(key): self.day_times(value, f"school.day.groups.{key}")
@@ -491,36 +528,50 @@ class _Reader:
         signals = Signals(
             raise_level=self.boolean(g(data, f"{sig}.raise_level"), f"{sig}.raise_level"),
             term_starts=tuple(self.month_day(s, f"{sig}.term_start") for s in starts_list),
-            consecutive_min=self.integer(g(data, f"{sig}.consecutive_days.min"),
-                                         f"{sig}.consecutive_days.min", 1),
-            late_min=self.integer(g(data, f"{sig}.late_arrivals.min"),
-                                  f"{sig}.late_arrivals.min", 1),
-            weekday_weeks=self.integer(g(data, f"{sig}.weekday_pattern.weeks"),
-                                       f"{sig}.weekday_pattern.weeks", 1),
-            weekday_min=self.integer(g(data, f"{sig}.weekday_pattern.min"),
-                                     f"{sig}.weekday_pattern.min", 1),
-            rising_recent_days=self.integer(g(data, f"{sig}.rising_trend.recent_days"),
-                                            f"{sig}.rising_trend.recent_days", 1),
-            rising_factor=self.number(g(data, f"{sig}.rising_trend.factor"),
-                                      f"{sig}.rising_trend.factor"),
-            rising_min_recent_days=self.number(g(data, f"{sig}.rising_trend.min_recent_days"),
-                                               f"{sig}.rising_trend.min_recent_days"),
-            term_share_percent=self.integer(g(data, f"{sig}.term_share.percent"),
-                                            f"{sig}.term_share.percent", 1),
-            labels={s: self.text(g(data, f"{sig}.{s}").get("label", s), f"{sig}.{s}.label")
-                    for s in SIGNALS},
+            consecutive_min=self.integer(
+                g(data, f"{sig}.consecutive_days.min"), f"{sig}.consecutive_days.min", 1
+            ),
+            late_min=self.integer(
+                g(data, f"{sig}.late_arrivals.min"), f"{sig}.late_arrivals.min", 1
+            ),
+            weekday_weeks=self.integer(
+                g(data, f"{sig}.weekday_pattern.weeks"), f"{sig}.weekday_pattern.weeks", 1
+            ),
+            weekday_min=self.integer(
+                g(data, f"{sig}.weekday_pattern.min"), f"{sig}.weekday_pattern.min", 1
+            ),
+            rising_recent_days=self.integer(
+                g(data, f"{sig}.rising_trend.recent_days"), f"{sig}.rising_trend.recent_days", 1
+            ),
+            rising_factor=self.number(
+                g(data, f"{sig}.rising_trend.factor"), f"{sig}.rising_trend.factor"
+            ),
+            rising_min_recent_days=self.number(
+                g(data, f"{sig}.rising_trend.min_recent_days"),
+                f"{sig}.rising_trend.min_recent_days",
+            ),
+            term_share_percent=self.integer(
+                g(data, f"{sig}.term_share.percent"), f"{sig}.term_share.percent", 1
+            ),
+            labels={
+                s: self.text(g(data, f"{sig}.{s}").get("label", s), f"{sig}.{s}.label")
+                for s in SIGNALS
+            },
         )
         if signals.weekday_min > signals.weekday_weeks:
             raise self.fail(f"{sig}.weekday_pattern.min", "kan ikke være større enn weeks.")
         return SchoolPolicy(
             window_days=self.integer(g(data, "school.window_days"), "school.window_days", 1),
-            whole_day_minutes=self.integer(g(data, "school.whole_day_minutes"),
-                                           "school.whole_day_minutes", 1),
-            block_gap_minutes=self.integer(g(data, "school.block_gap_minutes"),
-                                           "school.block_gap_minutes", 0),
+            whole_day_minutes=self.integer(
+                g(data, "school.whole_day_minutes"), "school.whole_day_minutes", 1
+            ),
+            block_gap_minutes=self.integer(
+                g(data, "school.block_gap_minutes"), "school.block_gap_minutes", 0
+            ),
             counting_kinds=self.kinds(g(data, "school.counting_kinds"), "school.counting_kinds"),
-            single_lesson_kinds=self.kinds(g(data, "school.single_lesson_kinds"),
-                                           "school.single_lesson_kinds"),
+            single_lesson_kinds=self.kinds(
+                g(data, "school.single_lesson_kinds"), "school.single_lesson_kinds"
+            ),
             left_kind=self.kind(g(data, "school.left_kind"), "school.left_kind"),
             late_kind=self.kind(g(data, "school.late_kind"), "school.late_kind"),
             day=self.day_times(g(data, "school.day"), "school.day"),
@@ -528,10 +579,14 @@ class _Reader:
             group_days=groups,
             left_min_after_start=self.integer(
                 g(data, "school.left_during_day.min_after_start_minutes"),
-                "school.left_during_day.min_after_start_minutes", 0),
+                "school.left_during_day.min_after_start_minutes",
+                0,
+            ),
             left_max_before_end=self.integer(
                 g(data, "school.left_during_day.max_before_end_minutes"),
-                "school.left_during_day.max_before_end_minutes", 0),
+                "school.left_during_day.max_before_end_minutes",
+                0,
+            ),
             rules={r: self.threshold(data, f"school.rules.{r}") for r in SCHOOL_RULES},
             subjects=tuple(subjects),
             signals=signals,
@@ -546,23 +601,27 @@ class _Reader:
         levels = []
         for n, item in enumerate(raw_levels):
             at = f"{dotted}.levels[{n}]"
-            levels.append(PlanLevel(
-                level=self.integer(self.get(item, "level") if "level" in item else None,
-                                   f"{at}.level", 0),
-                next_step=self.text(item.get("next_step"), f"{at}.next_step"),
-                what=self.texts(item.get("what", []), f"{at}.what"),
-                responsible=self.texts(item.get("responsible", []), f"{at}.responsible"),
-                others=self.texts(item.get("others", []), f"{at}.others"),
-                tools=self.texts(item.get("tools", []), f"{at}.tools"),
-            ))
+            levels.append(
+                PlanLevel(
+                    level=self.integer(
+                        self.get(item, "level") if "level" in item else None, f"{at}.level", 0
+                    ),
+                    next_step=self.text(item.get("next_step"), f"{at}.next_step"),
+                    what=self.texts(item.get("what", []), f"{at}.what"),
+                    responsible=self.texts(item.get("responsible", []), f"{at}.responsible"),
+                    others=self.texts(item.get("others", []), f"{at}.others"),
+                    tools=self.texts(item.get("tools", []), f"{at}.tools"),
+                )
+            )
         levels.sort(key=lambda lv: lv.level)
         if [lv.level for lv in levels] != list(range(len(levels))):
             raise self.fail(f"{dotted}.levels", "skal ha nivåene 0, 1, 2 … én gang hver.")
         days = table.get("evaluation_days")
         return Plan(
             tools_note=self.text(table.get("tools_note", ""), f"{dotted}.tools_note"),
-            evaluation_days=None if days is None else self.integer(
-                days, f"{dotted}.evaluation_days", 1),
+            evaluation_days=None
+            if days is None
+            else self.integer(days, f"{dotted}.evaluation_days", 1),
             levels=tuple(levels),
             talk_to_child=self.text(table.get("talk_to_child", ""), f"{dotted}.talk_to_child"),
         )
@@ -650,8 +709,11 @@ def describe_policy(policy: Policy) -> str:
         "  Regler:",
     ]
     for rule, t in policy.kindergarten.rules.items():
-        extra = (f", ≥ {policy.kindergarten.high_absence_percentile}. persentil"
-                 if rule == "high_absence" else "")
+        extra = (
+            f", ≥ {policy.kindergarten.high_absence_percentile}. persentil"
+            if rule == "high_absence"
+            else ""
+        )
         out.append(f"    {rule} ({t.label}): {_threshold_text(t)}{extra} — «{t.guide}»")
     for setting, title in (("skole", "SKOLE"), ("barnehage", "BARNEHAGE")):
         plan = policy.plans[setting]
@@ -662,8 +724,9 @@ def describe_policy(policy: Policy) -> str:
             out.append(f"  NIVÅ {lv.level}")
             out.append("    HVA:")
             # Items starting with a dash are the guide's sub-points of the item above.
-            out += [f"        {item}" if item.startswith("–") else f"      • {item}"
-                    for item in lv.what]
+            out += [
+                f"        {item}" if item.startswith("–") else f"      • {item}" for item in lv.what
+            ]
             responsible = ", ".join(lv.responsible)
             if lv.others:
                 responsible += "; aktuelle andre aktører: " + ", ".join(lv.others)

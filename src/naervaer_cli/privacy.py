@@ -37,7 +37,7 @@ def write_private(path: Path, data: bytes | str) -> Path:
     return path
 
 
-def open_private(path: Path, mode: str = "w", **kwargs):  # noqa: ANN201 - a file object
+def open_private(path: Path, mode: str = "w", **kwargs):
     """Open a new file for writing with mode 0600 (for writers that want a file object)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC

@@ -21,22 +21,22 @@ class Day:
     """One weekday of the calendar and how much of it the pupil was away."""
 
     day: date
-    state: DayState     # whole day absent / partly absent / present / no school / after as_of
-    minutes: int        # absent minutes recorded that day (lesson rows)
+    state: DayState  # whole day absent / partly absent / present / no school / after as_of
+    minutes: int  # absent minutes recorded that day (lesson rows)
 
 
 @dataclass(frozen=True)
 class WeekdayCount:
-    weekday: int        # 0 = Monday
-    whole: int          # whole absence days on this weekday in the period
-    partial: int        # partly absent days on this weekday in the period
+    weekday: int  # 0 = Monday
+    whole: int  # whole absence days on this weekday in the period
+    partial: int  # partly absent days on this weekday in the period
 
 
 @dataclass(frozen=True)
 class SubjectCount:
     subject: str
-    lessons: int        # absence records naming the subject
-    days: int           # distinct dates
+    lessons: int  # absence records naming the subject
+    days: int  # distinct dates
     minutes: int
 
 
@@ -48,14 +48,14 @@ class PupilView:
     contact: str | None
     setting: Setting
     as_of: date
-    first: date                             # the Monday the calendar starts on
+    first: date  # the Monday the calendar starts on
     window_days: int
-    days: tuple[Day, ...]                   # Monday–Friday of each week, oldest first
-    by_weekday: tuple[WeekdayCount, ...]    # Monday–Friday, over the calendar's school days
-    by_subject: tuple[SubjectCount, ...]    # most lessons first, over the calendar's period
-    result: PupilResult | None              # the pupil's flags and suggestion; None: no flag
-    quiet_rules: tuple[str, ...]            # the guide's rules that did not fire
-    plan: PlanLevel | None                  # the innsatsplan level of the suggestion
+    days: tuple[Day, ...]  # Monday–Friday of each week, oldest first
+    by_weekday: tuple[WeekdayCount, ...]  # Monday–Friday, over the calendar's school days
+    by_subject: tuple[SubjectCount, ...]  # most lessons first, over the calendar's period
+    result: PupilResult | None  # the pupil's flags and suggestion; None: no flag
+    quiet_rules: tuple[str, ...]  # the guide's rules that did not fire
+    plan: PlanLevel | None  # the innsatsplan level of the suggestion
     tools_note: str
     talk_to_child: str
 
@@ -159,8 +159,14 @@ def _counting_kinds(policy: Policy, setting: Setting) -> list[str]:
     return list(policy.school.counting_kinds)
 
 
-def _days(counting: pl.DataFrame, policy: Policy, calendar: SchoolCalendar, first: date,
-          as_of: date, weeks: int) -> tuple[Day, ...]:
+def _days(
+    counting: pl.DataFrame,
+    policy: Policy,
+    calendar: SchoolCalendar,
+    first: date,
+    as_of: date,
+    weeks: int,
+) -> tuple[Day, ...]:
     per_day = counting.group_by("date").agg(
         pl.col("whole_day").fill_null(False).any().alias("whole"),
         pl.col("minutes").fill_null(0).sum().alias("minutes"),

@@ -19,14 +19,14 @@ Setting = Literal["skole", "barnehage"]
 class Flag:
     """One rule that fired for one pupil, with the evidence that made it fire."""
 
-    rule: str                       # rule id, e.g. "absence_days"
+    rule: str  # rule id, e.g. "absence_days"
     severity: Severity
     count: int
-    threshold: int                  # the threshold of `severity` that was reached
-    dates: tuple[date, ...]         # the dates that counted, sorted
-    subject: str | None = None      # subject_absence: the watched subject's display name
-    lessons: tuple[str, ...] = ()   # human-readable lesson evidence, e.g. "27.10 09:15–10:00 Matte"
-    signal: bool = False            # an extra watch signal, not one of the guide's rules
+    threshold: int  # the threshold of `severity` that was reached
+    dates: tuple[date, ...]  # the dates that counted, sorted
+    subject: str | None = None  # subject_absence: the watched subject's display name
+    lessons: tuple[str, ...] = ()  # human-readable lesson evidence, e.g. "27.10 09:15–10:00 Matte"
+    signal: bool = False  # an extra watch signal, not one of the guide's rules
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,11 @@ class CaseSummary:
     pupil_id: str
     level: int
     opened: date
-    evaluation_due: date | None = None     # next evaluation date of the latest measure
+    evaluation_due: date | None = None  # next evaluation date of the latest measure
     next_meeting: date | None = None
-    last_evaluation_improved: bool | None = None   # None: not evaluated since the last measure
-    state: str = ""                         # short bokmål text, e.g. "Åpen, NIVÅ 1"
-    measure_date: date | None = None        # latest measure decided; "Har nærværet økt?" since
+    last_evaluation_improved: bool | None = None  # None: not evaluated since the last measure
+    state: str = ""  # short bokmål text, e.g. "Åpen, NIVÅ 1"
+    measure_date: date | None = None  # latest measure decided; "Har nærværet økt?" since
     # "Har nærværet økt?" answered from the data by the scan when an evaluation is due and
     # none is recorded: presence (0–1) in the school days since the measure and as many before.
     presence_before: float | None = None
@@ -64,7 +64,7 @@ class Suggestion:
     responsible: tuple[str, ...]
     next_step: str
     tools: tuple[str, ...]
-    due: str = ""                           # what is due in the case log, bokmål, or ""
+    due: str = ""  # what is due in the case log, bokmål, or ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class ScanResult:
     window_days: int
     policy: str
     setting: Setting
-    pupils: tuple[PupilResult, ...]         # sorted by group, then name
+    pupils: tuple[PupilResult, ...]  # sorted by group, then name
     pupils_scanned: int = 0
     talk_to_child: str = "Snakk med barnet/eleven under hele prosessen."
     notes: tuple[str, ...] = field(default_factory=tuple)

@@ -35,10 +35,13 @@ def _slow_nordic_key(folded: str) -> str:
 # The key of each precomposed Latin letter whose key is ASCII (ø → "|", é → "e"). A string
 # of ASCII and such letters only is already NFC and decomposes letter by letter, so its key
 # is the concatenation of the letters' keys: one translate instead of two normalisations.
-_LETTER_KEYS = str.maketrans({
-    chr(c): key for c in range(0xC0, 0x250)
-    if chr(c).casefold() == chr(c) and (key := _slow_nordic_key(chr(c))).isascii()
-})
+_LETTER_KEYS = str.maketrans(
+    {
+        chr(c): key
+        for c in range(0xC0, 0x250)
+        if chr(c).casefold() == chr(c) and (key := _slow_nordic_key(chr(c))).isascii()
+    }
+)
 
 
 def nordic_key(text: str) -> str:
@@ -160,13 +163,18 @@ def scan(
         flags = tuple(flags_by_pupil.get(pid, ()))
         case = cases.get(pid)
         name, grp, contact = identity.get(pid, no_identity)
-        pupils.append(PupilResult(
-            pid, name, grp, contact,
-            "concern" if any(f.severity == "concern" for f in flags) else "watch",
-            flags,
-            first_level if case is None else suggest(flags, case, policy, setting, as_of),
-            case,
-        ))
+        pupils.append(
+            PupilResult(
+                pid,
+                name,
+                grp,
+                contact,
+                "concern" if any(f.severity == "concern" for f in flags) else "watch",
+                flags,
+                first_level if case is None else suggest(flags, case, policy, setting, as_of),
+                case,
+            )
+        )
     rank = _group_ranks({p.group for p in pupils})
     pupils.sort(key=lambda p: (rank[p.group], nordic_key(p.name), p.pupil_id))
     return ScanResult(
@@ -196,24 +204,37 @@ def _with_presence(
     from naervaer_cli.caselog.evaluate import compare_presence
 
     due = {
-        pid: case for pid, case in cases.items()
-        if case.level == 1 and case.measure_date is not None
-        and case.last_evaluation_improved is None and evaluation_overdue(case, as_of)
+        pid: case
+        for pid, case in cases.items()
+        if case.level == 1
+        and case.measure_date is not None
+        and case.last_evaluation_improved is None
+        and evaluation_overdue(case, as_of)
     }
     if not due or records.is_empty():
         return cases
     # Days after the data's last date are unknown, not days present.
     data_end = min(as_of, latest_date(records))  # type: ignore[type-var]
-    kinds = (policy.kindergarten.absence_kinds if setting == "barnehage"
-             else policy.school.counting_kinds)
+    kinds = (
+        policy.kindergarten.absence_kinds
+        if setting == "barnehage"
+        else policy.school.counting_kinds
+    )
     answered = dict(cases)
     for pid, case in due.items():
-        found = compare_presence(records, pid, case.measure_date, data_end, calendar,
-                                 counting_kinds=kinds,
-                                 whole_day_minutes=policy.school.whole_day_minutes)
+        found = compare_presence(
+            records,
+            pid,
+            case.measure_date,
+            data_end,
+            calendar,
+            counting_kinds=kinds,
+            whole_day_minutes=policy.school.whole_day_minutes,
+        )
         if found.days_after and found.presence_before is not None:
-            answered[pid] = replace(case, presence_before=found.presence_before,
-                                    presence_after=found.presence_after)
+            answered[pid] = replace(
+                case, presence_before=found.presence_before, presence_after=found.presence_after
+            )
     return answered
 
 

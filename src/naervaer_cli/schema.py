@@ -65,9 +65,24 @@ KIND_LABELS: dict[str, str] = {
 }
 
 RECORD_KEY: tuple[str, ...] = (
-    "pupil_id", "name", "group", "contact", "date", "start", "end", "minutes",
-    "whole_day", "subject", "code", "kind", "notified", "comment",
-    "arrived", "departed", "birth_date", "age_group",
+    "pupil_id",
+    "name",
+    "group",
+    "contact",
+    "date",
+    "start",
+    "end",
+    "minutes",
+    "whole_day",
+    "subject",
+    "code",
+    "kind",
+    "notified",
+    "comment",
+    "arrived",
+    "departed",
+    "birth_date",
+    "age_group",
 )
 
 

@@ -33,17 +33,37 @@ def _whole_day(pupil: str, day: str) -> str:
 def test_a_case_from_open_to_close(cli) -> None:
     r = cli("case", "open", "10234", "--date", "02.11.2026", "-t", "7 dager fravær")
     assert (r.code, r.out, r.err) == (
-        0, "Åpnet sak for elev 10234 (skole) på NIVÅ 0, 02.11.2026.\n", "")
+        0,
+        "Åpnet sak for elev 10234 (skole) på NIVÅ 0, 02.11.2026.\n",
+        "",
+    )
     assert cli("case", "note", "10234", "Ringte mor", "--date", "2026-11-03").out == (
-        "Notat registrert for elev 10234 (03.11.2026).\n")
+        "Notat registrert for elev 10234 (03.11.2026).\n"
+    )
     assert cli("case", "level", "10234", "1", "--date", "2026-11-04", "--by", "Rektor").out == (
-        "Elev 10234: NIVÅ 0 → NIVÅ 1.\n")
-    assert cli("case", "measure", "10234", "Fast oppmøte kl 8", "-r", "Kontaktlærer",
-               "--date", "2026-11-04").out == (
-        "Tiltak registrert for elev 10234; evalueres 25.11.2026.\n")
-    assert cli("case", "meeting", "10234", "--date", "2026-11-04", "--next", "25.11.2026",
-               "-t", "Møte med hjemmet").out == (
-        "Møte registrert for elev 10234; neste møte 25.11.2026.\n")
+        "Elev 10234: NIVÅ 0 → NIVÅ 1.\n"
+    )
+    assert cli(
+        "case",
+        "measure",
+        "10234",
+        "Fast oppmøte kl 8",
+        "-r",
+        "Kontaktlærer",
+        "--date",
+        "2026-11-04",
+    ).out == ("Tiltak registrert for elev 10234; evalueres 25.11.2026.\n")
+    assert cli(
+        "case",
+        "meeting",
+        "10234",
+        "--date",
+        "2026-11-04",
+        "--next",
+        "25.11.2026",
+        "-t",
+        "Møte med hjemmet",
+    ).out == ("Møte registrert for elev 10234; neste møte 25.11.2026.\n")
 
     r = cli("case", "list", "--as-of", "2026-11-26")
     assert r.out == (
@@ -55,40 +75,51 @@ def test_a_case_from_open_to_close(cli) -> None:
     r = cli("case", "evaluate", "10234", "--not-improved", "--date", "2026-11-26")
     assert r.out == "26.11.2026  Evaluering – nærværet har ikke økt (Kari Lærer)\n"
     assert cli("case", "close", "10234", "--date", "2026-12-18").out == (
-        "Saken til elev 10234 er avsluttet.\n")
+        "Saken til elev 10234 er avsluttet.\n"
+    )
 
     r = cli("case", "show", "10234")
-    assert (r.code, r.out) == (0, (
-        "Sak for elev 10234 (skole), åpnet 02.11.2026, avsluttet 18.12.2026\n"
-        "  02.11.2026  Uro registrert – NIVÅ 0 – 7 dager fravær (Kari Lærer)\n"
-        "  03.11.2026  Notat – Ringte mor (Kari Lærer)\n"
-        "  04.11.2026  Nivå endret – NIVÅ 0 → 1 (Rektor)\n"
-        "  04.11.2026  Tiltak besluttet – ansvarlig Kontaktlærer, evaluering 25.11.2026 – "
-        "Fast oppmøte kl 8 (Kari Lærer)\n"
-        "  04.11.2026  Møte holdt – neste møte 25.11.2026 – Møte med hjemmet (Kari Lærer)\n"
-        "  26.11.2026  Evaluering – nærværet har ikke økt (Kari Lærer)\n"
-        "  18.12.2026  Sak avsluttet (Kari Lærer)\n"
-    ))
+    assert (r.code, r.out) == (
+        0,
+        (
+            "Sak for elev 10234 (skole), åpnet 02.11.2026, avsluttet 18.12.2026\n"
+            "  02.11.2026  Uro registrert – NIVÅ 0 – 7 dager fravær (Kari Lærer)\n"
+            "  03.11.2026  Notat – Ringte mor (Kari Lærer)\n"
+            "  04.11.2026  Nivå endret – NIVÅ 0 → 1 (Rektor)\n"
+            "  04.11.2026  Tiltak besluttet – ansvarlig Kontaktlærer, evaluering 25.11.2026 – "
+            "Fast oppmøte kl 8 (Kari Lærer)\n"
+            "  04.11.2026  Møte holdt – neste møte 25.11.2026 – Møte med hjemmet (Kari Lærer)\n"
+            "  26.11.2026  Evaluering – nærværet har ikke økt (Kari Lærer)\n"
+            "  18.12.2026  Sak avsluttet (Kari Lærer)\n"
+        ),
+    )
     assert cli("case", "list", "--as-of", "2026-12-18").out == "Ingen åpne saker per 18.12.2026.\n"
 
 
 def test_evaluate_from_imported_history(cli, tmp_path: Path) -> None:
     before = [_whole_day("10234", d) for d in ("26.10.2026", "27.10.2026", "28.10.2026")]
     after = [_whole_day("10234", "06.11.2026")]
-    r = cli("import", _export(tmp_path / "uke44.csv", before),
-            _export(tmp_path / "uke45.csv", after))
-    assert (r.code, r.out) == (0, "Importerte 2 fil(er): 4 nye fraværsposter, 0 var lagret fra "
-                                  "før. Historikken har nå 4 poster.\n")
+    r = cli(
+        "import", _export(tmp_path / "uke44.csv", before), _export(tmp_path / "uke45.csv", after)
+    )
+    assert (r.code, r.out) == (
+        0,
+        "Importerte 2 fil(er): 4 nye fraværsposter, 0 var lagret fra "
+        "før. Historikken har nå 4 poster.\n",
+    )
     cli("case", "open", "10234", "--date", "2026-10-26")
     cli("case", "measure", "10234", "Tiltak", "-r", "Kari", "--date", "2026-10-30")
     # After: 2, 3, 4, 5, 6 Nov (one absent); before: 26–29 Oct (three absent) and Fri 23 Oct.
     r = cli("case", "evaluate", "10234", "--date", "2026-11-06")
-    assert (r.code, r.out) == (0, (
-        "Har nærværet økt? Ja.\n"
-        "  Før tiltaket:   40,0 % nærvær, 5 skoledager (23.10.2026–29.10.2026)\n"
-        "  Etter tiltaket: 80,0 % nærvær, 5 skoledager (02.11.2026–06.11.2026)\n"
-        "  Endring: +40,0 prosentpoeng\n"
-    ))
+    assert (r.code, r.out) == (
+        0,
+        (
+            "Har nærværet økt? Ja.\n"
+            "  Før tiltaket:   40,0 % nærvær, 5 skoledager (23.10.2026–29.10.2026)\n"
+            "  Etter tiltaket: 80,0 % nærvær, 5 skoledager (02.11.2026–06.11.2026)\n"
+            "  Endring: +40,0 prosentpoeng\n"
+        ),
+    )
     assert "Evaluering – nærværet har økt: 40,0 % → 80,0 %" in cli("case", "show", "10234").out
 
 
@@ -97,18 +128,24 @@ def test_import_again_adds_nothing(cli, tmp_path: Path) -> None:
     cli("import", path)
     assert cli("import", path).out == (
         "Importerte 1 fil(er): 0 nye fraværsposter, 1 var lagret fra før. "
-        "Historikken har nå 1 poster.\n")
+        "Historikken har nå 1 poster.\n"
+    )
 
 
 def test_purge_says_what_it_deleted(cli, tmp_path: Path) -> None:
-    cli("import", _export(tmp_path / "x.csv", [_whole_day("1", "02.11.2026"),
-                                               _whole_day("1", "10.11.2026")]))
+    cli(
+        "import",
+        _export(tmp_path / "x.csv", [_whole_day("1", "02.11.2026"), _whole_day("1", "10.11.2026")]),
+    )
     cli("case", "open", "1", "--date", "2026-11-02")
     cli("case", "dismiss", "1", "--date", "2026-11-03", "-t", "Var syk")
     cli("case", "open", "2", "--date", "2026-11-02")
     r = cli("purge", "--before", "09.11.2026")
-    assert (r.code, r.out) == (0, "Slettet 1 fraværsposter datert før 09.11.2026 og 1 avsluttede "
-                                  "saker avsluttet før 09.11.2026.\n")
+    assert (r.code, r.out) == (
+        0,
+        "Slettet 1 fraværsposter datert før 09.11.2026 og 1 avsluttede "
+        "saker avsluttet før 09.11.2026.\n",
+    )
     assert cli("case", "show", "1").code == 2
     assert cli("case", "show", "2").code == 0
 
@@ -128,31 +165,53 @@ def test_errors_are_one_norwegian_line(cli, monkeypatch: pytest.MonkeyPatch) -> 
     cli("case", "open", "1", "--date", "2026-11-02")
     r = cli("case", "open", "1")
     assert (r.code, r.out) == (2, "")
-    assert r.err == ("Feil: Elev 1 har allerede en åpen sak (åpnet 02.11.2026, NIVÅ 0). "
-                     "Bruk «naervaer case show 1».\n")
+    assert r.err == (
+        "Feil: Elev 1 har allerede en åpen sak (åpnet 02.11.2026, NIVÅ 0). "
+        "Bruk «naervaer case show 1».\n"
+    )
     r = cli("case", "note", "9", "hei")
-    assert (r.code, r.err) == (2, "Feil: Elev 9 har ingen åpen sak. Åpne en med "
-                                  "«naervaer case open 9».\n")
+    assert (r.code, r.err) == (
+        2,
+        "Feil: Elev 9 har ingen åpen sak. Åpne en med «naervaer case open 9».\n",
+    )
     r = cli("case", "note", "1", "hei", "--date", "31.02.2026")
     assert r.code == 2
-    assert r.err == ("Feil: --date: «31.02.2026» er ikke en dato. Bruk ÅÅÅÅ-MM-DD eller "
-                     "dd.mm.åååå, f.eks. 2026-11-20 eller 20.11.2026.\n")
-    r = cli("case", "measure", "1", "x", "-r", "K", "--date", "2026-11-03",
-            "--evaluation-date", "2026-11-03")
+    assert r.err == (
+        "Feil: --date: «31.02.2026» er ikke en dato. Bruk ÅÅÅÅ-MM-DD eller "
+        "dd.mm.åååå, f.eks. 2026-11-20 eller 20.11.2026.\n"
+    )
+    r = cli(
+        "case",
+        "measure",
+        "1",
+        "x",
+        "-r",
+        "K",
+        "--date",
+        "2026-11-03",
+        "--evaluation-date",
+        "2026-11-03",
+    )
     assert r.code == 2 and "må være etter datoen tiltaket ble besluttet" in r.err
     monkeypatch.delenv("NAERVAER_BY")
     r = cli("case", "note", "1", "hei")
-    assert (r.code, r.err) == (2, "Feil: Oppgi hvem som registrerer med --by, miljøvariabelen "
-                                  "NAERVAER_BY eller «case.by» i konfigurasjonen.\n")
+    assert (r.code, r.err) == (
+        2,
+        "Feil: Oppgi hvem som registrerer med --by, miljøvariabelen "
+        "NAERVAER_BY eller «case.by» i konfigurasjonen.\n",
+    )
 
 
-def test_by_and_setting_come_from_the_config(cli, naervaer_home: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_by_and_setting_come_from_the_config(
+    cli, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("NAERVAER_BY")
     (naervaer_home / "config.toml").write_text(
-        'setting = "barnehage"\n[case]\nby = "Per Ped.leder"\n', encoding="utf-8")
+        'setting = "barnehage"\n[case]\nby = "Per Ped.leder"\n', encoding="utf-8"
+    )
     assert cli("case", "open", "b7", "--date", "2026-11-02").out == (
-        "Åpnet sak for barn b7 (barnehage) på NIVÅ 0, 02.11.2026.\n")
+        "Åpnet sak for barn b7 (barnehage) på NIVÅ 0, 02.11.2026.\n"
+    )
     r = cli("case", "measure", "b7", "Levering før 9", "-r", "Foreldre", "--date", "2026-11-02")
     assert r.code == 2 and "avtales tidspunktet for evalueringen med foreldrene" in r.err
     assert "(Per Ped.leder)" in cli("case", "show", "b7").out
@@ -160,18 +219,36 @@ def test_by_and_setting_come_from_the_config(cli, naervaer_home: Path,
 
 def test_caselog_path_from_config(cli, naervaer_home: Path, tmp_path: Path) -> None:
     target = tmp_path / "annet" / "saker.sqlite"
-    (naervaer_home / "config.toml").write_text(f'[caselog]\npath = "{target}"\n',
-                                               encoding="utf-8")
+    (naervaer_home / "config.toml").write_text(f'[caselog]\npath = "{target}"\n', encoding="utf-8")
     cli("case", "open", "1", "--date", "2026-11-02")
     assert target.exists() and not (naervaer_home / "caselog.sqlite").exists()
 
 
-@pytest.mark.parametrize("args", [
-    ["case"], *[["case", name] for name in (
-        "open", "note", "measure", "evaluate", "level", "meeting", "dismiss", "close", "list",
-        "show", "export", "restore")],
-    ["import"], ["purge"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["case"],
+        *[
+            ["case", name]
+            for name in (
+                "open",
+                "note",
+                "measure",
+                "evaluate",
+                "level",
+                "meeting",
+                "dismiss",
+                "close",
+                "list",
+                "show",
+                "export",
+                "restore",
+            )
+        ],
+        ["import"],
+        ["purge"],
+    ],
+)
 def test_every_command_has_help(cli, args: list[str]) -> None:
     r = cli(*args, "--help")
     assert r.code == 0
@@ -179,10 +256,12 @@ def test_every_command_has_help(cli, args: list[str]) -> None:
 
 
 def test_cli_modules_do_not_import_heavy_libraries() -> None:
-    code = ("import sys; import naervaer_cli.cli.case, naervaer_cli.cli.importcmd, "
-            "naervaer_cli.cli.purge; "
-            "print(sorted(m for m in ('polars', 'openpyxl', 'jinja2', 'rich.table', 'sqlite3') "
-            "if m in sys.modules))")
+    code = (
+        "import sys; import naervaer_cli.cli.case, naervaer_cli.cli.importcmd, "
+        "naervaer_cli.cli.purge; "
+        "print(sorted(m for m in ('polars', 'openpyxl', 'jinja2', 'rich.table', 'sqlite3') "
+        "if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -192,8 +271,9 @@ def test_dates_in_both_forms() -> None:
     assert case.parse_date("5.1.26") == date(2026, 1, 5)
 
 
-def test_export_then_restore_on_another_machine(cli, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_then_restore_on_another_machine(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cli("case", "open", "1", "--date", "2026-11-02")
     cli("case", "measure", "1", "Tiltak", "-r", "Kari", "--date", "2026-11-03")
     backup = tmp_path / "backup.json"
@@ -203,8 +283,10 @@ def test_export_then_restore_on_another_machine(cli, tmp_path: Path,
     other = tmp_path / "ny-maskin"
     monkeypatch.setenv("NAERVAER_HOME", str(other))
     r = cli("case", "restore", backup)
-    assert (r.code, r.out) == (0, f"Gjenopprettet 1 saker fra {backup} til "
-                                  f"{other / 'caselog.sqlite'}.\n")
+    assert (r.code, r.out) == (
+        0,
+        f"Gjenopprettet 1 saker fra {backup} til {other / 'caselog.sqlite'}.\n",
+    )
     assert cli("case", "show", "1").out == shown
     r = cli("case", "restore", backup)
     assert r.code == 2 and "saksloggen er ikke tom" in r.err
@@ -214,8 +296,11 @@ def test_restore_refuses_a_bad_file(cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "naervaer-caselog", "cases": [{"id": 1}]}', encoding="utf-8")
     r = cli("case", "restore", bad)
-    assert (r.code, r.err) == (2, "Feil: Eksporten av saksloggen er ufullstendig eller skadet "
-                                  "(feltet «closed» mangler); ingenting er gjenopprettet.\n")
+    assert (r.code, r.err) == (
+        2,
+        "Feil: Eksporten av saksloggen er ufullstendig eller skadet "
+        "(feltet «closed» mangler); ingenting er gjenopprettet.\n",
+    )
     bad.write_text("[1, 2", encoding="utf-8")
     r = cli("case", "restore", bad)
     assert (r.code, r.err) == (2, f"Feil: {bad}: er ikke en JSON-eksport av saksloggen.\n")

@@ -73,8 +73,12 @@ def test_two_writers_at_once_lose_no_event(tmp_path: Path) -> None:
     path = _log(tmp_path)
     start_at = str(time.time() + 1.5)
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, "500", start_at],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), name, "500", start_at],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("a", "b")
     ]
     spans = []
@@ -111,8 +115,9 @@ def _intact(path: Path) -> None:
 
 def test_writer_killed_mid_transaction_keeps_every_committed_event(tmp_path: Path) -> None:
     path = _log(tmp_path)
-    proc = subprocess.Popen([sys.executable, "-c", KILLED, str(path), "50", "fixed"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED, str(path), "50", "fixed"], stdout=subprocess.PIPE, text=True
+    )
     lines = _kill_when(proc, "mid")
     assert lines[-1] == "mid" and proc.returncode == -signal.SIGKILL
 
@@ -122,8 +127,9 @@ def test_writer_killed_mid_transaction_keeps_every_committed_event(tmp_path: Pat
 
 def test_writer_killed_at_any_moment_keeps_what_it_reported_committed(tmp_path: Path) -> None:
     path = _log(tmp_path)
-    proc = subprocess.Popen([sys.executable, "-c", KILLED, str(path), "0", "stream"],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED, str(path), "0", "stream"], stdout=subprocess.PIPE, text=True
+    )
     lines = _kill_when(proc, "150")
     assert proc.returncode == -signal.SIGKILL
 
@@ -133,6 +139,6 @@ def test_writer_killed_at_any_moment_keeps_what_it_reported_committed(tmp_path: 
     # Everything reported is there, in order; at most the one in flight may be there too.
     assert notes[: len(reported)] == reported
     assert len(notes) - len(reported) in (0, 1)
-    with CaseStore(path) as store:   # and the log is usable again
+    with CaseStore(path) as store:  # and the log is usable again
         store.add_note("p1", day=D, by="Kari", text="etterpå")
     assert _notes(path)[-1] == "etterpå"

@@ -23,18 +23,31 @@ def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
 
     conn = sqlite3.connect(path)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    indexes = {r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")}
+    indexes = {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"
+        )
+    }
     assert tables == {"migrations", "cases", "events"}
     assert indexes == {"events_by_case", "cases_by_pupil", "one_open_case"}
     assert _columns(conn, "cases") == [
-        ("id", "INTEGER", 0), ("pupil_id", "TEXT", 1), ("setting", "TEXT", 1),
-        ("level", "INTEGER", 1), ("opened", "TEXT", 1), ("opened_by", "TEXT", 1),
+        ("id", "INTEGER", 0),
+        ("pupil_id", "TEXT", 1),
+        ("setting", "TEXT", 1),
+        ("level", "INTEGER", 1),
+        ("opened", "TEXT", 1),
+        ("opened_by", "TEXT", 1),
         ("closed", "TEXT", 0),
     ]
     assert _columns(conn, "events") == [
-        ("id", "INTEGER", 0), ("case_id", "INTEGER", 1), ("date", "TEXT", 1),
-        ("type", "TEXT", 1), ("text", "TEXT", 1), ("by", "TEXT", 1), ("data", "TEXT", 1),
+        ("id", "INTEGER", 0),
+        ("case_id", "INTEGER", 1),
+        ("date", "TEXT", 1),
+        ("type", "TEXT", 1),
+        ("text", "TEXT", 1),
+        ("by", "TEXT", 1),
+        ("data", "TEXT", 1),
         ("recorded_at", "TEXT", 1),
     ]
     assert applied(conn) == ["m001_cases_and_events", "m002_one_open_case_per_pupil"]
@@ -63,8 +76,9 @@ def test_a_failing_migration_leaves_nothing_behind(
         conn.execute("CREATE TABLE half_done (x)")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("naervaer_cli.caselog.migrations.MIGRATIONS",
-                        [*MIGRATIONS, ("m999_broken", broken)])
+    monkeypatch.setattr(
+        "naervaer_cli.caselog.migrations.MIGRATIONS", [*MIGRATIONS, ("m999_broken", broken)]
+    )
     conn = sqlite3.connect(tmp_path / "x.sqlite", isolation_level=None)
     with pytest.raises(RuntimeError):
         migrate(conn)
@@ -88,9 +102,9 @@ def test_opening_an_up_to_date_log_needs_no_write_lock(tmp_path: Path) -> None:
     with CaseStore(path) as store:
         store.open_case("1", setting="skole", day=date(2026, 11, 2), by="Kari")
     writer = sqlite3.connect(path, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")   # another run is in the middle of a write
+    writer.execute("BEGIN IMMEDIATE")  # another run is in the middle of a write
     try:
-        with CaseStore(path, timeout=0.2) as reader:   # a scan reading the summaries
+        with CaseStore(path, timeout=0.2) as reader:  # a scan reading the summaries
             assert list(reader.summaries(date(2026, 11, 2))) == ["1"]
     finally:
         writer.execute("ROLLBACK")

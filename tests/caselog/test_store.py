@@ -15,13 +15,14 @@ from naervaer_cli.caselog.store import CaseStore, caselog_path, purge_closed_cas
 from naervaer_cli.config import Config
 from naervaer_cli.errors import RuntimeFailure, UsageError
 
-D = date(2026, 11, 2)   # a Monday
+D = date(2026, 11, 2)  # a Monday
 
 
 @pytest.fixture
 def store(tmp_path: Path):
-    with CaseStore(tmp_path / "state" / "caselog.sqlite",
-                   now=lambda: datetime(2026, 11, 20, 12, 0, tzinfo=UTC)) as s:
+    with CaseStore(
+        tmp_path / "state" / "caselog.sqlite", now=lambda: datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    ) as s:
         yield s
 
 
@@ -49,11 +50,21 @@ def test_path_comes_from_config_or_home(tmp_path: Path) -> None:
 def test_open_case_registers_the_concern(store: CaseStore) -> None:
     case = store.open_case("10234", setting="skole", day=D, by="Kari Lærer", text="Mye fravær")
     assert (case.pupil_id, case.setting, case.level, case.opened, case.closed) == (
-        "10234", "skole", 0, D, None)
+        "10234",
+        "skole",
+        0,
+        D,
+        None,
+    )
     (event,) = store.timeline("10234")
     assert (event.type, event.label, event.date, event.by, event.text, event.data) == (
-        EventType.CONCERN_REGISTERED, "Uro registrert", D, "Kari Lærer", "Mye fravær",
-        {"level": 0, "setting": "skole"})
+        EventType.CONCERN_REGISTERED,
+        "Uro registrert",
+        D,
+        "Kari Lærer",
+        "Mye fravær",
+        {"level": 0, "setting": "skole"},
+    )
     assert store.current_case("10234") == case
 
 
@@ -63,13 +74,16 @@ def test_a_second_open_case_is_refused(store: CaseStore) -> None:
         store.open_case("10234", setting="skole", day=D, by="Kari")
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"pupil_id": "01010112345"}, "aldri fødselsnummer"),
-    ({"by": " "}, "Oppgi hvem som registrerer"),
-    ({"setting": "sfo"}, "Ukjent type «sfo»"),
-    ({"level": 3}, "Nivået må være 0, 1 eller 2"),
-    ({"text": "fnr 01010112345"}, "fødselsnummer"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"pupil_id": "01010112345"}, "aldri fødselsnummer"),
+        ({"by": " "}, "Oppgi hvem som registrerer"),
+        ({"setting": "sfo"}, "Ukjent type «sfo»"),
+        ({"level": 3}, "Nivået må være 0, 1 eller 2"),
+        ({"text": "fnr 01010112345"}, "fødselsnummer"),
+    ],
+)
 def test_open_case_checks_its_input(store: CaseStore, kwargs: dict, message: str) -> None:
     args = {"pupil_id": "1", "setting": "skole", "day": D, "by": "Kari", **kwargs}
     with pytest.raises(UsageError, match=message):
@@ -86,18 +100,41 @@ def test_note_level_meeting_and_close(store: CaseStore) -> None:
     store.open_case("1", setting="skole", day=D, by="Kari")
     store.add_note("1", day=date(2026, 11, 3), by="Kari", text="Ringte mor")
     store.change_level("1", day=date(2026, 11, 4), by="Rektor", level=1, text="Uro bekreftet")
-    store.record_meeting("1", day=date(2026, 11, 5), by="Kari", text="Møte med hjemmet",
-                         next_meeting=date(2026, 11, 26))
+    store.record_meeting(
+        "1",
+        day=date(2026, 11, 5),
+        by="Kari",
+        text="Møte med hjemmet",
+        next_meeting=date(2026, 11, 26),
+    )
     store.close_case("1", day=date(2026, 12, 1), by="Kari", text="Nærværet er bra")
     events = store.timeline("1")
     assert [(e.type, e.label, e.date, e.by, e.text, e.data) for e in events] == [
-        (EventType.CONCERN_REGISTERED, "Uro registrert", D, "Kari", "",
-         {"level": 0, "setting": "skole"}),
+        (
+            EventType.CONCERN_REGISTERED,
+            "Uro registrert",
+            D,
+            "Kari",
+            "",
+            {"level": 0, "setting": "skole"},
+        ),
         (EventType.NOTE, "Notat", date(2026, 11, 3), "Kari", "Ringte mor", {}),
-        (EventType.LEVEL_CHANGED, "Nivå endret", date(2026, 11, 4), "Rektor", "Uro bekreftet",
-         {"from": 0, "to": 1}),
-        (EventType.MEETING, "Møte holdt", date(2026, 11, 5), "Kari", "Møte med hjemmet",
-         {"next_meeting": date(2026, 11, 26)}),
+        (
+            EventType.LEVEL_CHANGED,
+            "Nivå endret",
+            date(2026, 11, 4),
+            "Rektor",
+            "Uro bekreftet",
+            {"from": 0, "to": 1},
+        ),
+        (
+            EventType.MEETING,
+            "Møte holdt",
+            date(2026, 11, 5),
+            "Kari",
+            "Møte med hjemmet",
+            {"next_meeting": date(2026, 11, 26)},
+        ),
         (EventType.CLOSED, "Sak avsluttet", date(2026, 12, 1), "Kari", "Nærværet er bra", {}),
     ]
     (case,) = store.cases("1")
@@ -119,8 +156,9 @@ def test_event_before_the_case_was_opened_is_refused(store: CaseStore) -> None:
 
 def test_measure_in_skole_is_evaluated_three_weeks_later(store: CaseStore) -> None:
     store.open_case("1", setting="skole", day=D, by="Kari")
-    event = store.add_measure("1", day=date(2026, 11, 4), by="Kari", text="Fast oppmøte kl 8",
-                              responsible="Kontaktlærer")
+    event = store.add_measure(
+        "1", day=date(2026, 11, 4), by="Kari", text="Fast oppmøte kl 8", responsible="Kontaktlærer"
+    )
     assert event.label == "Tiltak besluttet"
     assert event.data == {"responsible": "Kontaktlærer", "evaluation_date": date(2026, 11, 25)}
     assert store.timeline("1")[-1] == event
@@ -130,8 +168,14 @@ def test_measure_in_barnehage_needs_the_agreed_date(store: CaseStore) -> None:
     store.open_case("b1", setting="barnehage", day=D, by="Ped.leder")
     with pytest.raises(UsageError, match="avtales tidspunktet for evalueringen med foreldrene"):
         store.add_measure("b1", day=D, by="Ped.leder", text="Levering kl 9", responsible="Mor")
-    event = store.add_measure("b1", day=D, by="Ped.leder", text="Levering kl 9",
-                              responsible="Mor", evaluation_date=date(2026, 12, 10))
+    event = store.add_measure(
+        "b1",
+        day=D,
+        by="Ped.leder",
+        text="Levering kl 9",
+        responsible="Mor",
+        evaluation_date=date(2026, 12, 10),
+    )
     assert event.data["evaluation_date"] == date(2026, 12, 10)
 
 
@@ -141,10 +185,18 @@ def test_evaluation_needs_a_measure_and_stores_figures(store: CaseStore) -> None
         store.record_evaluation("1", day=D, by="Kari", improved=True)
     store.add_measure("1", day=D, by="Kari", text="Tiltak", responsible="Kari")
     event = store.record_evaluation(
-        "1", day=date(2026, 11, 23), by="Kari", improved=False,
-        figures={"presence_before": 0.8, "presence_after": 0.75, "measure_date": D})
-    assert event.data == {"presence_before": 0.8, "presence_after": 0.75, "measure_date": D,
-                          "improved": False}
+        "1",
+        day=date(2026, 11, 23),
+        by="Kari",
+        improved=False,
+        figures={"presence_before": 0.8, "presence_after": 0.75, "measure_date": D},
+    )
+    assert event.data == {
+        "presence_before": 0.8,
+        "presence_after": 0.75,
+        "measure_date": D,
+        "improved": False,
+    }
     assert store.timeline("1")[-1].data == event.data
 
 
@@ -156,12 +208,15 @@ def test_dismiss_closes_the_case(store: CaseStore) -> None:
     # A new concern later opens a new case; the timeline holds both.
     store.open_case("1", setting="skole", day=date(2027, 1, 11), by="Kari")
     assert [e.type for e in store.timeline("1")] == [
-        EventType.CONCERN_REGISTERED, EventType.CONCERN_DISMISSED, EventType.CONCERN_REGISTERED]
+        EventType.CONCERN_REGISTERED,
+        EventType.CONCERN_DISMISSED,
+        EventType.CONCERN_REGISTERED,
+    ]
 
 
 def test_list_open_says_what_is_due(store: CaseStore) -> None:
     store.open_case("a", setting="skole", day=D, by="K")
-    store.add_measure("a", day=D, by="K", text="t", responsible="K")   # evaluation 23.11
+    store.add_measure("a", day=D, by="K", text="t", responsible="K")  # evaluation 23.11
     store.open_case("b", setting="skole", day=D, by="K")
     store.add_measure("b", day=date(2026, 11, 6), by="K", text="t", responsible="K")  # 27.11
     store.open_case("c", setting="skole", day=D, by="K")
@@ -172,7 +227,7 @@ def test_list_open_says_what_is_due(store: CaseStore) -> None:
     store.open_case("e", setting="skole", day=D, by="K")
     store.close_case("e", day=D, by="K")
 
-    items = store.list_open(date(2026, 11, 25))   # a Wednesday
+    items = store.list_open(date(2026, 11, 25))  # a Wednesday
     assert [(i.case.pupil_id, i.overdue, i.due_this_week, i.due) for i in items] == [
         ("a", True, False, "Evaluering forfalt 23.11.2026"),
         ("b", False, True, "Evaluering 27.11.2026 (denne uken)"),
@@ -190,9 +245,14 @@ def test_summaries_feed_the_level_suggestion(store: CaseStore) -> None:
     summaries = store.summaries(date(2026, 11, 25))
     assert set(summaries) == {"1", "2"}
     one = summaries["1"]
-    assert (one.level, one.opened, one.evaluation_due, one.measure_date,
-            one.last_evaluation_improved, one.next_meeting) == (
-        1, D, date(2026, 11, 24), date(2026, 11, 3), None, None)
+    assert (
+        one.level,
+        one.opened,
+        one.evaluation_due,
+        one.measure_date,
+        one.last_evaluation_improved,
+        one.next_meeting,
+    ) == (1, D, date(2026, 11, 24), date(2026, 11, 3), None, None)
     assert one.state == "Åpen, NIVÅ 1; Evaluering forfalt 24.11.2026"
     assert summaries["2"].state == "Åpen, NIVÅ 0"
 
@@ -212,8 +272,11 @@ def test_export_round_trips_through_restore(store: CaseStore, tmp_path: Path) ->
     assert data["format"] == "naervaer-caselog"
     assert data["exported_at"] == "2026-11-20T12:00:00+00:00"
     (case,) = data["cases"]
-    assert [e["label"] for e in case["events"]] == ["Uro registrert", "Tiltak besluttet",
-                                                    "Møte holdt"]
+    assert [e["label"] for e in case["events"]] == [
+        "Uro registrert",
+        "Tiltak besluttet",
+        "Møte holdt",
+    ]
     assert case["events"][1]["data"] == {"responsible": "Kari", "evaluation_date": "2026-11-23"}
 
     with CaseStore(tmp_path / "other.sqlite") as other:
@@ -232,7 +295,7 @@ def test_purge_deletes_only_old_closed_cases(store: CaseStore) -> None:
     assert store.purge_closed(date(2026, 12, 1)) == 1
     assert [c.pupil_id for c in store.cases()] == ["new", "open"]
     assert store.timeline("old") == ()
-    assert store.count_events() == 3   # "new" has 2, "open" 1: no orphaned events
+    assert store.count_events() == 3  # "new" has 2, "open" 1: no orphaned events
 
 
 def test_purge_without_a_log_creates_none(tmp_path: Path) -> None:

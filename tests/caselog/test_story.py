@@ -9,19 +9,22 @@ from pathlib import Path
 import pytest
 
 HEADER = "Elevnr;Elev;Klasse;Kontaktlærer;Dato;Fra kl.;Til kl.;Fag;Fraværstype;Heldag\n"
-MONDAYS = [date(2026, 10, 26) + timedelta(weeks=n) for n in range(7)]   # weeks 44–50
+MONDAYS = [date(2026, 10, 26) + timedelta(weeks=n) for n in range(7)]  # weeks 44–50
 
 
 def _week(tmp_path: Path, monday: date) -> Path:
     """One weekly export: Ola is away Monday to Thursday from week 45 on; Siri skips a lesson."""
-    rows = [f"20411;Hansen, Siri;7A;Kari Lærer;{monday + timedelta(days=2):%d.%m.%Y};"
-            "09.15;10.00;Matte;Dokumentert;Nei\n"]
+    rows = [
+        f"20411;Hansen, Siri;7A;Kari Lærer;{monday + timedelta(days=2):%d.%m.%Y};"
+        "09.15;10.00;Matte;Dokumentert;Nei\n"
+    ]
     if monday >= date(2026, 11, 2):
         days = [monday + timedelta(days=n) for n in range(4)]
         if monday == MONDAYS[-1]:
-            days = days[:1]   # the export is taken on Monday 7.12
-        rows += [f"10234;Nordmann, Ola;7A;Kari Lærer;{d:%d.%m.%Y};;;;Ikke dokumentert;Ja\n"
-                 for d in days]
+            days = days[:1]  # the export is taken on Monday 7.12
+        rows += [
+            f"10234;Nordmann, Ola;7A;Kari Lærer;{d:%d.%m.%Y};;;;Ikke dokumentert;Ja\n" for d in days
+        ]
     path = tmp_path / f"uke{monday.isocalendar().week}.csv"
     path.write_text(HEADER + "".join(rows), encoding="utf-8")
     return path
@@ -43,10 +46,18 @@ def test_weekly_imports_to_nivaa_2(cli, tmp_path: Path, monkeypatch: pytest.Monk
     assert "case" not in ola
 
     cli("case", "open", "10234", "--date", "2026-11-16", "-t", "Ringt hjemmet")
-    assert _ola(cli, "2026-11-13")["level"] == 1          # open at 0 and still flagged
+    assert _ola(cli, "2026-11-13")["level"] == 1  # open at 0 and still flagged
     cli("case", "level", "10234", "1", "--date", "2026-11-16")
-    r = cli("case", "measure", "10234", "Fast oppmøte og samtale hver fredag",
-            "-r", "Kontaktlærer", "--date", "2026-11-16")
+    r = cli(
+        "case",
+        "measure",
+        "10234",
+        "Fast oppmøte og samtale hver fredag",
+        "-r",
+        "Kontaktlærer",
+        "--date",
+        "2026-11-16",
+    )
     assert r.out == "Tiltak registrert for elev 10234; evalueres 07.12.2026.\n"
 
     for monday in MONDAYS[3:]:
@@ -56,11 +67,16 @@ def test_weekly_imports_to_nivaa_2(cli, tmp_path: Path, monkeypatch: pytest.Monk
     ola = _ola(cli, "2026-12-07")
     assert (ola["level"], ola["case"]["evaluation_due"]) == (2, "2026-12-07")
     assert (ola["case"]["presence_before"], ola["case"]["presence_after"]) == (
-        pytest.approx(7 / 15), pytest.approx(3 / 15))
-    assert ola["due"] == ("Evaluering var 07.12.2026: nærværet har ikke økt (47 % før tiltaket, "
-                          "20 % etter) – registrer evalueringen.")
+        pytest.approx(7 / 15),
+        pytest.approx(3 / 15),
+    )
+    assert ola["due"] == (
+        "Evaluering var 07.12.2026: nærværet har ikke økt (47 % før tiltaket, "
+        "20 % etter) – registrer evalueringen."
+    )
     assert cli("case", "list", "--as-of", "2026-12-07").out.splitlines()[1] == (
-        "* 10234  skole  NIVÅ 1  åpnet 16.11.2026  Evaluering 07.12.2026 (denne uken)")
+        "* 10234  skole  NIVÅ 1  åpnet 16.11.2026  Evaluering 07.12.2026 (denne uken)"
+    )
 
     # Before: 26.10–13.11 (8 of 15 days away); after: 17.11–07.12 (12 of 15 days away).
     r = cli("case", "evaluate", "10234", "--date", "2026-12-07")

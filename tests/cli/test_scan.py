@@ -20,19 +20,19 @@ IST = REPO / "sample_data" / "ist_fravaer.csv"
 IST_XLSX = REPO / "sample_data" / "ist_fravaer.xlsx"
 
 
-def core_result(*, group: str | None = None, as_of=None):  # noqa: ANN001, ANN202
+def core_result(*, group: str | None = None, as_of=None):
     config = load_config()
     records = load_exports([IST], config).records
     return scan(records, load_policy("aas"), as_of=as_of, group=group)
 
 
-def test_table_piped_is_plain_text(cli) -> None:  # noqa: ANN001
+def test_table_piped_is_plain_text(cli) -> None:
     run = cli("scan", IST)
     assert (run.code, run.err) == (0, "")
     golden("scan_ist.txt", run.out)
 
 
-def test_table_for_one_group(cli) -> None:  # noqa: ANN001
+def test_table_for_one_group(cli) -> None:
     run = cli("scan", IST, "--group", "7A", "--as-of", "20.11.2026")
     assert (run.code, run.err) == (0, "")
     golden("scan_ist_7a.txt", run.out)
@@ -42,25 +42,25 @@ def test_table_for_one_group(cli) -> None:  # noqa: ANN001
     )
 
 
-def test_json_is_exactly_the_core(cli) -> None:  # noqa: ANN001
+def test_json_is_exactly_the_core(cli) -> None:
     run = cli("scan", IST, "--format", "json", "--as-of", "2026-11-20")
     assert (run.code, run.err) == (0, "")
     assert json.loads(run.out) == to_json(core_result())
     assert run.out == render(core_result(), Format.json)
 
 
-def test_csv_and_md_match_the_renderers(cli) -> None:  # noqa: ANN001
+def test_csv_and_md_match_the_renderers(cli) -> None:
     for fmt in ("csv", "md"):
         run = cli("scan", IST, "-f", fmt, "-g", "9C")
         assert (run.code, run.err) == (0, "")
         assert run.out == render(core_result(group="9C"), Format(fmt), group="9C")
 
 
-def test_xlsx_and_csv_inputs_agree(cli) -> None:  # noqa: ANN001
+def test_xlsx_and_csv_inputs_agree(cli) -> None:
     assert cli("scan", IST_XLSX, "-f", "json").out == cli("scan", IST, "-f", "json").out
 
 
-def test_output_file_is_private_and_stdout_stays_empty(cli, tmp_path: Path) -> None:  # noqa: ANN001
+def test_output_file_is_private_and_stdout_stays_empty(cli, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     out = tmp_path / "oppfølging.xlsx"
@@ -71,24 +71,27 @@ def test_output_file_is_private_and_stdout_stays_empty(cli, tmp_path: Path) -> N
     assert sheet.max_row == 1 + len(core_result().pupils)
 
 
-@pytest.mark.parametrize(("args", "code"), [
-    ((), 0),
-    (("--fail-on", "concern"), 1),
-    (("--fail-on", "watch"), 1),
-    # 9C on 30.10.2026 has only «følg med» pupils
-    (("--group", "9C", "--as-of", "30.10.2026", "--fail-on", "concern"), 0),
-    (("--group", "9C", "--as-of", "30.10.2026", "--fail-on", "watch"), 1),
-    # nobody flagged in 7B on 30.10.2026
-    (("--group", "7B", "--as-of", "30.10.2026", "--fail-on", "watch"), 0),
-])
-def test_fail_on(cli, args: tuple[str, ...], code: int) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ((), 0),
+        (("--fail-on", "concern"), 1),
+        (("--fail-on", "watch"), 1),
+        # 9C on 30.10.2026 has only «følg med» pupils
+        (("--group", "9C", "--as-of", "30.10.2026", "--fail-on", "concern"), 0),
+        (("--group", "9C", "--as-of", "30.10.2026", "--fail-on", "watch"), 1),
+        # nobody flagged in 7B on 30.10.2026
+        (("--group", "7B", "--as-of", "30.10.2026", "--fail-on", "watch"), 0),
+    ],
+)
+def test_fail_on(cli, args: tuple[str, ...], code: int) -> None:
     run = cli("scan", IST, "-f", "json", *args)
     assert run.code == code
     assert json.loads(run.out)["pupils"] is not None  # the data is written either way
 
 
 @pytest.mark.parametrize("bad", ["20.13.2026", "2026-11-31", "i går", "2026/11/20"])
-def test_bad_date_is_exit_2(cli, bad: str) -> None:  # noqa: ANN001
+def test_bad_date_is_exit_2(cli, bad: str) -> None:
     run = cli("scan", IST, "--as-of", bad)
     assert run.code == 2 and run.out == ""
     assert run.err == (
@@ -97,12 +100,12 @@ def test_bad_date_is_exit_2(cli, bad: str) -> None:  # noqa: ANN001
     )
 
 
-def test_unknown_format_is_exit_2(cli) -> None:  # noqa: ANN001
+def test_unknown_format_is_exit_2(cli) -> None:
     run = cli("scan", IST, "--format", "pdf")
     assert run.code == 2 and run.out == ""
 
 
-def test_no_files_and_no_history_is_exit_2(cli, naervaer_home: Path) -> None:  # noqa: ANN001
+def test_no_files_and_no_history_is_exit_2(cli, naervaer_home: Path) -> None:
     run = cli("scan")
     assert run.code == 2 and run.out == ""
     assert run.err == (
@@ -111,20 +114,20 @@ def test_no_files_and_no_history_is_exit_2(cli, naervaer_home: Path) -> None:  #
     )
 
 
-def test_no_files_reads_the_stored_history(cli, naervaer_home: Path) -> None:  # noqa: ANN001
+def test_no_files_reads_the_stored_history(cli, naervaer_home: Path) -> None:
     from naervaer_cli.history import store_records
 
     store_records(naervaer_home, load_exports([IST], load_config()).records)
     assert cli("scan", "-f", "json").out == cli("scan", IST, "-f", "json").out
 
 
-def test_unknown_policy_is_exit_2(cli) -> None:  # noqa: ANN001
+def test_unknown_policy_is_exit_2(cli) -> None:
     run = cli("scan", IST, "--policy", "oslo")
     assert run.code == 2
     assert run.err.startswith("Feil: Ukjent policy «oslo».")
 
 
-def test_help_is_bokmal(cli) -> None:  # noqa: ANN001
+def test_help_is_bokmal(cli) -> None:
     run = cli("scan", "--help")
     assert run.code == 0
     assert "Finn elever med bekymringsfullt fravær" in run.out

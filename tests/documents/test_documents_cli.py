@@ -17,13 +17,24 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "ist_fravaer.csv"
 
 def open_cases(home: Path) -> None:
     with CaseStore(home / "caselog.sqlite") as store:
-        store.open_case("10229", setting="skole", day=date(2026, 11, 2), by="Terje Nygård",
-                        text="Mange hele fraværsdager")
+        store.open_case(
+            "10229",
+            setting="skole",
+            day=date(2026, 11, 2),
+            by="Terje Nygård",
+            text="Mange hele fraværsdager",
+        )
         store.change_level("10229", day=date(2026, 11, 5), by="Terje Nygård", level=1)
-        store.add_measure("10229", day=date(2026, 11, 6), by="Terje Nygård",
-                          text="Fast samtale hver mandag morgen", responsible="Terje Nygård")
-        store.open_case("10235", setting="skole", day=date(2026, 11, 10), by="Terje Nygård",
-                        level=2)
+        store.add_measure(
+            "10229",
+            day=date(2026, 11, 6),
+            by="Terje Nygård",
+            text="Fast samtale hver mandag morgen",
+            responsible="Terje Nygård",
+        )
+        store.open_case(
+            "10235", setting="skole", day=date(2026, 11, 10), by="Terje Nygård", level=2
+        )
         store.open_case("10250", setting="skole", day=date(2026, 11, 10), by="Terje Nygård")
 
 
@@ -41,8 +52,7 @@ def test_pack_writes_one_private_file_per_pupil_named_by_id(cli, tmp_path: Path)
 
 @pytest.mark.parametrize("fmt", ["docx", "md"])
 def test_pack_other_formats(cli, tmp_path: Path, fmt: str) -> None:
-    run = cli("pack", "10229", "-i", SAMPLE, "--out", tmp_path, "-f", fmt,
-              "-d", "samarbeidsavtale")
+    run = cli("pack", "10229", "-i", SAMPLE, "--out", tmp_path, "-f", fmt, "-d", "samarbeidsavtale")
     assert run.code == 0, run.err
     data = (tmp_path / f"elev-10229.{fmt}").read_bytes()
     if fmt == "docx":
@@ -56,8 +66,18 @@ def test_pack_other_formats(cli, tmp_path: Path, fmt: str) -> None:
 
 def test_resource_team_pack_from_the_case_log(cli, tmp_path: Path, naervaer_home: Path) -> None:
     open_cases(naervaer_home)
-    run = cli("pack", "--resource-team", "-i", SAMPLE, "--out", tmp_path, "--meeting",
-              "2026-11-26", "-f", "md")
+    run = cli(
+        "pack",
+        "--resource-team",
+        "-i",
+        SAMPLE,
+        "--out",
+        tmp_path,
+        "--meeting",
+        "2026-11-26",
+        "-f",
+        "md",
+    )
     assert run.code == 0, run.err
     assert run.out == f"{tmp_path / 'ressursteam-2026-11-26.md'}\n"
     md = (tmp_path / "ressursteam-2026-11-26.md").read_text(encoding="utf-8")
@@ -68,8 +88,21 @@ def test_resource_team_pack_from_the_case_log(cli, tmp_path: Path, naervaer_home
     assert "Fast samtale hver mandag morgen" in md
     assert md.count("# Samarbeidsavtale") == 2
 
-    run = cli("pack", "--resource-team", "--min-level", "0", "--include-flagged", "-i", SAMPLE,
-              "--out", tmp_path, "--meeting", "2026-11-26", "-f", "md")
+    run = cli(
+        "pack",
+        "--resource-team",
+        "--min-level",
+        "0",
+        "--include-flagged",
+        "-i",
+        SAMPLE,
+        "--out",
+        tmp_path,
+        "--meeting",
+        "2026-11-26",
+        "-f",
+        "md",
+    )
     assert run.code == 0, run.err
     agenda = (tmp_path / "ressursteam-2026-11-26.md").read_text(encoding="utf-8")
     agenda = agenda.split("\n---\n")[0]
@@ -79,7 +112,9 @@ def test_resource_team_pack_from_the_case_log(cli, tmp_path: Path, naervaer_home
 def test_usage_errors(cli, tmp_path: Path) -> None:
     run = cli("pack", "-i", SAMPLE, "--out", tmp_path)
     assert (run.code, run.err) == (
-        2, "Feil: Oppgi enten ett eller flere elevnummer, eller --resource-team.\n")
+        2,
+        "Feil: Oppgi enten ett eller flere elevnummer, eller --resource-team.\n",
+    )
     run = cli("pack", "10229", "--resource-team", "-i", SAMPLE, "--out", tmp_path)
     assert run.code == 2
     run = cli("pack", "10229", "-d", "brev", "-i", SAMPLE, "--out", tmp_path)
@@ -89,13 +124,16 @@ def test_usage_errors(cli, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_override_with_typo_fails_with_file_and_line(cli, tmp_path: Path,
-                                                      naervaer_home: Path) -> None:
+def test_override_with_typo_fails_with_file_and_line(
+    cli, tmp_path: Path, naervaer_home: Path
+) -> None:
     folder = naervaer_home / "templates"
     folder.mkdir()
     (folder / "innkalling.html.j2").write_text(
         '{% extends "shipped/innkalling.html.j2" %}\n{% block title %}{{ doc.elev }}'
-        "{% endblock %}\n", encoding="utf-8")
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
     run = cli("pack", "10229", "-i", SAMPLE, "--out", tmp_path / "ut")
     assert run.code == 2
     assert run.err.startswith(f"Feil: Malen {folder / 'innkalling.html.j2'}, linje 2: ukjent")

@@ -39,36 +39,50 @@ def test_summary_counts_only_this_pupil_and_counting_kinds() -> None:
 
 
 def test_calendar_marks_heat_evidence_and_non_school_days() -> None:
-    breaks = frozenset({date(2026, 9, 28), date(2026, 9, 29), date(2026, 9, 30),
-                        date(2026, 10, 1), date(2026, 10, 2)})
+    breaks = frozenset(
+        {
+            date(2026, 9, 28),
+            date(2026, 9, 29),
+            date(2026, 9, 30),
+            date(2026, 10, 1),
+            date(2026, 10, 2),
+        }
+    )
     ctx = build(calendar=SchoolCalendar(breaks=breaks))
     cells = {c.day: c for w in ctx.weeks for c in w.days}
     assert all(w.monday.weekday() == 0 and len(w.days) == 5 for w in ctx.weeks)
     assert cells[date(2026, 10, 26)].heat == 4 and cells[date(2026, 10, 26)].evidence
     assert cells[date(2026, 11, 4)].heat == 1 and cells[date(2026, 11, 4)].evidence
-    assert cells[date(2026, 11, 12)].heat == 2          # 120 of 330 minutes
-    assert cells[date(2026, 11, 13)].heat == 0          # late arrival only
+    assert cells[date(2026, 11, 12)].heat == 2  # 120 of 330 minutes
+    assert cells[date(2026, 11, 13)].heat == 0  # late arrival only
     assert not cells[date(2026, 9, 30)].school_day
-    assert ctx.weeks[0].monday == date(2026, 8, 17)    # the term starts on a Saturday
+    assert ctx.weeks[0].monday == date(2026, 8, 17)  # the term starts on a Saturday
     assert ctx.summary.school_days == 65
 
 
 def test_weekday_and_subject_breakdowns() -> None:
     ctx = build()
     by_day = {r.label: r for r in ctx.weekdays}
-    assert by_day["Mandag"].dates == 5                  # 07.09, 26.10, 02.11, 09.11, 16.11
+    assert by_day["Mandag"].dates == 5  # 07.09, 26.10, 02.11, 09.11, 16.11
     assert by_day["Onsdag"].lessons == 2
     assert by_day["Fredag"].dates == 0
     assert [(r.label, r.lessons, r.dates) for r in ctx.subjects] == [
-        ("Kroppsøving", 2, 2), ("Matematikk", 1, 1)]
+        ("Kroppsøving", 2, 2),
+        ("Matematikk", 1, 1),
+    ]
 
 
 def test_plan_comes_from_the_policy_and_attendees_from_ansvarlig() -> None:
     ctx = build()
     assert ctx.plan.level == 1
     assert ctx.plan.what == tuple(PLAN["skole"][1]["what"])
-    assert ctx.attendees == ("Elev", "Foresatte", "Kontaktlærer", "Skoleledelse",
-                             "Evt annen voksen barnet har god relasjon til")
+    assert ctx.attendees == (
+        "Elev",
+        "Foresatte",
+        "Kontaktlærer",
+        "Skoleledelse",
+        "Evt annen voksen barnet har god relasjon til",
+    )
 
 
 def test_plan_step_reads_the_shipped_policy() -> None:
@@ -120,14 +134,14 @@ def test_term_start() -> None:
 
 
 def _scanned(*pupils) -> ScanResult:
-    return ScanResult(as_of=AS_OF, window_days=28, policy="aas", setting="skole",
-                      pupils=tuple(pupils))
+    return ScanResult(
+        as_of=AS_OF, window_days=28, policy="aas", setting="skole", pupils=tuple(pupils)
+    )
 
 
 def test_result_for_an_unflagged_pupil_with_a_case() -> None:
     policy = load_policy("aas")
-    case = CaseSummary("10234", level=1, opened=date(2026, 11, 3),
-                       evaluation_due=date(2026, 12, 1))
+    case = CaseSummary("10234", level=1, opened=date(2026, 11, 3), evaluation_due=date(2026, 12, 1))
     result = result_for("10234", _scanned(), records(), policy, {"10234": case})
     assert result.flags == () and result.name == "Nordmann, Ola"
     assert result.suggestion.level == 1 and result.case == case

@@ -22,31 +22,53 @@ pytestmark = pytest.mark.skipif(
 def to_pdf(files: list[Path], out: Path, profile: Path) -> None:
     # A private profile: two LibreOffice runs sharing one profile block each other.
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), *map(str, files)],
-        check=True, capture_output=True, timeout=180,
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
 
 
 def pages(pdf: Path) -> int:
     if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
-                              text=True).stdout
+        info = subprocess.run(
+            ["pdfinfo", str(pdf)], check=True, capture_output=True, text=True
+        ).stdout
         return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
 
 
 def page_texts(pdf: Path, count: int) -> list[str]:
     return [
-        subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
-                       check=True, capture_output=True, text=True).stdout
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         for n in range(1, count + 1)
     ]
 
 
 def test_docx_converts_and_every_document_starts_a_page(tmp_path: Path) -> None:
-    ctx = build_pupil_context(pupil_result(), records(), as_of=AS_OF, meeting=MEETING,
-                              plan=PLAN, events=events(), school="Ås ungdomsskole")
+    ctx = build_pupil_context(
+        pupil_result(),
+        records(),
+        as_of=AS_OF,
+        meeting=MEETING,
+        plan=PLAN,
+        events=events(),
+        school="Ås ungdomsskole",
+    )
     env = environment()
     files = []
     for name in DOCUMENTS:
@@ -67,10 +89,14 @@ def test_docx_converts_and_every_document_starts_a_page(tmp_path: Path) -> None:
 
     if shutil.which("pdftotext"):
         texts = page_texts(tmp_path / "pdf" / "pack.pdf", total)
-        titles = ["Innkalling til møte om nærvær", "Referat fra møte om nærvær",
-                  "Samarbeidsavtale", "Kartlegging", "Fraværsoversikt"]
-        starts = [i for i, text in enumerate(texts)
-                  if text.lstrip().startswith("Ås ungdomsskole")]
+        titles = [
+            "Innkalling til møte om nærvær",
+            "Referat fra møte om nærvær",
+            "Samarbeidsavtale",
+            "Kartlegging",
+            "Fraværsoversikt",
+        ]
+        starts = [i for i, text in enumerate(texts) if text.lstrip().startswith("Ås ungdomsskole")]
         assert len(starts) == len(DOCUMENTS)
         for start, title in zip(starts, titles, strict=True):
             assert title in texts[start]

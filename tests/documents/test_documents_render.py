@@ -29,8 +29,13 @@ from naervaer_cli.errors import ConfigError, InputError
 
 def context(pupil_id: str = "10234", name: str = "Nordmann, Ola", level: int = 1):
     return build_pupil_context(
-        pupil_result(pupil_id, name, level=level), records(pupil_id, name),
-        as_of=AS_OF, meeting=MEETING, plan=PLAN, events=events(), school="Ås ungdomsskole",
+        pupil_result(pupil_id, name, level=level),
+        records(pupil_id, name),
+        as_of=AS_OF,
+        meeting=MEETING,
+        plan=PLAN,
+        events=events(),
+        school="Ås ungdomsskole",
     )
 
 
@@ -104,20 +109,29 @@ def test_agreement_has_signature_lines_for_every_party() -> None:
     document = docx.Document(io.BytesIO(data))
     sign = document.tables[-1]
     assert [row.cells[0].text for row in sign.rows] == [
-        "Rolle", "Elev", "Foresatte", "Foresatte", "Kontaktlærer", "Skoleledelse"]
+        "Rolle",
+        "Elev",
+        "Foresatte",
+        "Foresatte",
+        "Kontaktlærer",
+        "Skoleledelse",
+    ]
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == "Samarbeidsavtale"
     assert "Med elevens egne ord" in headings and "Underskrifter" in headings
 
 
 def test_kartlegging_uses_the_guides_wording() -> None:
-    guide = (Path(__file__).resolve().parents[3] / "shared" / "seed"
-             / "000_deef15173d6ec02f.txt")
+    guide = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_deef15173d6ec02f.txt"
     html = pupil_pack(environment(), context(), Format.HTML, ["kartlegging"]).decode("utf-8")
     text = parse(html).text()
-    for factor in ("Gode mestringsstrategier", "Sårbarhet for stress",
-                   "Psykisk uhelse hos foreldre", "Uforutsigbarhet i skolehverdagen",
-                   "Inkluderende praksis"):
+    for factor in (
+        "Gode mestringsstrategier",
+        "Sårbarhet for stress",
+        "Psykisk uhelse hos foreldre",
+        "Uforutsigbarhet i skolehverdagen",
+        "Inkluderende praksis",
+    ):
         assert factor in text
     if guide.is_file():
         flat = " ".join(guide.read_text(encoding="utf-8").split())
@@ -155,8 +169,9 @@ def test_hostile_name_is_text_in_every_format(fmt: Format) -> None:
 def test_team_pack_has_agenda_then_every_pupil() -> None:
     first = context("10234", "Nordmann, Ola", level=1)
     second = context("20001", "Hansen, Kari", level=2)
-    team = build_team_context([first, second], meeting=MEETING, as_of=AS_OF,
-                              attendees=["Rektor", "Helsesykepleier"])
+    team = build_team_context(
+        [first, second], meeting=MEETING, as_of=AS_OF, attendees=["Rektor", "Helsesykepleier"]
+    )
     html = team_pack(environment(), team, Format.HTML).decode("utf-8")
     kinds = [s.attrs["data-document"] for s in sections(parse(html))]
     assert kinds == ["ressursteam", *DOCUMENTS, *DOCUMENTS]
@@ -171,7 +186,9 @@ def test_team_pack_has_agenda_then_every_pupil() -> None:
 def test_typo_in_template_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "innkalling.html.j2").write_text(
         '{% extends "document.html.j2" %}\n{% block content %}\n<p>{{ doc.pupil.nmae }}</p>\n'
-        "{% endblock %}\n", encoding="utf-8")
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as caught:
         pupil_pack(environment(tmp_path), context(), Format.HTML, ["innkalling"])
     message = str(caught.value)
@@ -188,7 +205,9 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
 def test_override_is_used_and_can_extend_the_shipped_one(tmp_path: Path) -> None:
     (tmp_path / "samarbeidsavtale.html.j2").write_text(
         '{% extends "shipped/samarbeidsavtale.html.j2" %}\n'
-        "{% block title %}Samarbeidsavtale – Ås kommune{% endblock %}\n", encoding="utf-8")
+        "{% block title %}Samarbeidsavtale – Ås kommune{% endblock %}\n",
+        encoding="utf-8",
+    )
     env = environment(tmp_path)
     for fmt in Format:
         data = pupil_pack(env, context(), fmt, ["samarbeidsavtale"])
@@ -207,11 +226,13 @@ def test_override_folder_from_config_and_home(tmp_path: Path) -> None:
     assert override_dir(Config(home=home)) == home / "templates"
     mine = tmp_path / "maler"
     mine.mkdir()
-    config = Config(home=home, data={"documents": {"templates": "maler"}},
-                    path=tmp_path / "naervaer.toml")
+    config = Config(
+        home=home, data={"documents": {"templates": "maler"}}, path=tmp_path / "naervaer.toml"
+    )
     assert override_dir(config) == mine
-    missing = Config(home=home, data={"documents": {"templates": "borte"}},
-                     path=tmp_path / "naervaer.toml")
+    missing = Config(
+        home=home, data={"documents": {"templates": "borte"}}, path=tmp_path / "naervaer.toml"
+    )
     with pytest.raises(ConfigError, match="malmappen «borte»"):
         override_dir(missing)
 
@@ -219,8 +240,9 @@ def test_override_folder_from_config_and_home(tmp_path: Path) -> None:
 def test_files_are_named_by_id_and_private(tmp_path: Path) -> None:
     ctx = context("10234", "Nordmann, Ola")
     for fmt in Format:
-        path = write(tmp_path, pupil_file(ctx.pupil.pupil_id, fmt),
-                     pupil_pack(environment(), ctx, fmt))
+        path = write(
+            tmp_path, pupil_file(ctx.pupil.pupil_id, fmt), pupil_pack(environment(), ctx, fmt)
+        )
         assert path.name == f"elev-10234.{fmt.value}"
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert pupil_file("../etc/passwd", Format.HTML).startswith("elev-___etc_passwd-")
@@ -237,10 +259,22 @@ def test_docx_metadata_names_no_pupil() -> None:
 
 def test_barnehage_wording() -> None:
     ctx = build_pupil_context(
-        pupil_result(), records(), as_of=AS_OF, meeting=MEETING, setting="barnehage",
+        pupil_result(),
+        records(),
+        as_of=AS_OF,
+        meeting=MEETING,
+        setting="barnehage",
         evaluation_days=None,
-        plan={"barnehage": [{"level": 1, "hva": ["Situasjonen kartlegges nærmere"],
-                             "ansvarlig": ["Ped leder/ styrer"], "verktoy": []}]},
+        plan={
+            "barnehage": [
+                {
+                    "level": 1,
+                    "hva": ["Situasjonen kartlegges nærmere"],
+                    "ansvarlig": ["Ped leder/ styrer"],
+                    "verktoy": [],
+                }
+            ]
+        },
     )
     html = pupil_pack(environment(), ctx, Format.HTML, ["samarbeidsavtale"]).decode("utf-8")
     text = parse(html).text()
@@ -254,8 +288,11 @@ def test_hostile_subject_stays_text_in_the_charts() -> None:
     import polars as pl
 
     frame = records().with_columns(
-        pl.when(pl.col("subject") == "Matematikk").then(pl.lit('<b onload="x">Fag</b>'))
-        .otherwise(pl.col("subject")).alias("subject"))
+        pl.when(pl.col("subject") == "Matematikk")
+        .then(pl.lit('<b onload="x">Fag</b>'))
+        .otherwise(pl.col("subject"))
+        .alias("subject")
+    )
     ctx = build_pupil_context(pupil_result(), frame, as_of=AS_OF, meeting=MEETING, plan=PLAN)
     html = pupil_pack(environment(), ctx, Format.HTML, ["fravaersoversikt"]).decode("utf-8")
     assert "<b onload" not in html

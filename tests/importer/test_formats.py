@@ -268,7 +268,9 @@ def test_values_unlike_the_first_rows_are_still_read_exactly(tmp_path):
     tail = load(path).tail(3).to_dicts()
     assert [r["pupil_id"] for r in tail] == ["7001", "7002", "7003"]
     assert [r["date"] for r in tail] == [
-        dt.date(2026, 11, 3), dt.date(2026, 11, 4), dt.date(2026, 11, 5)
+        dt.date(2026, 11, 3),
+        dt.date(2026, 11, 4),
+        dt.date(2026, 11, 5),
     ]
     assert [r["start"] for r in tail] == [dt.time(9, 15), dt.time(10, 15), dt.time(8, 30)]
     assert [r["minutes"] for r in tail] == [45, 45, 45]

@@ -48,8 +48,14 @@ def absence(n: int, start: int = 2, severity: str = "concern") -> Flag:
 
 
 def lessons(*ds: int) -> Flag:
-    return Flag("single_lessons", "concern", len(ds), 2, days(*ds),
-                lessons=tuple(f"{d:02d}.11 09:15–10:00 Matematikk" for d in ds))
+    return Flag(
+        "single_lessons",
+        "concern",
+        len(ds),
+        2,
+        days(*ds),
+        lessons=tuple(f"{d:02d}.11 09:15–10:00 Matematikk" for d in ds),
+    )
 
 
 def gym(*ds: int) -> Flag:
@@ -66,10 +72,21 @@ def standard_result() -> ScanResult:
     return school_result(
         pupil("10234", "Nordmann, Ola", "7A", "Kari Lærer", absence(8), lessons(3, 5)),
         pupil("10240", "Hansen, Emma", "7A", "Kari Lærer", gym(4, 11)),
-        pupil("10301", "Berg, Jonas", "7B", "Lærer, Per", absence(5, severity="watch"),
-              suggestion=NIVA1,
-              case=CaseSummary("10301", 0, date(2026, 10, 1), evaluation_due=date(2026, 11, 27),
-                               state="Åpen, NIVÅ 0")),
+        pupil(
+            "10301",
+            "Berg, Jonas",
+            "7B",
+            "Lærer, Per",
+            absence(5, severity="watch"),
+            suggestion=NIVA1,
+            case=CaseSummary(
+                "10301",
+                0,
+                date(2026, 10, 1),
+                evaluation_due=date(2026, 11, 27),
+                state="Åpen, NIVÅ 0",
+            ),
+        ),
         pupil("10402", "Dahl, Sara", "7C", "Ukjent Vikar", lessons(10, 12, 17)),
     )
 
@@ -84,11 +101,16 @@ def mail_table(server: Any | None = None, **extra: Any) -> dict[str, Any]:
         "staff": {"Kari Lærer": "kari@skole.no", "Per Lærer": "per@skole.no"},
     }
     if server is not None:
-        table |= {"host": server.host, "port": server.port, "security": "starttls",
-                  "username": "naervaer", "cafile": str(server.cafile), "timeout": 5}
+        table |= {
+            "host": server.host,
+            "port": server.port,
+            "security": "starttls",
+            "username": "naervaer",
+            "cafile": str(server.cafile),
+            "timeout": 5,
+        }
     return table | extra
 
 
 def make_config(home: Path, mail: dict[str, Any], **top: Any) -> Config:
     return Config(home=home, data={"school": "Åsgård skole", "mail": mail, **top})
-

@@ -51,16 +51,16 @@ class Handler:
     drop_for: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 Mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201
+    async def handle_DATA(self, server, session, envelope):
         if self.drop_for & set(envelope.rcpt_tos):
             self.drop_for -= set(envelope.rcpt_tos)
-            server.transport.close()   # mid-transaction: the client never gets an answer
+            server.transport.close()  # mid-transaction: the client never gets an answer
             return "421 closing"
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
@@ -73,7 +73,7 @@ class Handler:
         return got
 
 
-def authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN202
+def authenticator(server, session, envelope, mechanism, auth_data):
     ok = (
         isinstance(auth_data, LoginPassword)
         and auth_data.login.decode() == USER

@@ -27,8 +27,12 @@ def write_config(folder: Path, server: Server | None = None, extra: str = "") ->
     ]
     if server is not None:
         lines += [
-            f'host = "{server.host}"', f"port = {server.port}", 'security = "starttls"',
-            'username = "naervaer"', f'cafile = "{server.cafile}"', "timeout = 5",
+            f'host = "{server.host}"',
+            f"port = {server.port}",
+            'security = "starttls"',
+            'username = "naervaer"',
+            f'cafile = "{server.cafile}"',
+            "timeout = 5",
         ]
     lines += [extra, "[mail.staff]", STAFF]
     path = folder / "naervaer.toml"
@@ -36,13 +40,13 @@ def write_config(folder: Path, server: Server | None = None, extra: str = "") ->
     return path
 
 
-def parse(path: Path):  # noqa: ANN201 - EmailMessage
+def parse(path: Path):
     with path.open("rb") as fh:
         return BytesParser(policy=policy.default).parse(fh)
 
 
 def test_dry_run_writes_eml_files_a_mail_client_can_open(
-    cli, tmp_path: Path, naervaer_home: Path  # noqa: ANN001
+    cli, tmp_path: Path, naervaer_home: Path
 ) -> None:
     config = write_config(tmp_path)
     out = tmp_path / "eml"
@@ -52,7 +56,9 @@ def test_dry_run_writes_eml_files_a_mail_client_can_open(
     assert (run.code, run.out, run.err) == (0, "", "")
     files = sorted(out.iterdir())
     assert [f.name for f in files] == [
-        "01-terje@skole.no.eml", "02-hilde@skole.no.eml", "03-rektor@skole.no.eml"
+        "01-terje@skole.no.eml",
+        "02-hilde@skole.no.eml",
+        "03-rektor@skole.no.eml",
     ]
     for file in files:
         assert stat.S_IMODE(file.stat().st_mode) == 0o600
@@ -87,7 +93,10 @@ def _logged(home: Path) -> list:
 
 
 def test_cron_run_is_silent_and_the_second_run_sends_nothing(
-    cli, smtp_server: Server, tmp_path: Path, naervaer_home: Path,  # noqa: ANN001
+    cli,
+    smtp_server: Server,
+    tmp_path: Path,
+    naervaer_home: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NAERVAER_SMTP_PASSWORD", PASSWORD)
@@ -107,7 +116,7 @@ def test_cron_run_is_silent_and_the_second_run_sends_nothing(
 
 
 def test_failed_send_exits_1_naming_the_recipient_only(
-    cli, smtp_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    cli, smtp_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NAERVAER_SMTP_PASSWORD", PASSWORD)
     config = write_config(tmp_path, smtp_server)
@@ -131,7 +140,7 @@ def test_failed_send_exits_1_naming_the_recipient_only(
 
 
 def test_a_second_run_while_one_is_running_exits_at_once(
-    cli, tmp_path: Path, naervaer_home: Path  # noqa: ANN001
+    cli, tmp_path: Path, naervaer_home: Path
 ) -> None:
     config = write_config(tmp_path, extra='host = "smtp.skole.no"')
 
@@ -153,7 +162,7 @@ def test_a_second_run_while_one_is_running_exits_at_once(
     ],
 )
 def test_bad_config_exits_2(
-    cli, tmp_path: Path, extra: str, message: str, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    cli, tmp_path: Path, extra: str, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("NAERVAER_SMTP_PASSWORD", raising=False)
     config = write_config(tmp_path, extra=extra)
@@ -166,7 +175,7 @@ def test_bad_config_exits_2(
 
 
 def test_password_file_readable_by_others_exits_2(
-    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("NAERVAER_SMTP_PASSWORD", raising=False)
     secret = tmp_path / "smtp-passord"
@@ -184,11 +193,11 @@ def test_password_file_readable_by_others_exits_2(
 
 
 def test_unreachable_server_fails_every_mail_quickly_with_exit_1(
-    cli, tmp_path: Path, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    cli, tmp_path: Path, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import socket
 
-    with socket.socket() as sock:   # a port nobody listens on
+    with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     monkeypatch.setenv("NAERVAER_SMTP_PASSWORD", PASSWORD)
@@ -201,14 +210,16 @@ def test_unreachable_server_fails_every_mail_quickly_with_exit_1(
     assert run.code == 1
     lines = run.err.splitlines()
     assert [line.split(" ")[3] for line in lines] == [
-        "terje@skole.no", "hilde@skole.no", "rektor@skole.no"
+        "terje@skole.no",
+        "hilde@skole.no",
+        "rektor@skole.no",
     ]
     assert all("fikk ikke kontakt med SMTP-serveren 127.0.0.1:" in line for line in lines)
     assert _logged(naervaer_home) == []
 
 
 def test_on_a_terminal_a_summary_line_goes_to_stderr(
-    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import sys
 
@@ -224,7 +235,7 @@ def test_on_a_terminal_a_summary_line_goes_to_stderr(
     )
 
 
-def test_without_files_or_history_exits_2(cli, tmp_path: Path) -> None:  # noqa: ANN001
+def test_without_files_or_history_exits_2(cli, tmp_path: Path) -> None:
     config = write_config(tmp_path)
 
     run = cli("--config", config, "notify", "--dry-run", tmp_path / "eml")

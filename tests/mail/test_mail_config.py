@@ -21,7 +21,7 @@ from naervaer_cli.result import Flag
 BASE = {"from": "naervaer@skole.no", "leadership": ["rektor@skole.no"]}
 
 
-def settings_for(home: Path, **mail: object):  # noqa: ANN201
+def settings_for(home: Path, **mail: object):
     return load_mail_settings(make_config(home, BASE | mail))
 
 
@@ -48,8 +48,9 @@ def test_password_from_env_never_shows(
     assert "s3cret-value" not in repr(settings) + str(settings.password) + repr(Secret("x"))
 
 
-def test_password_file_must_be_private(naervaer_home: Path, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_password_file_must_be_private(
+    naervaer_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("NAERVAER_SMTP_PASSWORD", raising=False)
     secret = tmp_path / "pw"
     secret.write_text("fra-fil\n")
@@ -83,10 +84,8 @@ def test_staff_csv_with_groups_windows_1252_and_semicolons(
     naervaer_home: Path, tmp_path: Path
 ) -> None:
     csv = tmp_path / "ansatte.csv"
-    csv.write_bytes(
-        "Navn;E-post;Gruppe\nKari Lærer;kari@skole.no;7A, 7B\nPer Ås;;7C\nÅse Øy;ase@skole.no;\n"
-        .encode("cp1252")
-    )
+    text = "Navn;E-post;Gruppe\nKari Lærer;kari@skole.no;7A, 7B\nPer Ås;;7C\nÅse Øy;ase@skole.no;\n"
+    csv.write_bytes(text.encode("cp1252"))
     config = Config(home=naervaer_home, data={"mail": {"staff_csv": str(csv)}})
 
     staff = load_staff(config)
@@ -114,13 +113,16 @@ def test_staff_csv_errors_name_file_row_and_column(naervaer_home: Path, tmp_path
 
 
 def test_routing_config_first_two_teachers_and_never_a_guess(naervaer_home: Path) -> None:
-    config = make_config(naervaer_home, {
-        "staff": {"Kari Lærer": "kari@skole.no", "Per Lærer": "per@skole.no"},
-        "groups": {"7A": ["Kari Lærer", "Per Lærer"], "7B": "Per Lærer"},
-    })
+    config = make_config(
+        naervaer_home,
+        {
+            "staff": {"Kari Lærer": "kari@skole.no", "Per Lærer": "per@skole.no"},
+            "groups": {"7A": ["Kari Lærer", "Per Lærer"], "7B": "Per Lærer"},
+        },
+    )
     result = school_result(
         pupil("1", "A, B", "7A", "Someone Else", absence(8)),
-        pupil("2", "C, D", "7B", "Kari Lærer", gym(4, 11)),        # config says Per
+        pupil("2", "C, D", "7B", "Kari Lærer", gym(4, 11)),  # config says Per
         pupil("3", "E, F", "7C", "Kari Lærerinne", lessons(3, 5)),  # close, but not a match
         pupil("4", "G, H", "7D", None, lessons(3, 5)),
     )
@@ -139,18 +141,27 @@ def test_what_counts_as_new(naervaer_home: Path) -> None:
     watch = pupil("1", "A, B", "7A", None, absence(5, severity="watch"))
     concern = pupil("1", "A, B", "7A", None, absence(8))
     with SentLog.in_home(naervaer_home) as log:
-        log.record(SentRecord("K@skole.no", "kontaktlærer", (concern,), "<m1>"), "2026-11-20",
-                   datetime(2026, 11, 23, tzinfo=UTC))
+        log.record(
+            SentRecord("K@skole.no", "kontaktlærer", (concern,), "<m1>"),
+            "2026-11-20",
+            datetime(2026, 11, 23, tzinfo=UTC),
+        )
         known = log.known("k@skole.no", "1")
         assert log.mails() == [("k@skole.no", "kontaktlærer", 1)]
 
     assert not is_pupil_new(concern, known)
-    assert not is_pupil_new(watch, known)                      # lower severity, dates known
+    assert not is_pupil_new(watch, known)  # lower severity, dates known
     higher = pupil("1", "A, B", "7A", None, absence(8), suggestion=NIVA1)
-    assert is_pupil_new(higher, known)                          # the suggested level rose
-    more = pupil("1", "A, B", "7A", None, absence(8),
-                 Flag("late_arrivals", "watch", 3, 3, (date(2026, 11, 3),), signal=True))
-    assert is_pupil_new(more, known)                            # another rule fired
+    assert is_pupil_new(higher, known)  # the suggested level rose
+    more = pupil(
+        "1",
+        "A, B",
+        "7A",
+        None,
+        absence(8),
+        Flag("late_arrivals", "watch", 3, 3, (date(2026, 11, 3),), signal=True),
+    )
+    assert is_pupil_new(more, known)  # another rule fired
     assert is_pupil_new(pupil("1", "A, B", "7A", None, absence(9)), known)  # a new date
     assert stat.S_IMODE((naervaer_home / "sent-mail.sqlite").stat().st_mode) == 0o600
 

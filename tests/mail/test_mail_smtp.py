@@ -40,8 +40,15 @@ def send(config: Config, result: ScanResult) -> NotifyReport:
     mailer = SmtpMailer(settings)
     try:
         with SentLog.in_home(config.home) as log:
-            return notify(result, config=config, settings=settings, staff=load_staff(config),
-                          mailer=mailer, sent_log=log, now=NOW)
+            return notify(
+                result,
+                config=config,
+                settings=settings,
+                staff=load_staff(config),
+                mailer=mailer,
+                sent_log=log,
+                now=NOW,
+            )
     finally:
         mailer.close()
 
@@ -192,7 +199,7 @@ def test_dropped_connection_fails_that_mail_and_the_rest_go_through(
     smtp_server: Server, naervaer_home: Path
 ) -> None:
     config = make_config(naervaer_home, mail_table(smtp_server))
-    smtp_server.handler.drop_for = {"kari@skole.no"}   # the first mail of the run
+    smtp_server.handler.drop_for = {"kari@skole.no"}  # the first mail of the run
 
     report = send(config, standard_result())
 
@@ -233,7 +240,7 @@ def test_untrusted_certificate_is_refused(smtp_server: Server, naervaer_home: Pa
     assert smtp_server.handler.take() == []
 
 
-def test_implicit_tls_on_the_ssl_port(cert, naervaer_home: Path) -> None:  # noqa: ANN001
+def test_implicit_tls_on_the_ssl_port(cert, naervaer_home: Path) -> None:
     import ssl
 
     from aiosmtpd.controller import Controller
@@ -253,5 +260,7 @@ def test_implicit_tls_on_the_ssl_port(cert, naervaer_home: Path) -> None:  # noq
         controller.stop()
     assert report.exit_code == ExitCode.OK
     assert sorted(r.to for r in handler.received) == [
-        "kari@skole.no", "per@skole.no", "rektor@skole.no"
+        "kari@skole.no",
+        "per@skole.no",
+        "rektor@skole.no",
     ]

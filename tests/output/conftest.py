@@ -20,5 +20,6 @@ def result_with_case() -> ScanResult:
 
 @pytest.fixture
 def empty_result() -> ScanResult:
-    return ScanResult(as_of=d(20), window_days=28, policy="aas", setting="skole", pupils=(),
-                      pupils_scanned=64)
+    return ScanResult(
+        as_of=d(20), window_days=28, policy="aas", setting="skole", pupils=(), pupils_scanned=64
+    )

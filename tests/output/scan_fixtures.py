@@ -36,10 +36,22 @@ def make_result(*, with_case: bool = False) -> ScanResult:
         contact="Kari Lærer",
         status="concern",
         flags=(
-            Flag("absence_days", "concern", 8, 7,
-                 (d(27, 10), d(28, 10), d(2), d(3), d(4), d(10), d(11), d(12))),
-            Flag("subject_absence", "concern", 2, 2, (d(29, 10), d(5)), subject="Kroppsøving",
-                 lessons=("29.10 10:15–11:00 Kroppsøving", "05.11 10:15–11:00 Kroppsøving")),
+            Flag(
+                "absence_days",
+                "concern",
+                8,
+                7,
+                (d(27, 10), d(28, 10), d(2), d(3), d(4), d(10), d(11), d(12)),
+            ),
+            Flag(
+                "subject_absence",
+                "concern",
+                2,
+                2,
+                (d(29, 10), d(5)),
+                subject="Kroppsøving",
+                lessons=("29.10 10:15–11:00 Kroppsøving", "05.11 10:15–11:00 Kroppsøving"),
+            ),
         ),
         suggestion=NIVA0,
     )
@@ -51,13 +63,23 @@ def make_result(*, with_case: bool = False) -> ScanResult:
         status="concern",
         flags=(
             Flag("left_during_day", "concern", 2, 2, (d(9), d(16))),
-            Flag("single_lessons", "concern", 3, 2, (d(6), d(13), d(18)),
-                 lessons=("06.11 12:30–13:15 Matte", "13.11 12:30–13:15 Matte",
-                          "18.11 08:30–09:15 Norsk")),
+            Flag(
+                "single_lessons",
+                "concern",
+                3,
+                2,
+                (d(6), d(13), d(18)),
+                lessons=(
+                    "06.11 12:30–13:15 Matte",
+                    "13.11 12:30–13:15 Matte",
+                    "18.11 08:30–09:15 Norsk",
+                ),
+            ),
         ),
         suggestion=NIVA1 if with_case else NIVA0,
         case=CaseSummary("10240", 0, d(2), evaluation_due=d(23), state="Åpen, NIVÅ 0")
-        if with_case else None,
+        if with_case
+        else None,
     )
     kari = PupilResult(
         pupil_id="10251",
@@ -72,8 +94,12 @@ def make_result(*, with_case: bool = False) -> ScanResult:
         suggestion=NIVA0,
     )
     return ScanResult(
-        as_of=d(20), window_days=28, policy="aas", setting="skole",
-        pupils=(hacker, ola, kari), pupils_scanned=64,
+        as_of=d(20),
+        window_days=28,
+        policy="aas",
+        setting="skole",
+        pupils=(hacker, ola, kari),
+        pupils_scanned=64,
     )
 
 

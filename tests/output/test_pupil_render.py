@@ -13,8 +13,11 @@ from naervaer_cli.pupil_view import Day, PupilView, SubjectCount, WeekdayCount
 
 FIRST = date(2026, 11, 2)
 STATES = {
-    date(2026, 11, 2): "whole", date(2026, 11, 3): "whole", date(2026, 11, 5): "partial",
-    date(2026, 11, 9): "whole", date(2026, 11, 11): "off",
+    date(2026, 11, 2): "whole",
+    date(2026, 11, 3): "whole",
+    date(2026, 11, 5): "partial",
+    date(2026, 11, 9): "whole",
+    date(2026, 11, 11): "off",
 }
 
 
@@ -24,20 +27,37 @@ def make_view(*, flagged: bool = True) -> PupilView:
         day = FIRST + timedelta(days=7 * (n // 5) + n % 5)
         state = "future" if day > date(2026, 11, 18) else STATES.get(day, "none")
         days.append(Day(day, state, 45 if state == "partial" else 0))  # type: ignore[arg-type]
-    pupil = make_result(with_case=True).pupils[1]   # Nordmann, Ola
+    pupil = make_result(with_case=True).pupils[1]  # Nordmann, Ola
     return PupilView(
-        pupil_id="10234", name="Nordmann, Ola", group="7A", contact="Kari Lærer",
-        setting="skole", as_of=date(2026, 11, 18), first=FIRST, window_days=28,
+        pupil_id="10234",
+        name="Nordmann, Ola",
+        group="7A",
+        contact="Kari Lærer",
+        setting="skole",
+        as_of=date(2026, 11, 18),
+        first=FIRST,
+        window_days=28,
         days=tuple(days),
-        by_weekday=(WeekdayCount(0, 2, 0), WeekdayCount(1, 1, 0), WeekdayCount(2, 0, 0),
-                    WeekdayCount(3, 0, 1), WeekdayCount(4, 0, 0)),
+        by_weekday=(
+            WeekdayCount(0, 2, 0),
+            WeekdayCount(1, 1, 0),
+            WeekdayCount(2, 0, 0),
+            WeekdayCount(3, 0, 1),
+            WeekdayCount(4, 0, 0),
+        ),
         by_subject=(SubjectCount("Kroppsøving", 2, 2, 90), SubjectCount("Norsk", 1, 1, 45)),
         result=pupil if flagged else None,
         quiet_rules=("left_during_day", "single_lessons"),
-        plan=PlanLevel(0, "Sikre muntlig dialog.", ("Uro for bekymringsfullt fravær.",
-                                                   "Konkretiser uro"),
-                       ("Kontaktlærer",), (), ("Dokumenter ligger i IST dokumentflyt",))
-        if flagged else None,
+        plan=PlanLevel(
+            0,
+            "Sikre muntlig dialog.",
+            ("Uro for bekymringsfullt fravær.", "Konkretiser uro"),
+            ("Kontaktlærer",),
+            (),
+            ("Dokumenter ligger i IST dokumentflyt",),
+        )
+        if flagged
+        else None,
         tools_note="Se verktøy i BTI veileder",
         talk_to_child="Snakk med barnet/eleven under hele prosessen.",
     )
@@ -56,8 +76,8 @@ def test_plain_picture_without_flags() -> None:
 
 def test_terminal_colours_the_calendar() -> None:
     text = render_pupil_rich(make_view(), width=100, color=True)
-    assert "\x1b[1;37;41mX\x1b[0m" in text      # whole day: white on red
-    assert "\x1b[30;43m/\x1b[0m" in text        # partial: black on yellow
+    assert "\x1b[1;37;41mX\x1b[0m" in text  # whole day: white on red
+    assert "\x1b[30;43m/\x1b[0m" in text  # partial: black on yellow
     assert "\x1b[1;31mBekymring" in text
 
 

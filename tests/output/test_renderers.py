@@ -47,7 +47,7 @@ def test_csv(result_with_case: ScanResult) -> None:
 def test_csv_is_bom_semicolon_and_neutralised(result: ScanResult) -> None:
     text = render(result, Format.csv)
     assert isinstance(text, str) and text.startswith("\ufeffElevnr;Elev;Gruppe;")
-    assert "\n10240;\"'=HYPERLINK(\"\"http://example.com\"\";\"\"Klikk\"\")\";7A;" in text
+    assert '\n10240;"\'=HYPERLINK(""http://example.com"";""Klikk"")";7A;' in text
 
 
 def test_markdown(result_with_case: ScanResult) -> None:
@@ -61,31 +61,43 @@ def test_summary_line(result: ScanResult) -> None:
 
 
 def test_window_across_new_year() -> None:
-    result = ScanResult(as_of=date(2027, 1, 10), window_days=28, policy="aas", setting="skole",
-                        pupils=())
+    result = ScanResult(
+        as_of=date(2027, 1, 10), window_days=28, policy="aas", setting="skole", pupils=()
+    )
     assert window_text(result) == "14.12.2026–10.01.2027"
 
 
-@pytest.mark.parametrize(("flag", "text"), [
-    (Flag("absence_days", "concern", 8, 7, ()), "Fraværsdager 8/7"),
-    (Flag("subject_absence", "concern", 2, 2, (), subject="Kroppsøving"), "Kroppsøving 2/2"),
-    (Flag("late_arrivals", "watch", 4, 3, (), signal=True), "For sent 4/3"),
-    (Flag("term_share", "watch", 11, 10, (), signal=True), "Fraværsandel i terminen 11 %/10 %"),
-    (Flag("some_new_rule", "watch", 1, 1, ()), "some_new_rule 1/1"),
-])
+@pytest.mark.parametrize(
+    ("flag", "text"),
+    [
+        (Flag("absence_days", "concern", 8, 7, ()), "Fraværsdager 8/7"),
+        (Flag("subject_absence", "concern", 2, 2, (), subject="Kroppsøving"), "Kroppsøving 2/2"),
+        (Flag("late_arrivals", "watch", 4, 3, (), signal=True), "For sent 4/3"),
+        (Flag("term_share", "watch", 11, 10, (), signal=True), "Fraværsandel i terminen 11 %/10 %"),
+        (Flag("some_new_rule", "watch", 1, 1, ()), "some_new_rule 1/1"),
+    ],
+)
 def test_flag_short(flag: Flag, text: str) -> None:
     assert flag_short(flag) == text
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    ("=1+1", "'=1+1"), ("+47 999", "'+47 999"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"), ("Nordmann, Ola", "Nordmann, Ola"), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+47 999", "'+47 999"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("Nordmann, Ola", "Nordmann, Ola"),
+        ("", ""),
+    ],
+)
 def test_neutralise(value: str, shown: str) -> None:
     assert neutralise(value) == shown
 
 
-def test_xlsx_reads_back(result_with_case: ScanResult, tmp_path) -> None:  # noqa: ANN001
+def test_xlsx_reads_back(result_with_case: ScanResult, tmp_path) -> None:
     from openpyxl import load_workbook
 
     path = tmp_path / "scan.xlsx"
@@ -95,12 +107,24 @@ def test_xlsx_reads_back(result_with_case: ScanResult, tmp_path) -> None:  # noq
     assert wb.sheetnames == ["Oppfølging", "Datoer", "Om"]
     ws = wb["Oppfølging"]
     assert [c.value for c in ws[1]] == [
-        "Elevnr", "Elev", "Gruppe", "Kontaktlærer", "Status", "Hva slo ut", "NIVÅ", "Ansvarlig",
-        "Neste steg", "Verktøy", "Sak/Frist", "Første dato", "Siste dato", "Datoer",
+        "Elevnr",
+        "Elev",
+        "Gruppe",
+        "Kontaktlærer",
+        "Status",
+        "Hva slo ut",
+        "NIVÅ",
+        "Ansvarlig",
+        "Neste steg",
+        "Verktøy",
+        "Sak/Frist",
+        "Første dato",
+        "Siste dato",
+        "Datoer",
     ]
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == "A1:N4"
-    assert ws["B2"].value == "'=HYPERLINK(\"http://example.com\";\"Klikk\")"
+    assert ws["B2"].value == '\'=HYPERLINK("http://example.com";"Klikk")'
     assert ws["B2"].data_type == "s"
     assert ws["G2"].value == 1
     assert ws["K2"].value == "Åpen, NIVÅ 0; evaluering 23.11.2026"
@@ -113,11 +137,23 @@ def test_xlsx_reads_back(result_with_case: ScanResult, tmp_path) -> None:  # noq
     assert dates.freeze_panes == "A2"
     assert dates.max_row == 1 + 5 + 8 + 2 + 5 + 3  # one row per flag and date
     assert [c.value for c in dates[2]] == [
-        "10240", "'=HYPERLINK(\"http://example.com\";\"Klikk\")", "7A",
-        "Forlot skolen i løpet av dagen", "Bekymring", 2, 2, datetime(2026, 11, 9), None,
+        "10240",
+        '\'=HYPERLINK("http://example.com";"Klikk")',
+        "7A",
+        "Forlot skolen i løpet av dagen",
+        "Bekymring",
+        2,
+        2,
+        datetime(2026, 11, 9),
+        None,
     ]
     assert [c.value for c in dates[4]][3:] == [
-        "Enkelttimer", "Bekymring", 3, 2, datetime(2026, 11, 6), "06.11 12:30–13:15 Matte",
+        "Enkelttimer",
+        "Bekymring",
+        3,
+        2,
+        datetime(2026, 11, 6),
+        "06.11 12:30–13:15 Matte",
     ]
     about = wb["Om"]
     assert about["B1"].value == datetime(2026, 11, 20)
@@ -125,7 +161,7 @@ def test_xlsx_reads_back(result_with_case: ScanResult, tmp_path) -> None:  # noq
 
 
 @pytest.mark.parametrize("fmt", [Format.table, Format.csv, Format.md])
-def test_write_file_is_private(result: ScanResult, tmp_path, fmt: Format) -> None:  # noqa: ANN001
+def test_write_file_is_private(result: ScanResult, tmp_path, fmt: Format) -> None:
     path = tmp_path / f"ut.{fmt}"
     write(result, fmt, path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -186,28 +222,52 @@ def test_case_only_pupil_and_barnehage_words() -> None:
     from naervaer_cli.result import CaseSummary, PupilResult, Suggestion
 
     child = PupilResult(
-        pupil_id="b-1", name="Fjellheim, Oda", group="Maurtua", contact="Per Ped", status="watch",
-        flags=(), suggestion=Suggestion(1, ("Ped.leder",), "Evaluer tiltakene.", (),
-                                        due="Evaluering forfalt 13.11.2026"),
-        case=CaseSummary("b-1", 1, date(2026, 10, 1), evaluation_due=date(2026, 11, 13),
-                         state="Åpen, NIVÅ 1"),
+        pupil_id="b-1",
+        name="Fjellheim, Oda",
+        group="Maurtua",
+        contact="Per Ped",
+        status="watch",
+        flags=(),
+        suggestion=Suggestion(
+            1, ("Ped.leder",), "Evaluer tiltakene.", (), due="Evaluering forfalt 13.11.2026"
+        ),
+        case=CaseSummary(
+            "b-1", 1, date(2026, 10, 1), evaluation_due=date(2026, 11, 13), state="Åpen, NIVÅ 1"
+        ),
     )
-    result = ScanResult(as_of=date(2026, 11, 20), window_days=28, policy="aas",
-                        setting="barnehage", pupils=(child,), pupils_scanned=31)
+    result = ScanResult(
+        as_of=date(2026, 11, 20),
+        window_days=28,
+        policy="aas",
+        setting="barnehage",
+        pupils=(child,),
+        pupils_scanned=31,
+    )
     text = render(result, Format.table)
     assert isinstance(text, str)
     header, _, row, *_ = text.splitlines()
-    assert header.split() == ["Barn", "Avdeling", "Status", "Hva", "slo", "ut", "NIVÅ",
-                              "Ansvarlig", "Neste", "steg", "Sak/Frist"]
+    assert header.split() == [
+        "Barn",
+        "Avdeling",
+        "Status",
+        "Hva",
+        "slo",
+        "ut",
+        "NIVÅ",
+        "Ansvarlig",
+        "Neste",
+        "steg",
+        "Sak/Frist",
+    ]
     assert row.split("  ")[0] == "Fjellheim, Oda"
     assert "  –  " in row and row.endswith("Åpen, NIVÅ 1; Evaluering forfalt 13.11.2026")
     assert "1 barn å følge opp (1 følg med) av 31, vindu 24.10.–20.11.2026" in text
 
 
-def test_unwritable_output_is_a_usage_error(result: ScanResult, tmp_path) -> None:  # noqa: ANN001
+def test_unwritable_output_is_a_usage_error(result: ScanResult, tmp_path) -> None:
     from naervaer_cli.errors import UsageError
 
     with pytest.raises(UsageError) as err:
-        write(result, Format.csv, tmp_path)   # a folder, not a file
+        write(result, Format.csv, tmp_path)  # a folder, not a file
     assert str(err.value).startswith(f"Kan ikke skrive {tmp_path} (")
     assert err.value.exit_code == 2

@@ -22,12 +22,19 @@ DAYS = [date(2026, 11, d) for d in (2, 3, 4, 5, 6, 9, 10, 11, 12, 13)]
 
 
 def child(pid: str, born: date | None = None, **fields) -> dict:
-    return {"pupil_id": pid, "name": f"Barn {pid}", "group": "Maurtua", "contact": None,
-            "birth_date": born, **fields}
+    return {
+        "pupil_id": pid,
+        "name": f"Barn {pid}",
+        "group": "Maurtua",
+        "contact": None,
+        "birth_date": born,
+        **fields,
+    }
 
 
-def present(day: date, who: dict, arrived: str | None = "08:00",
-            departed: str | None = "16:00") -> dict:
+def present(
+    day: date, who: dict, arrived: str | None = "08:00", departed: str | None = "16:00"
+) -> dict:
     row = record(day, kind="tilstede", whole_day=False, **who)
     row["arrived"] = _clock(arrived)
     row["departed"] = _clock(departed)
@@ -38,7 +45,7 @@ def away(day: date, who: dict, notified: bool | None = True, kind: str = "sykdom
     return record(day, kind=kind, whole_day=True, notified=notified, **who)
 
 
-def _clock(text: str | None):  # noqa: ANN202 - datetime.time | None
+def _clock(text: str | None):
     from datetime import time
 
     if text is None:
@@ -60,8 +67,13 @@ def rules_of(found: dict, pid: str) -> list[tuple]:
 
 def test_two_days_without_notice_is_concern() -> None:
     who = child("1", date(2022, 5, 1))
-    found = flags([away(DAYS[0], who, notified=False), away(DAYS[3], who, notified=False),
-                   away(DAYS[5], who, notified=True)])
+    found = flags(
+        [
+            away(DAYS[0], who, notified=False),
+            away(DAYS[3], who, notified=False),
+            away(DAYS[5], who, notified=True),
+        ]
+    )
     assert rules_of(found, "1") == [("unnotified_absence", "concern", 2, 2)]
     assert found["1"][0].dates == (DAYS[0], DAYS[3])
 
@@ -73,15 +85,19 @@ def test_unknown_notice_is_not_no_notice() -> None:
 
 def test_leave_without_notice_counts_too() -> None:
     who = child("1", date(2022, 5, 1))
-    found = flags([away(DAYS[0], who, notified=False, kind="permisjon"),
-                   away(DAYS[1], who, notified=False)])
+    found = flags(
+        [away(DAYS[0], who, notified=False, kind="permisjon"), away(DAYS[1], who, notified=False)]
+    )
     assert rules_of(found, "1") == [("unnotified_absence", "concern", 2, 2)]
 
 
 def test_unnotified_only_in_the_window() -> None:
     who = child("1", date(2022, 5, 1))
-    rows = [away(FIRST - timedelta(days=1), who, notified=False),
-            away(AS_OF + timedelta(days=3), who, notified=False), away(FIRST, who, notified=False)]
+    rows = [
+        away(FIRST - timedelta(days=1), who, notified=False),
+        away(AS_OF + timedelta(days=3), who, notified=False),
+        away(FIRST, who, notified=False),
+    ]
     assert flags(rows) == {}
 
 
@@ -143,8 +159,11 @@ def test_band_uses_the_age_on_the_reference_date() -> None:
 
 def test_late_pickups_after_closing_time() -> None:
     who = child("1", date(2022, 5, 1))
-    rows = [present(DAYS[0], who, departed="16:41"), present(DAYS[1], who, departed="16:30"),
-            present(DAYS[2], who, departed="16:31")]
+    rows = [
+        present(DAYS[0], who, departed="16:41"),
+        present(DAYS[1], who, departed="16:30"),
+        present(DAYS[2], who, departed="16:31"),
+    ]
     found = flags(rows)
     assert rules_of(found, "1") == [("pickup_dropoff", "concern", 2, 2)]
     assert found["1"][0].lessons == ("02.11 hentet 16:41", "04.11 hentet 16:31")
@@ -192,10 +211,18 @@ def a_row(draw: st.DrawFn) -> dict:
     who = draw(st.sampled_from(KIDS))
     day = FIRST + timedelta(days=draw(st.integers(-3, 30)))
     if draw(st.booleans()):
-        return away(day, who, notified=draw(st.sampled_from([True, False, None])),
-                    kind=draw(st.sampled_from(["sykdom", "permisjon", "udokumentert"])))
-    return present(day, who, arrived=draw(st.sampled_from(["07:30", None])),
-                   departed=draw(st.sampled_from(["16:00", "16:45", None])))
+        return away(
+            day,
+            who,
+            notified=draw(st.sampled_from([True, False, None])),
+            kind=draw(st.sampled_from(["sykdom", "permisjon", "udokumentert"])),
+        )
+    return present(
+        day,
+        who,
+        arrived=draw(st.sampled_from(["07:30", None])),
+        departed=draw(st.sampled_from(["16:00", "16:45", None])),
+    )
 
 
 @settings(max_examples=50, deadline=None)

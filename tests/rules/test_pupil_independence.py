@@ -20,8 +20,16 @@ from naervaer_cli.schema import record_schema
 POLICY = load_policy("aas")
 CALENDAR = SchoolCalendar(breaks=frozenset(date(2026, 10, d) for d in range(5, 10)))
 AS_OF = date(2026, 11, 20)
-KINDS = ["udokumentert", "dokumentert", "sykdom", "permisjon", "ubehandlet", "for_sent",
-         "forlot_skolen", "ikke_fravaer"]
+KINDS = [
+    "udokumentert",
+    "dokumentert",
+    "sykdom",
+    "permisjon",
+    "ubehandlet",
+    "for_sent",
+    "forlot_skolen",
+    "ikke_fravaer",
+]
 SUBJECTS = ["Matematikk", "KRØ", "Norsk", "Engelsk", "Naturfag", None]
 
 
@@ -38,13 +46,20 @@ def varied_records(pupils: int, seed: int) -> pl.DataFrame:
             length = rng.choice([30, 45, 60, 90, 240])
             end_min = None if start is None else start.hour * 60 + start.minute + length
             row = {
-                "pupil_id": f"p{number}", "name": f"Elev {number}", "group": "7A",
-                "contact": None, "date": date(2026, 8, 15) + timedelta(days=rng.randint(0, 97)),
+                "pupil_id": f"p{number}",
+                "name": f"Elev {number}",
+                "group": "7A",
+                "contact": None,
+                "date": date(2026, 8, 15) + timedelta(days=rng.randint(0, 97)),
                 "start": start,
                 "end": None if end_min is None else time(end_min // 60, end_min % 60),
-                "minutes": None if whole else length, "whole_day": whole,
-                "subject": rng.choice(SUBJECTS), "code": kind, "kind": kind,
-                "source": "x.csv", "source_row": len(rows["pupil_id"]) + 2,
+                "minutes": None if whole else length,
+                "whole_day": whole,
+                "subject": rng.choice(SUBJECTS),
+                "code": kind,
+                "kind": kind,
+                "source": "x.csv",
+                "source_row": len(rows["pupil_id"]) + 2,
             }
             for name in schema:
                 rows[name].append(row.get(name))
@@ -55,11 +70,24 @@ def test_each_pupil_alone_gets_the_flags_they_get_among_all() -> None:
     records = varied_records(150, seed=7)
     together = dict(school_flags(records, POLICY, AS_OF, CALENDAR))
     fired = {flag.rule for flags in together.values() for flag in flags}
-    assert fired >= {"absence_days", "left_during_day", "single_lessons", "subject_absence",
-                     "late_arrivals", "term_share", "rising_trend"}
+    assert fired >= {
+        "absence_days",
+        "left_during_day",
+        "single_lessons",
+        "subject_absence",
+        "late_arrivals",
+        "term_share",
+        "rising_trend",
+    }
     # One pupil per rule that fired, and a few without flags (each scan alone takes time).
-    chosen = {next(pid for pid, flags in sorted(together.items())
-                   if any(flag.rule == rule for flag in flags)) for rule in fired}
+    chosen = {
+        next(
+            pid
+            for pid, flags in sorted(together.items())
+            if any(flag.rule == rule for flag in flags)
+        )
+        for rule in fired
+    }
     chosen |= set(sorted(set(records.get_column("pupil_id")) - set(together))[:5])
     for pid in sorted(chosen):
         alone = school_flags(records.filter(pl.col("pupil_id") == pid), POLICY, AS_OF, CALENDAR)

@@ -19,10 +19,16 @@ HOSTFERIE = calendar_from_config({"breaks": [{"from": "2026-09-28", "to": "2026-
 
 # pupil name → the flags (rule, subject, severity, count) the README promises.
 IST_EXPECTED: dict[str, set[tuple[str, str | None, str, int]]] = {
-    "Bakke, Jonas": {("absence_days", None, "concern", 8), ("rising_trend", None, "watch", 40),
-                     ("term_share", None, "watch", 15)},
-    "Skog, Marte": {("absence_days", None, "watch", 5), ("consecutive_days", None, "watch", 5),
-                    ("rising_trend", None, "watch", 50)},
+    "Bakke, Jonas": {
+        ("absence_days", None, "concern", 8),
+        ("rising_trend", None, "watch", 40),
+        ("term_share", None, "watch", 15),
+    },
+    "Skog, Marte": {
+        ("absence_days", None, "watch", 5),
+        ("consecutive_days", None, "watch", 5),
+        ("rising_trend", None, "watch", 50),
+    },
     "Tveit, Hanna": {("absence_days", None, "watch", 6), ("consecutive_days", None, "watch", 4)},
     "Nes, Viktor": {("left_during_day", None, "concern", 3)},
     "Røed, Adrian": {("left_during_day", None, "concern", 3)},
@@ -37,8 +43,11 @@ IST_EXPECTED: dict[str, set[tuple[str, str | None, str, int]]] = {
 }
 
 OTHER_EXPECTED: dict[str, set[tuple[str, str | None, str, int]]] = {
-    "Grønli, Åse": {("absence_days", None, "concern", 8), ("rising_trend", None, "watch", 40),
-                    ("term_share", None, "watch", 12)},
+    "Grønli, Åse": {
+        ("absence_days", None, "concern", 8),
+        ("rising_trend", None, "watch", 40),
+        ("term_share", None, "watch", 12),
+    },
     "Sæther, Kåre": {("subject_absence", "Kroppsøving", "concern", 3)},
     "Ødegård, Sølvi": {("single_lessons", None, "concern", 3)},
     "Bråthen, Ørjan": {("left_during_day", None, "concern", 2)},
@@ -49,8 +58,7 @@ def _flags(file: str, calendar: SchoolCalendar) -> dict[str, set[tuple]]:
     records = load_exports([SAMPLES / file], load_config(), calendar=calendar).records
     result = scan(records, load_policy("aas"), as_of=AS_OF, calendar=calendar)
     return {
-        p.name: {(f.rule, f.subject, f.severity, f.count) for f in p.flags}
-        for p in result.pupils
+        p.name: {(f.rule, f.subject, f.severity, f.count) for f in p.flags} for p in result.pupils
     }
 
 

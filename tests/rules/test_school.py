@@ -19,7 +19,7 @@ from naervaer_cli.rules.school import (
 )
 
 POLICY = load_policy("aas")
-AS_OF = date(2026, 11, 20)          # a Friday
+AS_OF = date(2026, 11, 20)  # a Friday
 FIRST = AS_OF - timedelta(days=27)  # 2026-10-24, the window's first day
 
 
@@ -47,7 +47,11 @@ def test_seven_whole_days_is_concern_with_dates() -> None:
     days = [*INNER, date(2026, 11, 10)]
     flag = only(absence_days(records([whole(d) for d in days]), POLICY, AS_OF))
     assert (flag.rule, flag.severity, flag.count, flag.threshold) == (
-        "absence_days", "concern", 7, 7)
+        "absence_days",
+        "concern",
+        7,
+        7,
+    )
     assert flag.dates == tuple(days)
 
 
@@ -78,8 +82,8 @@ def test_four_days_is_nothing() -> None:
 def test_whole_day_by_minutes_240_counts_239_does_not() -> None:
     base = [whole(d) for d in INNER[:4]]
     at_240 = base + [
-        lesson(date(2026, 11, 10), "08:30", "10:30"),                    # 120
-        lesson(date(2026, 11, 10), "11:00", "13:00"),                    # 120
+        lesson(date(2026, 11, 10), "08:30", "10:30"),  # 120
+        lesson(date(2026, 11, 10), "11:00", "13:00"),  # 120
     ]
     flag = only(absence_days(records(at_240), POLICY, AS_OF))
     assert (flag.count, date(2026, 11, 10) in flag.dates) == (5, True)
@@ -105,8 +109,15 @@ def test_non_counting_kinds_never_make_a_day() -> None:
 
 
 def test_valid_absence_counts_too() -> None:
-    kinds = ["dokumentert", "sykdom", "ubehandlet", "udokumentert", "forlot_skolen",
-             "sykdom", "dokumentert"]
+    kinds = [
+        "dokumentert",
+        "sykdom",
+        "ubehandlet",
+        "udokumentert",
+        "forlot_skolen",
+        "sykdom",
+        "dokumentert",
+    ]
     rows = [whole(d, kind=k) for d, k in zip([*INNER, date(2026, 11, 10)], kinds, strict=True)]
     assert only(absence_days(records(rows), POLICY, AS_OF)).count == 7
 
@@ -136,7 +147,11 @@ def test_leaving_twice_is_concern() -> None:
     rows = [lesson(MON, "12:00", "14:00"), lesson(TUE, "11:00", "14:00")]
     flag = only(left_during_day(records(rows), POLICY, AS_OF))
     assert (flag.rule, flag.severity, flag.count, flag.threshold) == (
-        "left_during_day", "concern", 2, 2)
+        "left_during_day",
+        "concern",
+        2,
+        2,
+    )
     assert flag.dates == (MON, TUE)
 
 
@@ -146,12 +161,19 @@ def test_once_is_not_enough() -> None:
 
 def test_block_start_tolerance_45_minutes() -> None:
     # 08:30 + 45 min = 09:15: starting then is leaving; one minute earlier is not coming.
-    rows = [lesson(MON, "09:15", "10:00"), lesson(MON, "10:15", "12:15"),
-            lesson(MON, "12:30", "14:00", minutes=30)]
+    rows = [
+        lesson(MON, "09:15", "10:00"),
+        lesson(MON, "10:15", "12:15"),
+        lesson(MON, "12:30", "14:00", minutes=30),
+    ]
     rows += [lesson(TUE, "12:00", "14:00")]
     assert left_days(rows) == (MON, TUE)
-    early = [lesson(MON, "09:14", "10:00"), lesson(MON, "10:15", "12:15"),
-             lesson(MON, "12:30", "14:00", minutes=30), lesson(TUE, "12:00", "14:00")]
+    early = [
+        lesson(MON, "09:14", "10:00"),
+        lesson(MON, "10:15", "12:15"),
+        lesson(MON, "12:30", "14:00", minutes=30),
+        lesson(TUE, "12:00", "14:00"),
+    ]
     assert left_days(early) == ()
 
 
@@ -173,6 +195,7 @@ def test_blocks_merge_across_breaks_of_at_most_45_minutes() -> None:
             lesson(MON, "12:30", "13:30"),
             lesson(MON, "13:30", "14:00"),
         ]
+
     other = [lesson(TUE, "12:00", "14:00")]
     # A 45-minute break joins the morning to the rest: one block from 08:30, not «left».
     assert left_days(day("09:45") + other) == ()
@@ -182,12 +205,18 @@ def test_blocks_merge_across_breaks_of_at_most_45_minutes() -> None:
 
 def test_last_block_only_decides() -> None:
     # Away 11:00–14:00 but back for the last lesson 13:15–14:00? No: the last block is short.
-    rows = [lesson(MON, "10:00", "11:00"), lesson(MON, "13:00", "14:00"),
-            lesson(TUE, "12:00", "14:00")]
+    rows = [
+        lesson(MON, "10:00", "11:00"),
+        lesson(MON, "13:00", "14:00"),
+        lesson(TUE, "12:00", "14:00"),
+    ]
     # Last block on MON is 13:00–14:00, starting after 09:15 and ending at 14:00: it is leaving.
     assert left_days(rows) == (MON, TUE)
-    rows = [lesson(MON, "12:00", "13:00"), lesson(MON, "13:50", "14:00"),
-            lesson(TUE, "12:00", "14:00")]
+    rows = [
+        lesson(MON, "12:00", "13:00"),
+        lesson(MON, "13:50", "14:00"),
+        lesson(TUE, "12:00", "14:00"),
+    ]
     assert left_days(rows) == (MON, TUE)
     rows = [lesson(MON, "12:00", "13:00"), lesson(TUE, "12:00", "14:00")]
     assert left_days(rows) == ()
@@ -199,9 +228,12 @@ def test_forlot_skolen_record_is_leaving_without_times() -> None:
 
 
 def test_whole_day_absence_is_not_leaving() -> None:
-    rows = [lesson(MON, "09:30", "14:00"),                       # 270 min: a whole day
-            lesson(TUE, "12:00", "14:00"),
-            record(WED, kind="forlot_skolen"), whole(WED)]
+    rows = [
+        lesson(MON, "09:30", "14:00"),  # 270 min: a whole day
+        lesson(TUE, "12:00", "14:00"),
+        record(WED, kind="forlot_skolen"),
+        whole(WED),
+    ]
     assert left_days(rows) == ()
 
 
@@ -224,42 +256,53 @@ def test_school_day_per_grade(tmp_path) -> None:
 
 
 def test_two_single_lessons_is_concern_with_lesson_evidence() -> None:
-    rows = [lesson(MON, "09:15", "10:00", subject="Matematikk"),
-            lesson(TUE, "10:15", "11:00", subject="Norsk", kind="ubehandlet")]
+    rows = [
+        lesson(MON, "09:15", "10:00", subject="Matematikk"),
+        lesson(TUE, "10:15", "11:00", subject="Norsk", kind="ubehandlet"),
+    ]
     flag = only(single_lessons(records(rows), POLICY, AS_OF))
     assert (flag.rule, flag.severity, flag.count, flag.threshold) == (
-        "single_lessons", "concern", 2, 2)
+        "single_lessons",
+        "concern",
+        2,
+        2,
+    )
     assert flag.dates == (MON, TUE)
     assert flag.lessons == ("16.11 09:15–10:00 Matematikk", "17.11 10:15–11:00 Norsk")
 
 
 def test_single_lessons_counts_records_not_days() -> None:
-    rows = [lesson(MON, "09:15", "10:00", subject="Matematikk"),
-            lesson(MON, "11:15", "12:00", subject="Engelsk")]
+    rows = [
+        lesson(MON, "09:15", "10:00", subject="Matematikk"),
+        lesson(MON, "11:15", "12:00", subject="Engelsk"),
+    ]
     flag = only(single_lessons(records(rows), POLICY, AS_OF))
     assert (flag.count, flag.dates) == (2, (MON,))
 
 
 def test_only_undocumented_and_unprocessed_lessons() -> None:
-    for kind in ("dokumentert", "sykdom", "permisjon", "for_sent", "ikke_fravaer",
-                 "forlot_skolen"):
+    for kind in ("dokumentert", "sykdom", "permisjon", "for_sent", "ikke_fravaer", "forlot_skolen"):
         rows = [lesson(MON, "09:15", "10:00", kind=kind), lesson(TUE, "09:15", "10:00", kind=kind)]
         assert single_lessons(records(rows), POLICY, AS_OF) == {}, kind
 
 
 def test_lessons_on_whole_day_absence_days_do_not_count() -> None:
-    rows = [whole(MON, kind="sykdom"), lesson(MON, "09:15", "10:00"),
-            lesson(TUE, "08:30", "10:30"), lesson(TUE, "10:30", "12:30"),   # 240 min
-            lesson(WED, "09:15", "10:00")]
+    rows = [
+        whole(MON, kind="sykdom"),
+        lesson(MON, "09:15", "10:00"),
+        lesson(TUE, "08:30", "10:30"),
+        lesson(TUE, "10:30", "12:30"),  # 240 min
+        lesson(WED, "09:15", "10:00"),
+    ]
     assert single_lessons(records(rows), POLICY, AS_OF) == {}
 
 
 def test_the_left_during_day_block_is_not_single_lessons() -> None:
     rows = [
-        lesson(MON, "09:00", "09:45", subject="Norsk"),          # a single lesson
-        lesson(MON, "12:00", "13:00", subject="Matematikk"),     # the leaving …
-        lesson(MON, "13:00", "14:00", subject="Engelsk"),        # … block
-        lesson(TUE, "12:00", "14:00", subject="Naturfag"),       # leaving, not a lesson
+        lesson(MON, "09:00", "09:45", subject="Norsk"),  # a single lesson
+        lesson(MON, "12:00", "13:00", subject="Matematikk"),  # the leaving …
+        lesson(MON, "13:00", "14:00", subject="Engelsk"),  # … block
+        lesson(TUE, "12:00", "14:00", subject="Naturfag"),  # leaving, not a lesson
     ]
     flags = single_lessons(records(rows), POLICY, AS_OF)
     assert flags == {}
@@ -278,35 +321,51 @@ def test_lesson_evidence_without_times() -> None:
 
 
 def test_subject_by_prefix_and_kro() -> None:
-    rows = [lesson(MON, "09:15", "10:00", subject="KRØ", kind="sykdom"),
-            lesson(WED, "12:00", "12:45", subject="Kroppsøving 7A", kind="dokumentert")]
+    rows = [
+        lesson(MON, "09:15", "10:00", subject="KRØ", kind="sykdom"),
+        lesson(WED, "12:00", "12:45", subject="Kroppsøving 7A", kind="dokumentert"),
+    ]
     flag = only(subject_absence(records(rows), POLICY, AS_OF))
     assert (flag.rule, flag.subject, flag.severity, flag.count, flag.threshold) == (
-        "subject_absence", "Kroppsøving", "concern", 2, 2)
+        "subject_absence",
+        "Kroppsøving",
+        "concern",
+        2,
+        2,
+    )
     assert flag.dates == (MON, WED)
     assert flag.lessons == ("16.11 09:15–10:00 KRØ", "18.11 12:00–12:45 Kroppsøving 7A")
 
 
 def test_subject_match_is_case_insensitive_prefix_only() -> None:
-    rows = [lesson(MON, "09:15", "10:00", subject="kRø"),
-            lesson(TUE, "09:15", "10:00", subject="  KROPPSØVING")]
+    rows = [
+        lesson(MON, "09:15", "10:00", subject="kRø"),
+        lesson(TUE, "09:15", "10:00", subject="  KROPPSØVING"),
+    ]
     assert only(subject_absence(records(rows), POLICY, AS_OF)).count == 2
-    rows = [lesson(MON, "09:15", "10:00", subject="Teori i krø"),
-            lesson(TUE, "09:15", "10:00", subject="Norsk")]
+    rows = [
+        lesson(MON, "09:15", "10:00", subject="Teori i krø"),
+        lesson(TUE, "09:15", "10:00", subject="Norsk"),
+    ]
     assert subject_absence(records(rows), POLICY, AS_OF) == {}
 
 
 def test_subject_counts_distinct_dates() -> None:
-    rows = [lesson(MON, "09:15", "10:00", subject="Svømming"),
-            lesson(MON, "10:00", "10:45", subject="Svømming")]
+    rows = [
+        lesson(MON, "09:15", "10:00", subject="Svømming"),
+        lesson(MON, "10:00", "10:45", subject="Svømming"),
+    ]
     assert subject_absence(records(rows), POLICY, AS_OF) == {}
 
 
 def test_one_flag_per_subject() -> None:
-    rows = [lesson(MON, "09:15", "10:00", subject="KRØ"),
-            lesson(TUE, "09:15", "10:00", subject="Kroppsøving"),
-            whole(WED, subject="Turdag"), whole(AS_OF, subject="turdag Østmarka"),
-            lesson(MON, "11:00", "12:00", subject="Svømming")]
+    rows = [
+        lesson(MON, "09:15", "10:00", subject="KRØ"),
+        lesson(TUE, "09:15", "10:00", subject="Kroppsøving"),
+        whole(WED, subject="Turdag"),
+        whole(AS_OF, subject="turdag Østmarka"),
+        lesson(MON, "11:00", "12:00", subject="Svømming"),
+    ]
     flags = subject_absence(records(rows), POLICY, AS_OF)["1"]
     assert [(f.subject, f.count) for f in flags] == [("Kroppsøving", 2), ("Turdag", 2)]
     assert flags[1].lessons == ("18.11 hele dagen Turdag", "20.11 hele dagen turdag Østmarka")
@@ -314,15 +373,19 @@ def test_one_flag_per_subject() -> None:
 
 def test_subject_ignores_non_counting_kinds() -> None:
     for kind in ("permisjon", "for_sent", "ikke_fravaer"):
-        rows = [lesson(MON, "09:15", "10:00", subject="KRØ", kind=kind),
-                lesson(TUE, "09:15", "10:00", subject="KRØ", kind=kind)]
+        rows = [
+            lesson(MON, "09:15", "10:00", subject="KRØ", kind=kind),
+            lesson(TUE, "09:15", "10:00", subject="KRØ", kind=kind),
+        ]
         assert subject_absence(records(rows), POLICY, AS_OF) == {}, kind
 
 
 def test_subject_window_boundaries() -> None:
-    rows = [lesson(FIRST - timedelta(days=1), "09:15", "10:00", subject="KRØ"),
-            lesson(FIRST, "09:15", "10:00", subject="KRØ"),
-            lesson(AS_OF + timedelta(days=1), "09:15", "10:00", subject="KRØ")]
+    rows = [
+        lesson(FIRST - timedelta(days=1), "09:15", "10:00", subject="KRØ"),
+        lesson(FIRST, "09:15", "10:00", subject="KRØ"),
+        lesson(AS_OF + timedelta(days=1), "09:15", "10:00", subject="KRØ"),
+    ]
     assert subject_absence(records(rows), POLICY, AS_OF) == {}
     rows.append(lesson(AS_OF, "09:15", "10:00", subject="KRØ"))
     assert only(subject_absence(records(rows), POLICY, AS_OF)).dates == (FIRST, AS_OF)
@@ -330,8 +393,16 @@ def test_subject_window_boundaries() -> None:
 
 # ----------------------------------------------------------------------- properties
 
-KINDS = ["udokumentert", "dokumentert", "sykdom", "permisjon", "ubehandlet", "for_sent",
-         "forlot_skolen", "ikke_fravaer"]
+KINDS = [
+    "udokumentert",
+    "dokumentert",
+    "sykdom",
+    "permisjon",
+    "ubehandlet",
+    "for_sent",
+    "forlot_skolen",
+    "ikke_fravaer",
+]
 SUBJECTS = [None, "Matematikk", "KRØ", "Kroppsøving", "Svømming", "Turdag", "Norsk"]
 CALENDAR = SchoolCalendar()
 
@@ -340,13 +411,19 @@ CALENDAR = SchoolCalendar()
 def a_record(draw: st.DrawFn) -> dict:
     day = FIRST + timedelta(days=draw(st.integers(-5, 30)))
     if draw(st.booleans()) and draw(st.booleans()):
-        return whole(day, pupil_id=draw(st.sampled_from(["1", "2"])),
-                     kind=draw(st.sampled_from(KINDS)), subject=draw(st.sampled_from(SUBJECTS)))
+        return whole(
+            day,
+            pupil_id=draw(st.sampled_from(["1", "2"])),
+            kind=draw(st.sampled_from(KINDS)),
+            subject=draw(st.sampled_from(SUBJECTS)),
+        )
     start = draw(st.integers(8 * 60, 13 * 60 + 15))
     length = draw(st.sampled_from([30, 45, 60, 90]))
     end = min(start + length, 14 * 60 + 30)
     return lesson(
-        day, f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}",
+        day,
+        f"{start // 60:02d}:{start % 60:02d}",
+        f"{end // 60:02d}:{end % 60:02d}",
         pupil_id=draw(st.sampled_from(["1", "2"])),
         kind=draw(st.sampled_from(KINDS)),
         subject=draw(st.sampled_from(SUBJECTS)),

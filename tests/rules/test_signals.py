@@ -14,8 +14,9 @@ POLICY = load_policy("aas")
 CALENDAR = SchoolCalendar()
 
 
-def signal(rows: list[dict], as_of: date, rule: str, calendar: SchoolCalendar = CALENDAR
-           ) -> Flag | None:
+def signal(
+    rows: list[dict], as_of: date, rule: str, calendar: SchoolCalendar = CALENDAR
+) -> Flag | None:
     flags = signal_flags(records(rows), POLICY, as_of, calendar).get("1", [])
     found = [f for f in flags if f.rule == rule]
     assert len(found) <= 1
@@ -26,7 +27,7 @@ def whole(day: date, **fields) -> dict:
     return record(day, whole_day=True, **fields)
 
 
-NOV20 = date(2026, 11, 20)   # a Friday
+NOV20 = date(2026, 11, 20)  # a Friday
 
 
 def test_signals_are_watch_and_marked() -> None:
@@ -40,7 +41,10 @@ def test_consecutive_days_skip_the_weekend() -> None:
     rows = [whole(date(2026, 11, d)) for d in (13, 16, 17)]
     flag = signal(rows, NOV20, "consecutive_days")
     assert flag is not None and flag.dates == (
-        date(2026, 11, 13), date(2026, 11, 16), date(2026, 11, 17))
+        date(2026, 11, 13),
+        date(2026, 11, 16),
+        date(2026, 11, 17),
+    )
 
 
 def test_consecutive_days_need_neighbouring_school_days() -> None:
@@ -70,8 +74,9 @@ def test_consecutive_days_report_the_longest_run() -> None:
 
 
 def test_late_arrivals_three_distinct_days() -> None:
-    rows = [record(date(2026, 11, d), kind="for_sent", start="08:30", end="08:40")
-            for d in (16, 17, 19)]
+    rows = [
+        record(date(2026, 11, d), kind="for_sent", start="08:30", end="08:40") for d in (16, 17, 19)
+    ]
     flag = signal(rows, NOV20, "late_arrivals")
     assert flag is not None and (flag.count, flag.threshold) == (3, 3)
     two_days = [*rows[:2], record(date(2026, 11, 16), kind="for_sent")]
@@ -79,9 +84,11 @@ def test_late_arrivals_three_distinct_days() -> None:
 
 
 def test_late_arrivals_only_in_the_window() -> None:
-    rows = [record(date(2026, 10, 23), kind="for_sent"),
-            record(date(2026, 11, 16), kind="for_sent"),
-            record(date(2026, 11, 17), kind="for_sent")]
+    rows = [
+        record(date(2026, 10, 23), kind="for_sent"),
+        record(date(2026, 11, 16), kind="for_sent"),
+        record(date(2026, 11, 17), kind="for_sent"),
+    ]
     assert signal(rows, NOV20, "late_arrivals") is None
 
 
@@ -102,7 +109,7 @@ def test_weekday_pattern_only_the_last_four_weeks() -> None:
     assert signal([whole(d) for d in mondays], NOV20, "weekday_pattern") is None
 
 
-SEP11 = date(2026, 9, 11)   # 20 school days since the term began 15 August
+SEP11 = date(2026, 9, 11)  # 20 school days since the term began 15 August
 
 
 def test_term_start_is_the_latest_before_as_of() -> None:
@@ -121,9 +128,11 @@ def test_term_share_ten_percent() -> None:
 
 def test_term_share_counts_partial_days_as_shares() -> None:
     # 165 of the day's 330 minutes twice, and one whole day: 2 days of 20.
-    rows = [record(date(2026, 8, 20), start="08:30", end="11:15"),
-            record(date(2026, 8, 21), start="11:15", end="14:00", kind="sykdom"),
-            whole(date(2026, 8, 24))]
+    rows = [
+        record(date(2026, 8, 20), start="08:30", end="11:15"),
+        record(date(2026, 8, 21), start="11:15", end="14:00", kind="sykdom"),
+        whole(date(2026, 8, 24)),
+    ]
     flag = signal(rows, SEP11, "term_share")
     assert flag is not None and flag.count == 10
     rows[0] = record(date(2026, 8, 20), start="08:30", end="11:15", kind="permisjon")
@@ -140,8 +149,12 @@ def test_rising_trend_recent_twice_the_term() -> None:
 
 
 def test_rising_trend_not_when_absence_is_even() -> None:
-    rows = [whole(date(2026, 8, 18)), whole(date(2026, 8, 25)), whole(date(2026, 9, 1)),
-            whole(date(2026, 9, 8))]
+    rows = [
+        whole(date(2026, 8, 18)),
+        whole(date(2026, 8, 25)),
+        whole(date(2026, 9, 1)),
+        whole(date(2026, 9, 8)),
+    ]
     assert signal(rows, SEP11, "rising_trend") is None
 
 

@@ -120,8 +120,7 @@ def _absence_by_day(
     rows = (
         records.lazy()
         .filter(
-            (pl.col("pupil_id") == pupil_id)
-            & pl.col("kind").cast(pl.String).is_in(sorted(kinds))
+            (pl.col("pupil_id") == pupil_id) & pl.col("kind").cast(pl.String).is_in(sorted(kinds))
         )
         .group_by("date")
         .agg(
@@ -173,8 +172,13 @@ def evaluate_case(
     # The exports say nothing about days after their last date: those are not days present.
     data_end = min(as_of, records.get_column("date").max())  # type: ignore[type-var]
     comparison = compare_presence(
-        records, pupil_id, status.measure_date, data_end, calendar,
-        counting_kinds=counting_kinds, whole_day_minutes=whole_day_minutes,
+        records,
+        pupil_id,
+        status.measure_date,
+        data_end,
+        calendar,
+        counting_kinds=counting_kinds,
+        whole_day_minutes=whole_day_minutes,
     )
     if comparison.days_after == 0:
         raise UsageError(
@@ -183,7 +187,11 @@ def evaluate_case(
             f"{norwegian(data_end)}. Importer nyere eksporter og evaluer igjen."
         )
     event = store.record_evaluation(
-        pupil_id, day=as_of, by=by, improved=comparison.improved, text=text,
+        pupil_id,
+        day=as_of,
+        by=by,
+        improved=comparison.improved,
+        text=text,
         figures=comparison.figures(),
     )
     return comparison, event
@@ -206,8 +214,9 @@ def evaluate_from_history(
     school days from the config's calendar.
     """
     if improved is not None:
-        return None, store.record_evaluation(pupil_id, day=as_of, by=by, improved=improved,
-                                             text=text)
+        return None, store.record_evaluation(
+            pupil_id, day=as_of, by=by, improved=improved, text=text
+        )
     from naervaer_cli.calendar import calendar_from_config
     from naervaer_cli.history import load_history
     from naervaer_cli.policy import load_policy
@@ -217,8 +226,13 @@ def evaluate_from_history(
     # A barnehage records whole days, so any positive whole-day length counts a day in full.
     kinds = rules.kindergarten.absence_kinds if barnehage else rules.school.counting_kinds
     return evaluate_case(
-        store, load_history(config.home), pupil_id, as_of=as_of, by=by,
+        store,
+        load_history(config.home),
+        pupil_id,
+        as_of=as_of,
+        by=by,
         calendar=calendar_from_config(config.table("calendar"), config.where()),
-        counting_kinds=kinds, whole_day_minutes=rules.school.whole_day_minutes,
+        counting_kinds=kinds,
+        whole_day_minutes=rules.school.whole_day_minutes,
         text=text,
     )

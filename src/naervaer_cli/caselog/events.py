@@ -39,8 +39,15 @@ EVENT_LABELS: dict[EventType, str] = {
 
 # Keys in `Event.data` that hold dates; stored as ISO text, handed out as `date`.
 DATE_KEYS: frozenset[str] = frozenset(
-    {"evaluation_date", "next_meeting", "measure_date",
-     "before_first", "before_last", "after_first", "after_last"}
+    {
+        "evaluation_date",
+        "next_meeting",
+        "measure_date",
+        "before_first",
+        "before_last",
+        "after_first",
+        "after_last",
+    }
 )
 
 
@@ -85,9 +92,9 @@ class OpenCase:
     """An open case as `case list` shows it: what is next and whether it is due."""
 
     case: Case
-    measure_date: date | None           # the latest measure decided, if any
-    evaluation_due: date | None         # the latest measure's evaluation date, if not yet evaluated
-    next_meeting: date | None           # from the latest meeting, if it named one
-    overdue: bool                       # something above lies before the reference date
-    due_this_week: bool                 # something above falls in the reference date's week
-    due: str = ""                       # bokmål, e.g. "Evaluering forfalt 24.11.2026"
+    measure_date: date | None  # the latest measure decided, if any
+    evaluation_due: date | None  # the latest measure's evaluation date, if not yet evaluated
+    next_meeting: date | None  # from the latest meeting, if it named one
+    overdue: bool  # something above lies before the reference date
+    due_this_week: bool  # something above falls in the reference date's week
+    due: str = ""  # bokmål, e.g. "Evaluering forfalt 24.11.2026"

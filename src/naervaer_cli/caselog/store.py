@@ -162,10 +162,18 @@ class CaseStore:
                 )
             except sqlite3.IntegrityError:  # another run opened one since the check
                 raise _already_open(_case(_open_row(conn, pupil_id))) from None
-            case = _case(conn.execute("SELECT * FROM cases WHERE id = ?", (cursor.lastrowid,))
-                         .fetchone())
-            self._insert(conn, case, day, EventType.CONCERN_REGISTERED, text, by,
-                         {"level": level, "setting": setting})
+            case = _case(
+                conn.execute("SELECT * FROM cases WHERE id = ?", (cursor.lastrowid,)).fetchone()
+            )
+            self._insert(
+                conn,
+                case,
+                day,
+                EventType.CONCERN_REGISTERED,
+                text,
+                by,
+                {"level": level, "setting": setting},
+            )
         return case
 
     def add_note(self, pupil_id: str, *, day: date, by: str, text: str) -> Event:
@@ -205,9 +213,14 @@ class CaseStore:
                 f"Evalueringsdatoen {norwegian(evaluation_date)} må være etter datoen tiltaket "
                 f"ble besluttet ({norwegian(day)})."
             )
-        return self._event(pupil_id, day, by, EventType.MEASURE_DECIDED, text,
-                           {"responsible": responsible.strip(),
-                            "evaluation_date": evaluation_date})
+        return self._event(
+            pupil_id,
+            day,
+            by,
+            EventType.MEASURE_DECIDED,
+            text,
+            {"responsible": responsible.strip(), "evaluation_date": evaluation_date},
+        )
 
     def record_evaluation(
         self,
@@ -232,23 +245,33 @@ class CaseStore:
         data["improved"] = bool(improved)
         return self._event(pupil_id, day, by, EventType.EVALUATION, text, data)
 
-    def change_level(self, pupil_id: str, *, day: date, by: str, level: int,
-                     text: str = "") -> Event:
+    def change_level(
+        self, pupil_id: str, *, day: date, by: str, level: int, text: str = ""
+    ) -> Event:
         _check_level(level)
         case = self._require_open(pupil_id)
         if case.level == level:
             raise UsageError(f"Saken til elev {pupil_id} er allerede på NIVÅ {level}.")
-        return self._event(pupil_id, day, by, EventType.LEVEL_CHANGED, text,
-                           {"from": case.level, "to": level}, set_level=level)
+        return self._event(
+            pupil_id,
+            day,
+            by,
+            EventType.LEVEL_CHANGED,
+            text,
+            {"from": case.level, "to": level},
+            set_level=level,
+        )
 
-    def record_meeting(self, pupil_id: str, *, day: date, by: str, text: str = "",
-                       next_meeting: date | None = None) -> Event:
+    def record_meeting(
+        self, pupil_id: str, *, day: date, by: str, text: str = "", next_meeting: date | None = None
+    ) -> Event:
         if next_meeting is not None and next_meeting <= day:
             raise UsageError(
                 f"Neste møte ({norwegian(next_meeting)}) må være etter møtet ({norwegian(day)})."
             )
-        return self._event(pupil_id, day, by, EventType.MEETING, text,
-                           {"next_meeting": next_meeting})
+        return self._event(
+            pupil_id, day, by, EventType.MEETING, text, {"next_meeting": next_meeting}
+        )
 
     def dismiss(self, pupil_id: str, *, day: date, by: str, text: str = "") -> Event:
         """The concern is not confirmed ("uro avkreftet"): record it and close the case."""
@@ -336,8 +359,7 @@ class CaseStore:
         """Open cases with what is next; overdue first, then by the date due, then pupil."""
         items = [_open_case(case, events, as_of) for case, events in self._open_with_events()]
         far = date.max
-        items.sort(key=lambda o: (not o.overdue, min(_due_dates(o), default=far),
-                                  o.case.pupil_id))
+        items.sort(key=lambda o: (not o.overdue, min(_due_dates(o), default=far), o.case.pupil_id))
         return tuple(items)
 
     def summaries(self, as_of: date) -> dict[str, CaseSummary]:
@@ -373,14 +395,24 @@ class CaseStore:
             "migrations": names,
             "cases": [
                 {
-                    "id": case.id, "pupil_id": case.pupil_id, "setting": case.setting,
-                    "level": case.level, "opened": case.opened.isoformat(),
+                    "id": case.id,
+                    "pupil_id": case.pupil_id,
+                    "setting": case.setting,
+                    "level": case.level,
+                    "opened": case.opened.isoformat(),
                     "opened_by": case.opened_by,
                     "closed": case.closed.isoformat() if case.closed else None,
                     "events": [
-                        {"id": ev.id, "date": ev.date.isoformat(), "type": str(ev.type),
-                         "label": ev.label, "text": ev.text, "by": ev.by,
-                         "data": json.loads(_encode(ev.data)), "recorded_at": ev.recorded_at}
+                        {
+                            "id": ev.id,
+                            "date": ev.date.isoformat(),
+                            "type": str(ev.type),
+                            "label": ev.label,
+                            "text": ev.text,
+                            "by": ev.by,
+                            "data": json.loads(_encode(ev.data)),
+                            "recorded_at": ev.recorded_at,
+                        }
                         for ev in events[case.id]
                     ],
                 }
@@ -427,22 +459,44 @@ class CaseStore:
             if set_level is not None:
                 conn.execute("UPDATE cases SET level = ? WHERE id = ?", (set_level, case.id))
             if close:
-                conn.execute("UPDATE cases SET closed = ? WHERE id = ?",
-                             (day.isoformat(), case.id))
+                conn.execute("UPDATE cases SET closed = ? WHERE id = ?", (day.isoformat(), case.id))
         return event
 
-    def _insert(self, conn: sqlite3.Connection, case: Case, day: date, type_: EventType,
-                text: str, by: str, data: dict[str, Any]) -> Event:
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        case: Case,
+        day: date,
+        type_: EventType,
+        text: str,
+        by: str,
+        data: dict[str, Any],
+    ) -> Event:
         recorded_at = self._now().isoformat(timespec="seconds")
         cursor = conn.execute(
             "INSERT INTO events (case_id, date, type, text, by, data, recorded_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (case.id, day.isoformat(), type_.value, text.strip(), by.strip(), _encode(data),
-             recorded_at),
+            (
+                case.id,
+                day.isoformat(),
+                type_.value,
+                text.strip(),
+                by.strip(),
+                _encode(data),
+                recorded_at,
+            ),
         )
-        return Event(id=cursor.lastrowid or 0, case_id=case.id, pupil_id=case.pupil_id,
-                     date=day, type=type_, text=text.strip(), by=by.strip(),
-                     data=_decode(_encode(data)), recorded_at=recorded_at)
+        return Event(
+            id=cursor.lastrowid or 0,
+            case_id=case.id,
+            pupil_id=case.pupil_id,
+            date=day,
+            type=type_,
+            text=text.strip(),
+            by=by.strip(),
+            data=_decode(_encode(data)),
+            recorded_at=recorded_at,
+        )
 
     def _events(self, conn: sqlite3.Connection, case_id: int, pupil_id: str) -> list[Event]:
         rows = conn.execute(
@@ -453,8 +507,12 @@ class CaseStore:
 
     def _open_with_events(self) -> list[tuple[Case, list[Event]]]:
         with self._read() as conn:
-            cases = [_case(row) for row in
-                     conn.execute("SELECT * FROM cases WHERE closed IS NULL ORDER BY pupil_id")]
+            cases = [
+                _case(row)
+                for row in conn.execute(
+                    "SELECT * FROM cases WHERE closed IS NULL ORDER BY pupil_id"
+                )
+            ]
             return [(case, self._events(conn, case.id, case.pupil_id)) for case in cases]
 
 
@@ -516,17 +574,30 @@ def _restore_case(conn: sqlite3.Connection, item: Mapping[str, Any]) -> None:
     conn.execute(
         "INSERT INTO cases (id, pupil_id, setting, level, opened, opened_by, closed)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (int(item["id"]), str(item["pupil_id"]), item["setting"], int(item["level"]),
-         date.fromisoformat(item["opened"]).isoformat(), str(item["opened_by"]),
-         date.fromisoformat(closed).isoformat() if closed else None),
+        (
+            int(item["id"]),
+            str(item["pupil_id"]),
+            item["setting"],
+            int(item["level"]),
+            date.fromisoformat(item["opened"]).isoformat(),
+            str(item["opened_by"]),
+            date.fromisoformat(closed).isoformat() if closed else None,
+        ),
     )
     for ev in item["events"]:
         conn.execute(
             "INSERT INTO events (id, case_id, date, type, text, by, data, recorded_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (int(ev["id"]), int(item["id"]), date.fromisoformat(ev["date"]).isoformat(),
-             EventType(ev["type"]).value, str(ev["text"]), str(ev["by"]),
-             _encode(_decode(json.dumps(ev["data"]))), str(ev["recorded_at"])),
+            (
+                int(ev["id"]),
+                int(item["id"]),
+                date.fromisoformat(ev["date"]).isoformat(),
+                EventType(ev["type"]).value,
+                str(ev["text"]),
+                str(ev["by"]),
+                _encode(_decode(json.dumps(ev["data"]))),
+                str(ev["recorded_at"]),
+            ),
         )
 
 
@@ -548,17 +619,27 @@ def _open_row(conn: sqlite3.Connection, pupil_id: str) -> sqlite3.Row | None:
 
 def _case(row: sqlite3.Row) -> Case:
     return Case(
-        id=row["id"], pupil_id=row["pupil_id"], setting=row["setting"], level=row["level"],
-        opened=date.fromisoformat(row["opened"]), opened_by=row["opened_by"],
+        id=row["id"],
+        pupil_id=row["pupil_id"],
+        setting=row["setting"],
+        level=row["level"],
+        opened=date.fromisoformat(row["opened"]),
+        opened_by=row["opened_by"],
         closed=date.fromisoformat(row["closed"]) if row["closed"] else None,
     )
 
 
 def _event(row: sqlite3.Row) -> Event:
     return Event(
-        id=row["id"], case_id=row["case_id"], pupil_id=row["pupil_id"],
-        date=date.fromisoformat(row["date"]), type=EventType(row["type"]), text=row["text"],
-        by=row["by"], data=_decode(row["data"]), recorded_at=row["recorded_at"],
+        id=row["id"],
+        case_id=row["case_id"],
+        pupil_id=row["pupil_id"],
+        date=date.fromisoformat(row["date"]),
+        type=EventType(row["type"]),
+        text=row["text"],
+        by=row["by"],
+        data=_decode(row["data"]),
+        recorded_at=row["recorded_at"],
     )
 
 
@@ -590,7 +671,7 @@ def _latest(events: list[Event], type_: EventType) -> Event | None:
 def _evaluation_since(events: list[Event], measure: Event | None) -> Event | None:
     if measure is None:
         return None
-    later = events[events.index(measure) + 1:]
+    later = events[events.index(measure) + 1 :]
     return _latest(later, EventType.EVALUATION)
 
 
@@ -614,9 +695,15 @@ def _open_case(case: Case, events: list[Event], as_of: date) -> OpenCase:
             parts.append(f"{label} {norwegian(due)} (denne uken)")
         else:
             parts.append(f"{label} {norwegian(due)}")
-    return OpenCase(case=case, measure_date=measure.date if measure else None,
-                    evaluation_due=pending, next_meeting=next_meeting, overdue=overdue,
-                    due_this_week=this_week, due="; ".join(parts))
+    return OpenCase(
+        case=case,
+        measure_date=measure.date if measure else None,
+        evaluation_due=pending,
+        next_meeting=next_meeting,
+        overdue=overdue,
+        due_this_week=this_week,
+        due="; ".join(parts),
+    )
 
 
 def _due_dates(item: OpenCase) -> list[date]:

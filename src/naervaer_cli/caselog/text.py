@@ -54,11 +54,11 @@ def event_line(event: Event) -> str:
 def timeline_text(pupil_id: str, cases: Sequence[Case], events: Sequence[Event]) -> str:
     lines = []
     for case in cases:
-        state = (f"avsluttet {norwegian(case.closed)}" if case.closed
-                 else f"åpen, NIVÅ {case.level}")
+        state = f"avsluttet {norwegian(case.closed)}" if case.closed else f"åpen, NIVÅ {case.level}"
         person = "barn" if case.setting == "barnehage" else "elev"
-        lines.append(f"Sak for {person} {pupil_id} ({case.setting}), åpnet "
-                     f"{norwegian(case.opened)}, {state}")
+        lines.append(
+            f"Sak for {person} {pupil_id} ({case.setting}), åpnet {norwegian(case.opened)}, {state}"
+        )
         lines.extend(f"  {event_line(ev)}" for ev in events if ev.case_id == case.id)
     return "\n".join(lines) + "\n"
 
@@ -90,14 +90,17 @@ def _details(event: Event) -> str:
         case EventType.LEVEL_CHANGED:
             return f"NIVÅ {data['from']} → {data['to']}"
         case EventType.MEASURE_DECIDED:
-            return (f"ansvarlig {data['responsible']}, evaluering "
-                    f"{norwegian(data['evaluation_date'])}")
+            return (
+                f"ansvarlig {data['responsible']}, evaluering {norwegian(data['evaluation_date'])}"
+            )
         case EventType.EVALUATION:
             answer = "nærværet har økt" if data.get("improved") else "nærværet har ikke økt"
             if data.get("presence_after") is None:
                 return answer
-            return (f"{answer}: {percent(data.get('presence_before'))} → "
-                    f"{percent(data.get('presence_after'))}")
+            return (
+                f"{answer}: {percent(data.get('presence_before'))} → "
+                f"{percent(data.get('presence_after'))}"
+            )
         case EventType.MEETING:
             nxt = data.get("next_meeting")
             return f"neste møte {norwegian(nxt)}" if nxt else ""

@@ -33,7 +33,7 @@ class State:
     config_path: Path | None = None
     debug: bool = False
 
-    def config(self):  # noqa: ANN201 - Config, imported lazily
+    def config(self):
         from naervaer_cli.config import load_config
 
         return load_config(self.config_path)
@@ -50,8 +50,12 @@ def root(
     ctx: typer.Context,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="Konfigurasjonsfil (TOML). Standard: ./naervaer.toml, "
-                     "deretter $NAERVAER_HOME/config.toml.", envvar="NAERVAER_CONFIG"),
+        typer.Option(
+            "--config",
+            help="Konfigurasjonsfil (TOML). Standard: ./naervaer.toml, "
+            "deretter $NAERVAER_HOME/config.toml.",
+            envvar="NAERVAER_CONFIG",
+        ),
     ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Vis full feilsporing ved feil (for utviklere).")
@@ -160,7 +164,7 @@ def _translate(message: str) -> str:
     return message
 
 
-def _usage_message(exc) -> str:  # noqa: ANN001 - typer's vendored click UsageError
+def _usage_message(exc) -> str:
     param = getattr(exc, "param", None)
     if isinstance(exc, typer.BadParameter) and param is not None and param.opts:
         # Our own parsers' messages already say what to write instead.

@@ -21,15 +21,31 @@ app = typer.Typer(
 )
 
 
-Pupil = Annotated[str, typer.Argument(metavar="ELEV",
-                                      help="Elevnummeret (som i eksporten og i «scan»).")]
-Day = Annotated[date | None, typer.Option(
-    "--date", parser=parse_date, metavar="DATO",
-    help="Datoen det gjelder (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: i dag.")]
-AsOf = Annotated[date | None, typer.Option(
-    "--as-of", parser=parse_date, metavar="DATO", help="Referansedato. Standard: i dag.")]
-By = Annotated[str | None, typer.Option(
-    "--by", help="Hvem som registrerer. Standard: NAERVAER_BY eller «case.by» i konfigurasjonen.")]
+Pupil = Annotated[
+    str, typer.Argument(metavar="ELEV", help="Elevnummeret (som i eksporten og i «scan»).")
+]
+Day = Annotated[
+    date | None,
+    typer.Option(
+        "--date",
+        parser=parse_date,
+        metavar="DATO",
+        help="Datoen det gjelder (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: i dag.",
+    ),
+]
+AsOf = Annotated[
+    date | None,
+    typer.Option(
+        "--as-of", parser=parse_date, metavar="DATO", help="Referansedato. Standard: i dag."
+    ),
+]
+By = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Hvem som registrerer. Standard: NAERVAER_BY eller «case.by» i konfigurasjonen.",
+    ),
+]
 Text = Annotated[str, typer.Option("--text", "-t", help="Kort tekst til saken.")]
 
 
@@ -63,9 +79,14 @@ def _person_of(store: CaseStore, pupil: str) -> str:
 def open_(
     ctx: typer.Context,
     pupil: Pupil,
-    setting: Annotated[str | None, typer.Option(
-        "--setting", help="skole eller barnehage. Standard: NAERVAER_SETTING eller «setting» i "
-        "konfigurasjonen, ellers skole.")] = None,
+    setting: Annotated[
+        str | None,
+        typer.Option(
+            "--setting",
+            help="skole eller barnehage. Standard: NAERVAER_SETTING eller «setting» i "
+            "konfigurasjonen, ellers skole.",
+        ),
+    ] = None,
     level: Annotated[int, typer.Option("--level", help="Nivået saken åpnes på.")] = 0,
     text: Text = "",
     day: Day = None,
@@ -77,16 +98,28 @@ def open_(
     config, store = _store(ctx)
     setting = config.setting(setting, "NAERVAER_SETTING", "setting", "skole")
     with store:
-        case = store.open_case(pupil, setting=setting, day=day or date.today(),
-                               by=_by(config, by), text=text, level=level)
-    _say(f"Åpnet sak for {_person(case.setting)} {pupil} ({case.setting}) "
-         f"på NIVÅ {case.level}, {norwegian(case.opened)}.")
+        case = store.open_case(
+            pupil,
+            setting=setting,
+            day=day or date.today(),
+            by=_by(config, by),
+            text=text,
+            level=level,
+        )
+    _say(
+        f"Åpnet sak for {_person(case.setting)} {pupil} ({case.setting}) "
+        f"på NIVÅ {case.level}, {norwegian(case.opened)}."
+    )
 
 
 @app.command("note")
-def note(ctx: typer.Context, pupil: Pupil,
-         text: Annotated[str, typer.Argument(metavar="TEKST", help="Notatet.")],
-         day: Day = None, by: By = None) -> None:
+def note(
+    ctx: typer.Context,
+    pupil: Pupil,
+    text: Annotated[str, typer.Argument(metavar="TEKST", help="Notatet.")],
+    day: Day = None,
+    by: By = None,
+) -> None:
     """Skriv et notat i saken, som en samtale med eleven eller hjemmet."""
     config, store = _store(ctx)
     with store:
@@ -100,12 +133,19 @@ def measure(
     ctx: typer.Context,
     pupil: Pupil,
     text: Annotated[str, typer.Argument(metavar="TILTAK", help="Tiltaket som ble besluttet.")],
-    responsible: Annotated[str, typer.Option("--responsible", "-r",
-                                             help="Hvem som er ansvarlig for tiltaket.")],
-    evaluation_date: Annotated[date | None, typer.Option(
-        "--evaluation-date", parser=parse_date, metavar="DATO",
-        help="Når tiltaket evalueres. Skole: standard 3 uker etter. Barnehage: datoen avtalt "
-        "med foreldrene (påkrevd).")] = None,
+    responsible: Annotated[
+        str, typer.Option("--responsible", "-r", help="Hvem som er ansvarlig for tiltaket.")
+    ],
+    evaluation_date: Annotated[
+        date | None,
+        typer.Option(
+            "--evaluation-date",
+            parser=parse_date,
+            metavar="DATO",
+            help="Når tiltaket evalueres. Skole: standard 3 uker etter. Barnehage: datoen avtalt "
+            "med foreldrene (påkrevd).",
+        ),
+    ] = None,
     day: Day = None,
     by: By = None,
 ) -> None:
@@ -113,25 +153,45 @@ def measure(
     config, store = _store(ctx)
     with store:
         who = _person_of(store, pupil)
-        event = store.add_measure(pupil, day=day or date.today(), by=_by(config, by), text=text,
-                                  responsible=responsible, evaluation_date=evaluation_date)
-    _say(f"Tiltak registrert for {who} {pupil}; evalueres "
-         f"{event.data['evaluation_date']:%d.%m.%Y}.")
+        event = store.add_measure(
+            pupil,
+            day=day or date.today(),
+            by=_by(config, by),
+            text=text,
+            responsible=responsible,
+            evaluation_date=evaluation_date,
+        )
+    _say(
+        f"Tiltak registrert for {who} {pupil}; evalueres {event.data['evaluation_date']:%d.%m.%Y}."
+    )
 
 
 @app.command("evaluate")
 def evaluate(
     ctx: typer.Context,
     pupil: Pupil,
-    improved: Annotated[bool | None, typer.Option(
-        "--improved/--not-improved",
-        help="Registrer svaret selv i stedet for å beregne det fra fraværshistorikken.")] = None,
-    as_of: Annotated[date | None, typer.Option(
-        "--date", parser=parse_date, metavar="DATO",
-        help="Evalueringsdatoen; perioden etter tiltaket går hit. Standard: i dag.")] = None,
-    policy: Annotated[str | None, typer.Option(
-        "--policy", help="Policy (navn eller TOML-fil). Standard: «policy» i konfigurasjonen.")]
-    = None,
+    improved: Annotated[
+        bool | None,
+        typer.Option(
+            "--improved/--not-improved",
+            help="Registrer svaret selv i stedet for å beregne det fra fraværshistorikken.",
+        ),
+    ] = None,
+    as_of: Annotated[
+        date | None,
+        typer.Option(
+            "--date",
+            parser=parse_date,
+            metavar="DATO",
+            help="Evalueringsdatoen; perioden etter tiltaket går hit. Standard: i dag.",
+        ),
+    ] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            "--policy", help="Policy (navn eller TOML-fil). Standard: «policy» i konfigurasjonen."
+        ),
+    ] = None,
     text: Text = "",
     by: By = None,
 ) -> None:
@@ -142,22 +202,34 @@ def evaluate(
     config, store = _store(ctx)
     with store:
         comparison, event = evaluate_from_history(
-            config, store, pupil, as_of=as_of or date.today(), by=_by(config, by), text=text,
-            improved=improved, policy=config.setting(policy, "NAERVAER_POLICY", "policy"))
+            config,
+            store,
+            pupil,
+            as_of=as_of or date.today(),
+            by=_by(config, by),
+            text=text,
+            improved=improved,
+            policy=config.setting(policy, "NAERVAER_POLICY", "policy"),
+        )
     typer.echo(evaluation_text(comparison) if comparison else event_line(event) + "\n", nl=False)
 
 
 @app.command("level")
-def level(ctx: typer.Context, pupil: Pupil,
-          new_level: Annotated[int, typer.Argument(metavar="NIVÅ",
-                                                   help="Nytt nivå: 0, 1 eller 2.")],
-          text: Text = "", day: Day = None, by: By = None) -> None:
+def level(
+    ctx: typer.Context,
+    pupil: Pupil,
+    new_level: Annotated[int, typer.Argument(metavar="NIVÅ", help="Nytt nivå: 0, 1 eller 2.")],
+    text: Text = "",
+    day: Day = None,
+    by: By = None,
+) -> None:
     """Endre nivået på saken, som til NIVÅ 2 ved fortsatt bekymring."""
     config, store = _store(ctx)
     with store:
         who = _person_of(store, pupil)
-        event = store.change_level(pupil, day=day or date.today(), by=_by(config, by),
-                                   level=new_level, text=text)
+        event = store.change_level(
+            pupil, day=day or date.today(), by=_by(config, by), level=new_level, text=text
+        )
     _say(f"{who.capitalize()} {pupil}: NIVÅ {event.data['from']} → NIVÅ {event.data['to']}.")
 
 
@@ -165,8 +237,10 @@ def level(ctx: typer.Context, pupil: Pupil,
 def meeting(
     ctx: typer.Context,
     pupil: Pupil,
-    next_meeting: Annotated[date | None, typer.Option(
-        "--next", parser=parse_date, metavar="DATO", help="Dato for neste møte.")] = None,
+    next_meeting: Annotated[
+        date | None,
+        typer.Option("--next", parser=parse_date, metavar="DATO", help="Dato for neste møte."),
+    ] = None,
     text: Text = "",
     day: Day = None,
     by: By = None,
@@ -175,15 +249,17 @@ def meeting(
     config, store = _store(ctx)
     with store:
         who = _person_of(store, pupil)
-        store.record_meeting(pupil, day=day or date.today(), by=_by(config, by), text=text,
-                             next_meeting=next_meeting)
+        store.record_meeting(
+            pupil, day=day or date.today(), by=_by(config, by), text=text, next_meeting=next_meeting
+        )
     suffix = f"; neste møte {next_meeting:%d.%m.%Y}" if next_meeting else ""
     _say(f"Møte registrert for {who} {pupil}{suffix}.")
 
 
 @app.command("dismiss")
-def dismiss(ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None,
-            by: By = None) -> None:
+def dismiss(
+    ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None, by: By = None
+) -> None:
     """Uro avkreftet: registrer det og avslutt saken."""
     config, store = _store(ctx)
     with store:
@@ -193,8 +269,9 @@ def dismiss(ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None,
 
 
 @app.command("close")
-def close(ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None,
-          by: By = None) -> None:
+def close(
+    ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None, by: By = None
+) -> None:
     """Avslutt saken (helst etter en evaluering som viste at nærværet har økt)."""
     config, store = _store(ctx)
     with store:
@@ -229,8 +306,14 @@ def show(ctx: typer.Context, pupil: Pupil) -> None:
 
 
 @app.command("export")
-def export(ctx: typer.Context, output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Skriv til denne filen (0600) i stedet for til skjermen.")] = None,
+def export(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Skriv til denne filen (0600) i stedet for til skjermen."
+        ),
+    ] = None,
 ) -> None:
     """Eksporter hele saksloggen som JSON (sikkerhetskopi eller flytting til en annen maskin)."""
     from naervaer_cli.privacy import write_private
@@ -246,8 +329,12 @@ def export(ctx: typer.Context, output: Annotated[Path | None, typer.Option(
 
 
 @app.command("restore")
-def restore(ctx: typer.Context, file: Annotated[Path, typer.Argument(
-        metavar="FIL", help="En JSON-fil laget med «naervaer case export».")]) -> None:
+def restore(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(metavar="FIL", help="En JSON-fil laget med «naervaer case export».")
+    ],
+) -> None:
     """Gjenopprett saksloggen fra en eksport til en ny, tom sakslogg (som på en ny maskin)."""
     from naervaer_cli.caselog.store import read_export
 

@@ -12,8 +12,9 @@ from naervaer_cli.cli.options import RejectsOpt
 
 def import_(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(metavar="FIL...",
-                                            help="Fraværseksporter (CSV eller XLSX).")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FIL...", help="Fraværseksporter (CSV eller XLSX).")
+    ],
     rejects: RejectsOpt = None,
 ) -> None:
     """Lagre fraværet i eksportene i historikken, så «scan» og «show» kan brukes uten filer.
@@ -26,9 +27,13 @@ def import_(
     config = ctx.obj.config()
     result = load_exports(files, config, rejects=rejects)
     if result.rejected:
-        typer.echo(f"Merk: {result.rejected} rad(er) kunne ikke leses og er skrevet til "
-                   f"{rejects}.", err=True)
+        typer.echo(
+            f"Merk: {result.rejected} rad(er) kunne ikke leses og er skrevet til {rejects}.",
+            err=True,
+        )
     added, total = store_records(config.home, result.records)
     known = result.records.height - added
-    typer.echo(f"Importerte {len(files)} fil(er): {added} nye fraværsposter, {known} var lagret "
-               f"fra før. Historikken har nå {total} poster.")
+    typer.echo(
+        f"Importerte {len(files)} fil(er): {added} nye fraværsposter, {known} var lagret "
+        f"fra før. Historikken har nå {total} poster."
+    )

@@ -15,9 +15,16 @@ def notify(
     ctx: typer.Context,
     files: FilesArg = None,
     as_of: AsOfOpt = None,
-    dry_run: Annotated[Path | None, typer.Option(
-        "--dry-run", metavar="MAPPE", help="Send ingenting: skriv e-postene som .eml-filer i "
-        "MAPPE (tilgang bare for deg). Utsendelsesloggen endres ikke.", show_default=False)] = None,
+    dry_run: Annotated[
+        Path | None,
+        typer.Option(
+            "--dry-run",
+            metavar="MAPPE",
+            help="Send ingenting: skriv e-postene som .eml-filer i "
+            "MAPPE (tilgang bare for deg). Utsendelsesloggen endres ikke.",
+            show_default=False,
+        ),
+    ] = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
 ) -> None:
@@ -30,8 +37,9 @@ def notify(
     """
     from naervaer_cli.mail.notify import report_lines, run_notify
 
-    report = run_notify(ctx.obj.config(), files or [], as_of=as_of, policy=policy, kind=kind,
-                        dry_run=dry_run)
+    report = run_notify(
+        ctx.obj.config(), files or [], as_of=as_of, policy=policy, kind=kind, dry_run=dry_run
+    )
     errors, summary = report_lines(report, dry_run)
     for line in errors:
         sys.stderr.write(f"Feil: {line}\n")

@@ -30,20 +30,32 @@ def parse_date(value: str) -> date:
 
 FilesArg = Annotated[
     list[Path] | None,
-    typer.Argument(metavar="FIL", help="Fraværseksporter (CSV eller XLSX). Uten filer brukes "
-                   "den lagrede fraværshistorikken.", show_default=False),
+    typer.Argument(
+        metavar="FIL",
+        help="Fraværseksporter (CSV eller XLSX). Uten filer brukes den lagrede fraværshistorikken.",
+        show_default=False,
+    ),
 ]
 AsOfOpt = Annotated[
     date | None,
-    typer.Option("--as-of", parser=parse_date, metavar="DATO",
-                 help="Referansedato (ÅÅÅÅ-MM-DD eller dd.mm.åååå). "
-                 "Standard: siste dato i dataene.", show_default=False),
+    typer.Option(
+        "--as-of",
+        parser=parse_date,
+        metavar="DATO",
+        help="Referansedato (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: siste dato i dataene.",
+        show_default=False,
+    ),
 ]
 RejectsOpt = Annotated[
     Path | None,
-    typer.Option("--rejects", metavar="FIL", help="Rader som ikke kan leses, skrives hit med "
-                 "fil, rad, kolonne og feil (tilgang bare for deg), og resten leses. Uten: "
-                 "en slik rad stopper kjøringen.", show_default=False),
+    typer.Option(
+        "--rejects",
+        metavar="FIL",
+        help="Rader som ikke kan leses, skrives hit med "
+        "fil, rad, kolonne og feil (tilgang bare for deg), og resten leses. Uten: "
+        "en slik rad stopper kjøringen.",
+        show_default=False,
+    ),
 ]
 
 
@@ -54,13 +66,21 @@ class Kind(StrEnum):
 
 KindOpt = Annotated[
     Kind | None,
-    typer.Option("--kind", help="skole eller barnehage. Standard: gjenkjennes på kolonnene "
-                 "(Kom/Hentet betyr barnehage), ellers «setting» i konfigurasjonen.",
-                 show_default=False),
+    typer.Option(
+        "--kind",
+        help="skole eller barnehage. Standard: gjenkjennes på kolonnene "
+        "(Kom/Hentet betyr barnehage), ellers «setting» i konfigurasjonen.",
+        show_default=False,
+    ),
 ]
 PolicyOpt = Annotated[
     str | None,
-    typer.Option("--policy", metavar="NAVN|STI", help="Policy: navn på en innebygd (aas) eller "
-                 "sti til en TOML-fil. Standard: «policy» i konfigurasjonen, ellers aas.",
-                 envvar="NAERVAER_POLICY", show_default=False),
+    typer.Option(
+        "--policy",
+        metavar="NAVN|STI",
+        help="Policy: navn på en innebygd (aas) eller "
+        "sti til en TOML-fil. Standard: «policy» i konfigurasjonen, ellers aas.",
+        envvar="NAERVAER_POLICY",
+        show_default=False,
+    ),
 ]

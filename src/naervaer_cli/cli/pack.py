@@ -21,32 +21,84 @@ class PackFormat(StrEnum):
 
 def pack(
     ctx: typer.Context,
-    pupils: Annotated[list[str] | None, typer.Argument(
-        metavar="ELEV", help="Elevnummer (barnenummer i barnehagen), eller en del av navnet som "
-        "bare passer på ett barn eller én elev. Flere kan gis.",
-        show_default=False)] = None,
-    inputs: Annotated[list[Path] | None, typer.Option(
-        "--input", "-i", metavar="FIL", help="Fraværseksport (CSV eller XLSX); kan gis flere "
-        "ganger. Uten: den lagrede fraværshistorikken.", show_default=False)] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", metavar="MAPPE",
-                   help="Mappen filene skrives til (tilgang bare for deg, 0600).")] = Path("."),
-    fmt: Annotated[PackFormat, typer.Option("--format", "-f", help="html (for utskrift), docx "
-                   "(redigerbar i Word) eller md (Markdown).")] = PackFormat.html,
-    meeting: Annotated[date | None, typer.Option("--meeting", parser=parse_date, metavar="DATO",
-                       help="Møtedato "
-                       "(ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: i dag.",
-                       show_default=False)] = None,
-    resource_team: Annotated[bool, typer.Option("--resource-team", help="Sakliste og dokumenter "
-                             "for alle elever med åpen sak på --min-level eller høyere.")] = False,
-    min_level: Annotated[int, typer.Option("--min-level", min=0, max=2, help="Laveste nivå "
-                         "som tas med i ressursteamets sakliste.")] = 1,
-    include_flagged: Annotated[bool, typer.Option("--include-flagged", help="Ta også med "
-                               "flaggede elever som ikke har en åpen sak.")] = False,
-    documents: Annotated[list[str] | None, typer.Option("--document", "-d", metavar="DOK",
-                         help="Bare disse dokumentene: innkalling, referat, samarbeidsavtale "
-                         "(skole), trivselssamtale og tiltaksplan (barnehage), kartlegging, "
-                         "fravaersoversikt. Kan gis flere ganger.",
-                         show_default=False)] = None,
+    pupils: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="ELEV",
+            help="Elevnummer (barnenummer i barnehagen), eller en del av navnet som "
+            "bare passer på ett barn eller én elev. Flere kan gis.",
+            show_default=False,
+        ),
+    ] = None,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--input",
+            "-i",
+            metavar="FIL",
+            help="Fraværseksport (CSV eller XLSX); kan gis flere "
+            "ganger. Uten: den lagrede fraværshistorikken.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="MAPPE",
+            help="Mappen filene skrives til (tilgang bare for deg, 0600).",
+        ),
+    ] = Path("."),
+    fmt: Annotated[
+        PackFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html (for utskrift), docx (redigerbar i Word) eller md (Markdown).",
+        ),
+    ] = PackFormat.html,
+    meeting: Annotated[
+        date | None,
+        typer.Option(
+            "--meeting",
+            parser=parse_date,
+            metavar="DATO",
+            help="Møtedato (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: i dag.",
+            show_default=False,
+        ),
+    ] = None,
+    resource_team: Annotated[
+        bool,
+        typer.Option(
+            "--resource-team",
+            help="Sakliste og dokumenter for alle elever med åpen sak på --min-level eller høyere.",
+        ),
+    ] = False,
+    min_level: Annotated[
+        int,
+        typer.Option(
+            "--min-level", min=0, max=2, help="Laveste nivå som tas med i ressursteamets sakliste."
+        ),
+    ] = 1,
+    include_flagged: Annotated[
+        bool,
+        typer.Option(
+            "--include-flagged", help="Ta også med flaggede elever som ikke har en åpen sak."
+        ),
+    ] = False,
+    documents: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--document",
+            "-d",
+            metavar="DOK",
+            help="Bare disse dokumentene: innkalling, referat, samarbeidsavtale "
+            "(skole), trivselssamtale og tiltaksplan (barnehage), kartlegging, "
+            "fravaersoversikt. Kan gis flere ganger.",
+            show_default=False,
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
@@ -74,7 +126,6 @@ def pack(
     )
     request.check()
     config = ctx.obj.config()
-    loaded = load_inputs(config, inputs or [], policy=policy, as_of=as_of,
-                         kind=kind)
+    loaded = load_inputs(config, inputs or [], policy=policy, as_of=as_of, kind=kind)
     for path in run_pack(config, loaded, request, today=date.today()):
         sys.stdout.write(f"{path}\n")

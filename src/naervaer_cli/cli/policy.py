@@ -16,9 +16,12 @@ app = typer.Typer(
 
 PolicyOption = Annotated[
     str | None,
-    typer.Option("--policy", help="Navn på innebygd policy (f.eks. «aas») eller sti til en "
-                 "policyfil (TOML). Standard: policy i konfigurasjonen, ellers «aas».",
-                 envvar="NAERVAER_POLICY"),
+    typer.Option(
+        "--policy",
+        help="Navn på innebygd policy (f.eks. «aas») eller sti til en "
+        "policyfil (TOML). Standard: policy i konfigurasjonen, ellers «aas».",
+        envvar="NAERVAER_POLICY",
+    ),
 ]
 
 
@@ -45,12 +48,8 @@ def init(
     dest: Annotated[
         Path, typer.Argument(help="Hvor kopien skal skrives (fil eller mappe).")
     ] = Path("policy.toml"),
-    name: Annotated[
-        str, typer.Option("--name", help="Innebygd policy som skal kopieres.")
-    ] = "aas",
-    force: Annotated[
-        bool, typer.Option("--force", help="Overskriv filen om den finnes.")
-    ] = False,
+    name: Annotated[str, typer.Option("--name", help="Innebygd policy som skal kopieres.")] = "aas",
+    force: Annotated[bool, typer.Option("--force", help="Overskriv filen om den finnes.")] = False,
 ) -> None:
     """Skriv en redigerbar kopi av en innebygd policy; bruk den med --policy STI."""
     from naervaer_cli.policy import write_policy_copy

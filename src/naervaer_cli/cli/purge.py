@@ -12,9 +12,15 @@ from naervaer_cli.cli.options import parse_date
 
 def purge(
     ctx: typer.Context,
-    before: Annotated[date, typer.Option(
-        "--before", parser=parse_date, metavar="DATO",
-        help="Slett fravær fra før denne datoen og saker avsluttet før den (ÅÅÅÅ-MM-DD).")],
+    before: Annotated[
+        date,
+        typer.Option(
+            "--before",
+            parser=parse_date,
+            metavar="DATO",
+            help="Slett fravær fra før denne datoen og saker avsluttet før den (ÅÅÅÅ-MM-DD).",
+        ),
+    ],
 ) -> None:
     """Slett lagret fraværshistorikk og avsluttede saker eldre enn en dato (lagringsbegrensning)."""
     from naervaer_cli.caselog.store import caselog_path, norwegian, purge_closed_cases
@@ -23,5 +29,7 @@ def purge(
     config = ctx.obj.config()
     rows = purge_history(config.home, before)
     cases = purge_closed_cases(caselog_path(config), before)
-    typer.echo(f"Slettet {rows} fraværsposter datert før {norwegian(before)} og {cases} "
-               f"avsluttede saker avsluttet før {norwegian(before)}.")
+    typer.echo(
+        f"Slettet {rows} fraværsposter datert før {norwegian(before)} og {cases} "
+        f"avsluttede saker avsluttet før {norwegian(before)}."
+    )

@@ -22,16 +22,40 @@ def scan(
     ctx: typer.Context,
     files: FilesArg = None,
     as_of: AsOfOpt = None,
-    group: Annotated[str | None, typer.Option("--group", "-g", metavar="GRUPPE",
-                     help="Bare denne klassen/gruppen/avdelingen, f.eks. 7A.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Utdata: table (tabell), json, "
-                   "csv, xlsx eller md (Markdown).")] = Format.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FIL",
-                      help="Skriv til fil (tilgang bare for deg, 0600) i stedet for til "
-                      "skjermen. Påkrevd for xlsx på en terminal.")] = None,
-    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Avslutt med kode 1 når "
-                       "minst én elev har denne statusen eller verre: concern (bekymring) "
-                       "eller watch (følg med eller bekymring).")] = None,
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group",
+            "-g",
+            metavar="GRUPPE",
+            help="Bare denne klassen/gruppen/avdelingen, f.eks. 7A.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format", "-f", help="Utdata: table (tabell), json, csv, xlsx eller md (Markdown)."
+        ),
+    ] = Format.table,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FIL",
+            help="Skriv til fil (tilgang bare for deg, 0600) i stedet for til "
+            "skjermen. Påkrevd for xlsx på en terminal.",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Avslutt med kode 1 når "
+            "minst én elev har denne statusen eller verre: concern (bekymring) "
+            "eller watch (følg med eller bekymring).",
+        ),
+    ] = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
     rejects: RejectsOpt = None,
@@ -43,11 +67,13 @@ def scan(
     from naervaer_cli.inputs import load_inputs, run_scan
     from naervaer_cli.output import write
 
-    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of,
-                         kind=kind, rejects=rejects)
+    inputs = load_inputs(
+        ctx.obj.config(), files or [], policy=policy, as_of=as_of, kind=kind, rejects=rejects
+    )
     if inputs.rejected:
-        sys.stderr.write(f"Merk: {inputs.rejected} rad(er) kunne ikke leses og er skrevet til "
-                         f"{rejects}.\n")
+        sys.stderr.write(
+            f"Merk: {inputs.rejected} rad(er) kunne ikke leses og er skrevet til {rejects}.\n"
+        )
     result = run_scan(inputs, group)
     write(result, fmt, output, stdout=sys.stdout, group=group)
     if output is not None and sys.stderr.isatty():

@@ -12,12 +12,17 @@ from naervaer_cli.cli.options import AsOfOpt, FilesArg, KindOpt, PolicyOpt
 
 def show(
     ctx: typer.Context,
-    pupil: Annotated[str, typer.Argument(metavar="ELEV", help="Elevnummer, eller en del av "
-                     "navnet som bare passer på én elev.")],
+    pupil: Annotated[
+        str,
+        typer.Argument(
+            metavar="ELEV", help="Elevnummer, eller en del av navnet som bare passer på én elev."
+        ),
+    ],
     files: FilesArg = None,
     as_of: AsOfOpt = None,
-    weeks: Annotated[int, typer.Option("--weeks", min=1, max=52,
-                     help="Antall uker i kalenderen.")] = 6,
+    weeks: Annotated[
+        int, typer.Option("--weeks", min=1, max=52, help="Antall uker i kalenderen.")
+    ] = 6,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
 ) -> None:
@@ -26,10 +31,16 @@ def show(
     from naervaer_cli.output.pupil import write_pupil
     from naervaer_cli.pupil_view import find_pupil, pupil_view
 
-    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of,
-                         kind=kind)
+    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of, kind=kind)
     pupil_id = find_pupil(inputs.records, pupil, inputs.setting)
-    view = pupil_view(inputs.records, inputs.policy, pupil_id, as_of=inputs.as_of,
-                      calendar=inputs.calendar, weeks=weeks, cases=inputs.cases,
-                      setting=inputs.setting)
+    view = pupil_view(
+        inputs.records,
+        inputs.policy,
+        pupil_id,
+        as_of=inputs.as_of,
+        calendar=inputs.calendar,
+        weeks=weeks,
+        cases=inputs.cases,
+        setting=inputs.setting,
+    )
     write_pupil(view, sys.stdout)

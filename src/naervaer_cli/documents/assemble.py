@@ -30,7 +30,7 @@ class PackSettings:
     """What the documents need from config and policy besides the pupil's data."""
 
     school: str = ""
-    first_day: date | None = None       # start of the overview; default: the term's start
+    first_day: date | None = None  # start of the overview; default: the term's start
 
 
 def result_for(
@@ -82,8 +82,9 @@ def team_pupils(
     flagged pupils who have no case yet."""
     chosen = [pid for pid, case in (cases or {}).items() if case.level >= min_level]
     if include_flagged:
-        chosen += [p.pupil_id for p in scanned.pupils
-                   if p.flags and p.pupil_id not in (cases or {})]
+        chosen += [
+            p.pupil_id for p in scanned.pupils if p.flags and p.pupil_id not in (cases or {})
+        ]
     return list(dict.fromkeys(chosen))
 
 
@@ -114,23 +115,25 @@ def pupil_contexts(
             # Barnehage logs absence per day, so these only weigh the rare partial record:
             # an eight-hour day, half of it counts as a whole day away.
             day_minutes, whole_day, kinds = 480, 240, COUNTING_KINDS
-        contexts.append(build_pupil_context(
-            result,
-            records,
-            as_of=scanned.as_of,
-            meeting=meeting,
-            plan=plan,
-            events=timeline(pid),
-            setting=setting,
-            school=settings.school,
-            calendar=calendar,
-            first_day=settings.first_day,
-            day_minutes=day_minutes,
-            whole_day_minutes=whole_day,
-            counting_kinds=kinds,
-            evaluation_days=plan.evaluation_days,
-            talk_to_child=policy.talk_to(setting),
-        ))
+        contexts.append(
+            build_pupil_context(
+                result,
+                records,
+                as_of=scanned.as_of,
+                meeting=meeting,
+                plan=plan,
+                events=timeline(pid),
+                setting=setting,
+                school=settings.school,
+                calendar=calendar,
+                first_day=settings.first_day,
+                day_minutes=day_minutes,
+                whole_day_minutes=whole_day,
+                counting_kinds=kinds,
+                evaluation_days=plan.evaluation_days,
+                talk_to_child=policy.talk_to(setting),
+            )
+        )
     return contexts
 
 
@@ -141,7 +144,12 @@ def team_context(
     settings: PackSettings = PackSettings(),
     attendees: Sequence[str] = (),
 ) -> TeamContext:
-    team = build_team_context(contexts, meeting=meeting, as_of=scanned.as_of,
-                              setting=scanned.setting, school=settings.school,
-                              attendees=attendees)
+    team = build_team_context(
+        contexts,
+        meeting=meeting,
+        as_of=scanned.as_of,
+        setting=scanned.setting,
+        school=settings.school,
+        attendees=attendees,
+    )
     return replace(team, talk_to_child=scanned.talk_to_child)

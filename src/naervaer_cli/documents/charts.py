@@ -20,7 +20,11 @@ from naervaer_cli.documents.context import (
 # Light to dark: none, under a quarter, under half, more, whole day. Readable in greyscale.
 HEAT_COLOURS: tuple[str, ...] = ("#eef1f4", "#fcdcbf", "#f6a868", "#e0662a", "#9c2f0f")
 HEAT_LABELS: tuple[str, ...] = (
-    "Ikke fravær", "Under 1/4 dag", "1/4–1/2 dag", "Over 1/2 dag", "Hel dag",
+    "Ikke fravær",
+    "Under 1/4 dag",
+    "1/4–1/2 dag",
+    "Over 1/2 dag",
+    "Hel dag",
 )
 FONT = "font-family='Helvetica, Arial, sans-serif'"
 INK = "#1f2933"
@@ -35,8 +39,15 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> str:
     )
 
 
-def _text(x: float, y: float, text: str, anchor: str = "start", size: int = 11,
-          weight: str = "normal", fill: str = INK) -> str:
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    anchor: str = "start",
+    size: int = 11,
+    weight: str = "normal",
+    fill: str = INK,
+) -> str:
     return (
         f"<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}' font-size='{size}' "
         f"font-weight='{weight}' fill='{fill}'>{escape(text)}</text>"
@@ -78,18 +89,27 @@ def heatmap(weeks: Sequence[WeekRow]) -> str:
                 f"fill='{HEAT_COLOURS[day.heat]}'{stroke}>"
                 f"<title>{escape(label)}: {escape(detail)}</title></rect>"
             )
-            body.append(_text(x + cell / 2, y + cell / 2 + 3.5, str(day.day.day), "middle", 8,
-                              fill="#ffffff" if day.heat >= 3 else "#52606d"))
+            body.append(
+                _text(
+                    x + cell / 2,
+                    y + cell / 2 + 3.5,
+                    str(day.day.day),
+                    "middle",
+                    8,
+                    fill="#ffffff" if day.heat >= 3 else "#52606d",
+                )
+            )
     for row, name in enumerate(WEEKDAYS_SHORT):
         body.append(_text(left - 6, top + row * (cell + gap) + cell / 2 + 4, name, "end", 10))
     x = left
     for colour, label in zip(HEAT_COLOURS, HEAT_LABELS, strict=True):
-        body.append(f"<rect x='{x}' y='{legend_y}' width='12' height='12' rx='2' "
-                    f"fill='{colour}'/>")
+        body.append(f"<rect x='{x}' y='{legend_y}' width='12' height='12' rx='2' fill='{colour}'/>")
         body.append(_text(x + 16, legend_y + 10, label, size=10))
         x += 22 + len(label) * 5.6
-    body.append(f"<rect x='{x}' y='{legend_y}' width='12' height='12' rx='2' fill='#eef1f4' "
-                "stroke='#111111' stroke-width='2'/>")
+    body.append(
+        f"<rect x='{x}' y='{legend_y}' width='12' height='12' rx='2' fill='#eef1f4' "
+        "stroke='#111111' stroke-width='2'/>"
+    )
     body.append(_text(x + 16, legend_y + 10, "Grunnlag for varsel", size=10))
     return _svg(int(width), height, "Fravær per skoledag i terminen", body)
 
@@ -106,8 +126,10 @@ def bars(rows: Sequence[CountRow], value: str, unit: str, title: str) -> str:
         label = row.label if len(row.label) <= 20 else row.label[:19] + "…"
         body.append(_text(label_w - 8, y + 14, label, "end"))
         w = bar_w * v / top_value
-        body.append(f"<rect x='{label_w}' y='{y + 3}' width='{w:.1f}' height='{row_h - 8}' "
-                    f"rx='2' fill='{BAR}'/>")
+        body.append(
+            f"<rect x='{label_w}' y='{y + 3}' width='{w:.1f}' height='{row_h - 8}' "
+            f"rx='2' fill='{BAR}'/>"
+        )
         shown = f"{v:g} {unit}".replace(".", ",")
         body.append(_text(label_w + w + 6, y + 14, shown))
     if not rows:
@@ -125,8 +147,9 @@ def trend(points: Sequence[TrendPoint], term_share: float) -> str:
     body: list[str] = []
     for tick in range(0, int(top_share * 100) + 1, 10 if top_share <= 0.5 else 20):
         y = top + plot_h - plot_h * (tick / 100) / top_share
-        body.append(f"<line x1='{left}' x2='{width - 10}' y1='{y:.1f}' y2='{y:.1f}' "
-                    "stroke='#e4e7eb'/>")
+        body.append(
+            f"<line x1='{left}' x2='{width - 10}' y1='{y:.1f}' y2='{y:.1f}' stroke='#e4e7eb'/>"
+        )
         body.append(_text(left - 4, y + 3.5, f"{tick} %", "end", 9, fill="#52606d"))
     for i, p in enumerate(points):
         x = left + 4 + i * (col_w + gap)
@@ -137,11 +160,19 @@ def trend(points: Sequence[TrendPoint], term_share: float) -> str:
         )
         body.append(_text(x + col_w / 2, top + plot_h + 14, str(p.week), "middle", 9))
     avg_y = top + plot_h - plot_h * term_share / top_share
-    body.append(f"<line x1='{left}' x2='{width - 10}' y1='{avg_y:.1f}' y2='{avg_y:.1f}' "
-                "stroke='#9c2f0f' stroke-width='1.5' stroke-dasharray='5 3'/>")
+    body.append(
+        f"<line x1='{left}' x2='{width - 10}' y1='{avg_y:.1f}' y2='{avg_y:.1f}' "
+        "stroke='#9c2f0f' stroke-width='1.5' stroke-dasharray='5 3'/>"
+    )
     body.append(_text(left, height - 6, "Uke", size=9, fill="#52606d"))
-    body.append(_text(width - 10, height - 6,
-                      f"Stiplet linje: snitt i terminen ({round(term_share * 100)} %)",
-                      "end", 9, fill="#9c2f0f"))
+    body.append(
+        _text(
+            width - 10,
+            height - 6,
+            f"Stiplet linje: snitt i terminen ({round(term_share * 100)} %)",
+            "end",
+            9,
+            fill="#9c2f0f",
+        )
+    )
     return _svg(int(width), height, "Fraværsandel per uke", body)
-

@@ -25,14 +25,28 @@ TALK_TO_CHILD = "Snakk med barnet/eleven under hele prosessen."
 
 # Kinds that count as absence in the overview; the same set the guide's rules count (§3).
 COUNTING_KINDS: tuple[str, ...] = (
-    "udokumentert", "dokumentert", "sykdom", "ubehandlet", "forlot_skolen",
+    "udokumentert",
+    "dokumentert",
+    "sykdom",
+    "ubehandlet",
+    "forlot_skolen",
 )
 
 WEEKDAYS: tuple[str, ...] = ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag")
 WEEKDAYS_SHORT: tuple[str, ...] = ("Man", "Tir", "Ons", "Tor", "Fre")
 MONTHS: tuple[str, ...] = (
-    "januar", "februar", "mars", "april", "mai", "juni",
-    "juli", "august", "september", "oktober", "november", "desember",
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
 )
 
 RULE_LABELS: dict[str, str] = {
@@ -64,16 +78,16 @@ class PlanStep:
     what: tuple[str, ...] = ()
     responsible: tuple[str, ...] = ()
     tools: tuple[str, ...] = ()
-    others: tuple[str, ...] = ()        # "Aktuelle andre aktører" at NIVÅ 2
+    others: tuple[str, ...] = ()  # "Aktuelle andre aktører" at NIVÅ 2
 
 
 @dataclass(frozen=True)
 class PupilInfo:
     pupil_id: str
-    name: str               # as exported, usually "Etternavn, Fornavn"
+    name: str  # as exported, usually "Etternavn, Fornavn"
     group: str
     contact: str
-    person: str = "Elev"    # "Barn" in a barnehage: names a nameless row by its number
+    person: str = "Elev"  # "Barn" in a barnehage: names a nameless row by its number
 
     @property
     def display_name(self) -> str:
@@ -104,7 +118,7 @@ class FlagView:
     dates: tuple[date, ...]
     lessons: tuple[str, ...]
     signal: bool
-    unit: str = ""          # " %" when count and threshold are absence rates
+    unit: str = ""  # " %" when count and threshold are absence rates
 
 
 @dataclass(frozen=True)
@@ -114,11 +128,11 @@ class DayCell:
     day: date
     school_day: bool
     in_range: bool
-    share: float            # share of the school day absent, 0..1
+    share: float  # share of the school day absent, 0..1
     minutes: int
     whole_day: bool
-    heat: int               # 0 none … 4 whole day
-    evidence: bool          # a flag names this date
+    heat: int  # 0 none … 4 whole day
+    evidence: bool  # a flag names this date
     kinds: tuple[str, ...]
 
 
@@ -126,7 +140,7 @@ class DayCell:
 class WeekRow:
     week: int
     monday: date
-    days: tuple[DayCell, ...]   # Monday to Friday
+    days: tuple[DayCell, ...]  # Monday to Friday
 
 
 @dataclass(frozen=True)
@@ -134,8 +148,8 @@ class CountRow:
     """A line in the weekday or subject breakdown."""
 
     label: str
-    days: float             # whole-day equivalents
-    dates: int              # dates with any absence
+    days: float  # whole-day equivalents
+    dates: int  # dates with any absence
     lessons: int
     minutes: int
 
@@ -144,7 +158,7 @@ class CountRow:
 class TrendPoint:
     week: int
     monday: date
-    share: float            # absent share of the week's school days, 0..1
+    share: float  # absent share of the week's school days, 0..1
     school_days: int
 
 
@@ -162,8 +176,8 @@ class Summary:
     minutes: int
     late: int
     share: float
-    recent_share: float     # the last 14 days
-    trend: str              # "Økende", "Synkende", "Stabil"
+    recent_share: float  # the last 14 days
+    trend: str  # "Økende", "Synkende", "Stabil"
     by_kind: tuple[tuple[str, int], ...]
 
 
@@ -251,7 +265,7 @@ def plan_step(plan: Any, level: int, setting: Setting = "skole") -> PlanStep | N
     if isinstance(plan, PlanStep):
         return plan if plan.level == level else None
     node: Any = plan
-    if hasattr(node, "plans") and not isinstance(node, Mapping):   # a whole Policy
+    if hasattr(node, "plans") and not isinstance(node, Mapping):  # a whole Policy
         node = node.plans
     if isinstance(node, Mapping) and setting in node:
         node = node[setting]
@@ -455,7 +469,8 @@ def build_pupil_context(
             person="Elev" if setting == "skole" else "Barn",
         ),
         status=result.status if result.flags else "",
-        status_label=SEVERITY_LABELS.get(result.status, result.status) if result.flags
+        status_label=SEVERITY_LABELS.get(result.status, result.status)
+        if result.flags
         else "Ingen varsler nå",
         level=level,
         plan=step,
@@ -495,20 +510,21 @@ def _weeks(
             minutes = int(row["minutes"]) if row else 0
             whole = bool(row["whole_day"]) if row else False
             share = 1.0 if whole else min(minutes / day_minutes, 1.0) if day_minutes else 0.0
-            cells.append(DayCell(
-                day=day,
-                school_day=calendar.is_school_day(day),
-                in_range=first <= day <= last,
-                share=share,
-                minutes=minutes,
-                whole_day=whole,
-                heat=_heat(share, whole),
-                evidence=day in evidence,
-                kinds=tuple(row["kinds"]) if row else (),
-            ))
+            cells.append(
+                DayCell(
+                    day=day,
+                    school_day=calendar.is_school_day(day),
+                    in_range=first <= day <= last,
+                    share=share,
+                    minutes=minutes,
+                    whole_day=whole,
+                    heat=_heat(share, whole),
+                    evidence=day in evidence,
+                    kinds=tuple(row["kinds"]) if row else (),
+                )
+            )
         if any(c.in_range for c in cells):
-            rows.append(WeekRow(week=monday.isocalendar().week, monday=monday,
-                                days=tuple(cells)))
+            rows.append(WeekRow(week=monday.isocalendar().week, monday=monday, days=tuple(cells)))
         monday += timedelta(days=7)
     return tuple(rows)
 
@@ -531,11 +547,7 @@ def _summary(
         trend = "Synkende"
     else:
         trend = "Stabil"
-    kinds = (
-        mine.group_by(pl.col("kind").cast(pl.String))
-        .agg(pl.len().alias("n"))
-        .sort("kind")
-    )
+    kinds = mine.group_by(pl.col("kind").cast(pl.String)).agg(pl.len().alias("n")).sort("kind")
     lessons = sum(int(r["lessons"]) for r in by_date.values() if not r["whole_day"])
     return Summary(
         first=first,
@@ -563,14 +575,23 @@ def _weekday_rows(
     rows = []
     for index, label in enumerate(WEEKDAYS):
         days = [r for d, r in by_date.items() if d.weekday() == index]
-        rows.append(CountRow(
-            label=label,
-            days=round(sum(1.0 if r["whole_day"] else min(r["minutes"] / day_minutes, 1.0)
-                           for r in days), 1) if day_minutes else 0.0,
-            dates=len(days),
-            lessons=sum(int(r["lessons"]) for r in days if not r["whole_day"]),
-            minutes=sum(int(r["minutes"]) for r in days),
-        ))
+        rows.append(
+            CountRow(
+                label=label,
+                days=round(
+                    sum(
+                        1.0 if r["whole_day"] else min(r["minutes"] / day_minutes, 1.0)
+                        for r in days
+                    ),
+                    1,
+                )
+                if day_minutes
+                else 0.0,
+                dates=len(days),
+                lessons=sum(int(r["lessons"]) for r in days if not r["whole_day"]),
+                minutes=sum(int(r["minutes"]) for r in days),
+            )
+        )
     return tuple(rows)
 
 
@@ -668,8 +689,9 @@ def build_team_context(
     attendees: Sequence[str] = (),
 ) -> TeamContext:
     """The ressursteam agenda: one item per pupil, highest level first, then group and name."""
-    ordered = sorted(pupils, key=lambda p: (-p.level, p.pupil.group, p.pupil.name,
-                                            p.pupil.pupil_id))
+    ordered = sorted(
+        pupils, key=lambda p: (-p.level, p.pupil.group, p.pupil.name, p.pupil.pupil_id)
+    )
     items = tuple(
         AgendaItem(
             number=n,

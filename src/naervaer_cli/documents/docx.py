@@ -69,8 +69,13 @@ def to_docx(html: str, *, title: str = "", footer: str = TALK) -> bytes:
     return out.getvalue()
 
 
-def _flow(container: Any, nodes: Sequence[Element | str], doc: Document,
-          paragraph: Any = None, style: str | None = None) -> None:
+def _flow(
+    container: Any,
+    nodes: Sequence[Element | str],
+    doc: Document,
+    paragraph: Any = None,
+    style: str | None = None,
+) -> None:
     """Write a mix of inline and block nodes: inline runs gather into one paragraph."""
     for run in flow(nodes):
         if isinstance(run, Element):
@@ -115,8 +120,7 @@ def _block(container: Any, el: Element, doc: Document, paragraph: Any) -> Any:
                 p.paragraph_format.space_after = Pt(1)
                 p.add_run(f"{number}.\t")
             else:
-                p = container.add_paragraph(style="List Paragraph" if checklist
-                                            else "List Bullet")
+                p = container.add_paragraph(style="List Paragraph" if checklist else "List Bullet")
                 if checklist:
                     p.add_run("☐ ")
             _flow(container, item.children, doc, paragraph=p)
@@ -154,7 +158,7 @@ def _inline(paragraph: Any, nodes: Sequence[Element | str], *, small: bool = Fal
         if not text_so_far or text_so_far.endswith(" "):
             text = text.lstrip()
         if index == len(segments) - 1 or all(
-            s.isspace() or s == "" for s, _ in segments[index + 1:]
+            s.isspace() or s == "" for s, _ in segments[index + 1 :]
         ):
             text = text.rstrip()
         if not text:
@@ -168,8 +172,9 @@ def _inline(paragraph: Any, nodes: Sequence[Element | str], *, small: bool = Fal
         text_so_far += text
 
 
-def _segments(nodes: Sequence[Element | str], fmt: dict[str, bool],
-              out: list[tuple[str, dict[str, bool]]]) -> None:
+def _segments(
+    nodes: Sequence[Element | str], fmt: dict[str, bool], out: list[tuple[str, dict[str, bool]]]
+) -> None:
     for node in nodes:
         if isinstance(node, str):
             out.append((node, fmt))

@@ -15,8 +15,23 @@ VOID = {"br", "hr", "img", "meta", "link", "input", "col", "wbr", "source"}
 # Elements whose content the writers never show.
 SKIP = {"svg", "script", "style", "head", "title"}
 # Elements that start a block of their own in DOCX and Markdown; anything else flows inline.
-BLOCK = {"h1", "h2", "h3", "h4", "p", "ul", "ol", "table", "div", "section", "header",
-         "footer", "li", "main", "article"}
+BLOCK = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "ul",
+    "ol",
+    "table",
+    "div",
+    "section",
+    "header",
+    "footer",
+    "li",
+    "main",
+    "article",
+}
 
 
 @dataclass

@@ -100,8 +100,9 @@ def _block(el: Element, out: list[str], cell: bool = False) -> None:
         items = [c for c in el.children if isinstance(c, Element) and c.tag == "li"]
         lines = []
         for number, item in enumerate(items, start=1):
-            marker = f"{number}." if tag == "ol" else (
-                "- [ ]" if "checklist" in el.classes else "-")
+            marker = (
+                f"{number}." if tag == "ol" else ("- [ ]" if "checklist" in el.classes else "-")
+            )
             lines.append(f"{marker} {_line_starts(_inline(item.children).replace(chr(10), ' '))}")
         out.append("\n".join(lines))
     elif tag == "table":
@@ -129,8 +130,9 @@ def _cell(cell: Element) -> str:
 def _table(el: Element) -> str:
     rows: list[list[str]] = []
     for row in el.find_all("tr"):
-        rows.append([_cell(c) for c in row.children
-                     if isinstance(c, Element) and c.tag in ("td", "th")])
+        rows.append(
+            [_cell(c) for c in row.children if isinstance(c, Element) and c.tag in ("td", "th")]
+        )
     if not rows:
         return ""
     width = max(len(r) for r in rows)

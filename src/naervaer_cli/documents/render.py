@@ -25,15 +25,26 @@ if TYPE_CHECKING:
 
 # Every pupil document, in the order a pack holds them.
 ALL_DOCUMENTS: tuple[str, ...] = (
-    "innkalling", "referat", "samarbeidsavtale", "trivselssamtale", "tiltaksplan",
-    "kartlegging", "fravaersoversikt",
+    "innkalling",
+    "referat",
+    "samarbeidsavtale",
+    "trivselssamtale",
+    "tiltaksplan",
+    "kartlegging",
+    "fravaersoversikt",
 )
 # A setting's pack. The samarbeidsavtale is the school's tool (innsatsplan SKOLE, NIVÅ 1); the
 # barnehage's NIVÅ 1 names the trivsels- og utviklingssamtale and the tiltaksplan ved uro.
 DOCUMENTS_BY_SETTING: dict[Setting, tuple[str, ...]] = {
     "skole": ("innkalling", "referat", "samarbeidsavtale", "kartlegging", "fravaersoversikt"),
-    "barnehage": ("innkalling", "referat", "trivselssamtale", "tiltaksplan", "kartlegging",
-                  "fravaersoversikt"),
+    "barnehage": (
+        "innkalling",
+        "referat",
+        "trivselssamtale",
+        "tiltaksplan",
+        "kartlegging",
+        "fravaersoversikt",
+    ),
 }
 # Documents a setting gets only when asked for by name: the samarbeidsavtale has barnehage
 # wording, for a barnehage that wants one. The barnehage tools have no school wording.
@@ -61,9 +72,7 @@ class Format(StrEnum):
     MD = "md"
 
 
-def check_documents(
-    names: Sequence[str], setting: Setting | None = None
-) -> tuple[str, ...]:
+def check_documents(names: Sequence[str], setting: Setting | None = None) -> tuple[str, ...]:
     """The requested documents in pack order; none requested means the setting's pack.
 
     Without a setting (before the data is read) any known name passes; with one, a name that
@@ -76,8 +85,11 @@ def check_documents(
         known = tuple(n for n in ALL_DOCUMENTS if n in fits)
     unknown = [n for n in names if n not in known]
     if unknown:
-        what = (f"Dokumentet «{unknown[0]}» hører ikke til i {setting}n"
-                if unknown[0] in ALL_DOCUMENTS else f"Ukjent dokument «{unknown[0]}»")
+        what = (
+            f"Dokumentet «{unknown[0]}» hører ikke til i {setting}n"
+            if unknown[0] in ALL_DOCUMENTS
+            else f"Ukjent dokument «{unknown[0]}»"
+        )
         raise UsageError(f"{what}. Velg blant: {', '.join(known)}.")
     if not names:
         return DOCUMENTS_BY_SETTING[setting or "skole"]
@@ -137,8 +149,11 @@ def convert(html: str, fmt: Format, title: str, footer: str = "") -> bytes:
         case Format.DOCX:
             from naervaer_cli.documents.docx import to_docx
 
-            return to_docx(html, title=title, footer=f"NB – {footer}") if footer \
+            return (
+                to_docx(html, title=title, footer=f"NB – {footer}")
+                if footer
                 else to_docx(html, title=title)
+            )
         case Format.MD:
             from naervaer_cli.documents.markdown import to_markdown
 
@@ -154,8 +169,9 @@ def pupil_pack(
     """One file's content with the requested documents (default: the setting's) for one pupil."""
     # The title ends up in file metadata: the pupil number, never the name.
     title = f"Nærvær – {PERSON_WORD[ctx.setting]} {ctx.pupil.pupil_id}"
-    return convert(page(env, pupil_sections(env, ctx, documents), title), fmt, title,
-                   ctx.talk_to_child)
+    return convert(
+        page(env, pupil_sections(env, ctx, documents), title), fmt, title, ctx.talk_to_child
+    )
 
 
 def team_pack(
@@ -166,8 +182,9 @@ def team_pack(
 ) -> bytes:
     """One file's content: the ressursteam agenda and every pupil's documents."""
     title = f"Ressursteam {team.meeting.isoformat()}"
-    return convert(page(env, team_sections(env, team, documents), title), fmt, title,
-                   team.talk_to_child)
+    return convert(
+        page(env, team_sections(env, team, documents), title), fmt, title, team.talk_to_child
+    )
 
 
 def safe_id(pupil_id: str) -> str:

@@ -30,14 +30,14 @@ from naervaer_cli.errors import ConfigError, UsageError
 
 @dataclass(frozen=True)
 class PackRequest:
-    pupils: tuple[str, ...] = ()            # ids or unique name parts
+    pupils: tuple[str, ...] = ()  # ids or unique name parts
     resource_team: bool = False
     min_level: int = 1
     include_flagged: bool = False
     fmt: Format = Format.HTML
     out_dir: Path = Path(".")
-    meeting: date | None = None             # default: `today`
-    documents: tuple[str, ...] = ()         # none: the setting's whole set
+    meeting: date | None = None  # default: `today`
+    documents: tuple[str, ...] = ()  # none: the setting's whole set
 
     def check(self) -> None:
         """Pupils or --resource-team, not both and not neither; known document names."""
@@ -54,8 +54,10 @@ def settings_from(config: Config) -> PackSettings:
         try:
             first = date.fromisoformat(str(first))
         except ValueError:
-            raise ConfigError(f"{config.where()}: documents.term_start «{first}» er ikke en "
-                              "dato; bruk ÅÅÅÅ-MM-DD.") from None
+            raise ConfigError(
+                f"{config.where()}: documents.term_start «{first}» er ikke en "
+                "dato; bruk ÅÅÅÅ-MM-DD."
+            ) from None
     return PackSettings(school=str(school or ""), first_day=first)
 
 
@@ -87,27 +89,46 @@ def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> 
     # The setting comes from the data, so the document set is only known now.
     documents = check_documents(request.documents, scanned.setting)
     if request.resource_team:
-        ids = team_pupils(scanned, inputs.cases, min_level=request.min_level,
-                          include_flagged=request.include_flagged)
+        ids = team_pupils(
+            scanned,
+            inputs.cases,
+            min_level=request.min_level,
+            include_flagged=request.include_flagged,
+        )
     else:
-        ids = list(dict.fromkeys(find_pupil(inputs.records, q, scanned.setting)
-                                  for q in request.pupils))
+        ids = list(
+            dict.fromkeys(find_pupil(inputs.records, q, scanned.setting) for q in request.pupils)
+        )
     meeting = request.meeting or today
     settings = settings_from(config)
     contexts = pupil_contexts(
-        ids, scanned=scanned, records=inputs.records, policy=inputs.policy,
-        calendar=inputs.calendar, cases=inputs.cases, timeline=caselog_timeline(config),
-        meeting=meeting, settings=settings,
+        ids,
+        scanned=scanned,
+        records=inputs.records,
+        policy=inputs.policy,
+        calendar=inputs.calendar,
+        cases=inputs.cases,
+        timeline=caselog_timeline(config),
+        meeting=meeting,
+        settings=settings,
     )
     env = environment(override_dir(config))
     if request.resource_team:
         attendees = config.get("documents.resource_team", [])
-        team = team_context(contexts, scanned, meeting, settings,
-                            [str(a) for a in attendees] if isinstance(attendees, list) else [])
+        team = team_context(
+            contexts,
+            scanned,
+            meeting,
+            settings,
+            [str(a) for a in attendees] if isinstance(attendees, list) else [],
+        )
         data = team_pack(env, team, request.fmt, documents)
         return [write(request.out_dir, team_file(meeting.isoformat(), request.fmt), data)]
     return [
-        write(request.out_dir, pupil_file(ctx.pupil.pupil_id, request.fmt, ctx.setting),
-              pupil_pack(env, ctx, request.fmt, documents))
+        write(
+            request.out_dir,
+            pupil_file(ctx.pupil.pupil_id, request.fmt, ctx.setting),
+            pupil_pack(env, ctx, request.fmt, documents),
+        )
         for ctx in contexts
     ]

@@ -159,11 +159,7 @@ def _parse_columns(
     # (stripped) when some value needs it, which keeps a 10M-row import's memory down.
     scan = frame.select(
         *(pl.col(f).unique().drop_nulls().implode() for f in typed),
-        *(
-            _padded(pl.col(f)).any().alias(f"_pad_{f}")
-            for f in (*text, "code")
-            if f in parsers
-        ),
+        *(_padded(pl.col(f)).any().alias(f"_pad_{f}") for f in (*text, "code") if f in parsers),
     ).row(0)
     distinct = scan[: len(typed)]
     padded = dict(
@@ -393,36 +389,42 @@ def _build(
         key: expr.fill_null("") if gap else expr
         for (key, expr), gap in zip(blanks.items(), gaps, strict=True)
     }
-    out = good.lazy().select(
-        pupil_id=col("pupil_id") if has("pupil_id") else col("fnr"),
-        name=blanks["name"],
-        group=blanks["group"],
-        contact=col("contact"),
-        date=pl.col("date"),
-        start=start,
-        end=end,
-        minutes=minutes,
-        whole_day=whole_day,
-        subject=col("subject"),
-        code=blanks["code"],
-        kind=pl.when(present)
-        .then(pl.lit("tilstede", dtype=pl.Enum(KINDS)))
-        .otherwise(pl.col("code")),
-        notified=col("notified", pl.Boolean()),
-        comment=col("comment"),
-        arrived=col("arrived", pl.Time()),
-        departed=col("departed", pl.Time()),
-        birth_date=col("birth_date", pl.Date()),
-        age_group=col("age_group"),
-        source=pl.lit(raw.path.name, dtype=pl.Categorical),
-        source_row=pl.col("_row"),
-        date_to=col("date_to", pl.Date()),
-    ).collect(engine="streaming")
+    out = (
+        good.lazy()
+        .select(
+            pupil_id=col("pupil_id") if has("pupil_id") else col("fnr"),
+            name=blanks["name"],
+            group=blanks["group"],
+            contact=col("contact"),
+            date=pl.col("date"),
+            start=start,
+            end=end,
+            minutes=minutes,
+            whole_day=whole_day,
+            subject=col("subject"),
+            code=blanks["code"],
+            kind=pl.when(present)
+            .then(pl.lit("tilstede", dtype=pl.Enum(KINDS)))
+            .otherwise(pl.col("code")),
+            notified=col("notified", pl.Boolean()),
+            comment=col("comment"),
+            arrived=col("arrived", pl.Time()),
+            departed=col("departed", pl.Time()),
+            birth_date=col("birth_date", pl.Date()),
+            age_group=col("age_group"),
+            source=pl.lit(raw.path.name, dtype=pl.Categorical),
+            source_row=pl.col("_row"),
+            date_to=col("date_to", pl.Date()),
+        )
+        .collect(engine="streaming")
+    )
     out = _pseudonymise(out, ctx.key, has, notes)
     if has("date_to"):
         out = _expand_ranges(out, ctx.calendar, notes)
     return (
-        out.lazy().select(list(record_schema())).cast(record_schema())  # type: ignore[arg-type]
+        out.lazy()
+        .select(list(record_schema()))
+        .cast(record_schema())  # type: ignore[arg-type]
         .collect(engine="streaming")
     )
 

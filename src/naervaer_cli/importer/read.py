@@ -168,7 +168,12 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
     names = [f"c{i}" for i in range(frame.width)]
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     return _table(
-        path, frame, match, header_index, file_format="CSV", encoding=encoding,
+        path,
+        frame,
+        match,
+        header_index,
+        file_format="CSV",
+        encoding=encoding,
         delimiter=delimiter,
     )
 
@@ -283,8 +288,14 @@ def _table(
     frame = frame.with_row_index("_row", offset=header_index + 2)
     frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
     return RawTable(
-        path=path, frame=_drop_blank_rows(frame), match=match, header_row=header_index + 1,
-        file_format=file_format, encoding=encoding, delimiter=delimiter, sheet=sheet,
+        path=path,
+        frame=_drop_blank_rows(frame),
+        match=match,
+        header_row=header_index + 1,
+        file_format=file_format,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
     )
 
 

@@ -32,7 +32,7 @@ SHOW_COMMAND = "naervaer show"
 class FlagLine:
     label: str
     status: str
-    count: str               # "8", or "40 %" for the rate signals
+    count: str  # "8", or "40 %" for the rate signals
     threshold: str
     dates: str
     lessons: tuple[str, ...]
@@ -57,7 +57,7 @@ class PupilView:
     flags_short: str
     new: bool
     contact: str = ""
-    note: str = ""           # e.g. why nobody was mailed about the pupil
+    note: str = ""  # e.g. why nobody was mailed about the pupil
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class GroupRow:
     contacts: str
     concern: int
     watch: int
-    mailed: str              # "ja", "uten mottaker", "sending feilet"
+    mailed: str  # "ja", "uten mottaker", "sending feilet"
 
 
 @dataclass(frozen=True)

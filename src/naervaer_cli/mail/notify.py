@@ -44,11 +44,11 @@ class Failure:
 class NotifyReport:
     sent: tuple[Delivery, ...] = ()
     failed: tuple[Failure, ...] = ()
-    unchanged: int = 0                     # pupils skipped for a kontaktlærer: nothing new
-    unrouted: int = 0                      # flagged pupils with no kontaktlærer address
+    unchanged: int = 0  # pupils skipped for a kontaktlærer: nothing new
+    unrouted: int = 0  # flagged pupils with no kontaktlærer address
     flagged: int = 0
     dry_run: bool = False
-    setting: Setting = "skole"             # words the summary: kontaktlærer or ped.leder
+    setting: Setting = "skole"  # words the summary: kontaktlærer or ped.leder
 
     @property
     def exit_code(self) -> ExitCode:
@@ -109,10 +109,22 @@ def notify(
         new = [p for p in inbox.pupils if is_pupil_new(p, known[p.pupil_id])]
         unchanged += len(inbox.pupils) - len(new)
         if new:
-            contact_drafts.append((inbox.address, _contact_draft(
-                result, settings, env, base, inbox.name, inbox.groups, new, known,
-                len(inbox.pupils) - len(new),
-            )))
+            contact_drafts.append(
+                (
+                    inbox.address,
+                    _contact_draft(
+                        result,
+                        settings,
+                        env,
+                        base,
+                        inbox.name,
+                        inbox.groups,
+                        new,
+                        known,
+                        len(inbox.pupils) - len(new),
+                    ),
+                )
+            )
     leadership_known = {
         address: {p.pupil_id: sent_log.known(address, p.pupil_id) for p in result.pupils}
         for address in settings.leadership
@@ -153,7 +165,7 @@ class _Draft:
     subject: str
     text: str
     html: str
-    pupils: tuple[PupilResult, ...]     # recorded in the sent-log once the mail is accepted
+    pupils: tuple[PupilResult, ...]  # recorded in the sent-log once the mail is accepted
 
 
 def _contact_draft(
@@ -256,8 +268,16 @@ def run_notify(
         chosen: Mailer = mailer or (EmlDirMailer(dry_run) if dry_run else SmtpMailer(settings))
         try:
             with SentLog.in_home(config.home) as log:
-                return notify(result, config=config, settings=settings, staff=staff,
-                              mailer=chosen, sent_log=log, now=now, record=dry_run is None)
+                return notify(
+                    result,
+                    config=config,
+                    settings=settings,
+                    staff=staff,
+                    mailer=chosen,
+                    sent_log=log,
+                    now=now,
+                    record=dry_run is None,
+                )
         finally:
             chosen.close()
 
@@ -282,8 +302,10 @@ def report_lines(report: NotifyReport, dry_run: Path | None = None) -> tuple[lis
     else:
         mails = f"{len(report.sent)} e-post{'' if len(report.sent) == 1 else 'er'}"
         verb = f"Skrev {mails} til {dry_run}" if dry_run else f"Sendte {mails}"
-        summary = f"{verb} ({sum(d.kind == 'kontaktlærer' for d in report.sent)} til "\
-                  f"{contact}e, {sum(d.kind == 'ledelse' for d in report.sent)} til ledelsen)."
+        summary = (
+            f"{verb} ({sum(d.kind == 'kontaktlærer' for d in report.sent)} til "
+            f"{contact}e, {sum(d.kind == 'ledelse' for d in report.sent)} til ledelsen)."
+        )
     if report.unchanged:
         summary += f" {report.unchanged} uten noe nytt siden forrige e-post."
     if report.unrouted:

@@ -31,7 +31,7 @@ class Routing:
     inboxes: tuple[Inbox, ...]
     unrouted: tuple[Unrouted, ...]
     contacts_by_group: dict[str, tuple[str, ...]]
-    missing_addresses: tuple[str, ...]   # kontaktlærer names with no address in the directory
+    missing_addresses: tuple[str, ...]  # kontaktlærer names with no address in the directory
 
 
 def route(result: ScanResult, staff: StaffDirectory) -> Routing:

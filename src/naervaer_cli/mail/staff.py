@@ -46,8 +46,8 @@ def split_names(value: object) -> tuple[str, ...]:
 class StaffDirectory:
     """Who is who: addresses by (normalised) name, kontaktlærer names by group."""
 
-    addresses: dict[str, str] = field(default_factory=dict)     # name_key -> address
-    display: dict[str, str] = field(default_factory=dict)       # name_key -> name as written
+    addresses: dict[str, str] = field(default_factory=dict)  # name_key -> address
+    display: dict[str, str] = field(default_factory=dict)  # name_key -> name as written
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> names
 
     def address(self, name: str) -> str | None:
@@ -165,7 +165,5 @@ def _read_staff_csv(path: Path) -> Iterable[tuple[int, str, str | None, tuple[st
                 ) from None
         row_groups: tuple[str, ...] = ()
         if group_col is not None:
-            row_groups = tuple(
-                g.strip() for g in re.split(r"[,;/]", cells[group_col]) if g.strip()
-            )
+            row_groups = tuple(g.strip() for g in re.split(r"[,;/]", cells[group_col]) if g.strip())
         yield row_no, name, checked, row_groups

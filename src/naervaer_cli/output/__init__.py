@@ -57,8 +57,14 @@ def render(result: ScanResult, fmt: Format, *, group: str | None = None) -> str 
             assert_never(fmt)
 
 
-def write(result: ScanResult, fmt: Format, output: Path | None = None, *,
-          stdout: IO[str] | None = None, group: str | None = None) -> None:
+def write(
+    result: ScanResult,
+    fmt: Format,
+    output: Path | None = None,
+    *,
+    stdout: IO[str] | None = None,
+    group: str | None = None,
+) -> None:
     """Write to `output` (mode 0600), or to stdout: Rich for a table on a terminal."""
     from naervaer_cli.privacy import write_private
 
@@ -67,8 +73,9 @@ def write(result: ScanResult, fmt: Format, output: Path | None = None, *,
         try:
             write_private(output, data)
         except OSError as exc:
-            raise UsageError(f"Kan ikke skrive {output} ({exc.strerror}). Velg en annen fil "
-                             "med --output.") from None
+            raise UsageError(
+                f"Kan ikke skrive {output} ({exc.strerror}). Velg en annen fil med --output."
+            ) from None
         return
     stream = stdout if stdout is not None else sys.stdout
     terminal = stream.isatty()

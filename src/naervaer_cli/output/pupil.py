@@ -19,7 +19,7 @@ DAY_MARKS: dict[str, tuple[str, str]] = {
 LEGEND = "X = hel dag fravær, / = delvis fravær, . = til stede, - = ikke {day}"
 _STATUS_STYLE = {"concern": "bold red", "watch": "yellow"}
 
-Line = list[tuple[str, str]]   # a line as (text, Rich style) pieces
+Line = list[tuple[str, str]]  # a line as (text, Rich style) pieces
 
 
 def _lines(view: PupilView) -> list[Line]:
@@ -50,9 +50,15 @@ def _lines(view: PupilView) -> list[Line]:
             name = labels.rule_label(flag.rule, flag.subject)
             kind = " (signal)" if flag.signal else ""
             severity = labels.status_label(flag.severity)
-            add(("  ", ""), (f"{severity:<9}", _STATUS_STYLE.get(flag.severity, "")),
-                (f"  {name}{kind}: {labels.amount(flag, flag.count)} "
-                 f"(terskel {labels.amount(flag, flag.threshold)})", ""))
+            add(
+                ("  ", ""),
+                (f"{severity:<9}", _STATUS_STYLE.get(flag.severity, "")),
+                (
+                    f"  {name}{kind}: {labels.amount(flag, flag.count)} "
+                    f"(terskel {labels.amount(flag, flag.threshold)})",
+                    "",
+                ),
+            )
             text(f"             Datoer: {labels.fmt_dates(flag.dates)}")
             if flag.lessons:
                 # School evidence is lessons; a barnehage's is pick-up and check-out times.
@@ -67,7 +73,7 @@ def _lines(view: PupilView) -> list[Line]:
     text(f"Kalender, siste {weeks} uker", "bold")
     text("  Uke  " + "  ".join(f"{w:<7}" for w in labels.WEEKDAYS_SHORT[:5]).rstrip())
     for week in range(weeks):
-        days = view.days[week * 5:(week + 1) * 5]
+        days = view.days[week * 5 : (week + 1) * 5]
         pieces: Line = [(f"  {days[0].day.isocalendar().week:>3}  ", "")]
         for n, day in enumerate(days):
             symbol, style = DAY_MARKS[day.state]
@@ -93,8 +99,10 @@ def _lines(view: PupilView) -> list[Line]:
         for subject in view.by_subject:
             times = "gang" if subject.lessons == 1 else "ganger"
             days = "dag" if subject.days == 1 else "dager"
-            text(f"  {subject.subject:<{width}}  {subject.lessons} {times}, {subject.days} "
-                 f"{days}, {subject.minutes} min")
+            text(
+                f"  {subject.subject:<{width}}  {subject.lessons} {times}, {subject.days} "
+                f"{days}, {subject.minutes} min"
+            )
         text()
 
     if view.plan is not None:
@@ -124,15 +132,23 @@ def render_pupil_plain(view: PupilView) -> str:
     return "\n".join(lines) + "\n"
 
 
-def print_pupil_rich(view: PupilView, file: IO[str], *, width: int | None = None,
-                     color: bool = True) -> None:
+def print_pupil_rich(
+    view: PupilView, file: IO[str], *, width: int | None = None, color: bool = True
+) -> None:
     """Print the picture with colours (calendar days by absence) to a terminal."""
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=file, width=width, force_terminal=color or None, no_color=not color,
-                      color_system="standard" if color else None, highlight=False,
-                      emoji=False, markup=False)
+    console = Console(
+        file=file,
+        width=width,
+        force_terminal=color or None,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
     for line in _lines(view):
         console.print(Text.assemble(*[(piece, style) for piece, style in line]), soft_wrap=True)
 

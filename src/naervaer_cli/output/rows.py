@@ -17,8 +17,15 @@ def display_rows(result: ScanResult, sep: str = ", ") -> tuple[list[str], list[l
     joins flags and roles: ", " on one line, or "\n" for one per line in a terminal table.
     """
     cols = labels.columns(result.setting)
-    headers = [cols["pupil"], cols["group"], "Status", "Hva slo ut", "NIVÅ", "Ansvarlig",
-               "Neste steg"]
+    headers = [
+        cols["pupil"],
+        cols["group"],
+        "Status",
+        "Hva slo ut",
+        "NIVÅ",
+        "Ansvarlig",
+        "Neste steg",
+    ]
     with_cases = labels.has_cases(result)
     if with_cases:
         headers.append("Sak/Frist")
@@ -48,48 +55,78 @@ def data_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
     """
     cols = labels.columns(result.setting)
     headers = [
-        cols["pupil_id"], cols["pupil"], cols["group"], cols["contact"], "Status", "Hva slo ut",
-        "NIVÅ", "Ansvarlig", "Neste steg", "Verktøy", "Sak/Frist", "Første dato", "Siste dato",
+        cols["pupil_id"],
+        cols["pupil"],
+        cols["group"],
+        cols["contact"],
+        "Status",
+        "Hva slo ut",
+        "NIVÅ",
+        "Ansvarlig",
+        "Neste steg",
+        "Verktøy",
+        "Sak/Frist",
+        "Første dato",
+        "Siste dato",
         "Datoer",
     ]
     rows: list[list[Cell]] = []
     for pupil in result.pupils:
         dates = labels.evidence_dates(pupil)
-        rows.append([
-            pupil.pupil_id,
-            pupil.name,
-            pupil.group,
-            pupil.contact or "",
-            labels.status_label(pupil.status),
-            labels.flags_text(pupil),
-            pupil.suggestion.level,
-            labels.responsible_text(pupil),
-            pupil.suggestion.next_step,
-            ", ".join(pupil.suggestion.tools),
-            labels.case_text(pupil),
-            dates[0] if dates else None,
-            dates[-1] if dates else None,
-            labels.fmt_dates(dates),
-        ])
+        rows.append(
+            [
+                pupil.pupil_id,
+                pupil.name,
+                pupil.group,
+                pupil.contact or "",
+                labels.status_label(pupil.status),
+                labels.flags_text(pupil),
+                pupil.suggestion.level,
+                labels.responsible_text(pupil),
+                pupil.suggestion.next_step,
+                ", ".join(pupil.suggestion.tools),
+                labels.case_text(pupil),
+                dates[0] if dates else None,
+                dates[-1] if dates else None,
+                labels.fmt_dates(dates),
+            ]
+        )
     return headers, rows
 
 
 def evidence_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
     """One row per flag and date: what a teacher checks against the source system."""
     cols = labels.columns(result.setting)
-    headers = [cols["pupil_id"], cols["pupil"], cols["group"], "Regel", "Status", "Antall",
-               "Terskel", "Dato", "Timer"]
+    headers = [
+        cols["pupil_id"],
+        cols["pupil"],
+        cols["group"],
+        "Regel",
+        "Status",
+        "Antall",
+        "Terskel",
+        "Dato",
+        "Timer",
+    ]
     rows: list[list[Cell]] = []
     for pupil in result.pupils:
         for flag in pupil.flags:
             lessons = "; ".join(flag.lessons)
             for day in flag.dates:
-                rows.append([
-                    pupil.pupil_id, pupil.name, pupil.group,
-                    labels.rule_label(flag.rule, flag.subject),
-                    labels.status_label(flag.severity), flag.count, flag.threshold, day,
-                    # lessons name their own date ("27.10 09:15–10:00 Matte"); keep the day's
-                    "; ".join(x for x in flag.lessons if x.startswith(f"{day:%d.%m}")) if lessons
-                    else "",
-                ])
+                rows.append(
+                    [
+                        pupil.pupil_id,
+                        pupil.name,
+                        pupil.group,
+                        labels.rule_label(flag.rule, flag.subject),
+                        labels.status_label(flag.severity),
+                        flag.count,
+                        flag.threshold,
+                        day,
+                        # lessons name their own date ("27.10 09:15–10:00 Matte"); keep the day's
+                        "; ".join(x for x in flag.lessons if x.startswith(f"{day:%d.%m}"))
+                        if lessons
+                        else "",
+                    ]
+                )
     return headers, rows

@@ -12,7 +12,6 @@ from naervaer_cli.result import ScanResult
 _STATUS_STYLE = {"Bekymring": "bold red", "Følg med": "yellow"}
 
 
-
 def footer_lines(result: ScanResult, group: str | None = None) -> list[str]:
     """The summary line, any notes, and the guide's reminder."""
     lines = [labels.summary_line(result, group)]
@@ -44,17 +43,30 @@ def render_plain(result: ScanResult, group: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def print_rich(result: ScanResult, file: IO[str], *, group: str | None = None,
-               width: int | None = None, color: bool = True) -> None:
+def print_rich(
+    result: ScanResult,
+    file: IO[str],
+    *,
+    group: str | None = None,
+    width: int | None = None,
+    color: bool = True,
+) -> None:
     """Print the Rich table to `file` (a terminal, or a buffer in tests)."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=file, width=width, force_terminal=color or None,
-                      no_color=not color, color_system="standard" if color else None,
-                      highlight=False, emoji=False, markup=False)
+    console = Console(
+        file=file,
+        width=width,
+        force_terminal=color or None,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
     # One flag and one role per line: short cells that wrap nowhere odd.
     headers, rows = display_rows(result, sep="\n")
     if rows:
@@ -62,9 +74,12 @@ def print_rich(result: ScanResult, file: IO[str], *, group: str | None = None,
         for header in headers:
             # Too wide for the terminal: Rich narrows the widest wrapping columns first, which
             # is Neste steg, so the short columns stay on one line.
-            table.add_column(header, overflow="fold",
-                             no_wrap=header in ("Gruppe", "Status", "NIVÅ"),
-                             justify="right" if header == "NIVÅ" else "left")
+            table.add_column(
+                header,
+                overflow="fold",
+                no_wrap=header in ("Gruppe", "Status", "NIVÅ"),
+                justify="right" if header == "NIVÅ" else "left",
+            )
         for row in rows:
             # colour the status cell only; the rest stays readable on any background
             cells = [Text(cell) for cell in row]
@@ -78,8 +93,9 @@ def print_rich(result: ScanResult, file: IO[str], *, group: str | None = None,
     console.print(lines[-1], style="bold")
 
 
-def render_rich(result: ScanResult, *, group: str | None = None, width: int = 120,
-                color: bool = False) -> str:
+def render_rich(
+    result: ScanResult, *, group: str | None = None, width: int = 120, color: bool = False
+) -> str:
     """The Rich table as text at a fixed width (for tests and for files)."""
     buffer = io.StringIO()
     print_rich(result, buffer, group=group, width=width, color=color)

@@ -19,7 +19,7 @@ def _value(value: Cell) -> str | int | date | None:
     return value
 
 
-def _sheet(wb, title: str, headers: list[str], rows: list[list[Cell]], first: bool) -> None:  # noqa: ANN001
+def _sheet(wb, title: str, headers: list[str], rows: list[list[Cell]], first: bool) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 

@@ -63,7 +63,8 @@ def finish(frame: pl.LazyFrame, rule: str, signal: bool = False) -> pl.DataFrame
 def hhmm(minutes: pl.Expr) -> pl.Expr:
     """Minutes after midnight as "HH:MM"."""
     return pl.concat_str(
-        (minutes // 60).cast(pl.String).str.zfill(2), pl.lit(":"),
+        (minutes // 60).cast(pl.String).str.zfill(2),
+        pl.lit(":"),
         (minutes % 60).cast(pl.String).str.zfill(2),
     )
 
@@ -83,14 +84,16 @@ def to_flags(frame: pl.DataFrame) -> dict[str, list[Flag]]:
     for pid, rule, severity, count, threshold, dates, subject, lessons, signal in zip(
         *columns, strict=True
     ):
-        out.setdefault(pid, []).append(Flag(
-            rule=rule,
-            severity=severity,
-            count=count,
-            threshold=threshold,
-            dates=tuple(dates or ()),
-            subject=subject,
-            lessons=tuple(lessons or ()),
-            signal=bool(signal),
-        ))
+        out.setdefault(pid, []).append(
+            Flag(
+                rule=rule,
+                severity=severity,
+                count=count,
+                threshold=threshold,
+                dates=tuple(dates or ()),
+                subject=subject,
+                lessons=tuple(lessons or ()),
+                signal=bool(signal),
+            )
+        )
     return out

@@ -17,8 +17,16 @@ from naervaer_cli.policy import KindergartenPolicy, Policy
 from naervaer_cli.result import Flag
 from naervaer_cli.rules.flags import finish, grade, hhmm, to_flags, window_start
 
-_COLUMNS = ["pupil_id", "date", "kind", "notified", "arrived", "departed", "birth_date",
-            "age_group"]
+_COLUMNS = [
+    "pupil_id",
+    "date",
+    "kind",
+    "notified",
+    "arrived",
+    "departed",
+    "birth_date",
+    "age_group",
+]
 # Slack so that a count equal to an interpolated percentile counts as reaching it.
 _EPS = 1e-9
 
@@ -36,8 +44,7 @@ def _window(records: pl.DataFrame, kg: KindergartenPolicy, as_of: date) -> pl.La
 def unnotified_absence_frame(win: pl.LazyFrame, kg: KindergartenPolicy) -> pl.DataFrame:
     """Absence days the parents gave no notice of (Meldt = Nei)."""
     counts = (
-        win.filter(pl.col("kind").is_in(list(kg.unnotified_kinds))
-                   & (pl.col("notified") == False))  # noqa: E712 - null (unknown) is not "no"
+        win.filter(pl.col("kind").is_in(list(kg.unnotified_kinds)) & (pl.col("notified") == False))  # noqa: E712 - null (unknown) is not "no"
         .group_by("pupil_id")
         .agg(count=pl.col("date").n_unique(), dates=pl.col("date").unique().sort())
     )
@@ -47,10 +54,13 @@ def unnotified_absence_frame(win: pl.LazyFrame, kg: KindergartenPolicy) -> pl.Da
 def _age(as_of: date) -> pl.Expr:
     """Whole years from birth_date to as_of, else the first number in age_group."""
     birth = pl.col("birth_date")
-    had_birthday = (birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32)
-                    <= as_of.month * 100 + as_of.day)
-    from_birth = pl.lit(as_of.year) - birth.dt.year().cast(pl.Int32) - (~had_birthday).cast(
-        pl.Int32)
+    had_birthday = (
+        birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32)
+        <= as_of.month * 100 + as_of.day
+    )
+    from_birth = (
+        pl.lit(as_of.year) - birth.dt.year().cast(pl.Int32) - (~had_birthday).cast(pl.Int32)
+    )
     from_group = pl.col("age_group").str.extract(r"(\d+)", 1).cast(pl.Int32, strict=False)
     return pl.coalesce(from_birth, from_group)
 
@@ -85,8 +95,7 @@ def high_absence_frame(win: pl.LazyFrame, kg: KindergartenPolicy, as_of: date) -
         children.join(absent, on="pupil_id", how="left")
         .with_columns(count=pl.col("count").fill_null(0), band=_band(kg, _age(as_of)))
         .with_columns(percentile=pl.col("count").quantile(quantile, "linear").over("band"))
-        .filter((pl.col("count") + _EPS >= pl.col("percentile"))
-                & (pl.col("count") >= at_least))
+        .filter((pl.col("count") + _EPS >= pl.col("percentile")) & (pl.col("count") >= at_least))
     )
     is_concern = (pl.col("count") >= rule.concern) if rule.concern is not None else pl.lit(False)
     reached = pl.when(is_concern).then(pl.lit(rule.concern or 0)).otherwise(pl.lit(at_least))
@@ -102,8 +111,9 @@ def high_absence_frame(win: pl.LazyFrame, kg: KindergartenPolicy, as_of: date) -
 def pickup_dropoff_frame(win: pl.LazyFrame, kg: KindergartenPolicy) -> pl.DataFrame:
     """Days present with a pick-up after closing time or a missing check-in/out."""
     closing = kg.closing_time.hour * 60 + kg.closing_time.minute
-    departed = (pl.col("departed").dt.hour().cast(pl.Int32) * 60
-                + pl.col("departed").dt.minute().cast(pl.Int32))
+    departed = pl.col("departed").dt.hour().cast(pl.Int32) * 60 + pl.col(
+        "departed"
+    ).dt.minute().cast(pl.Int32)
     day = pl.col("date").dt.strftime("%d.%m")
     text = (
         pl.when(pl.col("arrived").is_null() & pl.col("departed").is_null())
@@ -120,25 +130,33 @@ def pickup_dropoff_frame(win: pl.LazyFrame, kg: KindergartenPolicy) -> pl.DataFr
         .with_columns(text=text)
         .sort("pupil_id", "date", "text")
         .group_by("pupil_id", maintain_order=True)
-        .agg(count=pl.col("date").n_unique(), dates=pl.col("date").unique().sort(),
-             lessons=pl.col("text"))
+        .agg(
+            count=pl.col("date").n_unique(),
+            dates=pl.col("date").unique().sort(),
+            lessons=pl.col("text"),
+        )
     )
     return finish(grade(counts, kg.rules["pickup_dropoff"]), "pickup_dropoff")
 
 
-def kindergarten_flag_table(records: pl.DataFrame, policy: Policy, as_of: date,
-                            calendar: SchoolCalendar | None = None) -> pl.DataFrame:
+def kindergarten_flag_table(
+    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar | None = None
+) -> pl.DataFrame:
     """The three barnehage rules as one flag frame."""
     kg = policy.kindergarten
     win = _window(records, kg, as_of).collect().lazy()
-    return pl.concat([
-        unnotified_absence_frame(win, kg),
-        high_absence_frame(win, kg, as_of),
-        pickup_dropoff_frame(win, kg),
-    ], how="vertical")
+    return pl.concat(
+        [
+            unnotified_absence_frame(win, kg),
+            high_absence_frame(win, kg, as_of),
+            pickup_dropoff_frame(win, kg),
+        ],
+        how="vertical",
+    )
 
 
-def kindergarten_flags(records: pl.DataFrame, policy: Policy, as_of: date,
-                       calendar: SchoolCalendar | None = None) -> Mapping[str, list[Flag]]:
+def kindergarten_flags(
+    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar | None = None
+) -> Mapping[str, list[Flag]]:
     """The three barnehage rules, flags per child."""
     return to_flags(kindergarten_flag_table(records, policy, as_of, calendar))

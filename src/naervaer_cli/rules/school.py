@@ -23,15 +23,16 @@ PUPIL_DAY = ["pupil_id", "date"]
 # Evidence order that does not depend on the order of the rows in the export.
 _EVIDENCE_ORDER = ["pupil_id", "date", "start_min", "end_min", "subject", "code", "minutes"]
 
+
 @dataclass(frozen=True)
 class Prepared:
     """What every rule reads, computed once: the window's rows and its per-day facts."""
 
     as_of: date
-    first: date                 # first day of `days` (the window's, or the term's if earlier)
-    rows: pl.DataFrame          # records in [first, as_of] with helper columns
-    days: pl.DataFrame          # one row per pupil and date: whole_day, minutes, left, late
-    blocks: pl.DataFrame        # the last absence block per pupil and date, with `left`
+    first: date  # first day of `days` (the window's, or the term's if earlier)
+    rows: pl.DataFrame  # records in [first, as_of] with helper columns
+    days: pl.DataFrame  # one row per pupil and date: whole_day, minutes, left, late
+    blocks: pl.DataFrame  # the last absence block per pupil and date, with `left`
 
 
 def _clock_minutes(column: str) -> pl.Expr:
@@ -40,7 +41,8 @@ def _clock_minutes(column: str) -> pl.Expr:
 
 def _school_day_bounds(school: SchoolPolicy) -> tuple[pl.Expr, pl.Expr]:
     """Expressions for each row's school day start and end in minutes (group > grade > default)."""
-    def minutes(t) -> int:  # noqa: ANN001 - datetime.time
+
+    def minutes(t) -> int:
         return t.hour * 60 + t.minute
 
     start: pl.Expr | pl.When | pl.Then | None = None
@@ -69,7 +71,7 @@ def _watched_subject(school: SchoolPolicy, subjects: pl.Series) -> pl.Expr:
     names = subjects.drop_nulls().unique()
     cleaned = names.str.strip_chars().str.to_lowercase()
     found: dict[str, str] = {}
-    for watched in reversed(school.subjects):     # the first subject in the policy wins
+    for watched in reversed(school.subjects):  # the first subject in the policy wins
         hit = pl.Series([False] * len(names), dtype=pl.Boolean)
         for prefix in watched.prefixes:
             hit = hit | cleaned.str.starts_with(prefix)
@@ -84,23 +86,43 @@ def _watched_subject(school: SchoolPolicy, subjects: pl.Series) -> pl.Expr:
 def _lesson_text() -> pl.Expr:
     """Evidence for one lesson row, like "27.10 09:15–10:00 Matematikk"."""
     when = (
-        pl.when(pl.col("whole_day")).then(pl.lit("hele dagen"))
+        pl.when(pl.col("whole_day"))
+        .then(pl.lit("hele dagen"))
         .when(pl.col("start").is_not_null() & pl.col("end").is_not_null())
-        .then(pl.concat_str([pl.col("start").dt.strftime("%H:%M"), pl.lit("–"),
-                             pl.col("end").dt.strftime("%H:%M")]))
-        .when(pl.col("start").is_not_null()).then(pl.col("start").dt.strftime("%H:%M"))
+        .then(
+            pl.concat_str(
+                [
+                    pl.col("start").dt.strftime("%H:%M"),
+                    pl.lit("–"),
+                    pl.col("end").dt.strftime("%H:%M"),
+                ]
+            )
+        )
+        .when(pl.col("start").is_not_null())
+        .then(pl.col("start").dt.strftime("%H:%M"))
         .when(pl.col("minutes").is_not_null())
         .then(pl.concat_str([pl.col("minutes").cast(pl.String), pl.lit(" min")]))
     )
     return pl.concat_str(
         [pl.col("date").dt.strftime("%d.%m"), when, pl.col("subject")],
-        separator=" ", ignore_nulls=True,
+        separator=" ",
+        ignore_nulls=True,
     )
 
 
 _WHOLE, _LEFT, _LATE, _COUNTING = 1, 2, 4, 8
-_COLUMNS = ["pupil_id", "group", "date", "start", "end", "minutes", "whole_day", "subject",
-            "code", "kind"]
+_COLUMNS = [
+    "pupil_id",
+    "group",
+    "date",
+    "start",
+    "end",
+    "minutes",
+    "whole_day",
+    "subject",
+    "code",
+    "kind",
+]
 
 
 def prepare(
@@ -130,8 +152,9 @@ def prepare(
     lesson_minutes = pl.when(counting & ~whole).then(pl.col("minutes")).otherwise(0)
     per_group = bool(school.group_days or school.grade_days)
     days = (
-        span.select(*PUPIL_DAY, *(["group"] if per_group else []), bits=bits,
-                    lesson_minutes=lesson_minutes)
+        span.select(
+            *PUPIL_DAY, *(["group"] if per_group else []), bits=bits, lesson_minutes=lesson_minutes
+        )
         # Rows of kinds no rule reads (permisjon, presence) make no day.
         .filter(pl.col("bits") > 0)
         .group_by(PUPIL_DAY)
@@ -155,8 +178,7 @@ def prepare(
     window = span.filter(pl.col("date") >= window_first)
     subjects = window.select(pl.col("subject").unique()).collect().get_column("subject")
     rows = (
-        window
-        .with_columns(
+        window.with_columns(
             counting=counting,
             whole=whole,
             start_min=_clock_minutes("start"),
@@ -167,7 +189,7 @@ def prepare(
         .with_columns(
             end_min=pl.coalesce(_clock_minutes("end"), pl.col("start_min") + pl.col("minutes")),
         )
-        .drop("group")   # read only for the day's bounds; no rule needs it after
+        .drop("group")  # read only for the day's bounds; no rule needs it after
         .with_row_index("_row")
     )
     # Collected one after the other: on two cores that is faster than collect_all.
@@ -197,8 +219,10 @@ def _last_blocks(rows: pl.DataFrame, days: pl.DataFrame, school: SchoolPolicy) -
     lessons = (
         rows.lazy()
         .filter(
-            pl.col("counting") & ~pl.col("whole")
-            & pl.col("start_min").is_not_null() & pl.col("end_min").is_not_null()
+            pl.col("counting")
+            & ~pl.col("whole")
+            & pl.col("start_min").is_not_null()
+            & pl.col("end_min").is_not_null()
         )
         .select("_row", *PUPIL_DAY, "start_min", "end_min", "day_start", "day_end")
         .join(whole_days, on=PUPIL_DAY, how="anti")
@@ -208,14 +232,17 @@ def _last_blocks(rows: pl.DataFrame, days: pl.DataFrame, school: SchoolPolicy) -
             running=(pl.col("day_no") * _KEY + pl.col("end_min").clip(0, _KEY - 1)).cum_max()
         )
         .with_columns(
-            prev_end=pl.when(pl.col("running").shift(1) // _KEY == pl.col("day_no"))
-            .then(pl.col("running").shift(1) % _KEY)
+            prev_end=pl.when(pl.col("running").shift(1) // _KEY == pl.col("day_no")).then(
+                pl.col("running").shift(1) % _KEY
+            )
         )
         .with_columns(
             block=(
                 pl.col("prev_end").is_null()
                 | (pl.col("start_min") - pl.col("prev_end") > school.block_gap_minutes)
-            ).cast(pl.Int64).cum_sum()
+            )
+            .cast(pl.Int64)
+            .cum_sum()
         )
         .group_by("block")
         .agg(
@@ -250,7 +277,10 @@ def _in_window(frame: pl.LazyFrame, prep: Prepared, policy: Policy) -> pl.LazyFr
 
 
 def _with_evidence(
-    graded: pl.LazyFrame, rows: pl.LazyFrame, keys: list[str], *evidence: pl.Expr,
+    graded: pl.LazyFrame,
+    rows: pl.LazyFrame,
+    keys: list[str],
+    *evidence: pl.Expr,
     order: list[str] | None = None,
 ) -> pl.LazyFrame:
     """Add the evidence lists to the graded counts, built from the rows of those that fired.
@@ -266,11 +296,16 @@ def _with_evidence(
 
 
 def absence_days_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
-    whole = _in_window(prep.days.lazy(), prep, policy).filter(pl.col("whole_day")).select(
-        PUPIL_DAY
-    ).collect().lazy()
-    graded = grade(whole.group_by("pupil_id").agg(count=pl.len()),
-                   policy.school.rules["absence_days"])
+    whole = (
+        _in_window(prep.days.lazy(), prep, policy)
+        .filter(pl.col("whole_day"))
+        .select(PUPIL_DAY)
+        .collect()
+        .lazy()
+    )
+    graded = grade(
+        whole.group_by("pupil_id").agg(count=pl.len()), policy.school.rules["absence_days"]
+    )
     flags = _with_evidence(graded, whole, ["pupil_id"], pl.col("date").unique().sort())
     return finish(flags.rename({"date": "dates"}), "absence_days")
 
@@ -304,25 +339,27 @@ def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     school = policy.school
     # The rows of each left day's last block are the leaving, not single lessons.
     left_rows = (
-        _left_days(prep, policy).filter(pl.col("via_block"))
+        _left_days(prep, policy)
+        .filter(pl.col("via_block"))
         .join(prep.blocks.lazy(), on=PUPIL_DAY)
         .select(pl.col("_rows").explode().alias("_row"))
     )
     lessons = (
         _in_window(prep.rows.lazy(), prep, policy)
-        .filter(pl.col("kind").is_in(list(school.single_lesson_kinds))
-                & ~pl.col("whole"))
+        .filter(pl.col("kind").is_in(list(school.single_lesson_kinds)) & ~pl.col("whole"))
         .join(whole_days(prep), on=PUPIL_DAY, how="anti")
         .join(left_rows, on="_row", how="anti")
         .select(_EVIDENCE_COLUMNS)
         .collect()
         .lazy()
     )
-    graded = grade(lessons.group_by("pupil_id").agg(count=pl.len()),
-                   school.rules["single_lessons"])
+    graded = grade(lessons.group_by("pupil_id").agg(count=pl.len()), school.rules["single_lessons"])
     flags = _with_evidence(
-        graded, lessons, ["pupil_id"],
-        pl.col("date").unique().sort().alias("dates"), _lesson_text().alias("lessons"),
+        graded,
+        lessons,
+        ["pupil_id"],
+        pl.col("date").unique().sort().alias("dates"),
+        _lesson_text().alias("lessons"),
         order=_EVIDENCE_ORDER,
     )
     return finish(flags, "single_lessons")
@@ -337,11 +374,16 @@ def subject_absence_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
         .lazy()
     )
     keys = ["pupil_id", "watched"]
-    graded = grade(lessons.group_by(keys).agg(count=pl.col("date").n_unique()),
-                   policy.school.rules["subject_absence"])
+    graded = grade(
+        lessons.group_by(keys).agg(count=pl.col("date").n_unique()),
+        policy.school.rules["subject_absence"],
+    )
     flags = _with_evidence(
-        graded, lessons, keys,
-        pl.col("date").unique().sort().alias("dates"), _lesson_text().alias("lessons"),
+        graded,
+        lessons,
+        keys,
+        pl.col("date").unique().sort().alias("dates"),
+        _lesson_text().alias("lessons"),
         order=_EVIDENCE_ORDER,
     )
     return finish(flags.rename({"watched": "subject"}), "subject_absence")
@@ -365,32 +407,37 @@ def _one(rule: str, records: pl.DataFrame, policy: Policy, as_of: date) -> dict[
     return to_flags(RULE_FRAMES[rule](prep, policy))
 
 
-def absence_days(records: pl.DataFrame, policy: Policy, as_of: date,
-                 calendar: SchoolCalendar | None = None) -> dict[str, list[Flag]]:
+def absence_days(
+    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar | None = None
+) -> dict[str, list[Flag]]:
     """`absence_days`: distinct dates with whole-day absence in the window."""
     return _one("absence_days", records, policy, as_of)
 
 
-def left_during_day(records: pl.DataFrame, policy: Policy, as_of: date,
-                    calendar: SchoolCalendar | None = None) -> dict[str, list[Flag]]:
+def left_during_day(
+    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar | None = None
+) -> dict[str, list[Flag]]:
     """`left_during_day`: days the pupil came but left (forlot_skolen or the last-block rule)."""
     return _one("left_during_day", records, policy, as_of)
 
 
-def single_lessons(records: pl.DataFrame, policy: Policy, as_of: date,
-                   calendar: SchoolCalendar | None = None) -> dict[str, list[Flag]]:
+def single_lessons(
+    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar | None = None
+) -> dict[str, list[Flag]]:
     """`single_lessons`: undocumented/unprocessed lessons on days without whole-day absence."""
     return _one("single_lessons", records, policy, as_of)
 
 
-def subject_absence(records: pl.DataFrame, policy: Policy, as_of: date,
-                    calendar: SchoolCalendar | None = None) -> dict[str, list[Flag]]:
+def subject_absence(
+    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar | None = None
+) -> dict[str, list[Flag]]:
     """`subject_absence`: dates absent from each watched subject; one flag per subject."""
     return _one("subject_absence", records, policy, as_of)
 
 
-def school_flag_table(records: pl.DataFrame, policy: Policy, as_of: date,
-                      calendar: SchoolCalendar) -> pl.DataFrame:
+def school_flag_table(
+    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar
+) -> pl.DataFrame:
     """All four rules and the extra signals as one flag frame."""
     from naervaer_cli.rules.signals import signal_flag_frame, signals_first_day
 
@@ -401,7 +448,8 @@ def school_flag_table(records: pl.DataFrame, policy: Policy, as_of: date,
     )
 
 
-def school_flags(records: pl.DataFrame, policy: Policy, as_of: date,
-                 calendar: SchoolCalendar) -> Mapping[str, list[Flag]]:
+def school_flags(
+    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar
+) -> Mapping[str, list[Flag]]:
     """All four rules and the extra signals, flags per pupil."""
     return to_flags(school_flag_table(records, policy, as_of, calendar))

@@ -102,8 +102,10 @@ def signal_flag_frame(prep: Prepared, policy: Policy, calendar: SchoolCalendar) 
         .group_by("pupil_id")
         .agg(
             count=pl.col("count").max(),
-            dates=pl.col("dates").list.explode(keep_nulls=False, empty_as_null=False)
-            .unique().sort(),
+            dates=pl.col("dates")
+            .list.explode(keep_nulls=False, empty_as_null=False)
+            .unique()
+            .sort(),
         )
         .with_columns(severity=pl.lit("watch"), threshold=pl.lit(sig.weekday_min))
     )
@@ -134,16 +136,23 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
     recent = pl.col("date") >= recent_first
     # Numbers first; the date lists are built only for the pupils a signal fires for.
     # Collected once: both signals read it.
-    per_pupil = shares.lazy().group_by("pupil_id").agg(
-        term=pl.col("share").sum(),
-        recent=pl.col("share").filter(recent).sum(),
-    ).collect().lazy()
+    per_pupil = (
+        shares.lazy()
+        .group_by("pupil_id")
+        .agg(
+            term=pl.col("share").sum(),
+            recent=pl.col("share").filter(recent).sum(),
+        )
+        .collect()
+        .lazy()
+    )
 
     def with_dates(fired: pl.LazyFrame, only_recent: bool) -> pl.LazyFrame:
         picked = shares.lazy().filter(recent) if only_recent else shares.lazy()
         dates = (
             picked.join(fired.select("pupil_id"), on="pupil_id", how="semi")
-            .group_by("pupil_id").agg(dates=pl.col("date").sort())
+            .group_by("pupil_id")
+            .agg(dates=pl.col("date").sort())
         )
         return fired.join(dates, on="pupil_id", how="left")
 
@@ -161,23 +170,21 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
     out.append(finish(with_dates(share, only_recent=False), "term_share", signal=True))
     if recent_n and term_n > recent_n:
         recent_rate = pl.col("recent") / recent_n
-        rising = (
-            per_pupil.filter(
-                (pl.col("recent") + _EPS >= sig.rising_min_recent_days)
-                & (recent_rate + _EPS >= sig.rising_factor * term_rate)
-            )
-            .with_columns(
-                count=(recent_rate * 100 + _EPS).floor().cast(pl.Int64),
-                threshold=(sig.rising_factor * term_rate * 100 - _EPS).ceil().cast(pl.Int64),
-                severity=pl.lit("watch"),
-            )
+        rising = per_pupil.filter(
+            (pl.col("recent") + _EPS >= sig.rising_min_recent_days)
+            & (recent_rate + _EPS >= sig.rising_factor * term_rate)
+        ).with_columns(
+            count=(recent_rate * 100 + _EPS).floor().cast(pl.Int64),
+            threshold=(sig.rising_factor * term_rate * 100 - _EPS).ceil().cast(pl.Int64),
+            severity=pl.lit("watch"),
         )
         out.append(finish(with_dates(rising, only_recent=True), "rising_trend", signal=True))
     return out
 
 
-def signal_flags(records: pl.DataFrame, policy: Policy, as_of: date,
-                 calendar: SchoolCalendar) -> dict[str, list[Flag]]:
+def signal_flags(
+    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar
+) -> dict[str, list[Flag]]:
     """The extra watch signals per pupil."""
     prep = prepare(records, policy, as_of, signals_first_day(policy, as_of))
     return to_flags(signal_flag_frame(prep, policy, calendar))
