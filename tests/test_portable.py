@@ -1,0 +1,202 @@
+"""Runs on Windows and macOS too: no POSIX-only import, portable paths, private state, Excel CSV.
+
+We cannot run Windows here, so these tests simulate what can be simulated: a process in which
+the POSIX-only modules cannot be imported (as on Windows), paths with spaces and æøå, the
+Windows rules for a NAERVAER_HOME on a network share (pure functions of the path string), and
+a source scan for paths built with a literal "/".
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SAMPLES
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "naervaer_cli"
+POSIX_ONLY = ("fcntl", "pwd", "grp", "termios", "resource")
+
+# Runs in a fresh interpreter: block the POSIX-only modules before anything else is imported,
+# import every naervaer_cli module, then run the commands a teacher runs, in-process.
+WITHOUT_POSIX = """
+import contextlib, importlib, io, json, pkgutil, sys, warnings
+
+BLOCKED = set(sys.argv[1].split(","))
+for name in BLOCKED:
+    sys.modules.pop(name, None)
+
+
+class Blocker:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ImportError(f"No module named {name!r} (blocked: not on Windows)", name=name)
+        return None
+
+
+sys.meta_path.insert(0, Blocker())
+# On Windows filelock locks with LockFileEx; on Linux without fcntl it falls back to its soft
+# lock and warns once, which is this simulation talking, not naervaer.
+warnings.filterwarnings("ignore", "only soft file lock is available")
+
+blocked_ok = []
+for name in sorted(BLOCKED):
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        blocked_ok.append(name)
+
+import naervaer_cli
+
+modules = []
+for info in pkgutil.walk_packages(naervaer_cli.__path__, "naervaer_cli."):
+    if info.name == "naervaer_cli.__main__":  # importing it runs the CLI; main() runs below
+        continue
+    importlib.import_module(info.name)
+    modules.append(info.name)
+
+from naervaer_cli.cli.app import main
+
+
+def run(args):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(args)
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return {"args": args, "code": code, "out": out.getvalue(), "err": err.getvalue()}
+
+
+results = [run(args) for args in json.loads(sys.argv[2])]
+
+from pathlib import Path
+from naervaer_cli.mail.lock import notify_lock
+
+busy_args = json.loads(sys.argv[3])
+with notify_lock(Path(sys.argv[4])):
+    results.append(run(busy_args))
+
+loaded = sorted(name for name in BLOCKED if name in sys.modules)
+print(json.dumps({"blocked_ok": blocked_ok, "modules": modules, "loaded": loaded,
+                  "results": results}))
+"""
+
+MAIL_CONFIG = """school = "Åsgård skole"
+[mail]
+from = "Nærvær <naervaer@skole.no>"
+leadership = ["rektor@skole.no"]
+host = "smtp.skole.no"
+[mail.staff]
+"Terje Nygård" = "terje@skole.no"
+"""
+
+
+def test_every_module_and_the_teachers_commands_run_without_posix_only_modules(
+    tmp_path: Path, naervaer_home: Path
+) -> None:
+    folder = tmp_path / "Mine dokumenter" / "Fravær æøå"
+    folder.mkdir(parents=True)
+    home = folder / "naervaer hjem"
+    config = folder / "naervær.toml"
+    config.write_text(MAIL_CONFIG, encoding="utf-8")
+    export = str(SAMPLES / "ist_fravaer.xlsx")
+    commands = [
+        ["scan", export],
+        ["import", export],
+        ["scan"],
+        ["case", "open", "10229", "--date", "2026-11-20", "--by", "Kari Lærer"],
+        ["case", "list", "--as-of", "2026-11-20"],
+        ["pack", "10229", "-i", export, "--out", str(folder / "møte")],
+        ["--config", str(config), "notify", export, "--dry-run", str(folder / "utkast")],
+    ]
+    busy = ["--config", str(config), "notify", export]
+    env = {**os.environ, "NAERVAER_HOME": str(home)}
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            WITHOUT_POSIX,
+            ",".join(POSIX_ONLY),
+            json.dumps(commands),
+            json.dumps(busy),
+            str(home),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["blocked_ok"] == sorted(POSIX_ONLY)  # the blocker works
+    assert report["loaded"] == []
+    on_disk = {
+        "naervaer_cli." + ".".join(p.relative_to(SRC).with_suffix("").parts)
+        for p in SRC.rglob("*.py")
+        if p.name not in ("__init__.py", "__main__.py")
+    }
+    assert on_disk <= set(report["modules"])
+    scan, imported, history_scan, opened, listed, pack, dry_run, busy_run = report["results"]
+    for run in (scan, imported, history_scan, opened, listed, pack, dry_run):
+        assert (run["args"], run["code"]) == (run["args"], 0), run["err"]
+        assert run["err"] == ""
+    assert "Bakke, Jonas" in scan["out"] and "Bakke, Jonas" in history_scan["out"]
+    assert imported["out"] == (
+        "Importerte 1 fil(er): 338 nye fraværsposter, 0 var lagret fra før. "
+        "Historikken har nå 338 poster.\n"
+    )
+    assert opened["out"] == "Åpnet sak for elev 10229 (skole) på NIVÅ 0, 20.11.2026.\n"
+    assert "  10229  skole  NIVÅ 0  åpnet 20.11.2026" in listed["out"]
+    assert pack["out"] == f"{folder / 'møte' / 'elev-10229.html'}\n"
+    assert (folder / "møte" / "elev-10229.html").is_file()
+    assert sorted(p.name for p in (folder / "utkast").iterdir()) == [
+        "01-terje@skole.no.eml",
+        "02-rektor@skole.no.eml",
+    ]
+    # Two notify runs at once: the second stops with its message and exit 1.
+    assert busy_run["code"] == 1
+    assert busy_run["err"] == (
+        f"Feil: naervaer notify kjører allerede (låsefil {home / 'notify.lock'}). Denne "
+        "kjøringen avsluttes uten å sende noe; neste kjøring tar det som gjenstår.\n"
+    )
+
+
+def _module_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """Imports that run when the module is imported (top level, also inside if/try blocks)."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        elif isinstance(node, ast.If | ast.Try | ast.With):
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                for child in getattr(node, field, []):
+                    stack.extend(child.body if isinstance(child, ast.ExceptHandler) else [child])
+    return found
+
+
+def test_no_module_in_src_imports_a_posix_only_module_at_module_level() -> None:
+    offenders = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in _module_level_imports(ast.parse(path.read_text("utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
+            offenders += [
+                f"{path.relative_to(SRC)}:{node.lineno} {name}"
+                for name in names
+                if name.split(".")[0] in POSIX_ONLY
+            ]
+    assert offenders == []
