@@ -15,9 +15,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SAMPLES
+from naervaer_cli import portable
+from naervaer_cli.portable import modes_apply, network_location, read_mounts
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "naervaer_cli"
+REPO = Path(__file__).resolve().parents[1]
+SRC = REPO / "src" / "naervaer_cli"
+SAMPLES = REPO / "sample_data"
 POSIX_ONLY = ("fcntl", "pwd", "grp", "termios", "resource")
 
 # Runs in a fresh interpreter: block the POSIX-only modules before anything else is imported,
@@ -200,3 +203,91 @@ def test_no_module_in_src_imports_a_posix_only_module_at_module_level() -> None:
                 if name.split(".")[0] in POSIX_ONLY
             ]
     assert offenders == []
+
+
+def test_windows_unc_paths_are_network_shares() -> None:
+    for path in (
+        r"\\skole-fil01\felles\naervaer",
+        "//skole-fil01/felles/naervaer",
+        r"\\?\UNC\skole-fil01\felles\naervaer",
+    ):
+        assert network_location(path, "nt") == r"nettverksdelingen \\skole-fil01\felles", path
+    assert network_location(r"\\skole-fil01", "nt") == r"nettverket (\\skole-fil01)"
+
+
+def test_windows_mapped_network_drive_is_a_network_share() -> None:
+    assert network_location(r"H:\naervaer", "nt", remote_drives={"H:"}) == ("nettverksstasjonen H:")
+    assert network_location(r"h:\naervaer", "nt", remote_drives={"H:"}) == ("nettverksstasjonen H:")
+    assert network_location(r"\\?\H:\naervaer", "nt", remote_drives={"H:"}) == (
+        "nettverksstasjonen H:"
+    )
+
+
+def test_windows_local_folders_are_not_network_shares() -> None:
+    local = r"C:\Users\kari\AppData\Local\naervaer"
+    assert network_location(local, "nt") is None
+    assert network_location(local, "nt", remote_drives={"H:"}) is None
+    assert network_location(r"\\?\C:\Users\kari\Mine dokumenter\fravær", "nt") is None
+    assert network_location(r"\\.\C:\naervaer", "nt") is None
+    # A UNC-looking string means nothing special on POSIX: there it is a local path.
+    assert network_location("//skole-fil01/felles", "posix") is None
+
+
+MOUNTS = [("/", "ext4"), ("/home", "nfs4"), ("/home/kari/lokal disk", "ext4"), ("/mnt", "cifs")]
+
+
+def test_posix_network_mounts_by_the_longest_mount_point() -> None:
+    assert network_location("/home/kari/naervaer", "posix", mounts=MOUNTS) == (
+        "en nettverksdisk (nfs4 montert på /home)"
+    )
+    assert network_location("/home/kari/lokal disk/naervaer", "posix", mounts=MOUNTS) is None
+    assert network_location("/mnt", "posix", mounts=MOUNTS) == (
+        "en nettverksdisk (cifs montert på /mnt)"
+    )
+    assert network_location("/mntx/naervaer", "posix", mounts=MOUNTS) is None
+    assert network_location("/var/lib/naervaer", "posix", mounts=MOUNTS) is None
+
+
+def test_mount_table_is_read_with_escaped_spaces(tmp_path: Path) -> None:
+    table = tmp_path / "mounts"
+    table.write_text(
+        "/dev/sda1 / ext4 rw 0 0\n"
+        "fil01:/felles /mnt/felles\\040mappe nfs4 rw 0 0\n"
+        "//fil01/delt /mnt/delt cifs rw 0 0\n",
+        encoding="utf-8",
+    )
+    assert read_mounts(table) == [
+        ("/", "ext4"),
+        ("/mnt/felles mappe", "nfs4"),
+        ("/mnt/delt", "cifs"),
+    ]
+    assert read_mounts(tmp_path / "missing") == []
+
+
+def test_file_modes_are_access_control_only_off_windows() -> None:
+    assert modes_apply("posix") is True
+    assert modes_apply("nt") is False
+
+
+def test_a_home_on_a_network_share_gets_a_warning_and_the_command_still_runs(
+    cli, tmp_path: Path, naervaer_home: Path, monkeypatch
+) -> None:
+    # No NFS server here: a real mount table in /proc's format says the home is on one.
+    table = tmp_path / "mounts"
+    table.write_text(f"/dev/sda1 / ext4 rw 0 0\nfil01:/h {naervaer_home} nfs4 rw 0 0\n")
+    monkeypatch.setattr(portable, "read_mounts", lambda: read_mounts(table))
+
+    run = cli("case", "list")
+
+    assert run.code == 0
+    assert run.err == (
+        f"Advarsel: NAERVAER_HOME ({naervaer_home}) ligger på en nettverksdisk (nfs4 montert "
+        f"på {naervaer_home}). Saksloggen og historikken har personopplysninger som andre med "
+        "tilgang dit kan lese, og låsing over nettverket er ikke til å stole på. Bruk en mappe "
+        "på denne maskinen (uten NAERVAER_HOME brukes datamappen i din egen brukerprofil).\n"
+    )
+
+
+def test_a_local_home_gets_no_warning(cli) -> None:
+    run = cli("case", "list")
+    assert (run.code, run.err) == (0, "")
