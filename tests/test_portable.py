@@ -291,3 +291,144 @@ def test_a_home_on_a_network_share_gets_a_warning_and_the_command_still_runs(
 def test_a_local_home_gets_no_warning(cli) -> None:
     run = cli("case", "list")
     assert (run.code, run.err) == (0, "")
+
+
+# Every place in src/ where a "/" sits right beside an interpolated value, reviewed: none of
+# them builds a file path. A new one fails the test until it is added here with its reason.
+NOT_PATHS = {
+    ("mail/compose.py", "f'mail/{name}.txt.j2'"): "a Jinja template name: always '/'",
+    ("mail/compose.py", "f'mail/{name}.html.j2'"): "a Jinja template name: always '/'",
+    ("mail/templates.py", "f'mail/{name}.{ext}.j2'"): "a Jinja template name: always '/'",
+    (
+        "output/labels.py",
+        "f'{name} {amount(flag, flag.count)}/{amount(flag, flag.threshold)}'",
+    ): "a count over its threshold, «8/7»",
+    ("portable.py", "point.rstrip('/') + '/'"): "POSIX mount points, only read off Windows",
+}
+
+
+def _slash_beside_a_value(tree: ast.Module) -> list[ast.expr]:
+    """f-strings and `+` with a "/" next to a value, and "/".join(...): how paths get hand-built."""
+    found: list[ast.expr] = []
+
+    def slashed(node: ast.expr, at_start: bool) -> bool:
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            return False
+        return node.value.startswith("/") if at_start else node.value.endswith("/")
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            parts = node.values
+            for i, part in enumerate(parts):
+                after_value = i > 0 and isinstance(parts[i - 1], ast.FormattedValue)
+                before_value = i + 1 < len(parts) and isinstance(parts[i + 1], ast.FormattedValue)
+                if (after_value and slashed(part, True)) or (before_value and slashed(part, False)):
+                    found.append(node)
+                    break
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            if slashed(node.left, False) or slashed(node.right, True):
+                found.append(node)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "join"
+            and isinstance(node.func.value, ast.Constant)
+            and node.func.value.value == "/"
+        ):
+            found.append(node)
+    return found
+
+
+def test_no_path_is_built_with_a_hard_coded_slash() -> None:
+    seen = set()
+    for path in sorted(SRC.rglob("*.py")):
+        for node in _slash_beside_a_value(ast.parse(path.read_text("utf-8"))):
+            seen.add((path.relative_to(SRC).as_posix(), ast.unparse(node)))
+    assert seen - NOT_PATHS.keys() == set()
+    assert NOT_PATHS.keys() - seen == set()  # a stale entry would hide a new one
+
+
+def test_the_slash_check_finds_hand_built_paths() -> None:
+    code = (
+        "out = f'{folder}/elev-{pupil}.html'\n"
+        "lock = str(home) + '/notify.lock'\n"
+        "key = '/'.join([str(home), 'pseudonym.key'])\n"
+        "fine = folder / f'elev-{pupil}.html'\n"
+        "url = 'https://example.org/'\n"
+    )
+    found = [ast.unparse(node) for node in _slash_beside_a_value(ast.parse(code))]
+    assert found == [
+        "f'{folder}/elev-{pupil}.html'",
+        "str(home) + '/notify.lock'",
+        "'/'.join([str(home), 'pseudonym.key'])",
+    ]
+
+
+def test_paths_with_spaces_and_norwegian_letters_in_files_and_messages(
+    cli, tmp_path: Path, naervaer_home: Path
+) -> None:
+    folder = tmp_path / "Mine dokumenter" / "Fravær på Åsgård"
+    folder.mkdir(parents=True)
+    export = folder / "IST fravær uke 47.csv"
+    export.write_bytes((SAMPLES / "ist_fravaer.csv").read_bytes())
+    out = folder / "Oversikt for 7A – høst.csv"
+
+    run = cli("scan", export, "--format", "csv", "--output", out)
+    assert (run.code, run.out, run.err) == (0, "", "")
+    assert "Bakke, Jonas" in out.read_text(encoding="utf-8-sig")
+
+    missing = folder / "ikke her.xlsx"
+    run = cli("scan", missing)
+    assert run.code == 2
+    # The path as the OS writes it (str(Path): «\» on Windows), whole, with its spaces.
+    assert f"{missing}" in run.err and run.err.startswith("Feil: ")
+
+    run = cli("pack", "10229", "-i", export, "--out", folder / "møte mappe")
+    assert run.code == 0, run.err
+    assert run.out == f"{folder / 'møte mappe' / 'elev-10229.html'}\n"
+
+
+def test_csv_output_opens_in_excel_utf8_bom_semicolons_crlf(cli, tmp_path: Path) -> None:
+    out = tmp_path / "fravær.csv"
+    run = cli("scan", SAMPLES / "ist_fravaer.xlsx", "--format", "csv", "--output", out)
+    assert run.code == 0
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfElevnr;Elev;")
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\n" not in line for line in lines)
+    assert "Bråten, Lykke" in data.decode("utf-8-sig")
+
+
+def test_csv_to_a_windows_style_stdout_keeps_bom_and_single_crlf() -> None:
+    """Redirected stdout on Windows: cp1252 text stream that turns "\\n" into "\\r\\n"."""
+    import io
+
+    from naervaer_cli.config import load_config
+    from naervaer_cli.inputs import load_inputs, run_scan
+    from naervaer_cli.output import Format, render, write
+
+    result = run_scan(load_inputs(load_config(), [SAMPLES / "ist_fravaer.xlsx"]))
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="cp1252", newline="\r\n")
+
+    write(result, Format.csv, stdout=stdout)
+
+    stdout.flush()
+    assert raw.getvalue() == render(result, Format.csv).encode("utf-8")
+    assert b"\r\r\n" not in raw.getvalue()
+
+
+def test_redirected_output_in_a_windows_code_page_is_utf8_not_a_crash(tmp_path: Path) -> None:
+    # PYTHONIOENCODING=cp1252 is what a redirected stdout on a Norwegian Windows PC gets.
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "NAERVAER_HOME": str(tmp_path)}
+    export = str(SAMPLES / "ist_fravaer.xlsx")
+    for args, expected in (
+        (["scan", export, "--format", "csv"], "\ufeffElevnr;Elev;"),
+        (["policy", "show"], "≥ 240 fraværsminutter"),
+        (["scan", export], "Bråten, Lykke"),
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "naervaer_cli", *args], capture_output=True, env=env
+        )
+        assert (proc.returncode, proc.stderr) == (0, b""), args
+        assert expected in proc.stdout.decode("utf-8"), args

@@ -1,4 +1,4 @@
-"""What differs between Windows, macOS and Linux for state: file modes and network locations.
+"""What differs between Windows, macOS and Linux: file modes, network locations, output encoding.
 
 The checks are pure functions of the path string and the OS name (so Linux can test the
 Windows rules); only :func:`home_warning` asks the running system.
@@ -6,11 +6,13 @@ Windows rules); only :func:`home_warning` asks the running system.
 
 from __future__ import annotations
 
+import io
 import ntpath
 import os
 import re
 from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import TextIO
 
 # File systems whose files live on another machine (Linux /proc/self/mounts names).
 NETWORK_FILESYSTEMS = frozenset(
@@ -115,3 +117,22 @@ def _remote_drives(path: str) -> set[str]:
 
     kernel32 = getattr(ctypes, "windll").kernel32  # noqa: B009 (the attribute exists only on Windows)
     return {drive.upper()} if kernel32.GetDriveTypeW(drive + "\\") == _DRIVE_REMOTE else set()
+
+
+def utf8_output(streams: Iterable[TextIO]) -> None:
+    """Let stdout and stderr write every character naervaer prints, on any system.
+
+    Redirected to a file or a pipe on Windows, Python writes the ANSI code page (cp1252),
+    which has no BOM and no «≥»: `scan --format csv > fil.csv` and `policy show | more`
+    stopped with UnicodeEncodeError. Such a stream becomes UTF-8, which the CSV's BOM
+    announces and Excel and Notepad read. A terminal keeps its encoding (Python writes
+    Windows consoles through the UTF-16 console API) and shows «?» rather than crash.
+    """
+    for stream in streams:
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding == "utf8" or not isinstance(stream, io.TextIOWrapper):
+            continue
+        if stream.isatty():
+            stream.reconfigure(errors="replace")
+        else:
+            stream.reconfigure(encoding="utf-8")

@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and turn every failure into one Norwegian line and an exit code."""
     from typer._click import exceptions as click_exc
 
+    from naervaer_cli.portable import utf8_output
+
+    utf8_output((sys.stdout, sys.stderr))
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = _debug_requested(argv)
     try:
