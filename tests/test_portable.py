@@ -432,3 +432,29 @@ def test_redirected_output_in_a_windows_code_page_is_utf8_not_a_crash(tmp_path: 
         )
         assert (proc.returncode, proc.stderr) == (0, b""), args
         assert expected in proc.stdout.decode("utf-8"), args
+
+
+def test_readme_keeps_its_first_two_commands_and_has_the_windows_ones() -> None:
+    import re
+
+    text = (REPO / "README.md").read_text("utf-8")
+    blocks = re.findall(r"```(\w*)\n(.*?)```", text, flags=re.S)
+    assert blocks[:2] == [
+        (
+            "sh",
+            "python3 -m venv .venv && .venv/bin/pip install . && "
+            ".venv/bin/naervaer scan sample_data/ist_fravaer.xlsx\n",
+        ),
+        (
+            "sh",
+            "python3 -m venv .venv && .venv/bin/pip install '.[test]' && "
+            ".venv/bin/python -m pytest\n",
+        ),
+    ]
+    powershell = [body for lang, body in blocks if lang == "powershell"]
+    assert (
+        "py -m venv .venv; .venv\\Scripts\\pip install .; "
+        ".venv\\Scripts\\naervaer scan sample_data\\ist_fravaer.xlsx\n"
+    ) in powershell
+    assert any("pipx install" in b and "uv tool install" in b for b in powershell)
+    assert any(b.startswith("schtasks /Create ") for b in powershell)
