@@ -127,7 +127,7 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     path.write_text("[school]\nwindow_days = 28\nwhole_day_minutes = = 240\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_policy(path)
-    assert str(err.value).startswith(f"{path}, linje 3, kolonne ")
+    assert str(err.value).startswith(f"{path} linje 3, kolonne ")
     assert "ugyldig TOML" in str(err.value)
 
 
@@ -140,7 +140,7 @@ def test_bad_value_names_file_line_and_key(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_policy(path)
     assert str(err.value) == (
-        f"{path}, linje 6: «school.rules.absence_days.concern» skal være et helt tall ≥ 1, "
+        f"{path} linje 6: «school.rules.absence_days.concern» skal være et helt tall ≥ 1, "
         "ikke «sju»."
     )
 
@@ -157,7 +157,9 @@ def test_unknown_key_is_an_error(tmp_path: Path) -> None:
     path.write_text("[school]\nwindow_dayz = 21\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_policy(path)
-    assert str(err.value).startswith(f"{path}, linje 2: «school.window_dayz» er en ukjent nøkkel")
+    assert str(err.value) == (
+        f"{path} linje 2: ukjent nøkkel «window_dayz» i [school] – mente du «window_days»?"
+    )
 
 
 def test_unknown_kind_is_an_error(tmp_path: Path) -> None:
@@ -176,7 +178,10 @@ def test_bad_subject_item_names_its_line(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError) as err:
         load_policy(path)
-    assert str(err.value).startswith(f"{path}, linje 7: «school.subjects[1].prefixes»")
+    assert str(err.value) == (
+        f"{path} linje 7: «school.subjects[1].prefixes» skal være en liste med tekster, "
+        'f.eks. ["a", "b"].'
+    )
 
 
 def test_bad_clock(tmp_path: Path) -> None:
@@ -257,16 +262,16 @@ def test_a_broken_policy_is_one_line_and_exit_2(cli, tmp_path: Path) -> None:
     run = cli("policy", "show", "--policy", path)
     assert run.code == 2
     assert run.err == (
-        f"Feil: {path}, linje 2: «school.rules.single_lessons.concern» skal være "
+        f"Feil: {path} linje 2: «school.rules.single_lessons.concern» skal være "
         "et helt tall ≥ 1, ikke «0».\n"
     )
     assert run.out == ""
 
 
-def test_policy_from_the_config_file(cli, tmp_path: Path) -> None:
+def test_policy_from_the_config_file(cli, tmp_path: Path, naervaer_home: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_text("[school]\nwindow_days = 21\n", encoding="utf-8")
-    Path("naervaer.toml").write_text(f'policy = "{path}"\n', encoding="utf-8")
+    (naervaer_home / "config.toml").write_text(f'policy = "{path}"\n', encoding="utf-8")
     run = cli("policy", "show")
     assert run.code == 0
     assert "Vindu: siste 21 dager" in run.out
