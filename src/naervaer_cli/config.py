@@ -73,7 +73,7 @@ FIELDS: tuple[Field, ...] = (
         "Mappe med egne maler; går foran de innebygde.",
         shown_default="$NAERVAER_HOME/templates",
     ),
-    Field("documents.school", "text", "Skolens navn i møtedokumentene.", shown_default="school"),
+    Field("documents.school", "text", "Skolens navn i møtedokumentene.", shown_default="som school"),
     Field(
         "documents.term_start",
         "date",
@@ -215,8 +215,8 @@ def find_config(path: Path | None = None, home: Path | None = None) -> Path | No
 
 def load_config(path: Path | None = None, home: Path | None = None) -> Config:
     """Find, read and check the config file (see :func:`find_config`); none is fine."""
-    home = home or default_home()
     found = find_config(path, home)
+    home = home or default_home()
     if found is None:
         return Config(home=home)
     check_private(found)
