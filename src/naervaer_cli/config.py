@@ -73,7 +73,9 @@ FIELDS: tuple[Field, ...] = (
         "Mappe med egne maler; går foran de innebygde.",
         shown_default="$NAERVAER_HOME/templates",
     ),
-    Field("documents.school", "text", "Skolens navn i møtedokumentene.", shown_default="som school"),
+    Field(
+        "documents.school", "text", "Skolens navn i møtedokumentene.", shown_default="som school"
+    ),
     Field(
         "documents.term_start",
         "date",

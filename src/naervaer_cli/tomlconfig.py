@@ -34,6 +34,7 @@ TYPES: dict[str, str] = {
     "boolean": "true eller false",
     "date": "en dato (ÅÅÅÅ-MM-DD)",
     "texts": 'en liste med tekster, f.eks. ["a", "b"]',
+    "list": "en liste",
     "text_or_texts": 'tekst eller en liste med tekster, f.eks. ["a", "b"]',
     "table": "en tabell",
     "tables": "en liste med tabeller",
@@ -475,6 +476,8 @@ def convert(doc: Document, spec: Field, value: Any, path: KeyPath, error: ErrorT
             except ValueError:
                 raise _bad(doc, spec, path, value, error) from None
         ok = isinstance(value, date) and not isinstance(value, datetime)
+    elif kind == "list":
+        ok = isinstance(value, list)
     elif kind == "texts":
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
     elif kind == "text_or_texts":
@@ -543,7 +546,7 @@ def _type_of(value: Any) -> str:
     if isinstance(value, date):
         return "date"
     if isinstance(value, list):
-        return "texts" if all(isinstance(v, str) for v in value) else "table"
+        return "texts" if all(isinstance(v, str) for v in value) else "list"
     return "text"
 
 
