@@ -9,7 +9,6 @@ never silently falls back to a default.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
@@ -17,8 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from naervaer_cli import tomlconfig
 from naervaer_cli.errors import InputError, UsageError
 from naervaer_cli.schema import KINDS
+from naervaer_cli.tomlconfig import KeyPath
 
 DEFAULT_POLICY = "aas"
 SCHOOL_RULES: tuple[str, ...] = (
@@ -38,8 +39,11 @@ SIGNALS: tuple[str, ...] = (
 SETTINGS: tuple[str, ...] = ("skole", "barnehage")
 
 # Tables whose keys the user chooses (group and grade names), so they are not checked
-# against the shipped default.
-_FREE_TABLES = ("school.day.grades", "school.day.groups")
+# against the shipped default; each value is a table with these keys.
+_FREE_TABLES: dict[str, tuple[str, ...]] = {
+    "school.day.grades": ("start", "end"),
+    "school.day.groups": ("start", "end"),
+}
 
 
 @dataclass(frozen=True)
@@ -242,13 +246,20 @@ def load_policy(name_or_path: str | Path | None = None) -> Policy:
     return reader.build(_merge(base, data))
 
 
-def _parse(text: str, origin: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        from naervaer_cli.config import toml_error_message
+def policy_fields() -> list[tomlconfig.Field]:
+    """Every key a policy file may hold, read from the shipped default with the comment above
+    each key as its help: the default policy is the schema, so a key added there is known."""
+    doc = tomlconfig.parse(shipped_text(DEFAULT_POLICY), f"{DEFAULT_POLICY}.toml (innebygd)")
+    fields = []
+    for item in tomlconfig.schema_from_example(doc):
+        fields.append(item)
+        for key in _FREE_TABLES.get(item.path, ()):
+            fields.append(tomlconfig.Field(f"{item.path}.*.{key}", "text", 'f.eks. "08:30"'))
+    return fields
 
-        raise InputError(toml_error_message(origin, exc)) from None
+
+def _parse(text: str, origin: str) -> dict[str, Any]:
+    return tomlconfig.parse(text, origin, InputError).data
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -266,48 +277,16 @@ class _Reader:
 
     def __init__(self, origin: str, text: str) -> None:
         self.origin = origin
-        self.lines = text.splitlines()
+        self.doc = tomlconfig.parse(text, origin, InputError)
 
     # -- locating keys in the user's text, for messages
 
     def line_of(self, dotted: str) -> int | None:
         """The line where `dotted` (``a.b.c``, array items as ``a.b[1].c``) is set, if found."""
-        parts = dotted.split(".")
-        key = re.sub(r"\[\d+\]$", "", parts[-1])
-        table_parts = parts[:-1]
-        start, stop = 0, len(self.lines)
-        if table_parts:
-            header = ".".join(re.sub(r"\[\d+\]$", "", p) for p in table_parts)
-            index = 0
-            last = table_parts[-1]
-            found = re.search(r"\[(\d+)\]$", last)
-            if found:
-                index = int(found.group(1))
-            pattern = re.compile(r"^\s*\[\[?\s*" + re.escape(header) + r"\s*\]\]?\s*(#.*)?$")
-            hits = [n for n, line in enumerate(self.lines) if pattern.match(line)]
-            if len(hits) > index:
-                start = hits[index] + 1
-                stop = next(
-                    (
-                        n
-                        for n in range(start, len(self.lines))
-                        if re.match(r"^\s*\[", self.lines[n])
-                    ),
-                    len(self.lines),
-                )
-        key_pattern = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')
-        for n in range(start, stop):
-            if key_pattern.match(self.lines[n]):
-                return n + 1
-        for n, line in enumerate(self.lines):  # a dotted key or inline table elsewhere
-            if re.search(r'(^|[\s.{,])"?' + re.escape(key) + r'"?\s*=', line):
-                return n + 1
-        return None
+        return self.doc.line_of(dotted)
 
     def fail(self, dotted: str, problem: str) -> InputError:
-        line = self.line_of(dotted)
-        place = f", linje {line}" if line else ""
-        return InputError(f"{self.origin}{place}: «{dotted}» {problem}")
+        return InputError(f"{self.doc.where(dotted)}: «{dotted}» {problem}")
 
     # -- typed getters
 
@@ -379,22 +358,23 @@ class _Reader:
     # -- unknown keys
 
     def check_keys(
-        self, data: Mapping[str, Any], base: Mapping[str, Any], prefix: str = ""
+        self, data: Mapping[str, Any], base: Mapping[str, Any], path: KeyPath = ()
     ) -> None:
+        """Every key must be in the shipped default (the schema), so new keys there are known
+        at once; an unknown one names its line and the closest known key."""
+        free = _FREE_TABLES.get(tomlconfig.dotted(path))
         for key, value in data.items():
-            dotted = f"{prefix}{key}"
-            if prefix.rstrip(".") in _FREE_TABLES:
+            here = (*path, key)
+            if free is not None:
+                if isinstance(value, Mapping):
+                    self.check_keys(value, dict.fromkeys(free), here)
                 continue
             if key not in base:
-                if prefix == "" and key == "name":
-                    continue
-                raise self.fail(
-                    dotted,
-                    "er en ukjent nøkkel. Sjekk stavemåten mot "
-                    "`naervaer policy show` eller en ny `naervaer policy init`.",
+                raise tomlconfig.unknown_key(
+                    self.doc, here, list(base), isinstance(value, dict), InputError
                 )
             if isinstance(value, dict) and isinstance(base[key], dict):
-                self.check_keys(value, base[key], f"{dotted}.")
+                self.check_keys(value, base[key], here)
             elif (
                 isinstance(value, list)
                 and isinstance(base[key], list)
@@ -406,8 +386,11 @@ class _Reader:
                     template.update(item)
                 for n, item in enumerate(value):
                     if not isinstance(item, dict):
-                        raise self.fail(dotted, f"skal være tabeller ([[{dotted}]]).")
-                    self.check_keys(item, template, f"{dotted}[{n}].")
+                        raise self.fail(
+                            tomlconfig.dotted(here),
+                            f"skal være tabeller ([[{tomlconfig.dotted(here)}]]).",
+                        )
+                    self.check_keys(item, template, (*here, n))
 
     # -- building
 

@@ -58,8 +58,8 @@ def root(
         Path | None,
         typer.Option(
             "--config",
-            help="Konfigurasjonsfil (TOML). Standard: ./naervaer.toml, "
-            "deretter $NAERVAER_HOME/config.toml.",
+            help="Konfigurasjonsfil (TOML). Standard: $NAERVAER_HOME/config.toml, ellers "
+            "config.toml i brukerens konfigurasjonsmappe; aldri fra arbeidsmappen.",
             envvar="NAERVAER_CONFIG",
         ),
     ] = None,
