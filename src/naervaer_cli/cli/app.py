@@ -80,6 +80,7 @@ def _register() -> None:
         purge,
         scan,
         show,
+        vitnemal,
     )
 
     app.command("scan")(scan.scan)
@@ -91,6 +92,7 @@ def _register() -> None:
     app.command("notify")(notify.notify)
     app.add_typer(policy.app, name="policy")
     app.command("purge")(purge.purge)
+    app.command("vitnemal")(vitnemal.vitnemal)
 
 
 _register()
