@@ -377,3 +377,50 @@ def test_left_off_never_exceeds_what_may_go_nor_the_cap(absent, reasons) -> None
     assert p.days_recorded == p.days - p.left_off >= 0
     assert sum(r.days for r in p.runs) == sum(1 for _, k in absent if k != "udokumentert")
     assert set(p.left_off_dates) <= {d for d, k in absent if k != "udokumentert"}
+
+
+# ------------------------------------------------------------------------ the policy table
+
+
+def test_a_policy_copy_changes_the_certificate_settings(tmp_path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(
+        '[certificate]\nhealth_kinds = ["sykdom", "dokumentert"]\nhours_rounding = "down"\n',
+        encoding="utf-8",
+    )
+    rules = load_policy(path).certificate
+    assert (rules.health_kinds, rules.hours_rounding, rules.max_left_off_days) == (
+        ("sykdom", "dokumentert"),
+        "down",
+        10,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'hours_rounding = "halv"',
+            "linje 2: «certificate.hours_rounding» skal være down, nearest, up, ikke «halv».",
+        ),
+        (
+            'health_kinds = ["for_sent"]',
+            "linje 2: «certificate.health_kinds» har «for_sent», som ikke står i "
+            "certificate.counting_kinds.",
+        ),
+        (
+            'leave_kinds = ["sykdom"]',
+            "linje 2: «certificate.leave_kinds» har «sykdom», som også er en helsetype.",
+        ),
+        (
+            "grades = []",
+            "linje 2: «certificate.grades» skal være en liste med trinn, f.eks. [8, 9, 10].",
+        ),
+    ],
+)
+def test_bad_certificate_settings_name_file_and_line(tmp_path, text: str, message: str) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(f"[certificate]\n{text}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_policy(path)
+    assert str(caught.value) == f"{path}, {message}"
