@@ -157,7 +157,7 @@ def test_xlsx_for_the_office(cli, export: Path, tmp_path: Path) -> None:
             "Timer ført",
         ],
         ["20003", "Aas, Kari", "9B", 2, 0, 2, 0, 2, 0],
-        [None, "Sum 9B (1 elever)", "9B", 2, 0, 2, 0, 2, 0],
+        [None, "Sum 9B (1 elev)", "9B", 2, 0, 2, 0, 2, 0],
         ["20002", "'=Lie, Per", "10A", 0, 2, 0, 0, 0, 2],
         ["20001", "Berg, Ane", "10A", 5, 0, 2, 0, 5, 0],
         [None, "Sum 10A (2 elever)", "10A", 5, 2, 2, 0, 5, 2],

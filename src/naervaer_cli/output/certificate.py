@@ -66,7 +66,7 @@ def year_text(result: CertificateResult) -> str:
     return result.year.label.replace("-", "–")
 
 
-def _figures(p: PupilCertificate) -> list[Cell]:
+def _figures(p: PupilCertificate) -> list[int]:
     return [
         p.days,
         p.hours,
@@ -184,8 +184,9 @@ def render_xlsx(result: CertificateResult) -> bytes:
         groups.setdefault(p.group, []).append(p)
     for name, pupils in groups.items():
         rows += [[p.pupil_id, p.name, p.group, *_figures(p)] for p in pupils]
-        totals = [sum(int(_figures(p)[i] or 0) for p in pupils) for i in range(len(HEADERS) - 3)]
-        rows.append([None, f"Sum {name} ({len(pupils)} elever)", name, *totals])
+        totals = [sum(column) for column in zip(*(_figures(p) for p in pupils), strict=True)]
+        pupils_text = f"{len(pupils)} " + ("elev" if len(pupils) == 1 else "elever")
+        rows.append([None, f"Sum {name} ({pupils_text})", name, *totals])
         sums.add(len(rows) + 1)
     _fill(ws, list(HEADERS), rows)
     for number in sums:
