@@ -262,6 +262,9 @@ def write(
     if fmt is CertificateFormat.xlsx and stream.isatty():
         raise UsageError("XLSX kan ikke skrives til terminalen; bruk --output FIL.xlsx.")
     data = render(result, fmt)
+    if fmt is CertificateFormat.csv and isinstance(data, str) and hasattr(stream, "buffer"):
+        # As bytes: the CSV has its own CRLF, which Windows' text stdout would make \r\r\n.
+        data = data.encode("utf-8")
     if isinstance(data, bytes):
         stream.flush()
         stream.buffer.write(data)
