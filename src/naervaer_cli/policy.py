@@ -180,6 +180,7 @@ class Policy:
     kindergarten: KindergartenPolicy
     plans: Mapping[str, Plan]
     source: str  # the file it came from, for messages and `policy show`
+    certificate: CertificatePolicy
 
     def window_days(self, setting: str) -> int:
         return self.kindergarten.window_days if setting == "barnehage" else self.school.window_days
@@ -479,6 +480,7 @@ class _Reader:
             kindergarten=kindergarten,
             plans=plans,
             source=self.origin,
+            certificate=build_certificate(self, data),
         )
 
     def build_school(self, data: Mapping[str, Any]) -> SchoolPolicy:
@@ -721,3 +723,74 @@ def describe_policy(policy: Policy) -> str:
             out.append(f"  Evaluering: {plan.evaluation_days} dager etter at tiltak er besluttet")
     out += ["", f"NB – {policy.talk_to_child}"]
     return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------------------- vitnemål
+
+HOURS_ROUNDING: tuple[str, ...] = ("down", "nearest", "up")
+
+
+@dataclass(frozen=True)
+class CertificatePolicy:
+    """What the vitnemål counts (Udir, «Føring av vitnemål … for grunnskolen», 2024, kap. 5)."""
+
+    grades: tuple[int, ...]
+    counting_kinds: tuple[str, ...]
+    health_kinds: tuple[str, ...]
+    leave_kinds: tuple[str, ...]
+    health_min_days: int  # a health run must be longer than this; days after it may go
+    max_left_off_days: int  # per school year
+    hours_rounding: str  # one of HOURS_ROUNDING
+
+    def round_hours(self, minutes: int) -> int:
+        """Absent lesson minutes as whole 60-minute units, rounded as the policy says."""
+        if self.hours_rounding == "down":
+            return minutes // 60
+        if self.hours_rounding == "up":
+            return -(-minutes // 60)
+        return (minutes + 30) // 60  # nearest, half up: 90 minutes are 2 hours
+
+
+def build_certificate(reader: _Reader, data: Mapping[str, Any]) -> CertificatePolicy:
+    """The `[certificate]` table as a CertificatePolicy; every bad value names file and line."""
+    g = reader.get
+    grades = g(data, "certificate.grades")
+    if (
+        not isinstance(grades, list)
+        or not grades
+        or not all(isinstance(x, int) and not isinstance(x, bool) and x > 0 for x in grades)
+    ):
+        raise reader.fail("certificate.grades", "skal være en liste med trinn, f.eks. [8, 9, 10].")
+    counting = reader.kinds(g(data, "certificate.counting_kinds"), "certificate.counting_kinds")
+    health = reader.kinds(g(data, "certificate.health_kinds"), "certificate.health_kinds")
+    leave = reader.kinds(g(data, "certificate.leave_kinds"), "certificate.leave_kinds")
+    for dotted, kinds in (("certificate.health_kinds", health), ("certificate.leave_kinds", leave)):
+        outside = [k for k in kinds if k not in counting]
+        if outside:
+            raise reader.fail(
+                dotted, f"har «{outside[0]}», som ikke står i certificate.counting_kinds."
+            )
+    both = set(health) & set(leave)
+    if both:
+        raise reader.fail(
+            "certificate.leave_kinds", f"har «{sorted(both)[0]}», som også er en helsetype."
+        )
+    rounding = reader.text(g(data, "certificate.hours_rounding"), "certificate.hours_rounding")
+    if rounding not in HOURS_ROUNDING:
+        raise reader.fail(
+            "certificate.hours_rounding",
+            f"skal være {', '.join(HOURS_ROUNDING)}, ikke «{rounding}».",
+        )
+    return CertificatePolicy(
+        grades=tuple(grades),
+        counting_kinds=counting,
+        health_kinds=health,
+        leave_kinds=leave,
+        health_min_days=reader.integer(
+            g(data, "certificate.health_min_days"), "certificate.health_min_days", 0
+        ),
+        max_left_off_days=reader.integer(
+            g(data, "certificate.max_left_off_days"), "certificate.max_left_off_days", 0
+        ),
+        hours_rounding=rounding,
+    )
