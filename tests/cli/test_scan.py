@@ -13,7 +13,8 @@ from naervaer_cli.config import load_config
 from naervaer_cli.importer import load_exports
 from naervaer_cli.output import Format, render
 from naervaer_cli.policy import load_policy
-from naervaer_cli.scan import scan, to_json
+from naervaer_cli.result import to_json
+from naervaer_cli.scan import scan
 
 REPO = Path(__file__).resolve().parents[2]
 IST = REPO / "sample_data" / "ist_fravaer.csv"

@@ -22,9 +22,10 @@ from naervaer_cli.documents import (
     team_pack,
 )
 from naervaer_cli.documents.htmltree import parse, sections
-from naervaer_cli.documents.loader import environment, override_dir, shipped_dir
+from naervaer_cli.documents.loader import environment
 from naervaer_cli.documents.render import pupil_file, write
 from naervaer_cli.errors import ConfigError, InputError
+from naervaer_cli.templating import override_dir, shipped_dir
 
 
 def context(pupil_id: str = "10234", name: str = "Nordmann, Ola", level: int = 1):

@@ -83,6 +83,6 @@ def test_terminal_colours_the_calendar() -> None:
 
 def test_piped_is_plain() -> None:
     out = io.StringIO()
-    write_pupil(make_view(), out)
+    write_pupil(make_view(), out, terminal=False)
     assert out.getvalue() == render_pupil_plain(make_view())
     assert "\x1b[" not in out.getvalue()

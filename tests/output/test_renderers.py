@@ -179,7 +179,7 @@ def test_write_piped_table_is_plain(result: ScanResult) -> None:
 def test_json_is_the_core_contract(result_with_case: ScanResult) -> None:
     import json
 
-    from naervaer_cli.scan import to_json
+    from naervaer_cli.result import to_json
 
     text = render(result_with_case, Format.json)
     assert isinstance(text, str)
@@ -190,16 +190,9 @@ def test_json_is_the_core_contract(result_with_case: ScanResult) -> None:
     assert list(first)[:3] == ["as_of", "window_days", "policy"]
 
 
-class Terminal(io.StringIO):
-    """A stdout that says it is a terminal."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 def test_write_to_terminal_is_rich_with_colour(result: ScanResult) -> None:
-    out = Terminal()
-    write(result, Format.table, stdout=out)
+    out = io.StringIO()
+    write(result, Format.table, stdout=out, terminal=True)
     assert "\x1b[1;31mBekymring\x1b[0m" in out.getvalue()
     assert "Snakk med barnet/eleven under hele prosessen." in out.getvalue()
 
@@ -208,7 +201,7 @@ def test_xlsx_to_terminal_is_refused(result: ScanResult) -> None:
     from naervaer_cli.errors import UsageError
 
     with pytest.raises(UsageError, match="bruk --output FIL.xlsx"):
-        write(result, Format.xlsx, stdout=Terminal())
+        write(result, Format.xlsx, stdout=io.StringIO(), terminal=True)
 
 
 def test_xlsx_piped_is_the_workbook_bytes(result: ScanResult) -> None:

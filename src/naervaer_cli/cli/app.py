@@ -6,12 +6,16 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from naervaer_cli import __version__
+from naervaer_cli.environment import Environment
 from naervaer_cli.errors import ExitCode, NaervaerError
+
+if TYPE_CHECKING:
+    from naervaer_cli.config import Config
 
 app = typer.Typer(
     name="naervaer",
@@ -28,15 +32,16 @@ app = typer.Typer(
 
 @dataclass
 class State:
-    """Global options, handed to every command through `ctx.obj`."""
+    """The environment and the global options, handed to every command through `ctx.obj`."""
 
+    env: Environment
     config_path: Path | None = None
     debug: bool = False
 
-    def config(self):
+    def config(self) -> Config:
         from naervaer_cli.config import load_config
 
-        return load_config(self.config_path)
+        return load_config(self.config_path, home=self.env.home)
 
 
 def _version(value: bool) -> None:
@@ -65,7 +70,10 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen."),
     ] = False,
 ) -> None:
-    ctx.obj = State(config_path=config, debug=debug)
+    # main() hands in the environment; a bare `app()` (as Typer's own test runner calls it)
+    # gets the real one.
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_system()
+    ctx.obj = State(env=env, config_path=config, debug=debug)
 
 
 def _register() -> None:
@@ -100,14 +108,22 @@ def _debug_requested(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get("NAERVAER_DEBUG", "") not in ("", "0")
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app and turn every failure into one Norwegian line and an exit code."""
+def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
+    """Entry point: run the app and turn every failure into one Norwegian line and an exit code.
+
+    `env` is the run's streams, terminals, date and NAERVAER_HOME (tests pass their own).
+    """
     from typer._click import exceptions as click_exc
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    env = env or Environment.from_system()
     debug = _debug_requested(argv)
+
+    def _error(message: str) -> None:
+        env.stderr.write(f"Feil: {message}\n")
+
     try:
-        result = app(args=argv, prog_name="naervaer", standalone_mode=False)
+        result = app(args=argv, prog_name="naervaer", standalone_mode=False, obj=env)
     except NaervaerError as exc:
         if debug:
             raise
@@ -123,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         _error("Avbrutt.")
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
-        sys.stderr.close()
+        env.stderr.close()
         sys.exit(ExitCode.OK)
     except Exception as exc:  # the boundary: never a traceback for users
         if debug:
@@ -174,7 +190,3 @@ def _usage_message(exc) -> str:
         message += "."
     hint = f" Se «{exc.ctx.command_path} --help»." if exc.ctx is not None else ""
     return message + hint
-
-
-def _error(message: str) -> None:
-    sys.stderr.write(f"Feil: {message}\n")

@@ -40,7 +40,9 @@ def show(ctx: typer.Context, policy: PolicyOption = None) -> None:
     """Vis policyen i lesbar form: regler, terskler, fag og innsatsplanen nivå for nivå."""
     from naervaer_cli.policy import describe_policy, load_policy
 
-    typer.echo(describe_policy(load_policy(_configured(ctx, policy))), nl=False)
+    state = ctx.find_root().obj  # None when the sub-app runs on its own
+    text = describe_policy(load_policy(_configured(ctx, policy)))
+    typer.echo(text, file=state.env.stdout if state else None, nl=False)
 
 
 @app.command("init")

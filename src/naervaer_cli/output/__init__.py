@@ -3,7 +3,7 @@
 | format | what                                                         |
 |--------|--------------------------------------------------------------|
 | table  | Rich table on a terminal, aligned plain text when piped/file |
-| json   | the §10 contract, exactly `naervaer_cli.scan.to_json`        |
+| json   | the §10 contract, exactly `naervaer_cli.result.to_json`      |
 | csv    | one row per pupil, UTF-8 with BOM and `;` (Norwegian Excel)  |
 | xlsx   | workbook: per pupil, per flag date, and an «Om» sheet        |
 | md     | Markdown table and summary                                   |
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, assert_never
+from typing import TextIO, assert_never
 
 from naervaer_cli.errors import UsageError
 from naervaer_cli.result import ScanResult
@@ -62,10 +62,16 @@ def write(
     fmt: Format,
     output: Path | None = None,
     *,
-    stdout: IO[str] | None = None,
+    stdout: TextIO | None = None,
+    terminal: bool = False,
+    width: int | None = None,
     group: str | None = None,
 ) -> None:
-    """Write to `output` (mode 0600), or to stdout: Rich for a table on a terminal."""
+    """Write to `output` (mode 0600), or to stdout: Rich for a table on a terminal.
+
+    Whether stdout is a `terminal` (and its `width`) is the caller's to say: the CLI's
+    environment knows, the core never asks the stream.
+    """
     from naervaer_cli.privacy import write_private
 
     if output is not None:
@@ -77,17 +83,17 @@ def write(
                 f"Kan ikke skrive {output} ({exc.strerror}). Velg en annen fil med --output."
             ) from None
         return
-    stream = stdout if stdout is not None else sys.stdout
-    terminal = stream.isatty()
+    stream: TextIO = stdout if stdout is not None else sys.stdout
     if fmt is Format.table and terminal:
         from naervaer_cli.output.table import print_rich
 
-        print_rich(result, stream, group=group)
+        print_rich(result, stream, group=group, width=width)
         return
     if fmt is Format.xlsx and terminal:
         raise UsageError("XLSX kan ikke skrives til terminalen; bruk --output FIL.xlsx.")
     data = render(result, fmt, group=group)
     if isinstance(data, bytes):
+        # Only XLSX is bytes, and it never reaches a terminal: stdout is a binary-capable pipe.
         stream.flush()
         stream.buffer.write(data)
         stream.buffer.flush()
