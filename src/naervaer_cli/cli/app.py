@@ -37,11 +37,17 @@ class State:
     env: Environment
     config_path: Path | None = None
     debug: bool = False
+    warned: bool = False
 
     def config(self) -> Config:
         from naervaer_cli.config import load_config
+        from naervaer_cli.portable import home_warning
 
-        return load_config(self.config_path, home=self.env.home)
+        config = load_config(self.config_path, home=self.env.home)
+        if not self.warned and (warning := home_warning(config.home)):
+            self.env.stderr.write(f"Advarsel: {warning}\n")
+            self.warned = True
+        return config
 
 
 def _version(value: bool) -> None:
@@ -115,8 +121,11 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
     """
     from typer._click import exceptions as click_exc
 
+    from naervaer_cli.portable import utf8_output
+
     argv = list(sys.argv[1:] if argv is None else argv)
     env = env or Environment.from_system()
+    utf8_output(((env.stdout, env.stdout_isatty), (env.stderr, env.stderr_isatty)))
     debug = _debug_requested(argv)
 
     def _error(message: str) -> None:
