@@ -180,11 +180,8 @@ def _dates(*texts: str) -> list:
     return [date.fromisoformat(t) for t in texts]
 
 
-def test_xlsx_is_not_written_to_a_terminal(cli, export: Path, monkeypatch) -> None:
-    import sys
-
-    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    r = cli("vitnemal", export, "--format", "xlsx")
+def test_xlsx_is_not_written_to_a_terminal(cli, export: Path) -> None:
+    r = cli("vitnemal", export, "--format", "xlsx", tty=True)
     assert (r.code, r.out) == (2, "")
     assert r.err == "Feil: XLSX kan ikke skrives til terminalen; bruk --output FIL.xlsx.\n"
 

@@ -1,8 +1,7 @@
-"""Hand-built scan results and the golden-file check for the output tests."""
+"""Hand-built scan results and the golden folder for the output tests."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -101,13 +100,3 @@ def make_result(*, with_case: bool = False) -> ScanResult:
         pupils=(hacker, ola, kari),
         pupils_scanned=64,
     )
-
-
-def check_golden(name: str, actual: str | bytes) -> None:
-    """Compare with golden/<name>; UPDATE_GOLDEN=1 rewrites it (review the diff by eye)."""
-    path = GOLDEN / name
-    data = actual.encode("utf-8") if isinstance(actual, str) else actual
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_bytes(data)
-    assert path.is_file(), f"golden file {path} missing; run with UPDATE_GOLDEN=1 and review"
-    assert data == path.read_bytes(), f"output differs from golden/{name}"

@@ -173,7 +173,13 @@ class CaseStore:
                     (pupil_id, setting, level, day.isoformat(), by.strip()),
                 )
             except sqlite3.IntegrityError:  # another run opened one since the check
-                raise _already_open(_case(_open_row(conn, pupil_id))) from None
+                other = _open_row(conn, pupil_id)
+                if other is None:  # ... and closed it again: nothing to point to
+                    raise RuntimeFailure(
+                        f"{self.path}: en annen kjøring endret saken til elev {pupil_id} "
+                        "samtidig; ingenting er endret. Prøv igjen."
+                    ) from None
+                raise _already_open(_case(other)) from None
             case = _case(
                 conn.execute("SELECT * FROM cases WHERE id = ?", (cursor.lastrowid,)).fetchone()
             )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from naervaer_cli.caselog.evaluate import PresenceComparison
 from naervaer_cli.caselog.events import Case, Event, EventType, OpenCase
 from naervaer_cli.caselog.store import norwegian
+from naervaer_cli.rules.presence import PresenceComparison
 
 
 def percent(rate: float | None) -> str:

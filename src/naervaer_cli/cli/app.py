@@ -6,12 +6,16 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from naervaer_cli import __version__
+from naervaer_cli.environment import Environment
 from naervaer_cli.errors import ExitCode, NaervaerError
+
+if TYPE_CHECKING:
+    from naervaer_cli.config import Config
 
 app = typer.Typer(
     name="naervaer",
@@ -28,19 +32,20 @@ app = typer.Typer(
 
 @dataclass
 class State:
-    """Global options, handed to every command through `ctx.obj`."""
+    """The environment and the global options, handed to every command through `ctx.obj`."""
 
+    env: Environment
     config_path: Path | None = None
     debug: bool = False
     warned: bool = False
 
-    def config(self):
+    def config(self) -> Config:
         from naervaer_cli.config import load_config
         from naervaer_cli.portable import home_warning
 
-        config = load_config(self.config_path)
+        config = load_config(self.config_path, home=self.env.home)
         if not self.warned and (warning := home_warning(config.home)):
-            sys.stderr.write(f"Advarsel: {warning}\n")
+            self.env.stderr.write(f"Advarsel: {warning}\n")
             self.warned = True
         return config
 
@@ -71,7 +76,10 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen."),
     ] = False,
 ) -> None:
-    ctx.obj = State(config_path=config, debug=debug)
+    # main() hands in the environment; a bare `app()` (as Typer's own test runner calls it)
+    # gets the real one.
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_system()
+    ctx.obj = State(env=env, config_path=config, debug=debug)
 
 
 def _register() -> None:
@@ -108,17 +116,28 @@ def _debug_requested(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get("NAERVAER_DEBUG", "") not in ("", "0")
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app and turn every failure into one Norwegian line and an exit code."""
+def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
+    """Entry point: run the app and turn every failure into one Norwegian line and an exit code.
+
+    `env` is the run's streams, terminals, date and NAERVAER_HOME (tests pass their own).
+    """
     from typer._click import exceptions as click_exc
 
     from naervaer_cli.portable import utf8_output
 
-    utf8_output((sys.stdout, sys.stderr))
     argv = list(sys.argv[1:] if argv is None else argv)
+    env = env or Environment.from_system()
+    utf8_output(((env.stdout, env.stdout_isatty), (env.stderr, env.stderr_isatty)))
     debug = _debug_requested(argv)
+
+    def _error(message: str) -> None:
+        # A message may quote a value or a file name: never a fødselsnummer (issue 11).
+        from naervaer_cli.privacy import hide_fnr
+
+        env.stderr.write(f"Feil: {hide_fnr(message)}\n")
+
     try:
-        result = app(args=argv, prog_name="naervaer", standalone_mode=False)
+        result = app(args=argv, prog_name="naervaer", standalone_mode=False, obj=env)
     except NaervaerError as exc:
         if debug:
             raise
@@ -134,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
         _error("Avbrutt.")
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
-        sys.stderr.close()
+        env.stderr.close()
         sys.exit(ExitCode.OK)
     except Exception as exc:  # the boundary: never a traceback for users
         if debug:
@@ -185,10 +204,3 @@ def _usage_message(exc) -> str:
         message += "."
     hint = f" Se «{exc.ctx.command_path} --help»." if exc.ctx is not None else ""
     return message + hint
-
-
-def _error(message: str) -> None:
-    # A message may quote a value or a file name: never a fødselsnummer (issue 11).
-    from naervaer_cli.privacy import hide_fnr
-
-    sys.stderr.write(f"Feil: {hide_fnr(message)}\n")

@@ -69,8 +69,12 @@ def _by(config: Config, flag: str | None) -> str:
     return str(config.setting(flag, "NAERVAER_BY", "case.by", "") or "")
 
 
-def _say(text: str) -> None:
-    typer.echo(text)
+def _say(ctx: typer.Context, text: str) -> None:
+    typer.echo(text, file=ctx.obj.env.stdout)
+
+
+def _today(ctx: typer.Context) -> date:
+    return ctx.obj.env.today
 
 
 def _person(setting: str) -> str:
@@ -111,14 +115,15 @@ def open_(
         case = store.open_case(
             pupil,
             setting=setting,
-            day=day or date.today(),
+            day=day or _today(ctx),
             by=_by(config, by),
             text=text,
             level=level,
         )
     _say(
+        ctx,
         f"Åpnet sak for {_person(case.setting)} {pupil} ({case.setting}) "
-        f"på NIVÅ {case.level}, {norwegian(case.opened)}."
+        f"på NIVÅ {case.level}, {norwegian(case.opened)}.",
     )
 
 
@@ -135,8 +140,8 @@ def note(
     pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
-        event = store.add_note(pupil, day=day or date.today(), by=_by(config, by), text=text)
-    _say(f"Notat registrert for {who} {pupil} ({event.date:%d.%m.%Y}).")
+        event = store.add_note(pupil, day=day or _today(ctx), by=_by(config, by), text=text)
+    _say(ctx, f"Notat registrert for {who} {pupil} ({event.date:%d.%m.%Y}).")
 
 
 @app.command("measure")
@@ -167,14 +172,15 @@ def measure(
         who = _person_of(store, pupil)
         event = store.add_measure(
             pupil,
-            day=day or date.today(),
+            day=day or _today(ctx),
             by=_by(config, by),
             text=text,
             responsible=responsible,
             evaluation_date=evaluation_date,
         )
     _say(
-        f"Tiltak registrert for {who} {pupil}; evalueres {event.data['evaluation_date']:%d.%m.%Y}."
+        ctx,
+        f"Tiltak registrert for {who} {pupil}; evalueres {event.data['evaluation_date']:%d.%m.%Y}.",
     )
 
 
@@ -208,23 +214,32 @@ def evaluate(
     by: By = None,
 ) -> None:
     """Har nærværet økt? Nærværet siden tiltaket mot like mange skoledager før; svaret lagres."""
-    from naervaer_cli.caselog.evaluate import evaluate_from_history
+    from naervaer_cli.caselog.evaluate import evaluate_case
     from naervaer_cli.caselog.text import evaluation_text, event_line
+    from naervaer_cli.inputs import load_evaluation_inputs
 
     config, store = _store(ctx)
     pupil = _pupil(config, pupil)
+    day, who = as_of or _today(ctx), _by(config, by)
     with store:
-        comparison, event = evaluate_from_history(
-            config,
+        if improved is not None:
+            event = store.record_evaluation(pupil, day=day, by=who, improved=improved, text=text)
+            _say(ctx, event_line(event))
+            return
+        setting = store.status(pupil, day).case.setting
+        loaded = load_evaluation_inputs(config, setting, policy)
+        comparison, _ = evaluate_case(
             store,
+            loaded.records,
             pupil,
-            as_of=as_of or date.today(),
-            by=_by(config, by),
+            as_of=day,
+            by=who,
+            calendar=loaded.calendar,
+            counting_kinds=loaded.counting_kinds,
+            whole_day_minutes=loaded.whole_day_minutes,
             text=text,
-            improved=improved,
-            policy=config.setting(policy, "NAERVAER_POLICY", "policy"),
         )
-    typer.echo(evaluation_text(comparison) if comparison else event_line(event) + "\n", nl=False)
+    typer.echo(evaluation_text(comparison), file=ctx.obj.env.stdout, nl=False)
 
 
 @app.command("level")
@@ -242,9 +257,9 @@ def level(
     with store:
         who = _person_of(store, pupil)
         event = store.change_level(
-            pupil, day=day or date.today(), by=_by(config, by), level=new_level, text=text
+            pupil, day=day or _today(ctx), by=_by(config, by), level=new_level, text=text
         )
-    _say(f"{who.capitalize()} {pupil}: NIVÅ {event.data['from']} → NIVÅ {event.data['to']}.")
+    _say(ctx, f"{who.capitalize()} {pupil}: NIVÅ {event.data['from']} → NIVÅ {event.data['to']}.")
 
 
 @app.command("meeting")
@@ -265,10 +280,10 @@ def meeting(
     with store:
         who = _person_of(store, pupil)
         store.record_meeting(
-            pupil, day=day or date.today(), by=_by(config, by), text=text, next_meeting=next_meeting
+            pupil, day=day or _today(ctx), by=_by(config, by), text=text, next_meeting=next_meeting
         )
     suffix = f"; neste møte {next_meeting:%d.%m.%Y}" if next_meeting else ""
-    _say(f"Møte registrert for {who} {pupil}{suffix}.")
+    _say(ctx, f"Møte registrert for {who} {pupil}{suffix}.")
 
 
 @app.command("dismiss")
@@ -280,8 +295,8 @@ def dismiss(
     pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
-        store.dismiss(pupil, day=day or date.today(), by=_by(config, by), text=text)
-    _say(f"Uro avkreftet; saken til {who} {pupil} er avsluttet.")
+        store.dismiss(pupil, day=day or _today(ctx), by=_by(config, by), text=text)
+    _say(ctx, f"Uro avkreftet; saken til {who} {pupil} er avsluttet.")
 
 
 @app.command("close")
@@ -293,8 +308,8 @@ def close(
     pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
-        store.close_case(pupil, day=day or date.today(), by=_by(config, by), text=text)
-    _say(f"Saken til {who} {pupil} er avsluttet.")
+        store.close_case(pupil, day=day or _today(ctx), by=_by(config, by), text=text)
+    _say(ctx, f"Saken til {who} {pupil} er avsluttet.")
 
 
 @app.command("list")
@@ -303,9 +318,11 @@ def list_(ctx: typer.Context, as_of: AsOf = None) -> None:
     from naervaer_cli.caselog.text import open_cases_text
 
     _, store = _store(ctx)
-    as_of = as_of or date.today()
+    as_of = as_of or _today(ctx)
     with store:
-        typer.echo(open_cases_text(store.list_open(as_of), as_of), nl=False)
+        typer.echo(
+            open_cases_text(store.list_open(as_of), as_of), file=ctx.obj.env.stdout, nl=False
+        )
 
 
 @app.command("show")
@@ -320,7 +337,7 @@ def show(ctx: typer.Context, pupil: Pupil) -> None:
         cases, events = store.cases(pupil), store.timeline(pupil)
     if not cases:
         raise UsageError(f"Ingen sak er registrert for elev {pupil}.")
-    typer.echo(timeline_text(pupil, cases, events), nl=False)
+    typer.echo(timeline_text(pupil, cases, events), file=ctx.obj.env.stdout, nl=False)
 
 
 @app.command("export")
@@ -340,10 +357,10 @@ def export(
     with store:
         text = store.export_json()
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(text, file=ctx.obj.env.stdout, nl=False)
     else:
         write_private(output, text)
-        _say(f"Saksloggen er eksportert til {output}.")
+        _say(ctx, f"Saksloggen er eksportert til {output}.")
 
 
 @app.command("restore")
@@ -359,7 +376,7 @@ def restore(
     _, store = _store(ctx)
     with store:
         count = store.restore(read_export(file))
-    _say(f"Gjenopprettet {count} saker fra {file} til {store.path}.")
+    _say(ctx, f"Gjenopprettet {count} saker fra {file} til {store.path}.")
 
 
 @dataclass(frozen=True)
@@ -407,18 +424,20 @@ def vitnemal(
 ) -> None:
     """Registrer at eleven krever fravær ikke ført på vitnemålet (høyst 10 dager per skoleår)."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         item = store.record_leave_off(
             pupil,
             first=period.first,
             last=period.last,
             reason=reason.value,
-            day=day or date.today(),
+            day=day or _today(ctx),
             by=_by(config, by),
             text=text,
         )
     span = f"{item.first:%d.%m.%Y}" + (f"–{item.last:%d.%m.%Y}" if item.last != item.first else "")
     _say(
+        ctx,
         f"Registrert: elev {pupil} krever at fravær {span} ({item.reason}) ikke føres på "
-        "vitnemålet. Se «naervaer vitnemal»."
+        "vitnemålet. Se «naervaer vitnemal».",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -19,8 +18,9 @@ def check(
     from naervaer_cli.importer import load_exports
     from naervaer_cli.importer.report import check_report
 
+    env = ctx.obj.env
     result = load_exports(files, ctx.obj.config(), collect_problems=True)
-    sys.stdout.write(check_report(result))
+    env.stdout.write(check_report(result))
     if any(f.problems for f in result.files):
-        sys.stderr.write("Feil: eksporten har rader som ikke kan leses (se over).\n")
+        env.stderr.write("Feil: eksporten har rader som ikke kan leses (se over).\n")
         raise typer.Exit(ExitCode.BAD_INPUT)

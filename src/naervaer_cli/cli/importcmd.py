@@ -29,11 +29,12 @@ def import_(
     if result.rejected:
         typer.echo(
             f"Merk: {result.rejected} rad(er) kunne ikke leses og er skrevet til {rejects}.",
-            err=True,
+            file=ctx.obj.env.stderr,
         )
     added, total = store_records(config.home, result.records)
     known = result.records.height - added
     typer.echo(
         f"Importerte {len(files)} fil(er): {added} nye fraværsposter, {known} var lagret "
-        f"fra før. Historikken har nå {total} poster."
+        f"fra før. Historikken har nå {total} poster.",
+        file=ctx.obj.env.stdout,
     )

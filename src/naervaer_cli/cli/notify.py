@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -37,13 +36,20 @@ def notify(
     """
     from naervaer_cli.mail.notify import report_lines, run_notify
 
+    env = ctx.obj.env
     report = run_notify(
-        ctx.obj.config(), files or [], as_of=as_of, policy=policy, kind=kind, dry_run=dry_run
+        ctx.obj.config(),
+        files or [],
+        as_of=as_of,
+        policy=policy,
+        kind=kind,
+        dry_run=dry_run,
+        today=env.today,
     )
     errors, summary = report_lines(report, dry_run)
     for line in errors:
-        sys.stderr.write(f"Feil: {line}\n")
-    if summary and sys.stderr.isatty():
-        sys.stderr.write(summary + "\n")
+        env.stderr.write(f"Feil: {line}\n")
+    if summary and env.stderr_isatty:
+        env.stderr.write(summary + "\n")
     if report.failed:
         raise typer.Exit(code=int(report.exit_code))

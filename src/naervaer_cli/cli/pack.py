@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -125,7 +124,9 @@ def pack(
         documents=tuple(documents or ()),
     )
     request.check()
-    config = ctx.obj.config()
-    loaded = load_inputs(config, inputs or [], policy=policy, as_of=as_of, kind=kind)
-    for path in run_pack(config, loaded, request, today=date.today()):
-        sys.stdout.write(f"{path}\n")
+    env, config = ctx.obj.env, ctx.obj.config()
+    loaded = load_inputs(
+        config, inputs or [], policy=policy, as_of=as_of, kind=kind, today=env.today
+    )
+    for path in run_pack(config, loaded, request, today=env.today):
+        env.stdout.write(f"{path}\n")

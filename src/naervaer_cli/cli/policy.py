@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from naervaer_cli.environment import Environment
+
 app = typer.Typer(
     name="policy",
     help="Vis eller kopier policyen: terskler, fag og innsatsplan.",
@@ -35,6 +37,11 @@ def _configured(ctx: typer.Context, policy: str | None) -> str | None:
     return state.config().get("policy")
 
 
+def _env(ctx: typer.Context) -> Environment:
+    state = ctx.find_root().obj  # None when the sub-app runs on its own
+    return state.env if state is not None else Environment.from_system()
+
+
 @app.command("show")
 def show(
     ctx: typer.Context,
@@ -52,13 +59,15 @@ def show(
     from naervaer_cli.tomlconfig import reference_text
 
     if keys:
-        typer.echo(reference_text(policy_fields()), nl=False)
+        typer.echo(reference_text(policy_fields()), file=_env(ctx).stdout, nl=False)
         return
-    typer.echo(describe_policy(load_policy(_configured(ctx, policy))), nl=False)
+    text = describe_policy(load_policy(_configured(ctx, policy)))
+    typer.echo(text, file=_env(ctx).stdout, nl=False)
 
 
 @app.command("init")
 def init(
+    ctx: typer.Context,
     dest: Annotated[
         Path, typer.Argument(help="Hvor kopien skal skrives (fil eller mappe).")
     ] = Path("policy.toml"),
@@ -69,4 +78,5 @@ def init(
     from naervaer_cli.policy import write_policy_copy
 
     written = write_policy_copy(dest, name=name, force=force)
-    typer.echo(f"Skrev {written}. Rediger den og bruk den med --policy {written}.", err=True)
+    message = f"Skrev {written}. Rediger den og bruk den med --policy {written}."
+    typer.echo(message, file=_env(ctx).stderr)

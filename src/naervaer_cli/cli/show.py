@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -31,8 +30,11 @@ def show(
     from naervaer_cli.output.pupil import write_pupil
     from naervaer_cli.pupil_view import find_pupil, pupil_view
 
+    env = ctx.obj.env
     config = ctx.obj.config()
-    inputs = load_inputs(config, files or [], policy=policy, as_of=as_of, kind=kind)
+    inputs = load_inputs(
+        config, files or [], policy=policy, as_of=as_of, kind=kind, today=env.today
+    )
     pupil_id = find_pupil(inputs.records, pupil, inputs.setting, config.home)
     view = pupil_view(
         inputs.records,
@@ -44,4 +46,4 @@ def show(
         cases=inputs.cases,
         setting=inputs.setting,
     )
-    write_pupil(view, sys.stdout)
+    write_pupil(view, env.stdout, terminal=env.stdout_isatty)

@@ -56,10 +56,13 @@ def vitnemal(
     from naervaer_cli.output.certificate import CertificateFormat, write
 
     config = ctx.obj.config()
-    inputs = load_inputs(config, files or [], policy=policy, kind="skole")
+    env = ctx.obj.env
+    inputs = load_inputs(config, files or [], policy=policy, kind="skole", today=env.today)
     school_year = SchoolYear.parse(year) if year else SchoolYear.of(inputs.as_of)
     requests = leave_offs_at(caselog_path(config))
     result = certificate(
         inputs.records, inputs.policy, inputs.calendar, school_year, requests, group
     )
-    write(result, CertificateFormat(fmt.value), output)
+    write(
+        result, CertificateFormat(fmt.value), output, stdout=env.stdout, terminal=env.stdout_isatty
+    )

@@ -1,4 +1,4 @@
-"""Meeting packs: document contexts, the template loader and the HTML, DOCX and Markdown writers."""
+"""Meeting packs: contexts, the Jinja environment and the HTML, DOCX and Markdown writers."""
 
 from naervaer_cli.documents.context import (
     PupilContext,

@@ -196,7 +196,7 @@ def count_text(setting: str, count: int) -> str:
 
 def render_pair(env: jinja2.Environment, name: str, context: dict[str, Any]) -> tuple[str, str]:
     """Render `mail/NAME.txt.j2` and `mail/NAME.html.j2` with the same context."""
-    from naervaer_cli.documents.loader import guarded
+    from naervaer_cli.templating import guarded
 
     def one(template: str) -> str:
         return guarded(template, lambda: env.get_template(template).render(**context))

@@ -245,6 +245,7 @@ def run_notify(
     dry_run: Path | None = None,
     now: datetime | None = None,
     mailer: Mailer | None = None,
+    today: date | None = None,
 ) -> NotifyReport:
     """The whole cron job: check the config, take the lock, scan, mail, log.
 
@@ -264,7 +265,8 @@ def run_notify(
     now = now or datetime.now(UTC).astimezone()
 
     def run() -> NotifyReport:
-        result = run_scan(load_inputs(config, files, policy=policy, as_of=as_of, kind=kind))
+        loaded = load_inputs(config, files, policy=policy, as_of=as_of, kind=kind, today=today)
+        result = run_scan(loaded)
         chosen: Mailer = mailer or (EmlDirMailer(dry_run) if dry_run else SmtpMailer(settings))
         try:
             with SentLog.in_home(config.home) as log:

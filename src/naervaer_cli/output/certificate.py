@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, assert_never
 
 from naervaer_cli.certificate import CertificateResult, PupilCertificate, Run, to_json
-from naervaer_cli.errors import UsageError
 from naervaer_cli.output.labels import fmt_date, neutralise
 from naervaer_cli.schema import KIND_LABELS
 
@@ -245,29 +243,11 @@ def write(
     result: CertificateResult,
     fmt: CertificateFormat,
     output: Path | None = None,
-    stdout: IO[str] | None = None,
+    *,
+    stdout: IO[str],
+    terminal: bool,
 ) -> None:
-    """Write to `output` (mode 0600), or to stdout; XLSX only to a file or a pipe."""
-    from naervaer_cli.privacy import write_private
+    """Write to `output` (mode 0600), or to `stdout`; XLSX only to a file or a pipe."""
+    from naervaer_cli.output import deliver
 
-    if output is not None:
-        try:
-            write_private(output, render(result, fmt))
-        except OSError as exc:
-            raise UsageError(
-                f"Kan ikke skrive {output} ({exc.strerror}). Velg en annen fil med --output."
-            ) from None
-        return
-    stream = stdout if stdout is not None else sys.stdout
-    if fmt is CertificateFormat.xlsx and stream.isatty():
-        raise UsageError("XLSX kan ikke skrives til terminalen; bruk --output FIL.xlsx.")
-    data = render(result, fmt)
-    if fmt is CertificateFormat.csv and isinstance(data, str) and hasattr(stream, "buffer"):
-        # As bytes: the CSV has its own CRLF, which Windows' text stdout would make \r\r\n.
-        data = data.encode("utf-8")
-    if isinstance(data, bytes):
-        stream.flush()
-        stream.buffer.write(data)
-        stream.buffer.flush()
-    else:
-        stream.write(data)
+    deliver(render(result, fmt), output, stdout, terminal=terminal)

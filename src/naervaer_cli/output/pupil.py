@@ -159,9 +159,9 @@ def render_pupil_rich(view: PupilView, *, width: int = 100, color: bool = True) 
     return buffer.getvalue()
 
 
-def write_pupil(view: PupilView, stdout: IO[str]) -> None:
-    """Colour on a terminal, plain symbols when piped (the legend names them either way)."""
-    if stdout.isatty():
+def write_pupil(view: PupilView, stdout: IO[str], *, terminal: bool) -> None:
+    """Colour on a `terminal`, plain symbols when piped (the legend names them either way)."""
+    if terminal:
         print_pupil_rich(view, stdout)
     else:
         stdout.write(render_pupil_plain(view))
