@@ -31,7 +31,7 @@ def parse_date(value: str) -> date:
 FilesArg = Annotated[
     list[Path] | None,
     typer.Argument(
-        metavar="FIL",
+        metavar="FIL...",
         help="Fraværseksporter (CSV eller XLSX). Uten filer brukes den lagrede fraværshistorikken.",
         show_default=False,
     ),
@@ -68,6 +68,7 @@ KindOpt = Annotated[
     Kind | None,
     typer.Option(
         "--kind",
+        metavar="TYPE",
         help="skole eller barnehage. Standard: gjenkjennes på kolonnene "
         "(Kom/Hentet betyr barnehage), ellers «setting» i konfigurasjonen.",
         show_default=False,

@@ -24,7 +24,7 @@ def pack(
     pupils: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="ELEV",
+            metavar="ELEV...",
             help="Elevnummer (barnenummer i barnehagen), eller en del av navnet som "
             "bare passer på ett barn eller én elev. Flere kan gis.",
             show_default=False,
@@ -55,6 +55,7 @@ def pack(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="html (for utskrift), docx (redigerbar i Word) eller md (Markdown).",
         ),
     ] = PackFormat.html,
@@ -78,7 +79,11 @@ def pack(
     min_level: Annotated[
         int,
         typer.Option(
-            "--min-level", min=0, max=2, help="Laveste nivå som tas med i ressursteamets sakliste."
+            "--min-level",
+            min=0,
+            max=2,
+            metavar="NIVÅ",
+            help="Laveste nivå som tas med i ressursteamets sakliste.",
         ),
     ] = 1,
     include_flagged: Annotated[
