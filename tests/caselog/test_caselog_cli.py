@@ -252,7 +252,7 @@ def test_caselog_path_from_config(cli, naervaer_home: Path, tmp_path: Path) -> N
 def test_every_command_has_help(cli, args: list[str]) -> None:
     r = cli(*args, "--help")
     assert r.code == 0
-    assert "Usage:" in r.out and len(r.out.splitlines()) > 3
+    assert "Bruk:" in r.out and len(r.out.splitlines()) > 3
 
 
 def test_cli_modules_do_not_import_heavy_libraries() -> None:

@@ -140,7 +140,15 @@ def _install_completion(ctx: click_core.Context, param: Any, value: Any) -> Any:
 
 def usage_message(exc: click_exc.UsageError) -> str:
     """One bokmål line for a usage error, ending with where to read more."""
-    message = _usage_text(exc).rstrip()
+    param = getattr(exc, "param", None)
+    if type(exc) is click_exc.BadParameter and param is not None:
+        message = _click_type_message(exc, param)
+        if message is None:
+            # Our own parsers' messages already say what to write instead.
+            return f"{_name(param)}: {exc.message}"
+    else:
+        message = _usage_text(exc)
+    message = message.rstrip()
     if not message.endswith((".", "?", "!")):
         message += "."
     hint = f" Se «{exc.ctx.command_path} --help»." if exc.ctx is not None else ""
@@ -153,8 +161,6 @@ def _usage_text(exc: click_exc.UsageError) -> str:
         if param.param_type_name == "argument":
             return f"Mangler argumentet {_name(param)}"
         return f"Mangler valget {_name(param)}"
-    if isinstance(exc, click_exc.BadParameter) and param is not None:
-        return _bad_value(exc, param)
     if isinstance(exc, click_exc.NoSuchOption):
         text = f"Ukjent valg: {exc.option_name}"
         if exc.possibilities:
@@ -181,8 +187,8 @@ def _usage_text(exc: click_exc.UsageError) -> str:
     return click_message(exc.format_message())
 
 
-def _bad_value(exc: click_exc.BadParameter, param: Any) -> str:
-    """A rejected value: Click's type checks in bokmål; our own parsers already speak it."""
+def _click_type_message(exc: click_exc.BadParameter, param: Any) -> str | None:
+    """A value Click's own type check rejected, in bokmål; None for our parsers' messages."""
     name = _name(param)
     kind = param.type
     choices = getattr(kind, "choices", None)
@@ -195,9 +201,11 @@ def _bad_value(exc: click_exc.BadParameter, param: Any) -> str:
         allowed = bounds(kind.min, kind.min_open, kind.max, kind.max_open)
         return f"Ugyldig verdi for {name}: {value}. Tillatt: {allowed}"
     if (value := _value(exc.message, "is not a valid")) is not None:
-        what = {"integer": "et heltall", "float": "et tall"}.get(kind.name, "gyldig")
+        # `int`, `int range`, `float`, `float range` (`integer` in Click itself)
+        number = {"int": "et heltall", "integer": "et heltall", "float": "et tall"}
+        what = number.get(kind.name.split(" ")[0], "gyldig")
         return f"{name}: «{value}» er ikke {what}"
-    return f"{name}: {exc.message}"
+    return None
 
 
 def _value(message: str, phrase: str) -> str | None:
