@@ -6,9 +6,11 @@ import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
+
+from naervaer_cli.errors import UsageError
 
 
 def parse_date(value: str) -> date:
@@ -85,3 +87,29 @@ PolicyOpt = Annotated[
         show_default=False,
     ),
 ]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Skriv ingenting når alt gikk bra, heller ikke på en terminal. Feil skrives alltid.",
+    ),
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Skriv oppsummeringen også når utdata ikke er en terminal (f.eks. til en loggfil).",
+    ),
+]
+
+
+def speaks(stream: TextIO, quiet: bool, verbose: bool) -> bool:
+    """Whether a success summary is written: on a terminal or with -v, never with -q.
+
+    Cron mails whatever a job prints, so a run without a terminal says nothing unless it failed.
+    """
+    if quiet and verbose:
+        raise UsageError("Velg enten --quiet eller --verbose, ikke begge.")
+    return verbose or (not quiet and stream.isatty())
