@@ -32,11 +32,17 @@ class State:
 
     config_path: Path | None = None
     debug: bool = False
+    warned: bool = False
 
     def config(self):
         from naervaer_cli.config import load_config
+        from naervaer_cli.portable import home_warning
 
-        return load_config(self.config_path)
+        config = load_config(self.config_path)
+        if not self.warned and (warning := home_warning(config.home)):
+            sys.stderr.write(f"Advarsel: {warning}\n")
+            self.warned = True
+        return config
 
 
 def _version(value: bool) -> None:
@@ -108,6 +114,9 @@ def main(argv: list[str] | None = None) -> None:
 
     from naervaer_cli.cli import bokmal
 
+    from naervaer_cli.portable import utf8_output
+
+    utf8_output((sys.stdout, sys.stderr))
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = _debug_requested(argv)
     command = bokmal.translate(get_command(app))
