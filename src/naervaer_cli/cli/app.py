@@ -113,7 +113,6 @@ def main(argv: list[str] | None = None) -> None:
     from typer.main import get_command
 
     from naervaer_cli.cli import bokmal
-
     from naervaer_cli.portable import utf8_output
 
     utf8_output((sys.stdout, sys.stderr))
