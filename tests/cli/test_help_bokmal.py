@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-# Typer's and Click's own words, and the type metavars they make up (<str>, <int range>).
+# Typer's and Click's own words, and the metavars they make up (<str>, <int range>, <a|b>).
 ENGLISH = re.compile(
     r"\b(?:usage|options?|arguments|commands?|show this message|default|required|env var"
     r"|is not one of|possible options|not in the range|missing|got unexpected|no such"
     r"|did you mean|try|error|invalid|aborted|the current shell|dynamic|deprecated)\b"
-    r"|<[a-z ]+>|[<>]=?x|x[<>]=?|\{[A-ZÆØÅ]",
+    r"|<[a-z |]+>|[<>]=?x|x[<>]=?|\{[A-ZÆØÅ]",
     re.IGNORECASE,
 )
 
@@ -43,7 +43,6 @@ def test_the_walk_finds_every_command():
     paths = command_paths()
     assert set(GROUPS) <= set(paths)
     assert {("scan",), ("import",), ("notify",), ("case", "open"), ("policy", "init")} <= set(paths)
-    assert len(paths) == 24
 
 
 @pytest.mark.parametrize("path", command_paths(), ids=lambda p: " ".join(p) or "naervaer")

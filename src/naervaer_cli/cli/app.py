@@ -59,8 +59,8 @@ def root(
         typer.Option(
             "--config",
             metavar="FIL",
-            help="Konfigurasjonsfil (TOML). Standard: ./naervaer.toml, "
-            "deretter $NAERVAER_HOME/config.toml.",
+            help="Konfigurasjonsfil (TOML). Standard: $NAERVAER_HOME/config.toml, ellers "
+            "config.toml i brukerens konfigurasjonsmappe; aldri fra arbeidsmappen.",
             envvar="NAERVAER_CONFIG",
         ),
     ] = None,
@@ -87,6 +87,7 @@ def _register() -> None:
         purge,
         scan,
         show,
+        vitnemal,
     )
 
     app.command("scan")(scan.scan)
@@ -98,6 +99,7 @@ def _register() -> None:
     app.command("notify")(notify.notify)
     app.add_typer(policy.app, name="policy")
     app.command("purge")(purge.purge)
+    app.command("vitnemal")(vitnemal.vitnemal)
 
 
 _register()
