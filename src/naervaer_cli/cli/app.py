@@ -159,4 +159,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"Feil: {message}\n")
+    # A message may quote a value or a file name: never a fødselsnummer (issue 11).
+    from naervaer_cli.privacy import hide_fnr
+
+    sys.stderr.write(f"Feil: {hide_fnr(message)}\n")
