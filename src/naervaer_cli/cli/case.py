@@ -409,6 +409,7 @@ def vitnemal(
         LeaveOffReason,
         typer.Option(
             "--reason",
+            metavar="GRUNN",
             help="helse (fra og med dag 4 i en periode på mer enn tre dager), kronisk "
             "(kronisk sykdom eller funksjonsnedsettelse: fra første dag) eller permisjon.",
         ),
