@@ -63,6 +63,7 @@ def root(
         Path | None,
         typer.Option(
             "--config",
+            metavar="FIL",
             help="Konfigurasjonsfil (TOML). Standard: $NAERVAER_HOME/config.toml, ellers "
             "config.toml i brukerens konfigurasjonsmappe; aldri fra arbeidsmappen.",
             envvar="NAERVAER_CONFIG",
@@ -122,7 +123,9 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
     `env` is the run's streams, terminals, date and NAERVAER_HOME (tests pass their own).
     """
     from typer._click import exceptions as click_exc
+    from typer.main import get_command
 
+    from naervaer_cli.cli import bokmal
     from naervaer_cli.portable import utf8_output
 
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -136,18 +139,23 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
 
         env.stderr.write(f"Feil: {hide_fnr(message)}\n")
 
+    command = bokmal.translate(get_command(app))
     try:
-        result = app(args=argv, prog_name="naervaer", standalone_mode=False, obj=env)
+        result = command.main(args=argv, prog_name="naervaer", standalone_mode=False, obj=env)
     except NaervaerError as exc:
         if debug:
             raise
         _error(str(exc))
         sys.exit(int(exc.exit_code))
+    except click_exc.NoArgsIsHelpError as exc:
+        # `naervaer` or `naervaer case` alone: the help, as Click does, on stderr with exit 2.
+        env.stderr.write(exc.ctx.get_help() + "\n")
+        sys.exit(ExitCode.BAD_INPUT)
     except click_exc.UsageError as exc:
-        _error(_usage_message(exc))
+        _error(bokmal.usage_message(exc))
         sys.exit(ExitCode.BAD_INPUT)
     except click_exc.ClickException as exc:
-        _error(_translate(exc.format_message()))
+        _error(bokmal.click_message(exc.format_message()))
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         _error("Avbrutt.")
@@ -167,40 +175,3 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
     if result == ExitCode.INTERRUPTED:
         _error("Avbrutt.")
     sys.exit(result if isinstance(result, int) else ExitCode.OK)
-
-
-# Click's own usage messages are English; these are the ones users meet.
-_CLICK_PHRASES = (
-    ("No such option", "Ukjent valg"),
-    ("No such command", "Ukjent kommando"),
-    ("Missing argument", "Mangler argumentet"),
-    ("Missing option", "Mangler valget"),
-    ("Invalid value for", "Ugyldig verdi for"),
-    ("Got unexpected extra arguments", "Uventede ekstra argumenter"),
-    ("Got unexpected extra argument", "Uventet ekstra argument"),
-    ("requires an argument", "trenger en verdi"),
-    ("is not one of", "er ikke en av"),
-    ("is not a valid", "er ikke et gyldig"),
-    ("does not exist", "finnes ikke"),
-    ("Did you mean", "Mente du"),
-    ("Option", "Valget"),
-    ("Value error, ", ""),
-)
-
-
-def _translate(message: str) -> str:
-    for english, bokmal in _CLICK_PHRASES:
-        message = message.replace(english, bokmal)
-    return message
-
-
-def _usage_message(exc) -> str:
-    param = getattr(exc, "param", None)
-    if isinstance(exc, typer.BadParameter) and param is not None and param.opts:
-        # Our own parsers' messages already say what to write instead.
-        return f"{param.opts[0]}: {exc.message}"
-    message = _translate(exc.format_message()).rstrip()
-    if not message.endswith((".", "?", "!")):
-        message += "."
-    hint = f" Se «{exc.ctx.command_path} --help»." if exc.ctx is not None else ""
-    return message + hint

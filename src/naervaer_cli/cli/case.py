@@ -45,10 +45,11 @@ By = Annotated[
     str | None,
     typer.Option(
         "--by",
+        metavar="NAVN",
         help="Hvem som registrerer. Standard: NAERVAER_BY eller «case.by» i konfigurasjonen.",
     ),
 ]
-Text = Annotated[str, typer.Option("--text", "-t", help="Kort tekst til saken.")]
+Text = Annotated[str, typer.Option("--text", "-t", metavar="TEKST", help="Kort tekst til saken.")]
 
 
 def _store(ctx: typer.Context) -> tuple[Config, CaseStore]:
@@ -96,11 +97,14 @@ def open_(
         str | None,
         typer.Option(
             "--setting",
+            metavar="TYPE",
             help="skole eller barnehage. Standard: NAERVAER_SETTING eller «setting» i "
             "konfigurasjonen, ellers skole.",
         ),
     ] = None,
-    level: Annotated[int, typer.Option("--level", help="Nivået saken åpnes på.")] = 0,
+    level: Annotated[
+        int, typer.Option("--level", metavar="NIVÅ", help="Nivået saken åpnes på.")
+    ] = 0,
     text: Text = "",
     day: Day = None,
     by: By = None,
@@ -150,7 +154,10 @@ def measure(
     pupil: Pupil,
     text: Annotated[str, typer.Argument(metavar="TILTAK", help="Tiltaket som ble besluttet.")],
     responsible: Annotated[
-        str, typer.Option("--responsible", "-r", help="Hvem som er ansvarlig for tiltaket.")
+        str,
+        typer.Option(
+            "--responsible", "-r", metavar="NAVN", help="Hvem som er ansvarlig for tiltaket."
+        ),
     ],
     evaluation_date: Annotated[
         date | None,
@@ -207,7 +214,9 @@ def evaluate(
     policy: Annotated[
         str | None,
         typer.Option(
-            "--policy", help="Policy (navn eller TOML-fil). Standard: «policy» i konfigurasjonen."
+            "--policy",
+            metavar="NAVN|STI",
+            help="Policy (navn eller TOML-fil). Standard: «policy» i konfigurasjonen.",
         ),
     ] = None,
     text: Text = "",
@@ -346,7 +355,10 @@ def export(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Skriv til denne filen (0600) i stedet for til skjermen."
+            "--output",
+            "-o",
+            metavar="FIL",
+            help="Skriv til denne filen (0600) i stedet for til skjermen.",
         ),
     ] = None,
 ) -> None:
@@ -414,6 +426,7 @@ def vitnemal(
         LeaveOffReason,
         typer.Option(
             "--reason",
+            metavar="GRUNN",
             help="helse (fra og med dag 4 i en periode på mer enn tre dager), kronisk "
             "(kronisk sykdom eller funksjonsnedsettelse: fra første dag) eller permisjon.",
         ),

@@ -12,7 +12,9 @@ from naervaer_cli.errors import ExitCode
 
 def check(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="Fraværseksporter (CSV eller XLSX).")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FIL...", help="Fraværseksporter (CSV eller XLSX).")
+    ],
 ) -> None:
     """Vis hva som ble funnet i eksportfilene: koding, kolonner, rader, elever og problemer."""
     from naervaer_cli.importer import load_exports

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, FilesArg, KindOpt, PolicyOpt
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    FilesArg,
+    KindOpt,
+    PolicyOpt,
+    QuietOpt,
+    VerboseOpt,
+    speaks,
+)
 
 
 def notify(
@@ -26,6 +34,8 @@ def notify(
     ] = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Send hver kontaktlærer sine flaggede elever, og skoleledelsen en oppsummering.
 
@@ -37,6 +47,7 @@ def notify(
     from naervaer_cli.mail.notify import report_lines, run_notify
 
     env = ctx.obj.env
+    talk = speaks(env.stderr_isatty, quiet, verbose)
     report = run_notify(
         ctx.obj.config(),
         files or [],
@@ -49,7 +60,7 @@ def notify(
     errors, summary = report_lines(report, dry_run)
     for line in errors:
         env.stderr.write(f"Feil: {line}\n")
-    if summary and env.stderr_isatty:
+    if summary and talk:
         env.stderr.write(summary + "\n")
     if report.failed:
         raise typer.Exit(code=int(report.exit_code))

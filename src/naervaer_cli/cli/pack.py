@@ -23,7 +23,7 @@ def pack(
     pupils: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="ELEV",
+            metavar="ELEV...",
             help="Elevnummer (barnenummer i barnehagen), eller en del av navnet som "
             "bare passer på ett barn eller én elev. Flere kan gis.",
             show_default=False,
@@ -54,6 +54,7 @@ def pack(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="html (for utskrift), docx (redigerbar i Word) eller md (Markdown).",
         ),
     ] = PackFormat.html,
@@ -77,7 +78,11 @@ def pack(
     min_level: Annotated[
         int,
         typer.Option(
-            "--min-level", min=0, max=2, help="Laveste nivå som tas med i ressursteamets sakliste."
+            "--min-level",
+            min=0,
+            max=2,
+            metavar="NIVÅ",
+            help="Laveste nivå som tas med i ressursteamets sakliste.",
         ),
     ] = 1,
     include_flagged: Annotated[

@@ -20,6 +20,7 @@ PolicyOption = Annotated[
     str | None,
     typer.Option(
         "--policy",
+        metavar="NAVN|STI",
         help="Navn på innebygd policy (f.eks. «aas») eller sti til en "
         "policyfil (TOML). Standard: policy i konfigurasjonen, ellers «aas».",
         envvar="NAERVAER_POLICY",
@@ -69,9 +70,11 @@ def show(
 def init(
     ctx: typer.Context,
     dest: Annotated[
-        Path, typer.Argument(help="Hvor kopien skal skrives (fil eller mappe).")
+        Path, typer.Argument(metavar="STI", help="Hvor kopien skal skrives (fil eller mappe).")
     ] = Path("policy.toml"),
-    name: Annotated[str, typer.Option("--name", help="Innebygd policy som skal kopieres.")] = "aas",
+    name: Annotated[
+        str, typer.Option("--name", metavar="NAVN", help="Innebygd policy som skal kopieres.")
+    ] = "aas",
     force: Annotated[bool, typer.Option("--force", help="Overskriv filen om den finnes.")] = False,
 ) -> None:
     """Skriv en redigerbar kopi av en innebygd policy; bruk den med --policy STI."""

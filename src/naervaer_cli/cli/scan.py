@@ -33,7 +33,10 @@ def scan(
     fmt: Annotated[
         Format,
         typer.Option(
-            "--format", "-f", help="Utdata: table (tabell), json, csv, xlsx eller md (Markdown)."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Utdata: table (tabell), json, csv, xlsx eller md (Markdown).",
         ),
     ] = Format.table,
     output: Annotated[
@@ -50,6 +53,7 @@ def scan(
         FailOn | None,
         typer.Option(
             "--fail-on",
+            metavar="STATUS",
             help="Avslutt med kode 1 når "
             "minst én elev har denne statusen eller verre: concern (bekymring) "
             "eller watch (følg med eller bekymring).",

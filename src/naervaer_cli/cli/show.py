@@ -20,7 +20,8 @@ def show(
     files: FilesArg = None,
     as_of: AsOfOpt = None,
     weeks: Annotated[
-        int, typer.Option("--weeks", min=1, max=52, help="Antall uker i kalenderen.")
+        int,
+        typer.Option("--weeks", min=1, max=52, metavar="UKER", help="Antall uker i kalenderen."),
     ] = 6,
     policy: PolicyOpt = None,
     kind: KindOpt = None,

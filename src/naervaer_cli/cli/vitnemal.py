@@ -36,7 +36,10 @@ def vitnemal(
         typer.Option("--group", "-g", metavar="GRUPPE", help="Bare denne gruppen, f.eks. 10A."),
     ] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Utdata: table (tabell), csv, xlsx eller json.")
+        Format,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="Utdata: table (tabell), csv, xlsx eller json."
+        ),
     ] = Format.table,
     output: Annotated[
         Path | None,
