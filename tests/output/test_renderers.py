@@ -7,7 +7,7 @@ import stat
 from datetime import date, datetime
 
 import pytest
-from scan_fixtures import check_golden
+from scan_fixtures import LABELS, check_golden
 
 from naervaer_cli.output import Format, render, write
 from naervaer_cli.output.labels import flag_short, neutralise, summary_line, window_text
@@ -78,7 +78,7 @@ def test_window_across_new_year() -> None:
     ],
 )
 def test_flag_short(flag: Flag, text: str) -> None:
-    assert flag_short(flag) == text
+    assert flag_short(flag, LABELS) == text
 
 
 @pytest.mark.parametrize(
@@ -242,6 +242,7 @@ def test_case_only_pupil_and_barnehage_words() -> None:
         setting="barnehage",
         pupils=(child,),
         pupils_scanned=31,
+        labels=LABELS,
     )
     text = render(result, Format.table)
     assert isinstance(text, str)

@@ -78,7 +78,7 @@ def scan(
     write(result, fmt, output, stdout=sys.stdout, group=group)
     if output is not None and sys.stderr.isatty():
         count = len(result.pupils)
-        from naervaer_cli.output.labels import who
+        from naervaer_cli.words import person as who
 
         sys.stderr.write(f"Skrev {count} {who(result.setting, count)} til {output}.\n")
     worst = {FailOn.concern: ("concern",), FailOn.watch: ("concern", "watch")}
