@@ -111,7 +111,8 @@ def pupil_view(
 
     mine = records.filter(pl.col("pupil_id") == pupil_id)
     if mine.is_empty():
-        raise UsageError(f"Elevnummer «{pupil_id}» finnes ikke i dataene.")
+        number = words(setting).pupil_number
+        raise UsageError(f"{number[0].upper()}{number[1:]} «{pupil_id}» finnes ikke i dataene.")
     if as_of is None:
         as_of = records.get_column("date").max()  # type: ignore[assignment]
     assert as_of is not None
