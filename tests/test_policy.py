@@ -271,3 +271,14 @@ def test_policy_from_the_config_file(cli, tmp_path: Path) -> None:
     assert run.code == 0
     assert "Vindu: siste 21 dager" in run.out
     assert f"Fil: {path}" in run.out
+
+
+def test_subject_alias_without_a_name_names_file_and_line(tmp_path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('[school.subject_aliases]\n"MAT" = " "\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_policy(path)
+    assert str(err.value) == (
+        f"{path}, linje 2: «school.subject_aliases.MAT» skal ha et fagnavn på begge sider, "
+        'f.eks. "KRØ" = "Kroppsøving".'
+    )

@@ -122,16 +122,16 @@ class SchoolPolicy:
     subject_aliases: Mapping[str, str] = field(default_factory=dict)
 
     def subject_name(self, subject: str) -> str:
-        """The name `subject` is shown and counted under: its alias's name, else the watched
-        subject it starts with ("KRØ 7A" → "Kroppsøving"), else itself without spaces around."""
-        cleaned = subject.strip()
-        lower = cleaned.lower()
-        if lower in self.subject_aliases:
-            return self.subject_aliases[lower]
+        """The name `subject` is shown and counted under: its alias's name ("KRØ" →
+        "Kroppsøving"), then the watched subject that name starts with ("Kroppsøving 7A" →
+        "Kroppsøving"), else the name itself without spaces around."""
+        name = subject.strip()
+        name = self.subject_aliases.get(name.lower(), name)
+        lower = name.lower()
         for watched in self.subjects:  # the first subject in the policy wins
             if lower.startswith(watched.prefixes):
                 return watched.name
-        return cleaned
+        return name
 
     def day_for(self, group: str) -> DayTimes:
         """The school day of `group`: its own, else its grade's (leading digits), else default."""
