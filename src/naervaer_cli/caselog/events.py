@@ -13,6 +13,9 @@ from typing import Any
 
 from naervaer_cli.result import Setting
 
+# Event has a field named `date`; its methods name the type by this alias.
+Day = date
+
 
 class EventType(StrEnum):
     CONCERN_REGISTERED = "concern_registered"
@@ -77,13 +80,13 @@ class Event:
         return str(self.data.get("responsible") or "")
 
     @property
-    def evaluation_date(self) -> date | None:
+    def evaluation_date(self) -> Day | None:
         """A measure's evaluation date; None for other types."""
         value = self.data.get("evaluation_date")
         return value if isinstance(value, date) else None
 
     @property
-    def next_meeting(self) -> date | None:
+    def next_meeting(self) -> Day | None:
         """A meeting's next meeting date, if it named one."""
         value = self.data.get("next_meeting")
         return value if isinstance(value, date) else None

@@ -296,7 +296,9 @@ def run_notify(
 def report_lines(report: NotifyReport, dry_run: Path | None = None) -> tuple[list[str], str]:
     """(one error line per failed recipient, one summary line); recipients only, no pupils."""
     # `kind` is stored in the sent log; only its display word follows the setting.
-    contact = "ped.leder" if report.setting == "barnehage" else "kontaktlærer"
+    from naervaer_cli.words import words
+
+    contact = words(report.setting).contact
     errors = [
         f"e-posten til {f.recipient} ({contact if f.kind == 'kontaktlærer' else f.kind}) "
         f"ble ikke sendt: {f.reason}. "
