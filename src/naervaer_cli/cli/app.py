@@ -58,8 +58,8 @@ def root(
         Path | None,
         typer.Option(
             "--config",
-            help="Konfigurasjonsfil (TOML). Standard: ./naervaer.toml, "
-            "deretter $NAERVAER_HOME/config.toml.",
+            help="Konfigurasjonsfil (TOML). Standard: $NAERVAER_HOME/config.toml, ellers "
+            "config.toml i brukerens konfigurasjonsmappe; aldri fra arbeidsmappen.",
             envvar="NAERVAER_CONFIG",
         ),
     ] = None,
@@ -86,6 +86,7 @@ def _register() -> None:
         purge,
         scan,
         show,
+        vitnemal,
     )
 
     app.command("scan")(scan.scan)
@@ -97,6 +98,7 @@ def _register() -> None:
     app.command("notify")(notify.notify)
     app.add_typer(policy.app, name="policy")
     app.command("purge")(purge.purge)
+    app.command("vitnemal")(vitnemal.vitnemal)
 
 
 _register()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -342,3 +344,65 @@ def restore(
     with store:
         count = store.restore(read_export(file))
     _say(f"Gjenopprettet {count} saker fra {file} til {store.path}.")
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+
+def _period(value: str) -> Period:
+    """`DATO` or `DATO..DATO`; each date as parse_date takes it."""
+    first, _, last = value.partition("..")
+    return Period(parse_date(first), parse_date(last) if last else parse_date(first))
+
+
+class LeaveOffReason(StrEnum):
+    helse = "helse"
+    kronisk = "kronisk"
+    permisjon = "permisjon"
+
+
+@app.command("vitnemal")
+def vitnemal(
+    ctx: typer.Context,
+    pupil: Pupil,
+    period: Annotated[
+        Period,
+        typer.Option(
+            "--leave-off",
+            parser=_period,
+            metavar="DATO[..DATO]",
+            help="Fraværet eleven krever ikke ført på vitnemålet, f.eks. 2026-01-05..2026-01-09.",
+        ),
+    ],
+    reason: Annotated[
+        LeaveOffReason,
+        typer.Option(
+            "--reason",
+            help="helse (fra og med dag 4 i en periode på mer enn tre dager), kronisk "
+            "(kronisk sykdom eller funksjonsnedsettelse: fra første dag) eller permisjon.",
+        ),
+    ],
+    text: Text = "",
+    day: Day = None,
+    by: By = None,
+) -> None:
+    """Registrer at eleven krever fravær ikke ført på vitnemålet (høyst 10 dager per skoleår)."""
+    config, store = _store(ctx)
+    with store:
+        item = store.record_leave_off(
+            pupil,
+            first=period.first,
+            last=period.last,
+            reason=reason.value,
+            day=day or date.today(),
+            by=_by(config, by),
+            text=text,
+        )
+    span = f"{item.first:%d.%m.%Y}" + (f"–{item.last:%d.%m.%Y}" if item.last != item.first else "")
+    _say(
+        f"Registrert: elev {pupil} krever at fravær {span} ({item.reason}) ikke føres på "
+        "vitnemålet. Se «naervaer vitnemal»."
+    )
