@@ -423,4 +423,4 @@ def test_bad_certificate_settings_name_file_and_line(tmp_path, text: str, messag
     path.write_text(f"[certificate]\n{text}\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_policy(path)
-    assert str(caught.value) == f"{path}, {message}"
+    assert str(caught.value) == f"{path} {message}"

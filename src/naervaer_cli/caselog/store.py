@@ -52,7 +52,7 @@ from naervaer_cli.caselog.events import (
 )
 from naervaer_cli.caselog.migrations import MIGRATIONS, applied, migrate
 from naervaer_cli.errors import InputError, RuntimeFailure, UsageError
-from naervaer_cli.privacy import FNR_PATTERN, ensure_private_dir
+from naervaer_cli.privacy import contains_fnr, ensure_private_dir, id_fnr
 from naervaer_cli.result import CaseSummary
 from naervaer_cli.words import date_text
 
@@ -213,6 +213,7 @@ class CaseStore:
             raise UsageError("Beskriv tiltaket som ble besluttet.")
         if not responsible.strip():
             raise UsageError("Oppgi hvem som er ansvarlig for tiltaket (--responsible).")
+        _check_text(responsible, "--responsible")
         case = self._require_open(pupil_id)
         if evaluation_date is None:
             if case.setting == "barnehage":
@@ -319,6 +320,7 @@ class CaseStore:
                 )
             try:
                 for item in cases:
+                    _check_restore(item)
                     _restore_case(conn, item)
                 for item in exported.get("certificate_leave_off", []):
                     _restore_leave_off(conn, item)
@@ -877,7 +879,8 @@ def _due_dates(item: OpenCase) -> list[date]:
 def _check_pupil(pupil_id: str) -> None:
     if not pupil_id.strip():
         raise UsageError("Oppgi elevnummeret.")
-    if FNR_PATTERN.fullmatch(pupil_id.strip()):
+    # The CLI hashes a fødselsnummer typed as the pupil; a library caller must do the same.
+    if id_fnr(pupil_id) is not None or contains_fnr(pupil_id):
         raise UsageError(
             "Saksloggen bruker elevnummeret, aldri fødselsnummer. Oppgi elevnummeret fra "
             "eksporten (det som står i «naervaer scan»)."
@@ -890,13 +893,37 @@ def _check_by(by: str) -> None:
             "Oppgi hvem som registrerer med --by, miljøvariabelen NAERVAER_BY eller "
             "«case.by» i konfigurasjonen."
         )
+    _check_text(by, "--by")
 
 
-def _check_text(text: str) -> None:
-    if FNR_PATTERN.search(text):
+NO_FNR = "Skriv ikke fødselsnummer i saksloggen"
+
+
+def _check_text(text: str, where: str = "teksten") -> None:
+    """Free text in the case log never holds a fødselsnummer: refused, not masked, since
+    the person writing it is there to take it out."""
+    if contains_fnr(text):
+        raise UsageError(f"{NO_FNR} ({where}). Fjern det og prøv igjen.")
+
+
+def _check_restore(item: Mapping[str, Any]) -> None:
+    """Every string of a case in an export (its pupil, events and their data), as typed."""
+
+    def strings(value: Any) -> Iterator[str]:
+        if isinstance(value, str | int):
+            yield str(value)
+        elif isinstance(value, Mapping):
+            for part in value.values():
+                yield from strings(part)
+        elif isinstance(value, list):
+            for part in value:
+                yield from strings(part)
+
+    if not isinstance(item, Mapping):
+        return  # _restore_case says what is wrong with it
+    if any(contains_fnr(text) or id_fnr(text) for text in strings(item)):
         raise UsageError(
-            "Teksten ser ut til å inneholde et fødselsnummer (11 sifre). Det lagres ikke i "
-            "saksloggen; fjern det og prøv igjen."
+            f"{NO_FNR} (sak {item.get('id', '?')} i eksporten). Ingenting er gjenopprettet."
         )
 
 

@@ -188,4 +188,7 @@ def _usage_message(exc) -> str:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"Feil: {message}\n")
+    # A message may quote a value or a file name: never a fødselsnummer (issue 11).
+    from naervaer_cli.privacy import hide_fnr
+
+    sys.stderr.write(f"Feil: {hide_fnr(message)}\n")

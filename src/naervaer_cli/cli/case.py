@@ -58,6 +58,13 @@ def _store(ctx: typer.Context) -> tuple[Config, CaseStore]:
     return config, CaseStore.from_config(config)
 
 
+def _pupil(config: Config, pupil: str) -> str:
+    """A fødselsnummer typed as the pupil is looked up by its pseudonym, as on import."""
+    from naervaer_cli.privacy import lookup_id
+
+    return lookup_id(pupil, config.home)
+
+
 def _by(config: Config, flag: str | None) -> str:
     return str(config.setting(flag, "NAERVAER_BY", "case.by", "") or "")
 
@@ -98,6 +105,7 @@ def open_(
     from naervaer_cli.caselog.store import norwegian
 
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     setting = config.setting(setting, "NAERVAER_SETTING", "setting", "skole")
     with store:
         case = store.open_case(
@@ -124,6 +132,7 @@ def note(
 ) -> None:
     """Skriv et notat i saken, som en samtale med eleven eller hjemmet."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         event = store.add_note(pupil, day=day or date.today(), by=_by(config, by), text=text)
@@ -153,6 +162,7 @@ def measure(
 ) -> None:
     """Registrer et tiltak som ble besluttet, med ansvarlig og evalueringsdato."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         event = store.add_measure(
@@ -202,6 +212,7 @@ def evaluate(
     from naervaer_cli.caselog.text import evaluation_text, event_line
 
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         comparison, event = evaluate_from_history(
             config,
@@ -227,6 +238,7 @@ def level(
 ) -> None:
     """Endre nivået på saken, som til NIVÅ 2 ved fortsatt bekymring."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         event = store.change_level(
@@ -249,6 +261,7 @@ def meeting(
 ) -> None:
     """Registrer et møte som ble holdt, og eventuelt datoen for neste møte."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         store.record_meeting(
@@ -264,6 +277,7 @@ def dismiss(
 ) -> None:
     """Uro avkreftet: registrer det og avslutt saken."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         store.dismiss(pupil, day=day or date.today(), by=_by(config, by), text=text)
@@ -276,6 +290,7 @@ def close(
 ) -> None:
     """Avslutt saken (helst etter en evaluering som viste at nærværet har økt)."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         store.close_case(pupil, day=day or date.today(), by=_by(config, by), text=text)
@@ -299,7 +314,8 @@ def show(ctx: typer.Context, pupil: Pupil) -> None:
     from naervaer_cli.caselog.text import timeline_text
     from naervaer_cli.errors import UsageError
 
-    _, store = _store(ctx)
+    config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         cases, events = store.cases(pupil), store.timeline(pupil)
     if not cases:
