@@ -79,9 +79,12 @@ def load_inputs(
         raise ConfigError(
             f"{config.where()}: «setting» skal være «skole» eller «barnehage», ikke «{setting}»."
         )
+    rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
+    from naervaer_cli.subjects import with_subject_names
+
     return ScanInputs(
-        records=records,
-        policy=load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None)),
+        records=with_subject_names(records, rules.school),
+        policy=rules,
         calendar=calendar,
         as_of=as_of,
         setting=setting,

@@ -7,6 +7,7 @@ renders. Frozen dataclasses and their §10 JSON form (`to_json`) only; no I/O he
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -92,6 +93,8 @@ class ScanResult:
     pupils_scanned: int = 0
     talk_to_child: str = "Snakk med barnet/eleven under hele prosessen."
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Rule id → the policy's label (Policy.labels), for every output that names a rule.
+    labels: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 # ------------------------------------------------------------------------------- §10 JSON

@@ -160,6 +160,7 @@ def scan(
         pupils_scanned=scanned,
         talk_to_child=policy.talk_to(setting),
         notes=tuple(notes),
+        labels=policy.labels,
     )
 
 

@@ -15,6 +15,7 @@ from naervaer_cli.output import Format, render
 from naervaer_cli.policy import load_policy
 from naervaer_cli.result import to_json
 from naervaer_cli.scan import scan
+from naervaer_cli.subjects import with_subject_names
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -25,8 +26,10 @@ IST_XLSX = REPO / "sample_data" / "ist_fravaer.xlsx"
 
 def core_result(*, group: str | None = None, as_of=None):
     config = load_config()
-    records = load_exports([IST], config).records
-    return scan(records, load_policy("aas"), as_of=as_of, group=group)
+    policy = load_policy("aas")
+    # Loading names the subjects as the policy does («KRØ» → Kroppsøving), as the CLI does.
+    records = with_subject_names(load_exports([IST], config).records, policy.school)
+    return scan(records, policy, as_of=as_of, group=group)
 
 
 def test_table_piped_is_plain_text(cli) -> None:

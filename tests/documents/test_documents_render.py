@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from doc_fixtures import AS_OF, EVIL_NAME, MEETING, PLAN, events, pupil_result, records
+from doc_fixtures import AS_OF, EVIL_NAME, MEETING, PLAN, POLICY, events, pupil_result, records
 
 from golden_files import check_golden
 from naervaer_cli.config import Config
@@ -35,7 +35,7 @@ def context(pupil_id: str = "10234", name: str = "Nordmann, Ola", level: int = 1
         records(pupil_id, name),
         as_of=AS_OF,
         meeting=MEETING,
-        plan=PLAN,
+        policy=POLICY,
         events=events(),
         school="Ås ungdomsskole",
     )
@@ -172,7 +172,11 @@ def test_team_pack_has_agenda_then_every_pupil() -> None:
     first = context("10234", "Nordmann, Ola", level=1)
     second = context("20001", "Hansen, Kari", level=2)
     team = build_team_context(
-        [first, second], meeting=MEETING, as_of=AS_OF, attendees=["Rektor", "Helsesykepleier"]
+        [first, second],
+        meeting=MEETING,
+        as_of=AS_OF,
+        talk_to_child=POLICY.talk_to("skole"),
+        attendees=["Rektor", "Helsesykepleier"],
     )
     html = team_pack(environment(), team, Format.HTML).decode("utf-8")
     kinds = [s.attrs["data-document"] for s in sections(parse(html))]
@@ -266,23 +270,19 @@ def test_barnehage_wording() -> None:
         as_of=AS_OF,
         meeting=MEETING,
         setting="barnehage",
-        evaluation_days=None,
-        plan={
-            "barnehage": [
-                {
-                    "level": 1,
-                    "hva": ["Situasjonen kartlegges nærmere"],
-                    "ansvarlig": ["Ped leder/ styrer"],
-                    "verktoy": [],
-                }
-            ]
-        },
+        policy=POLICY,
     )
     html = pupil_pack(environment(), ctx, Format.HTML, ["samarbeidsavtale"]).decode("utf-8")
     text = parse(html).text()
     assert "hjem og barnehage" in text and "Pedagogisk leder" in text
     assert "avtales med foreldrene" in text
-    assert ctx.evaluation is None and ctx.plan.responsible == ("Ped leder/ styrer",)
+    assert ctx.evaluation is None
+    assert ctx.plan.responsible == (
+        "Ped.leder",
+        "Styrer",
+        "Evt annet personell barnet har god relasjon til",
+    )
+    assert ctx.pupil.person == "Barn"
     assert date(2026, 11, 20) == ctx.as_of
 
 
@@ -295,7 +295,7 @@ def test_hostile_subject_stays_text_in_the_charts() -> None:
         .otherwise(pl.col("subject"))
         .alias("subject")
     )
-    ctx = build_pupil_context(pupil_result(), frame, as_of=AS_OF, meeting=MEETING, plan=PLAN)
+    ctx = build_pupil_context(pupil_result(), frame, as_of=AS_OF, meeting=MEETING, policy=POLICY)
     html = pupil_pack(environment(), ctx, Format.HTML, ["fravaersoversikt"]).decode("utf-8")
     assert "<b onload" not in html
     assert "&lt;b onload=" in html

@@ -113,7 +113,7 @@ def test_pupil_label_full_name_only_when_asked() -> None:
 
 def test_barnehage_mails_say_barn_ped_leder_and_styrer(naervaer_home: Path, tmp_path: Path) -> None:
     result = school_result(pupil("1", "A, B", "Blåbær", "Kari Lærer", absence(8)))
-    result = ScanResult(result.as_of, 28, "aas", "barnehage", result.pupils)
+    result = ScanResult(result.as_of, 28, "aas", "barnehage", result.pupils, labels=result.labels)
 
     kari, boss = dry_run(make_config(naervaer_home, mail_table()), result, tmp_path / "out")
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from naervaer_cli.policy import load_policy
 from naervaer_cli.result import CaseSummary, Flag, PupilResult, ScanResult, Suggestion
+
+# The shipped policy's rule labels, as a scan carries them.
+LABELS = load_policy().labels
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -99,4 +103,5 @@ def make_result(*, with_case: bool = False) -> ScanResult:
         setting="skole",
         pupils=(hacker, ola, kari),
         pupils_scanned=64,
+        labels=LABELS,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
-from scan_fixtures import GOLDEN, make_result
+from scan_fixtures import GOLDEN, LABELS, make_result
 
 from golden_files import check_golden
 from naervaer_cli.output.pupil import render_pupil_plain, render_pupil_rich, write_pupil
@@ -49,6 +49,7 @@ def make_view(*, flagged: bool = True) -> PupilView:
         by_subject=(SubjectCount("Kroppsøving", 2, 2, 90), SubjectCount("Norsk", 1, 1, 45)),
         result=pupil if flagged else None,
         quiet_rules=("left_during_day", "single_lessons"),
+        labels=LABELS,
         plan=PlanLevel(
             0,
             "Sikre muntlig dialog.",

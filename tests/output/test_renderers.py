@@ -7,7 +7,7 @@ import stat
 from datetime import date, datetime
 
 import pytest
-from scan_fixtures import GOLDEN
+from scan_fixtures import GOLDEN, LABELS
 
 from golden_files import check_golden
 from naervaer_cli.output import Format, render, write
@@ -79,7 +79,7 @@ def test_window_across_new_year() -> None:
     ],
 )
 def test_flag_short(flag: Flag, text: str) -> None:
-    assert flag_short(flag) == text
+    assert flag_short(flag, LABELS) == text
 
 
 @pytest.mark.parametrize(
@@ -236,6 +236,7 @@ def test_case_only_pupil_and_barnehage_words() -> None:
         setting="barnehage",
         pupils=(child,),
         pupils_scanned=31,
+        labels=LABELS,
     )
     text = render(result, Format.table)
     assert isinstance(text, str)

@@ -13,6 +13,9 @@ from typing import Any
 
 from naervaer_cli.result import Setting
 
+# Event has a field named `date`; its methods name the type by this alias.
+Day = date
+
 
 class EventType(StrEnum):
     CONCERN_REGISTERED = "concern_registered"
@@ -70,6 +73,25 @@ class Event:
     @property
     def label(self) -> str:
         return EVENT_LABELS[self.type]
+
+    # Typed reads of `data`, each by the one key the store writes (see the store's docs).
+
+    @property
+    def responsible(self) -> str:
+        """A measure's responsible role (`case measure … -r Foresatte`); "" for other types."""
+        return str(self.data.get("responsible") or "")
+
+    @property
+    def evaluation_date(self) -> Day | None:
+        """A measure's evaluation date; None for other types."""
+        value = self.data.get("evaluation_date")
+        return value if isinstance(value, date) else None
+
+    @property
+    def next_meeting(self) -> Day | None:
+        """A meeting's next meeting date, if it named one."""
+        value = self.data.get("next_meeting")
+        return value if isinstance(value, date) else None
 
 
 @dataclass(frozen=True)

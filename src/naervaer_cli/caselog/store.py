@@ -54,6 +54,7 @@ from naervaer_cli.caselog.migrations import MIGRATIONS, applied, migrate
 from naervaer_cli.errors import InputError, RuntimeFailure, UsageError
 from naervaer_cli.privacy import contains_fnr, ensure_private_dir, id_fnr
 from naervaer_cli.result import CaseSummary
+from naervaer_cli.words import date_text
 
 if TYPE_CHECKING:
     from naervaer_cli.config import Config
@@ -74,7 +75,7 @@ def caselog_path(config: Config) -> Path:
 
 
 def norwegian(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
+    return date_text(day)
 
 
 class CaseStore:

@@ -8,13 +8,7 @@ from datetime import date
 from naervaer_cli.caselog.events import Case, Event, EventType, OpenCase
 from naervaer_cli.caselog.store import norwegian
 from naervaer_cli.rules.presence import PresenceComparison
-
-
-def percent(rate: float | None) -> str:
-    """0.925 → "92,5 %"; None → "–"."""
-    if rate is None:
-        return "–"
-    return f"{rate * 100:.1f} %".replace(".", ",")
+from naervaer_cli.words import percent, person
 
 
 def points(diff: float | None) -> str:
@@ -55,9 +49,9 @@ def timeline_text(pupil_id: str, cases: Sequence[Case], events: Sequence[Event])
     lines = []
     for case in cases:
         state = f"avsluttet {norwegian(case.closed)}" if case.closed else f"åpen, NIVÅ {case.level}"
-        person = "barn" if case.setting == "barnehage" else "elev"
+        who = person(case.setting)
         lines.append(
-            f"Sak for {person} {pupil_id} ({case.setting}), åpnet {norwegian(case.opened)}, {state}"
+            f"Sak for {who} {pupil_id} ({case.setting}), åpnet {norwegian(case.opened)}, {state}"
         )
         lines.extend(f"  {event_line(ev)}" for ev in events if ev.case_id == case.id)
     return "\n".join(lines) + "\n"

@@ -96,7 +96,7 @@ def scan(
     )
     if output is not None and env.stderr_isatty:
         count = len(result.pupils)
-        from naervaer_cli.output.labels import who
+        from naervaer_cli.words import person as who
 
         env.stderr.write(f"Skrev {count} {who(result.setting, count)} til {output}.\n")
     worst = {FailOn.concern: ("concern",), FailOn.watch: ("concern", "watch")}

@@ -5,7 +5,6 @@ from naervaer_cli.documents.context import (
     TeamContext,
     build_pupil_context,
     build_team_context,
-    plan_step,
 )
 from naervaer_cli.documents.render import (
     DOCUMENTS,
@@ -23,7 +22,6 @@ __all__ = [
     "TeamContext",
     "build_pupil_context",
     "build_team_context",
-    "plan_step",
     "pupil_pack",
     "team_pack",
 ]

@@ -184,7 +184,7 @@ def _contact_draft(
         "recipient_name": name,
         "groups": ", ".join(groups),
         "count_text": compose.count_text(result.setting, len(new)),
-        "pupils": compose.views(new, known, settings.full_names),
+        "pupils": compose.views(new, known, settings.full_names, result.labels),
         "unchanged": unchanged,
     }
     text, html = compose.render_pair(env, CONTACT, context)
@@ -223,9 +223,15 @@ def _summary_draft(
         "pupils_scanned": result.pupils_scanned,
         "groups": compose.group_rows(result, routing.contacts_by_group, mailed),
         "new_pupils": compose.views(
-            [p for p in new if p.pupil_id not in unrouted_ids], known, settings.full_names, contacts
+            [p for p in new if p.pupil_id not in unrouted_ids],
+            known,
+            settings.full_names,
+            result.labels,
+            contacts,
         ),
-        "unrouted": compose.views(unrouted, known, settings.full_names, contacts, unrouted_ids),
+        "unrouted": compose.views(
+            unrouted, known, settings.full_names, result.labels, contacts, unrouted_ids
+        ),
         "missing_addresses": list(routing.missing_addresses),
     }
     text, html = compose.render_pair(env, SUMMARY, context)
@@ -292,7 +298,9 @@ def run_notify(
 def report_lines(report: NotifyReport, dry_run: Path | None = None) -> tuple[list[str], str]:
     """(one error line per failed recipient, one summary line); recipients only, no pupils."""
     # `kind` is stored in the sent log; only its display word follows the setting.
-    contact = "ped.leder" if report.setting == "barnehage" else "kontaktlærer"
+    from naervaer_cli.words import words
+
+    contact = words(report.setting).contact
     errors = [
         f"e-posten til {f.recipient} ({contact if f.kind == 'kontaktlærer' else f.kind}) "
         f"ble ikke sendt: {f.reason}. "

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import IO, assert_never
 
 from naervaer_cli.certificate import CertificateResult, PupilCertificate, Run, to_json
-from naervaer_cli.output.labels import fmt_date, neutralise
+from naervaer_cli.output.labels import neutralise
 from naervaer_cli.schema import KIND_LABELS
+from naervaer_cli.words import date_text
 
 
 class CertificateFormat(StrEnum):
@@ -77,9 +78,9 @@ def _figures(p: PupilCertificate) -> list[int]:
 
 def _run_short(run: Run) -> str:
     span = (
-        fmt_date(run.first)
+        date_text(run.first)
         if run.first == run.last
-        else f"{fmt_date(run.first)}–{fmt_date(run.last)}"
+        else f"{date_text(run.first)}–{date_text(run.last)}"
     )
     return f"{span} {kind_label(run.kind).lower()} ({run.days} d.)"
 
@@ -144,7 +145,7 @@ def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
-        return fmt_date(value)
+        return date_text(value)
     if isinstance(value, int):
         return str(value)
     return neutralise(value)
