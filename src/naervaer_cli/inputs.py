@@ -42,17 +42,20 @@ def load_inputs(
 ) -> ScanInputs:
     """Read the exports (or, with no files, the stored history) and everything the rules need.
 
-    `as_of` defaults to the latest date in the data (today when there is none, e.g. a header-
-    only export). The setting (skole or barnehage) is `kind`, else NAERVAER_SETTING, else the
-    config's `setting`, else what the data is: a barnehage attendance log has days present.
-    The case log is read only when it exists, so a scan never creates one.
+    `as_of` defaults to the latest date in the data not after today (today when there is
+    none, e.g. a header-only export). The setting (skole or barnehage) is `kind`, else
+    NAERVAER_SETTING, else the config's `setting`, else what the data is: a barnehage
+    attendance log has days present. The case log is read only when it exists, so a scan
+    never creates one.
     """
     calendar = calendar_from_config(config.table("calendar"), config.where())
     rejected = 0
     if files:
         from naervaer_cli.importer import load_exports
 
-        imported = load_exports(list(files), config, calendar=calendar, rejects=rejects)
+        imported = load_exports(
+            list(files), config, today=date.today(), calendar=calendar, rejects=rejects
+        )
         records, rejected = imported.records, imported.rejected
     else:
         from naervaer_cli.history import load_history
@@ -66,7 +69,7 @@ def load_inputs(
     if as_of is None:
         from naervaer_cli.scan import latest_date
 
-        as_of = latest_date(records) or date.today()
+        as_of = latest_date(records, today=date.today()) or date.today()
     setting = config.setting(kind, "NAERVAER_SETTING", "setting", None) or detect_setting(records)
     if setting not in ("skole", "barnehage"):
         raise ConfigError(

@@ -87,11 +87,15 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def latest_date(records: pl.DataFrame) -> date | None:
-    """The latest date in the records, the default reference date."""
-    if records.is_empty():
+def latest_date(records: pl.DataFrame, today: date | None = None) -> date | None:
+    """The latest date in the records not after `today` (when given): the default reference
+    date, so one mistyped future date cannot move it."""
+    dates = records.get_column("date")
+    if today is not None:
+        dates = dates.filter(dates <= today)
+    if dates.is_empty():
         return None
-    return records.get_column("date").max()  # type: ignore[return-value]
+    return dates.max()  # type: ignore[return-value]
 
 
 @gc_paused()

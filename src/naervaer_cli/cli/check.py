@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +20,7 @@ def check(
     from naervaer_cli.importer import load_exports
     from naervaer_cli.importer.report import check_report
 
-    result = load_exports(files, ctx.obj.config(), collect_problems=True)
+    result = load_exports(files, ctx.obj.config(), today=date.today(), collect_problems=True)
     sys.stdout.write(check_report(result))
     if any(f.problems for f in result.files):
         sys.stderr.write("Feil: eksporten har rader som ikke kan leses (se over).\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +26,7 @@ def import_(
     from naervaer_cli.importer import load_exports
 
     config = ctx.obj.config()
-    result = load_exports(files, config, rejects=rejects)
+    result = load_exports(files, config, today=date.today(), rejects=rejects)
     if result.rejected:
         typer.echo(
             f"Merk: {result.rejected} rad(er) kunne ikke leses og er skrevet til {rejects}.",
