@@ -268,7 +268,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
             if has(field):
                 present = pl.coalesce(present, pl.col(field))
         no_code = data.get_column("code").is_null() & ~unreadable.get(
-            "code", pl.Series([False] * data.height)
+            "code", pl.Series([False] * data.height, dtype=pl.Boolean)
         )
         no_times = data.select(present.is_null()).to_series()
         checks.insert(
