@@ -34,8 +34,9 @@ MAX_MINUTES = 600
 # C0 and C1 control characters, DEL, and the bidirectional overrides that can make a name
 # read backwards; terminal escape sequences go whole (ESC [ ... m), not just their ESC.
 _ESCAPES = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?"
-_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-_LINE_BREAKS = r"[\t\n\r]+"
+_CONTROLS = r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+# Tabs, line breaks, vertical tabs and form feeds separate words: they become one space.
+_LINE_BREAKS = r"[\t\n\x0b\x0c\r]+"
 _UNSAFE = rf"{_ESCAPES}|{_CONTROLS}|{_LINE_BREAKS}"
 
 
@@ -147,7 +148,7 @@ def clean_text(col: pl.Expr) -> pl.Expr:
     Letters, digits, spaces and punctuation stay. A vertical tab in a name would otherwise
     stop the XLSX and DOCX writers, and an escape sequence would recolour a terminal.
     """
-    return col.str.replace_all(_ESCAPES, "").str.replace_all(rf"{_CONTROLS}|{_LINE_BREAKS}", " ")
+    return col.str.replace_all(rf"{_ESCAPES}|{_CONTROLS}", "").str.replace_all(_LINE_BREAKS, " ")
 
 
 def _as_text(col: pl.Expr) -> pl.Expr:
@@ -413,7 +414,7 @@ def _problems(
 
 def _shown(value: str) -> str:
     """A value as a message may quote it: stripped, without control characters or escapes."""
-    return re.sub(_UNSAFE, " ", value).strip()
+    return re.sub(_LINE_BREAKS, " ", re.sub(rf"{_ESCAPES}|{_CONTROLS}", "", value)).strip()
 
 
 _STRING = pl.String()

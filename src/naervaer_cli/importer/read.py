@@ -327,7 +327,7 @@ def _check_xlsx_size(path: Path, max_cells: int) -> None:
                 info.file_size for info in archive.infolist() if info.filename.startswith("xl/")
             )
             if unpacked > max_cells * XLSX_BYTES_PER_CELL:
-                raise refuse(f"{unpacked // 1_000_000} MB utpakket")
+                raise refuse(f"{unpacked / 1_000_000:.1f} MB utpakket".replace(".", ","))
             for info in sheets:
                 with archive.open(info) as fh:
                     head = fh.read(4096)
