@@ -24,7 +24,9 @@ def default_home() -> Path:
         return Path(env).expanduser()
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir("naervaer", appauthor=False))
+    # Local, not roaming: on Windows %LOCALAPPDATA% stays on this PC, while a roaming profile
+    # is copied to the municipality's profile server. Private to the user by default ACLs.
+    return Path(user_data_dir("naervaer", appauthor=False, roaming=False))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ leaves half a history; a lock file keeps two imports from overwriting each other
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from naervaer_cli.errors import InputError, RuntimeFailure
+from naervaer_cli.locking import exclusive_lock
 from naervaer_cli.privacy import ensure_private_dir, open_private
 from naervaer_cli.schema import empty_records, record_schema
 
@@ -88,12 +88,8 @@ def purge_invalid_dates(home: Path, today: date) -> int:
 @contextmanager
 def _locked(home: Path) -> Iterator[Path]:
     folder = ensure_private_dir(history_dir(home))
-    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with exclusive_lock(folder / LOCK_FILE):
         yield folder
-    finally:
-        os.close(fd)
 
 
 def _read(folder: Path) -> pl.DataFrame:

@@ -9,12 +9,19 @@ import re
 import secrets
 from pathlib import Path
 
+from naervaer_cli.portable import modes_apply
+
 FNR_PATTERN = re.compile(r"(?<!\d)\d{11}(?!\d)")
 KEY_FILE = "pseudonym.key"
 
 
+# The modes below protect files on Linux and macOS. On Windows they are not access control
+# (os.chmod only sets the read-only flag), so nothing there pretends otherwise: state lives
+# under the user's own profile (platformdirs' user data folder), private by its default ACLs.
+
+
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) with mode 0700 for the folders this creates."""
+    """Create `path` (and parents) with mode 0700 for the folders this creates (POSIX)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
@@ -29,7 +36,8 @@ def write_private(path: Path, data: bytes | str) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o600)
+        if modes_apply():
+            os.chmod(tmp, 0o600)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -42,7 +50,8 @@ def open_private(path: Path, mode: str = "w", **kwargs):
     path.parent.mkdir(parents=True, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     fd = os.open(path, flags, 0o600)
-    os.chmod(path, 0o600)
+    if modes_apply():
+        os.chmod(path, 0o600)
     return os.fdopen(fd, mode, **kwargs)
 
 

@@ -33,11 +33,17 @@ class State:
 
     config_path: Path | None = None
     debug: bool = False
+    warned: bool = False
 
     def config(self):
         from naervaer_cli.config import load_config
+        from naervaer_cli.portable import home_warning
 
-        return load_config(self.config_path)
+        config = load_config(self.config_path)
+        if not self.warned and (warning := home_warning(config.home)):
+            sys.stderr.write(f"Advarsel: {warning}\n")
+            self.warned = True
+        return config
 
 
 def _version(value: bool) -> None:
@@ -112,6 +118,9 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and turn every failure into one Norwegian line and an exit code."""
     from typer._click import exceptions as click_exc
 
+    from naervaer_cli.portable import utf8_output
+
+    utf8_output((sys.stdout, sys.stderr))
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = _debug_requested(argv)
     try:

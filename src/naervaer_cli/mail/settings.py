@@ -12,6 +12,7 @@ from typing import Literal
 
 from naervaer_cli.config import Config
 from naervaer_cli.errors import ConfigError
+from naervaer_cli.portable import modes_apply
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITY_PORTS: dict[str, int] = {"starttls": 587, "ssl": 465, "none": 25}
@@ -212,7 +213,8 @@ def _password(config: Config, mail: dict) -> Secret | None:
         info = path.stat()
     except OSError:
         raise ConfigError(f"{config.where()}: «mail.password_file» {path} finnes ikke.") from None
-    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+    # Windows reports every file as 0666: only POSIX modes can say "readable by others".
+    if modes_apply() and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError(
             f"{path}: passordfilen kan leses av andre (rettigheter "
             f"{stat.S_IMODE(info.st_mode):04o}). Kjør «chmod 600 {path}» og prøv igjen."

@@ -87,6 +87,9 @@ def write(
     if fmt is Format.xlsx and terminal:
         raise UsageError("XLSX kan ikke skrives til terminalen; bruk --output FIL.xlsx.")
     data = render(result, fmt, group=group)
+    if fmt is Format.csv and isinstance(data, str) and hasattr(stream, "buffer"):
+        # As bytes: the CSV has its own CRLF, which Windows' text stdout would make \r\r\n.
+        data = data.encode("utf-8")
     if isinstance(data, bytes):
         stream.flush()
         stream.buffer.write(data)
