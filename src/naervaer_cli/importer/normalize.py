@@ -177,7 +177,9 @@ def _mapped(col: pl.Expr, small: pl.DataFrame, dtype: pl.DataType) -> pl.Expr:
 
 
 def _parse_columns(
-    frame: pl.DataFrame, parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]]
+    frame: pl.DataFrame,
+    parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]],
+    may_have_controls: bool = True,
 ) -> tuple[pl.DataFrame, dict[str, str]]:
     """Every field parsed to its type, plus `_invalid_<field>` masks; (frame, invalid fields).
 
@@ -193,7 +195,12 @@ def _parse_columns(
     scan = frame.select(
         *(pl.col(f).unique().drop_nulls().implode() for f in typed),
         *(_padded(pl.col(f)).any().alias(f"_pad_{f}") for f in checked),
-        *(pl.col(f).str.contains(_UNSAFE).any().alias(f"_ctl_{f}") for f in checked),
+        *(
+            (pl.col(f).str.contains(_UNSAFE).any() if may_have_controls else pl.lit(False)).alias(
+                f"_ctl_{f}"
+            )
+            for f in checked
+        ),
     ).row(0)
     distinct = scan[: len(typed)]
     padded = dict(zip(checked, scan[len(typed) : len(typed) + len(checked)], strict=True))
@@ -248,7 +255,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
             parsers[field] = (_code_parser(ctx.codes), pl.Enum(KINDS))
         else:
             parsers[field] = (_as_text, pl.String())
-    data, invalid_fields = _parse_columns(frame, parsers)
+    data, invalid_fields = _parse_columns(frame, parsers, raw.may_have_controls)
     unreadable = {f: data.get_column(mask) for f, mask in invalid_fields.items()}
     data = data.drop(invalid_fields.values())
     checks: list[tuple[str, pl.Series, Callable[[dict], str]]] = [

@@ -44,6 +44,9 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # False when the file is known to hold no control character, tab or line break in a
+    # value, so normalize need not look for them in a million rows.
+    may_have_controls: bool = True
 
 
 def read_table(
@@ -83,6 +86,28 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # A character decoded from valid multi-byte UTF-8 (not ASCII, not an undecodable byte).
 _UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
+# Bytes of C0 controls (but CR and LF, which end lines) and DEL; tabs are looked for apart.
+_C0_BYTES = bytes([*range(0x00, 0x0A), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# UTF-8 of C1 controls (U+0080-U+009F), and the lead bytes of U+2000-U+207F, where the
+# bidirectional controls are (a hit there is only a reason to look closer).
+_WIDE_CONTROLS = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def _may_have_controls(data: bytes) -> bool:
+    """Whether a UTF-8 CSV without quotes may hold a control character inside a value.
+
+    A cheap look at the bytes (C-speed translate and searches) that lets normalize skip its
+    per-value check on the common, clean file.
+    """
+    return (
+        b"\t" in data
+        or len(data.translate(None, _C0_BYTES)) != len(data)
+        or (
+            # memchr-fast tests first: most files hold neither lead sequence at all
+            (b"\xc2" in data or b"\xe2\x80" in data or b"\xe2\x81" in data)
+            and _WIDE_CONTROLS.search(data) is not None
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -167,12 +192,43 @@ def _find_csv_header(text: str, synonyms: dict[str, str]) -> tuple[int, str, lis
     return -1, "", []
 
 
+class _NotUtf8(Exception):
+    """A file taken for UTF-8 from its first bytes has invalid UTF-8 further on."""
+
+
+def _utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotUtf8 from None
+
+
 def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path} kan ikke leses ({exc.strerror}).") from None
-    decoded = _decode(path, data)
+    # A file whose first bytes are UTF-8 is taken for UTF-8, and Polars checks the rest as
+    # it reads (decoding 100 MB here first would cost as much as the read). If it is not,
+    # the whole file decides (_decode), and it is read again from its text.
+    head_is_utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data[:SAMPLE_BYTES], final=False)
+    except UnicodeDecodeError:
+        head_is_utf8 = False
+    if head_is_utf8:
+        bom = data.startswith(codecs.BOM_UTF8)
+        try:
+            return _read_decoded(
+                path, synonyms, data, _Decoded("UTF-8 med BOM" if bom else "UTF-8", None)
+            )
+        except _NotUtf8:
+            pass
+    return _read_decoded(path, synonyms, data, _decode(path, data))
+
+
+def _read_decoded(path: Path, synonyms: dict[str, str], data: bytes, decoded: _Decoded) -> RawTable:
+    """Read a CSV export whose encoding is decided; raises _NotUtf8 if UTF-8 turns out wrong."""
     encoding = decoded.encoding
     if decoded.text is None:
         head = data[:SAMPLE_BYTES].decode("utf-8", errors="ignore")
@@ -194,9 +250,9 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
     # a file with quotes or CR-only line breaks is read by the csv module, which tells the
     # exact line every record starts on.
     raw = data if decoded.text is None else decoded.text.encode("utf-8")
-    lone_cr = raw.count(b"\r") != raw.count(b"\r\n")
+    lone_cr = b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")
     if b'"' in raw or lone_cr:
-        text = decoded.text if decoded.text is not None else data.decode("utf-8")
+        text = decoded.text if decoded.text is not None else _utf8(data)
         frame, rows = _csv_records(path, text.lstrip("\ufeff"), header_index, delimiter, width)
     else:
         # Polars reads a path about twice as fast as bytes: UTF-8 files go by path.
@@ -211,7 +267,9 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
                 truncate_ragged_lines=False,
             )
         except pl.exceptions.PolarsError as exc:
-            text = decoded.text if decoded.text is not None else data.decode("utf-8")
+            if decoded.text is None and "utf-8" in str(exc).lower():
+                raise _NotUtf8 from None
+            text = decoded.text if decoded.text is not None else _utf8(data)
             raise _csv_shape_error(path, text, header_index, delimiter, width, exc) from None
         rows = None
         # Header cells can be empty or repeated; address columns by position instead.
@@ -226,9 +284,10 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
         encoding=encoding,
         delimiter=delimiter,
         rows=rows,
+        may_have_controls=rows is not None or _may_have_controls(raw),
     )
     if table.frame.height == 0:
-        text = decoded.text if decoded.text is not None else data.decode("utf-8")
+        text = decoded.text if decoded.text is not None else _utf8(data)
         _refuse_unread_lines(path, text.lstrip("\ufeff"), header_index, delimiter)
     return table
 
@@ -446,6 +505,7 @@ def _table(
     delimiter: str | None = None,
     sheet: str | None = None,
     rows: list[int] | None = None,
+    may_have_controls: bool = True,
 ) -> RawTable:
     """The fields of a frame whose columns are named `c<position>`, with their row numbers.
 
@@ -471,6 +531,7 @@ def _table(
         encoding=encoding,
         delimiter=delimiter,
         sheet=sheet,
+        may_have_controls=may_have_controls,
     )
 
 
