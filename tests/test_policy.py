@@ -127,7 +127,7 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     path.write_text("[school]\nwindow_days = 28\nwhole_day_minutes = = 240\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_policy(path)
-    assert str(err.value).startswith(f"{path}, linje 3, kolonne ")
+    assert str(err.value).startswith(f"{path} linje 3, kolonne ")
     assert "ugyldig TOML" in str(err.value)
 
 
@@ -140,7 +140,7 @@ def test_bad_value_names_file_line_and_key(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_policy(path)
     assert str(err.value) == (
-        f"{path}, linje 6: «school.rules.absence_days.concern» skal være et helt tall ≥ 1, "
+        f"{path} linje 6: «school.rules.absence_days.concern» skal være et helt tall ≥ 1, "
         "ikke «sju»."
     )
 
@@ -157,7 +157,9 @@ def test_unknown_key_is_an_error(tmp_path: Path) -> None:
     path.write_text("[school]\nwindow_dayz = 21\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_policy(path)
-    assert str(err.value).startswith(f"{path}, linje 2: «school.window_dayz» er en ukjent nøkkel")
+    assert str(err.value) == (
+        f"{path} linje 2: ukjent nøkkel «window_dayz» i [school] – mente du «window_days»?"
+    )
 
 
 def test_unknown_kind_is_an_error(tmp_path: Path) -> None:
@@ -176,7 +178,10 @@ def test_bad_subject_item_names_its_line(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError) as err:
         load_policy(path)
-    assert str(err.value).startswith(f"{path}, linje 7: «school.subjects[1].prefixes»")
+    assert str(err.value) == (
+        f"{path} linje 7: «school.subjects[1].prefixes» skal være en liste med tekster, "
+        'f.eks. ["a", "b"].'
+    )
 
 
 def test_bad_clock(tmp_path: Path) -> None:
@@ -257,17 +262,93 @@ def test_a_broken_policy_is_one_line_and_exit_2(cli, tmp_path: Path) -> None:
     run = cli("policy", "show", "--policy", path)
     assert run.code == 2
     assert run.err == (
-        f"Feil: {path}, linje 2: «school.rules.single_lessons.concern» skal være "
+        f"Feil: {path} linje 2: «school.rules.single_lessons.concern» skal være "
         "et helt tall ≥ 1, ikke «0».\n"
     )
     assert run.out == ""
 
 
-def test_policy_from_the_config_file(cli, tmp_path: Path) -> None:
+def test_policy_from_the_config_file(cli, tmp_path: Path, naervaer_home: Path) -> None:
     path = tmp_path / "p.toml"
     path.write_text("[school]\nwindow_days = 21\n", encoding="utf-8")
-    Path("naervaer.toml").write_text(f'policy = "{path}"\n', encoding="utf-8")
+    (naervaer_home / "config.toml").write_text(f'policy = "{path}"\n', encoding="utf-8")
     run = cli("policy", "show")
     assert run.code == 0
     assert "Vindu: siste 21 dager" in run.out
     assert f"Fil: {path}" in run.out
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[school.rulez.absence_days]\nconcern = 3\n",
+            "linje 1: ukjent tabell [school.rulez] – mente du [school.rules]?",
+        ),
+        (
+            '[[school.subjects]]\nname = "Svømming"\nprefix = ["svøm"]\n',
+            "linje 3: ukjent nøkkel «prefix» i [[school.subjects]] – mente du «prefixes»?",
+        ),
+        (
+            '[school.day.groups]\n"7A" = { start = "08:15", ende = "15:00" }\n',
+            "linje 2: ukjent nøkkel «ende» i [school.day.groups.7A] – mente du «end»?",
+        ),
+        (
+            "[school]\nwindow_days = 28\nzzz = 1\n",
+            "linje 3: ukjent nøkkel «zzz» i [school]. Kjente nøkler i [school]: "
+            "block_gap_minutes, counting_kinds, day, late_kind, left_during_day, left_kind, "
+            "rules, signals, single_lesson_kinds, subjects, whole_day_minutes, window_days.",
+        ),
+    ],
+)
+def test_unknown_keys_name_line_and_suggest(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_policy(path)
+    assert str(err.value) == f"{path} {message}"
+
+
+def test_the_shipped_default_is_the_schema() -> None:
+    """A key added to the default policy (by anyone) is known at once, with no second list."""
+    import tomllib
+
+    from naervaer_cli.policy import _Reader
+
+    base = tomllib.loads(shipped_text("aas"))
+    base["school"]["new_key"] = 1
+    text = "[school]\nnew_key = 2\n"
+    _Reader("p.toml", text).check_keys(tomllib.loads(text), base)
+    with pytest.raises(InputError, match=r"^p.toml linje 2: ukjent nøkkel «new_kee» i \[school\]"):
+        _Reader("p.toml", "[school]\nnew_kee = 2\n").check_keys({"school": {"new_kee": 2}}, base)
+
+
+def test_policy_show_keys_lists_every_key_of_the_default(cli) -> None:
+    import tomllib
+
+    run = cli("policy", "show", "--keys")
+    assert (run.code, run.err) == (0, "")
+    lines = run.out.splitlines()
+
+    def leaves(data: dict, prefix: str) -> list[str]:
+        out = []
+        for key, value in data.items():
+            path = f"{prefix}{key}"
+            if isinstance(value, dict):
+                out += leaves(value, path + ".")
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                for item in value:
+                    out += leaves(item, path + "[].")
+            else:
+                out.append(path)
+        return out
+
+    for path in leaves(tomllib.loads(shipped_text("aas")), ""):
+        assert any(line == path or line.startswith(f"{path} = ") for line in lines), path
+    assert "school.window_days = 28" in lines
+    index = lines.index("school.window_days = 28")
+    assert lines[index + 1] == (
+        "    Vinduet: de siste N kalenderdagene til og med referansedatoen («3–4 uker»)."
+    )
+    assert "[[school.subjects]]" in lines and 'school.subjects[].name = "Kroppsøving"' in lines
+    assert "school.day.groups.NAVN.start" in lines

@@ -9,7 +9,6 @@ never silently falls back to a default.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
@@ -17,8 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from naervaer_cli import tomlconfig
 from naervaer_cli.errors import InputError, UsageError
 from naervaer_cli.schema import KINDS
+from naervaer_cli.tomlconfig import KeyPath
 
 DEFAULT_POLICY = "aas"
 SCHOOL_RULES: tuple[str, ...] = (
@@ -38,8 +39,11 @@ SIGNALS: tuple[str, ...] = (
 SETTINGS: tuple[str, ...] = ("skole", "barnehage")
 
 # Tables whose keys the user chooses (group and grade names), so they are not checked
-# against the shipped default.
-_FREE_TABLES = ("school.day.grades", "school.day.groups")
+# against the shipped default; each value is a table with these keys.
+_FREE_TABLES: dict[str, tuple[str, ...]] = {
+    "school.day.grades": ("start", "end"),
+    "school.day.groups": ("start", "end"),
+}
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,7 @@ class Policy:
     kindergarten: KindergartenPolicy
     plans: Mapping[str, Plan]
     source: str  # the file it came from, for messages and `policy show`
+    certificate: CertificatePolicy
 
     def window_days(self, setting: str) -> int:
         return self.kindergarten.window_days if setting == "barnehage" else self.school.window_days
@@ -242,13 +247,20 @@ def load_policy(name_or_path: str | Path | None = None) -> Policy:
     return reader.build(_merge(base, data))
 
 
-def _parse(text: str, origin: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        from naervaer_cli.config import toml_error_message
+def policy_fields() -> list[tomlconfig.Field]:
+    """Every key a policy file may hold, read from the shipped default with the comment above
+    each key as its help: the default policy is the schema, so a key added there is known."""
+    doc = tomlconfig.parse(shipped_text(DEFAULT_POLICY), f"{DEFAULT_POLICY}.toml (innebygd)")
+    fields = []
+    for item in tomlconfig.schema_from_example(doc):
+        fields.append(item)
+        for key in _FREE_TABLES.get(item.path, ()):
+            fields.append(tomlconfig.Field(f"{item.path}.*.{key}", "text", 'f.eks. "08:30"'))
+    return fields
 
-        raise InputError(toml_error_message(origin, exc)) from None
+
+def _parse(text: str, origin: str) -> dict[str, Any]:
+    return tomlconfig.parse(text, origin, InputError).data
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -266,48 +278,16 @@ class _Reader:
 
     def __init__(self, origin: str, text: str) -> None:
         self.origin = origin
-        self.lines = text.splitlines()
+        self.doc = tomlconfig.parse(text, origin, InputError)
 
     # -- locating keys in the user's text, for messages
 
     def line_of(self, dotted: str) -> int | None:
         """The line where `dotted` (``a.b.c``, array items as ``a.b[1].c``) is set, if found."""
-        parts = dotted.split(".")
-        key = re.sub(r"\[\d+\]$", "", parts[-1])
-        table_parts = parts[:-1]
-        start, stop = 0, len(self.lines)
-        if table_parts:
-            header = ".".join(re.sub(r"\[\d+\]$", "", p) for p in table_parts)
-            index = 0
-            last = table_parts[-1]
-            found = re.search(r"\[(\d+)\]$", last)
-            if found:
-                index = int(found.group(1))
-            pattern = re.compile(r"^\s*\[\[?\s*" + re.escape(header) + r"\s*\]\]?\s*(#.*)?$")
-            hits = [n for n, line in enumerate(self.lines) if pattern.match(line)]
-            if len(hits) > index:
-                start = hits[index] + 1
-                stop = next(
-                    (
-                        n
-                        for n in range(start, len(self.lines))
-                        if re.match(r"^\s*\[", self.lines[n])
-                    ),
-                    len(self.lines),
-                )
-        key_pattern = re.compile(r'^\s*"?' + re.escape(key) + r'"?\s*=')
-        for n in range(start, stop):
-            if key_pattern.match(self.lines[n]):
-                return n + 1
-        for n, line in enumerate(self.lines):  # a dotted key or inline table elsewhere
-            if re.search(r'(^|[\s.{,])"?' + re.escape(key) + r'"?\s*=', line):
-                return n + 1
-        return None
+        return self.doc.line_of(dotted)
 
     def fail(self, dotted: str, problem: str) -> InputError:
-        line = self.line_of(dotted)
-        place = f", linje {line}" if line else ""
-        return InputError(f"{self.origin}{place}: «{dotted}» {problem}")
+        return InputError(f"{self.doc.where(dotted)}: «{dotted}» {problem}")
 
     # -- typed getters
 
@@ -379,22 +359,23 @@ class _Reader:
     # -- unknown keys
 
     def check_keys(
-        self, data: Mapping[str, Any], base: Mapping[str, Any], prefix: str = ""
+        self, data: Mapping[str, Any], base: Mapping[str, Any], path: KeyPath = ()
     ) -> None:
+        """Every key must be in the shipped default (the schema), so new keys there are known
+        at once; an unknown one names its line and the closest known key."""
+        free = _FREE_TABLES.get(tomlconfig.dotted(path))
         for key, value in data.items():
-            dotted = f"{prefix}{key}"
-            if prefix.rstrip(".") in _FREE_TABLES:
+            here = (*path, key)
+            if free is not None:
+                if isinstance(value, Mapping):
+                    self.check_keys(value, dict.fromkeys(free), here)
                 continue
             if key not in base:
-                if prefix == "" and key == "name":
-                    continue
-                raise self.fail(
-                    dotted,
-                    "er en ukjent nøkkel. Sjekk stavemåten mot "
-                    "`naervaer policy show` eller en ny `naervaer policy init`.",
+                raise tomlconfig.unknown_key(
+                    self.doc, here, list(base), isinstance(value, dict), InputError
                 )
             if isinstance(value, dict) and isinstance(base[key], dict):
-                self.check_keys(value, base[key], f"{dotted}.")
+                self.check_keys(value, base[key], here)
             elif (
                 isinstance(value, list)
                 and isinstance(base[key], list)
@@ -406,8 +387,11 @@ class _Reader:
                     template.update(item)
                 for n, item in enumerate(value):
                     if not isinstance(item, dict):
-                        raise self.fail(dotted, f"skal være tabeller ([[{dotted}]]).")
-                    self.check_keys(item, template, f"{dotted}[{n}].")
+                        raise self.fail(
+                            tomlconfig.dotted(here),
+                            f"skal være tabeller ([[{tomlconfig.dotted(here)}]]).",
+                        )
+                    self.check_keys(item, template, (*here, n))
 
     # -- building
 
@@ -496,6 +480,7 @@ class _Reader:
             kindergarten=kindergarten,
             plans=plans,
             source=self.origin,
+            certificate=build_certificate(self, data),
         )
 
     def build_school(self, data: Mapping[str, Any]) -> SchoolPolicy:
@@ -738,3 +723,74 @@ def describe_policy(policy: Policy) -> str:
             out.append(f"  Evaluering: {plan.evaluation_days} dager etter at tiltak er besluttet")
     out += ["", f"NB – {policy.talk_to_child}"]
     return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------------------- vitnemål
+
+HOURS_ROUNDING: tuple[str, ...] = ("down", "nearest", "up")
+
+
+@dataclass(frozen=True)
+class CertificatePolicy:
+    """What the vitnemål counts (Udir, «Føring av vitnemål … for grunnskolen», 2024, kap. 5)."""
+
+    grades: tuple[int, ...]
+    counting_kinds: tuple[str, ...]
+    health_kinds: tuple[str, ...]
+    leave_kinds: tuple[str, ...]
+    health_min_days: int  # a health run must be longer than this; days after it may go
+    max_left_off_days: int  # per school year
+    hours_rounding: str  # one of HOURS_ROUNDING
+
+    def round_hours(self, minutes: int) -> int:
+        """Absent lesson minutes as whole 60-minute units, rounded as the policy says."""
+        if self.hours_rounding == "down":
+            return minutes // 60
+        if self.hours_rounding == "up":
+            return -(-minutes // 60)
+        return (minutes + 30) // 60  # nearest, half up: 90 minutes are 2 hours
+
+
+def build_certificate(reader: _Reader, data: Mapping[str, Any]) -> CertificatePolicy:
+    """The `[certificate]` table as a CertificatePolicy; every bad value names file and line."""
+    g = reader.get
+    grades = g(data, "certificate.grades")
+    if (
+        not isinstance(grades, list)
+        or not grades
+        or not all(isinstance(x, int) and not isinstance(x, bool) and x > 0 for x in grades)
+    ):
+        raise reader.fail("certificate.grades", "skal være en liste med trinn, f.eks. [8, 9, 10].")
+    counting = reader.kinds(g(data, "certificate.counting_kinds"), "certificate.counting_kinds")
+    health = reader.kinds(g(data, "certificate.health_kinds"), "certificate.health_kinds")
+    leave = reader.kinds(g(data, "certificate.leave_kinds"), "certificate.leave_kinds")
+    for dotted, kinds in (("certificate.health_kinds", health), ("certificate.leave_kinds", leave)):
+        outside = [k for k in kinds if k not in counting]
+        if outside:
+            raise reader.fail(
+                dotted, f"har «{outside[0]}», som ikke står i certificate.counting_kinds."
+            )
+    both = set(health) & set(leave)
+    if both:
+        raise reader.fail(
+            "certificate.leave_kinds", f"har «{sorted(both)[0]}», som også er en helsetype."
+        )
+    rounding = reader.text(g(data, "certificate.hours_rounding"), "certificate.hours_rounding")
+    if rounding not in HOURS_ROUNDING:
+        raise reader.fail(
+            "certificate.hours_rounding",
+            f"skal være {', '.join(HOURS_ROUNDING)}, ikke «{rounding}».",
+        )
+    return CertificatePolicy(
+        grades=tuple(grades),
+        counting_kinds=counting,
+        health_kinds=health,
+        leave_kinds=leave,
+        health_min_days=reader.integer(
+            g(data, "certificate.health_min_days"), "certificate.health_min_days", 0
+        ),
+        max_left_off_days=reader.integer(
+            g(data, "certificate.max_left_off_days"), "certificate.max_left_off_days", 0
+        ),
+        hours_rounding=rounding,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Literal
 
 import polars as pl
@@ -11,6 +12,7 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.errors import UsageError
 from naervaer_cli.policy import KINDERGARTEN_RULES, SCHOOL_RULES, PlanLevel, Policy
+from naervaer_cli.privacy import id_fnr, lookup_id
 from naervaer_cli.result import CaseSummary, PupilResult, Setting
 
 DayState = Literal["whole", "partial", "none", "off", "future"]
@@ -60,14 +62,21 @@ class PupilView:
     talk_to_child: str
 
 
-def find_pupil(records: pl.DataFrame, query: str, setting: Setting = "skole") -> str:
+def find_pupil(
+    records: pl.DataFrame, query: str, setting: Setting = "skole", home: Path | None = None
+) -> str:
     """The pupil id `query` names: an exact pupil id, else a unique name substring.
 
+    A fødselsnummer is looked up by its pseudonym under the key of `home` (NAERVAER_HOME).
     Raises UsageError (exit 2) when nobody or more than one pupil matches, listing the
     candidates by id and group (not by name: the message may end up in a terminal log).
     """
     pupils = records.select("pupil_id", "name", "group").unique(subset="pupil_id", keep="last")
     wanted = query.strip()
+    if id_fnr(wanted) is not None:
+        if home is None:
+            raise UsageError("Oppgi elevnummeret, ikke fødselsnummeret.")
+        wanted = lookup_id(wanted, home)
     if pupils.filter(pl.col("pupil_id") == wanted).height == 1:
         return wanted
     hits = pupils.filter(

@@ -343,6 +343,6 @@ def test_xlsx_limit_must_be_a_positive_whole_number(cli, tmp_path):
     run = cli("--config", config, "check", SAMPLES / "ist_fravaer.xlsx")
     assert (run.code, run.err) == (
         2,
-        f"Feil: {config}: [import] max_xlsx_cells skal være et helt tall større enn 0, "
+        f"Feil: {config} linje 2: «import.max_xlsx_cells» skal være et helt tall ≥ 1, "
         "ikke «mange».\n",
     )

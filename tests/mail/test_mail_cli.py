@@ -156,7 +156,10 @@ def test_a_second_run_while_one_is_running_exits_at_once(
     ("extra", "message"),
     [
         ('host = "smtp.skole.no"\nsecurity = "none"', "sender ukryptert til smtp.skole.no"),
-        ('host = "smtp.skole.no"\nsecurity = "tls"', "«mail.security» = «tls» er ukjent"),
+        (
+            'host = "smtp.skole.no"\nsecurity = "tls"',
+            "«mail.security» skal være en av «starttls», «ssl», «none», ikke «tls».",
+        ),
         ('host = "smtp.skole.no"\nusername = "u"', "passordet mangler"),
         ("", "«mail.host» mangler"),
     ],

@@ -70,7 +70,9 @@ def test_password_file_must_be_private(
         ({"leadership": []}, "«mail.leadership» mangler"),
         ({"leadership": ["ikke en adresse"]}, "er ikke en gyldig e-postadresse"),
         ({"from": "a@b.no\r\nBcc: x@y.no"}, "er ikke en gyldig e-postadresse"),
-        ({"host": "h", "port": "587"}, "«mail.port» skal være et portnummer"),
+        ({"host": "h", "port": "587"}, "«mail.port» skal være et helt tall fra 1 til 65535"),
+        ({"host": "h", "security": "tls"}, "«mail.security» skal være en av «starttls»"),
+        ({"host": "h", "timeout": 0}, "«mail.timeout» skal være et tall ≥ 1, ikke «0»"),
         ({"host": "h", "cafile": "finnes-ikke.pem"}, "«mail.cafile»"),
         ({"host": "h", "full_names": "ja"}, "«mail.full_names» skal være true eller false"),
     ],
@@ -78,6 +80,42 @@ def test_password_file_must_be_private(
 def test_bad_mail_settings(naervaer_home: Path, mail: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_mail_settings(make_config(naervaer_home, BASE | {"host": "h"} | mail))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[mail]\nhost = "h"\nfrom = "naervaer@skole.no"\nleadership = [\n'
+            '  "rektor@skole.no",\n  "ikke en adresse",\n]\n',
+            "linje 6: «mail.leadership[1]» = «ikke en adresse» er ikke en gyldig "
+            "e-postadresse (forventet f.eks. navn@skole.no).",
+        ),
+        (
+            'school = "Åsgård"\n\n[mail]\nleadership = "rektor@skole.no"\nfrom = "x@s.no"\n',
+            "linje 3: «mail.host» mangler (SMTP-serveren, f.eks. smtp.kommune.no).",
+        ),
+        (
+            '[mail]\nhost = "smtp.skole.no"\nsecurity = "none"\nfrom = "x@s.no"\n'
+            'leadership = "r@s.no"\n',
+            "linje 3: «mail.security» = «none» sender ukryptert til smtp.skole.no. Bruk "
+            "«starttls» eller «ssl», eller sett «mail.allow_plain = true» hvis dette virkelig "
+            "er meningen.",
+        ),
+        (
+            '[mail]\nhost = "h"\nleadership = ["r@s.no"]\nfrom = "x@s.no"\nfull_name = true\n',
+            "linje 5: ukjent nøkkel «full_name» i [mail] – mente du «full_names»?",
+        ),
+    ],
+)
+def test_mail_errors_name_the_line(tmp_path: Path, text: str, message: str) -> None:
+    from naervaer_cli.config import load_config
+
+    path = tmp_path / "naervaer.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_mail_settings(load_config(path))
+    assert str(info.value) == f"{path} {message}"
 
 
 def test_staff_csv_with_groups_windows_1252_and_semicolons(

@@ -23,6 +23,7 @@ class EventType(StrEnum):
     MEETING = "meeting"
     NOTE = "note"
     CLOSED = "closed"
+    CERTIFICATE_LEAVE_OFF = "certificate_leave_off"
 
 
 # Bokmål labels for timelines, tables and documents.
@@ -35,6 +36,7 @@ EVENT_LABELS: dict[EventType, str] = {
     EventType.MEETING: "Møte holdt",
     EventType.NOTE: "Notat",
     EventType.CLOSED: "Sak avsluttet",
+    EventType.CERTIFICATE_LEAVE_OFF: "Krav: fravær føres ikke på vitnemålet",
 }
 
 # Keys in `Event.data` that hold dates; stored as ISO text, handed out as `date`.
@@ -98,3 +100,30 @@ class OpenCase:
     overdue: bool  # something above lies before the reference date
     due_this_week: bool  # something above falls in the reference date's week
     due: str = ""  # bokmål, e.g. "Evaluering forfalt 24.11.2026"
+
+
+# Why a pupil requires absence left off the vitnemål: health from the fourth day of a run,
+# chronic illness or disability from the first day, or granted permisjon.
+LEAVE_OFF_REASONS: tuple[str, ...] = ("helse", "kronisk", "permisjon")
+
+
+@dataclass(frozen=True)
+class LeaveOff:
+    """A pupil's requirement that absence from `first` to `last` is not on the vitnemål.
+
+    It belongs to the pupil, not to a case: a pupil who is ill for a week has no concern case.
+    """
+
+    id: int
+    pupil_id: str
+    first: date
+    last: date
+    reason: str  # one of LEAVE_OFF_REASONS
+    date: date  # when the requirement was made
+    by: str
+    text: str = ""
+    recorded_at: str = ""
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS[EventType.CERTIFICATE_LEAVE_OFF]

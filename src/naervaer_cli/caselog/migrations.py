@@ -57,6 +57,28 @@ def m002_one_open_case_per_pupil(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE UNIQUE INDEX one_open_case ON cases (pupil_id) WHERE closed IS NULL")
 
 
+@migration
+def m003_certificate_leave_off(conn: sqlite3.Connection) -> None:
+    # A pupil's vitnemål requirement is kept beside the cases: it needs no concern case.
+    conn.execute(
+        """
+        CREATE TABLE certificate_leave_off (
+            id          INTEGER PRIMARY KEY,
+            pupil_id    TEXT NOT NULL,
+            first       TEXT NOT NULL,
+            last        TEXT NOT NULL,
+            reason      TEXT NOT NULL CHECK (reason IN ('helse', 'kronisk', 'permisjon')),
+            date        TEXT NOT NULL,
+            by          TEXT NOT NULL,
+            text        TEXT NOT NULL DEFAULT '',
+            recorded_at TEXT NOT NULL,
+            CHECK (first <= last)
+        )
+        """
+    )
+    conn.execute("CREATE INDEX leave_off_by_pupil ON certificate_leave_off (pupil_id, first)")
+
+
 def applied(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations already applied, in order."""
     exists = conn.execute(

@@ -59,8 +59,8 @@ def root(
         Path | None,
         typer.Option(
             "--config",
-            help="Konfigurasjonsfil (TOML). Standard: ./naervaer.toml, "
-            "deretter $NAERVAER_HOME/config.toml.",
+            help="Konfigurasjonsfil (TOML). Standard: $NAERVAER_HOME/config.toml, ellers "
+            "config.toml i brukerens konfigurasjonsmappe; aldri fra arbeidsmappen.",
             envvar="NAERVAER_CONFIG",
         ),
     ] = None,
@@ -87,6 +87,7 @@ def _register() -> None:
         purge,
         scan,
         show,
+        vitnemal,
     )
 
     app.command("scan")(scan.scan)
@@ -98,6 +99,7 @@ def _register() -> None:
     app.command("notify")(notify.notify)
     app.add_typer(policy.app, name="policy")
     app.command("purge")(purge.purge)
+    app.command("vitnemal")(vitnemal.vitnemal)
 
 
 _register()
@@ -194,4 +196,7 @@ def _usage_message(exc) -> str:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"Feil: {message}\n")
+    # A message may quote a value or a file name: never a fødselsnummer (issue 11).
+    from naervaer_cli.privacy import hide_fnr
+
+    sys.stderr.write(f"Feil: {hide_fnr(message)}\n")

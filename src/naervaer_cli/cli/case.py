@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -56,6 +58,13 @@ def _store(ctx: typer.Context) -> tuple[Config, CaseStore]:
     return config, CaseStore.from_config(config)
 
 
+def _pupil(config: Config, pupil: str) -> str:
+    """A fødselsnummer typed as the pupil is looked up by its pseudonym, as on import."""
+    from naervaer_cli.privacy import lookup_id
+
+    return lookup_id(pupil, config.home)
+
+
 def _by(config: Config, flag: str | None) -> str:
     return str(config.setting(flag, "NAERVAER_BY", "case.by", "") or "")
 
@@ -96,6 +105,7 @@ def open_(
     from naervaer_cli.caselog.store import norwegian
 
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     setting = config.setting(setting, "NAERVAER_SETTING", "setting", "skole")
     with store:
         case = store.open_case(
@@ -122,6 +132,7 @@ def note(
 ) -> None:
     """Skriv et notat i saken, som en samtale med eleven eller hjemmet."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         event = store.add_note(pupil, day=day or date.today(), by=_by(config, by), text=text)
@@ -151,6 +162,7 @@ def measure(
 ) -> None:
     """Registrer et tiltak som ble besluttet, med ansvarlig og evalueringsdato."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         event = store.add_measure(
@@ -200,6 +212,7 @@ def evaluate(
     from naervaer_cli.caselog.text import evaluation_text, event_line
 
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         comparison, event = evaluate_from_history(
             config,
@@ -225,6 +238,7 @@ def level(
 ) -> None:
     """Endre nivået på saken, som til NIVÅ 2 ved fortsatt bekymring."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         event = store.change_level(
@@ -247,6 +261,7 @@ def meeting(
 ) -> None:
     """Registrer et møte som ble holdt, og eventuelt datoen for neste møte."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         store.record_meeting(
@@ -262,6 +277,7 @@ def dismiss(
 ) -> None:
     """Uro avkreftet: registrer det og avslutt saken."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         store.dismiss(pupil, day=day or date.today(), by=_by(config, by), text=text)
@@ -274,6 +290,7 @@ def close(
 ) -> None:
     """Avslutt saken (helst etter en evaluering som viste at nærværet har økt)."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         store.close_case(pupil, day=day or date.today(), by=_by(config, by), text=text)
@@ -297,7 +314,8 @@ def show(ctx: typer.Context, pupil: Pupil) -> None:
     from naervaer_cli.caselog.text import timeline_text
     from naervaer_cli.errors import UsageError
 
-    _, store = _store(ctx)
+    config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         cases, events = store.cases(pupil), store.timeline(pupil)
     if not cases:
@@ -342,3 +360,65 @@ def restore(
     with store:
         count = store.restore(read_export(file))
     _say(f"Gjenopprettet {count} saker fra {file} til {store.path}.")
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+
+def _period(value: str) -> Period:
+    """`DATO` or `DATO..DATO`; each date as parse_date takes it."""
+    first, _, last = value.partition("..")
+    return Period(parse_date(first), parse_date(last) if last else parse_date(first))
+
+
+class LeaveOffReason(StrEnum):
+    helse = "helse"
+    kronisk = "kronisk"
+    permisjon = "permisjon"
+
+
+@app.command("vitnemal")
+def vitnemal(
+    ctx: typer.Context,
+    pupil: Pupil,
+    period: Annotated[
+        Period,
+        typer.Option(
+            "--leave-off",
+            parser=_period,
+            metavar="DATO[..DATO]",
+            help="Fraværet eleven krever ikke ført på vitnemålet, f.eks. 2026-01-05..2026-01-09.",
+        ),
+    ],
+    reason: Annotated[
+        LeaveOffReason,
+        typer.Option(
+            "--reason",
+            help="helse (fra og med dag 4 i en periode på mer enn tre dager), kronisk "
+            "(kronisk sykdom eller funksjonsnedsettelse: fra første dag) eller permisjon.",
+        ),
+    ],
+    text: Text = "",
+    day: Day = None,
+    by: By = None,
+) -> None:
+    """Registrer at eleven krever fravær ikke ført på vitnemålet (høyst 10 dager per skoleår)."""
+    config, store = _store(ctx)
+    with store:
+        item = store.record_leave_off(
+            pupil,
+            first=period.first,
+            last=period.last,
+            reason=reason.value,
+            day=day or date.today(),
+            by=_by(config, by),
+            text=text,
+        )
+    span = f"{item.first:%d.%m.%Y}" + (f"–{item.last:%d.%m.%Y}" if item.last != item.first else "")
+    _say(
+        f"Registrert: elev {pupil} krever at fravær {span} ({item.reason}) ikke føres på "
+        "vitnemålet. Se «naervaer vitnemal»."
+    )

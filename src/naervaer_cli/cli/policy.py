@@ -36,10 +36,24 @@ def _configured(ctx: typer.Context, policy: str | None) -> str | None:
 
 
 @app.command("show")
-def show(ctx: typer.Context, policy: PolicyOption = None) -> None:
+def show(
+    ctx: typer.Context,
+    policy: PolicyOption = None,
+    keys: Annotated[
+        bool,
+        typer.Option(
+            "--keys",
+            help="Vis i stedet alle nøkler en policyfil kan ha, med standardverdi og forklaring.",
+        ),
+    ] = False,
+) -> None:
     """Vis policyen i lesbar form: regler, terskler, fag og innsatsplanen nivå for nivå."""
-    from naervaer_cli.policy import describe_policy, load_policy
+    from naervaer_cli.policy import describe_policy, load_policy, policy_fields
+    from naervaer_cli.tomlconfig import reference_text
 
+    if keys:
+        typer.echo(reference_text(policy_fields()), nl=False)
+        return
     typer.echo(describe_policy(load_policy(_configured(ctx, policy))), nl=False)
 
 

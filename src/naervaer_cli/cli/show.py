@@ -31,8 +31,9 @@ def show(
     from naervaer_cli.output.pupil import write_pupil
     from naervaer_cli.pupil_view import find_pupil, pupil_view
 
-    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of, kind=kind)
-    pupil_id = find_pupil(inputs.records, pupil, inputs.setting)
+    config = ctx.obj.config()
+    inputs = load_inputs(config, files or [], policy=policy, as_of=as_of, kind=kind)
+    pupil_id = find_pupil(inputs.records, pupil, inputs.setting, config.home)
     view = pupil_view(
         inputs.records,
         inputs.policy,

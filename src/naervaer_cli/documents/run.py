@@ -97,7 +97,9 @@ def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> 
         )
     else:
         ids = list(
-            dict.fromkeys(find_pupil(inputs.records, q, scanned.setting) for q in request.pupils)
+            dict.fromkeys(
+                find_pupil(inputs.records, q, scanned.setting, config.home) for q in request.pupils
+            )
         )
     meeting = request.meeting or today
     settings = settings_from(config)

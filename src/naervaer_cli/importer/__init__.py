@@ -28,7 +28,7 @@ from naervaer_cli.importer.normalize import (
     normalize,
 )
 from naervaer_cli.importer.read import MAX_XLSX_CELLS, RawTable, read_table
-from naervaer_cli.privacy import pseudonym_key, write_private
+from naervaer_cli.privacy import hide_fnr, pseudonym_key, write_private
 from naervaer_cli.schema import empty_records
 
 MAX_PROBLEMS_SHOWN = 5
@@ -166,5 +166,5 @@ def _write_rejects(path: Path, rows: list[tuple[str, RowProblem]]) -> None:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(["fil", "rad", "kolonne", "feil"])
     for file, problem in rows:
-        writer.writerow([file, problem.row, problem.column, problem.message])
+        writer.writerow([hide_fnr(file), problem.row, problem.column, problem.message])
     write_private(path, "\ufeff" + buffer.getvalue())
