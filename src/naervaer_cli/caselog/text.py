@@ -100,3 +100,4 @@ def _details(event: Event) -> str:
             return f"neste møte {norwegian(nxt)}" if nxt else ""
         case EventType.CONCERN_DISMISSED | EventType.NOTE | EventType.CLOSED:
             return ""
+    return ""
