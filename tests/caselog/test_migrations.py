@@ -29,7 +29,7 @@ def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
             "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"
         )
     }
-    assert tables == {"migrations", "cases", "events", "certificate_leave_off"}
+    assert tables == {"migrations", "cases", "events", "certificate_leave_off", "pupil_numbers"}
     assert indexes == {"events_by_case", "cases_by_pupil", "one_open_case", "leave_off_by_pupil"}
     assert _columns(conn, "cases") == [
         ("id", "INTEGER", 0),

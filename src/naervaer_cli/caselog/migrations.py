@@ -79,6 +79,22 @@ def m003_certificate_leave_off(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX leave_off_by_pupil ON certificate_leave_off (pupil_id, first)")
 
 
+@migration
+def m005_pupil_numbers(conn: sqlite3.Connection) -> None:
+    # A short stable number per child (`barn-0007`) for file names: a barnehage's pupil id is
+    # a code made from the name, which no parent should read. Plain SQL both back ends take;
+    # the store hands out max + 1 inside its write transaction.
+    conn.execute(
+        """
+        CREATE TABLE pupil_numbers (
+            number   INTEGER PRIMARY KEY,
+            pupil_id TEXT NOT NULL UNIQUE,
+            setting  TEXT NOT NULL CHECK (setting IN ('skole', 'barnehage'))
+        )
+        """
+    )
+
+
 def applied(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations already applied, in order."""
     exists = conn.execute(

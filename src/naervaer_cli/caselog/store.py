@@ -16,6 +16,11 @@ has a date and who recorded it (`by`). :meth:`CaseStore.timeline` hands them out
 - ``meeting`` «Møte holdt»: `next_meeting` (date or None).
 - ``note`` «Notat»: `{}`.
 - ``closed`` «Sak avsluttet»: `{}`.
+- ``deleted`` «Sak slettet (åpnet ved en feil)»: `{}`, the reason in `text`; the case is
+  closed and hidden from `cases`, `timeline`, `list_open` and `summaries` (kept in `export`).
+
+Each child also gets a short stable number on request (`pupil_number`, table
+``pupil_numbers``): file names use it (`barn-0007`) rather than a code made from the name.
 
 The event's own words (the measure, the note, the meeting's summary) are in `Event.text`.
 
@@ -300,6 +305,34 @@ class CaseStore:
     def close_case(self, pupil_id: str, *, day: date, by: str, text: str = "") -> Event:
         return self._event(pupil_id, day, by, EventType.CLOSED, text, {}, close=True)
 
+    def delete_case(self, pupil_id: str, *, day: date, by: str, reason: str) -> Event:
+        """A case opened by mistake: record why, close it and hide it from every reading."""
+        if not reason.strip():
+            raise UsageError("Oppgi hvorfor saken slettes med --reason, f.eks. «feil elev».")
+        case = self._require_open(pupil_id)
+        # The deletion may be dated the day the case was opened, whatever today is.
+        return self._event(
+            pupil_id, max(day, case.opened), by, EventType.DELETED, reason, {}, close=True
+        )
+
+    def pupil_number(self, pupil_id: str, setting: str) -> int:
+        """The child's short stable number (1, 2, …), handed out the first time it is asked."""
+        _check_pupil(pupil_id)
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT number FROM pupil_numbers WHERE pupil_id = ?", (pupil_id,)
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+            number = int(
+                conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM pupil_numbers").fetchone()[0]
+            )
+            conn.execute(
+                "INSERT INTO pupil_numbers (number, pupil_id, setting) VALUES (?, ?, ?)",
+                (number, pupil_id, setting),
+            )
+        return number
+
     def purge_closed(self, before: date) -> int:
         """Delete the cases closed before `before` with all their events; return how many."""
         with self._transaction() as conn:
@@ -330,6 +363,11 @@ class CaseStore:
                     _restore_case(conn, item)
                 for item in exported.get("certificate_leave_off", []):
                     _restore_leave_off(conn, item)
+                for item in exported.get("pupil_numbers", []):
+                    conn.execute(
+                        "INSERT INTO pupil_numbers (number, pupil_id, setting) VALUES (?, ?, ?)",
+                        (int(item["number"]), str(item["pupil_id"]), str(item["setting"])),
+                    )
             except (KeyError, TypeError, ValueError, sqlite3.IntegrityError) as exc:
                 problem = f"feltet «{exc.args[0]}» mangler" if isinstance(exc, KeyError) else exc
                 raise InputError(
@@ -360,10 +398,14 @@ class CaseStore:
         """All cases, or one pupil's, oldest first."""
         with self._read() as conn:
             if pupil_id is None:
-                rows = conn.execute("SELECT * FROM cases ORDER BY opened, id").fetchall()
+                rows = conn.execute(
+                    f"SELECT * FROM cases c WHERE {_NOT_DELETED} ORDER BY opened, id"
+                ).fetchall()
             else:
                 rows = conn.execute(
-                    "SELECT * FROM cases WHERE pupil_id = ? ORDER BY opened, id", (pupil_id,)
+                    f"SELECT * FROM cases c WHERE pupil_id = ? AND {_NOT_DELETED}"
+                    " ORDER BY opened, id",
+                    (pupil_id,),
                 ).fetchall()
         return tuple(_case(row) for row in rows)
 
@@ -372,7 +414,7 @@ class CaseStore:
         with self._read() as conn:
             rows = conn.execute(
                 "SELECT e.*, c.pupil_id FROM events e JOIN cases c ON c.id = e.case_id"
-                " WHERE c.pupil_id = ? ORDER BY c.opened, c.id, e.date, e.id",
+                f" WHERE c.pupil_id = ? AND {_NOT_DELETED} ORDER BY c.opened, c.id, e.date, e.id",
                 (pupil_id,),
             ).fetchall()
         return tuple(_event(row) for row in rows)
@@ -381,17 +423,24 @@ class CaseStore:
         with self._read() as conn:
             return conn.execute("SELECT count(*) FROM events").fetchone()[0]
 
-    def list_open(self, as_of: date) -> tuple[OpenCase, ...]:
-        """Open cases with what is next; overdue first, then by the date due, then pupil."""
-        items = [_open_case(case, events, as_of) for case, events in self._open_with_events()]
+    def list_open(self, as_of: date, setting: str | None = None) -> tuple[OpenCase, ...]:
+        """Open cases (of `setting`, or all) with what is next; overdue first, then by the
+        date due, then pupil."""
+        items = [
+            _open_case(case, events, as_of)
+            for case, events in self._open_with_events()
+            if setting is None or case.setting == setting
+        ]
         far = date.max
         items.sort(key=lambda o: (not o.overdue, min(_due_dates(o), default=far), o.case.pupil_id))
         return tuple(items)
 
-    def summaries(self, as_of: date) -> dict[str, CaseSummary]:
-        """What the level suggestion needs about each open case, by pupil id."""
+    def summaries(self, as_of: date, setting: str | None = None) -> dict[str, CaseSummary]:
+        """What the level suggestion needs about each open case (of `setting`, or all)."""
         result = {}
         for case, events in self._open_with_events():
+            if setting is not None and case.setting != setting:
+                continue
             item = _open_case(case, events, as_of)
             measure = _latest(events, EventType.MEASURE_DECIDED)
             evaluation = _evaluation_since(events, measure)
@@ -415,6 +464,9 @@ class CaseStore:
             names = applied(conn)
             events = {case.id: self._events(conn, case.id, case.pupil_id) for case in cases}
             leave_offs = _leave_offs(conn, None)
+            numbers = conn.execute(
+                "SELECT number, pupil_id, setting FROM pupil_numbers ORDER BY number"
+            ).fetchall()
         return {
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,
@@ -446,6 +498,9 @@ class CaseStore:
                 for case in cases
             ],
             "certificate_leave_off": [_leave_off_json(item) for item in leave_offs],
+            "pupil_numbers": [
+                {"number": row[0], "pupil_id": row[1], "setting": row[2]} for row in numbers
+            ],
         }
 
     def export_json(self) -> str:
@@ -614,6 +669,12 @@ class CaseStore:
         """Every vitnemål requirement, or one pupil's, by pupil and first date."""
         with self._read() as conn:
             return tuple(_leave_offs(conn, pupil_id))
+
+
+# A case deleted as opened by mistake is hidden from every reading (alias `c` for cases).
+_NOT_DELETED = (
+    "NOT EXISTS (SELECT 1 FROM events d WHERE d.case_id = c.id AND d.type = 'deleted')"
+)
 
 
 def leave_offs_at(path: Path) -> tuple[LeaveOff, ...]:

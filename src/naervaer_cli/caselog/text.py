@@ -98,6 +98,12 @@ def _details(event: Event) -> str:
         case EventType.MEETING:
             nxt = data.get("next_meeting")
             return f"neste møte {norwegian(nxt)}" if nxt else ""
-        case EventType.CONCERN_DISMISSED | EventType.NOTE | EventType.CLOSED:
+        case (
+            EventType.CONCERN_DISMISSED
+            | EventType.NOTE
+            | EventType.CLOSED
+            | EventType.DELETED
+            | EventType.CERTIFICATE_LEAVE_OFF
+        ):
             return ""
     return ""
