@@ -65,6 +65,12 @@ def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
         "m001_cases_and_events",
         "m002_one_open_case_per_pupil",
         "m003_certificate_leave_off",
+        "m005_pupil_numbers",
+    ]
+    assert _columns(conn, "pupil_numbers") == [
+        ("number", "INTEGER", 0),
+        ("pupil_id", "TEXT", 1),
+        ("setting", "TEXT", 1),
     ]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
