@@ -195,6 +195,8 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
             "case",
             "open",
             selma,
+            "-i",
+            SAMPLE,
             "--setting",
             "barnehage",
             "--date",

@@ -30,7 +30,8 @@ def _whole_day(pupil: str, day: str) -> str:
     return f"{pupil};Nordmann, Ola;7A;Kari Lærer;{day};;;;Ikke dokumentert;Ja\n"
 
 
-def test_a_case_from_open_to_close(cli) -> None:
+def test_a_case_from_open_to_close(cli, known) -> None:
+    known("10234")
     r = cli("case", "open", "10234", "--date", "02.11.2026", "-t", "7 dager fravær")
     assert (r.code, r.out, r.err) == (
         0,
@@ -138,7 +139,14 @@ def test_import_again_adds_nothing(cli, tmp_path: Path) -> None:
 def test_purge_says_what_it_deleted(cli, tmp_path: Path) -> None:
     cli(
         "import",
-        _export(tmp_path / "x.csv", [_whole_day("1", "02.11.2026"), _whole_day("1", "10.11.2026")]),
+        _export(
+            tmp_path / "x.csv",
+            [
+                _whole_day("1", "02.11.2026"),
+                _whole_day("1", "10.11.2026"),
+                _whole_day("2", "10.11.2026"),
+            ],
+        ),
     )
     cli("case", "open", "1", "--date", "2026-11-02")
     cli("case", "dismiss", "1", "--date", "2026-11-03", "-t", "Var syk")
@@ -153,7 +161,8 @@ def test_purge_says_what_it_deleted(cli, tmp_path: Path) -> None:
     assert cli("case", "show", "2").code == 0
 
 
-def test_export_to_stdout_and_to_a_private_file(cli, tmp_path: Path) -> None:
+def test_export_to_stdout_and_to_a_private_file(cli, known, tmp_path: Path) -> None:
+    known("1")
     cli("case", "open", "1", "--date", "2026-11-02")
     data = json.loads(cli("case", "export").out)
     assert [c["pupil_id"] for c in data["cases"]] == ["1"]
@@ -164,7 +173,8 @@ def test_export_to_stdout_and_to_a_private_file(cli, tmp_path: Path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
-def test_errors_are_one_norwegian_line(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_errors_are_one_norwegian_line(cli, known, monkeypatch: pytest.MonkeyPatch) -> None:
+    known("1")
     cli("case", "open", "1", "--date", "2026-11-02")
     r = cli("case", "open", "1")
     assert (r.code, r.out) == (2, "")
@@ -206,8 +216,9 @@ def test_errors_are_one_norwegian_line(cli, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_by_and_setting_come_from_the_config(
-    cli, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
+    cli, known, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    known("b7")
     monkeypatch.delenv("NAERVAER_BY")
     (naervaer_home / "config.toml").write_text(
         'setting = "barnehage"\n[case]\nby = "Per Ped.leder"\n', encoding="utf-8"
@@ -220,7 +231,8 @@ def test_by_and_setting_come_from_the_config(
     assert "(Per Ped.leder)" in cli("case", "show", "b7").out
 
 
-def test_caselog_path_from_config(cli, naervaer_home: Path, tmp_path: Path) -> None:
+def test_caselog_path_from_config(cli, known, naervaer_home: Path, tmp_path: Path) -> None:
+    known("1")
     target = tmp_path / "annet" / "saker.sqlite"
     (naervaer_home / "config.toml").write_text(f'[caselog]\npath = "{target}"\n', encoding="utf-8")
     cli("case", "open", "1", "--date", "2026-11-02")
@@ -275,8 +287,9 @@ def test_dates_in_both_forms() -> None:
 
 
 def test_export_then_restore_on_another_machine(
-    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli, known, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    known("1")
     cli("case", "open", "1", "--date", "2026-11-02")
     cli("case", "measure", "1", "Tiltak", "-r", "Kari", "--date", "2026-11-03")
     backup = tmp_path / "backup.json"

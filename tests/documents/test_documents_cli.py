@@ -144,7 +144,9 @@ def test_a_measures_responsible_role_reaches_ansvarlig(
     cli, tmp_path: Path, naervaer_home: Path
 ) -> None:
     """`case measure -r Foresatte --by …`: the documents name the role, not who typed it."""
-    opened = cli("case", "open", "10229", "--date", "2026-11-02", "--by", "Terje Nygård")
+    opened = cli(
+        "case", "open", "10229", "-i", SAMPLE, "--date", "2026-11-02", "--by", "Terje Nygård"
+    )
     assert opened.code == 0, opened.err
     assert cli("case", "level", "10229", "1", "--date", "2026-11-05", "--by", "T N").code == 0
     run = cli(

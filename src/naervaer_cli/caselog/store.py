@@ -672,9 +672,7 @@ class CaseStore:
 
 
 # A case deleted as opened by mistake is hidden from every reading (alias `c` for cases).
-_NOT_DELETED = (
-    "NOT EXISTS (SELECT 1 FROM events d WHERE d.case_id = c.id AND d.type = 'deleted')"
-)
+_NOT_DELETED = "NOT EXISTS (SELECT 1 FROM events d WHERE d.case_id = c.id AND d.type = 'deleted')"
 
 
 def leave_offs_at(path: Path) -> tuple[LeaveOff, ...]:
