@@ -86,7 +86,7 @@ def load_inputs(
         calendar=calendar,
         as_of=as_of,
         setting=setting,
-        cases=_case_summaries(config, as_of),
+        cases=_case_summaries(config, as_of, setting),
         rejected=rejected,
     )
 
@@ -123,14 +123,15 @@ def detect_setting(records: pl.DataFrame) -> Setting:
     return "barnehage" if present.any() else "skole"
 
 
-def _case_summaries(config: Config, as_of: date) -> dict[str, CaseSummary] | None:
+def _case_summaries(config: Config, as_of: date, setting: str) -> dict[str, CaseSummary] | None:
+    """The open cases of `setting` only: a school run never sees a barnehage case."""
     from naervaer_cli.caselog.store import CaseStore, caselog_path
 
     path = caselog_path(config)
     if not path.exists():
         return None
     with CaseStore(path) as store:
-        return store.summaries(as_of)
+        return store.summaries(as_of, setting)
 
 
 def run_scan(inputs: ScanInputs, group: str | None = None) -> ScanResult:
