@@ -183,7 +183,6 @@ def to_json(result: ScanResult) -> dict[str, Any]:
         "notes": list(result.notes),
         "pupils": list(map(pupil_to_json, result.pupils)),
         "not_in_export": [
-            {"pupil_id": case.pupil_id, "case": case_to_json(case)}
-            for case in result.not_in_export
+            {"pupil_id": case.pupil_id, "case": case_to_json(case)} for case in result.not_in_export
         ],
     }
