@@ -64,10 +64,28 @@ def pack(
             "--meeting",
             parser=parse_date,
             metavar="DATO",
-            help="Møtedato (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: i dag.",
+            help="Møtedato, en skoledag (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: neste skoledag.",
             show_default=False,
         ),
     ] = None,
+    meeting_time: Annotated[
+        str | None,
+        typer.Option(
+            "--time",
+            parser=parse_time,
+            metavar="TID",
+            help="Klokkeslett for møtet (TT:MM); ressursteamets fil får det i navnet.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Erstatt en fil som er endret etter at naervaer skrev den (ellers skrives "
+            "den nye ved siden av).",
+        ),
+    ] = False,
     resource_team: Annotated[
         bool,
         typer.Option(
@@ -127,11 +145,27 @@ def pack(
         out_dir=out,
         meeting=meeting,
         documents=tuple(documents or ()),
+        meeting_time=meeting_time or "",
+        force=force,
     )
     request.check()
     env, config = ctx.obj.env, ctx.obj.config()
     loaded = load_inputs(
         config, inputs or [], policy=policy, as_of=as_of, kind=kind, today=env.today
     )
-    for path in run_pack(config, loaded, request, today=env.today):
+
+    def warn(text: str) -> None:
+        env.stderr.write(f"Merk: {text}\n")
+
+    for path in run_pack(config, loaded, request, today=env.today, warn=warn):
         env.stdout.write(f"{path}\n")
+
+
+def parse_time(value: str) -> str:
+    """`14:00`, `14.00` or `1400` as «14:00»; a Typer parser, so a bad value is exit 2."""
+    import re
+
+    found = re.fullmatch(r"([01]?\d|2[0-3])[:.]?([0-5]\d)", value.strip())
+    if not found:
+        raise typer.BadParameter(f"«{value}» er ikke et klokkeslett. Bruk TT:MM, f.eks. 14:00.")
+    return f"{int(found.group(1)):02d}:{found.group(2)}"

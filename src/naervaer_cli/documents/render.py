@@ -168,7 +168,7 @@ def pupil_pack(
 ) -> bytes:
     """One file's content with the requested documents (default: the setting's) for one pupil."""
     # The title ends up in file metadata: the pupil number, never the name.
-    title = f"Nærvær – {PERSON_WORD[ctx.setting]} {ctx.pupil.pupil_id}"
+    title = f"Nærvær – {PERSON_WORD[ctx.setting]} {ctx.pupil.shown_number}"
     return convert(
         page(env, pupil_sections(env, ctx, documents), title), fmt, title, ctx.talk_to_child
     )
