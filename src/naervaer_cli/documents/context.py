@@ -445,16 +445,16 @@ def _agreement_evaluation(
     plan: Plan,
     calendar: SchoolCalendar,
 ) -> date | None:
-    """When the agreement made at `meeting` is evaluated: the case's evaluation date if it
-    lies after the meeting, else the policy's time after the meeting (skole: 3 weeks) moved
-    to a school day; in a barnehage, with no agreed date ahead, None («avtales»)."""
+    """When the agreement made at `meeting` is first evaluated: the earliest of its measures'
+    own evaluation dates after the meeting, else the case's, else the policy's time after the
+    meeting (skole: 3 weeks) moved to a school day; in a barnehage with no agreed date ahead,
+    None («avtales med foreldrene»)."""
+    ahead = [m.evaluation for m in measures if m.evaluation and m.evaluation > meeting]
+    if ahead:
+        return min(ahead)
     case = result.case
-    for known in (
-        case.evaluation_due if case else None,
-        measures[-1].evaluation if measures else None,
-    ):
-        if known is not None and known > meeting:
-            return known
+    if case and case.evaluation_due and case.evaluation_due > meeting:
+        return case.evaluation_due
     if plan.evaluation_days is None:
         return None
     return calendar.next_school_day(meeting + timedelta(days=plan.evaluation_days))
