@@ -7,10 +7,11 @@ synonyms, and they win over the shipped ones.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from naervaer_cli.errors import ConfigError
 
@@ -160,7 +161,7 @@ class HeaderMatch:
     headers: tuple[str, ...]  # the header cells as written
     unused: tuple[str, ...]  # header cells that matched no field
     # A lesson grid: lesson number -> column position («1. time» … «8. time»).
-    grid: dict[int, int] = field(default_factory=dict)
+    grid: dict[int, int] = dataclasses.field(default_factory=dict)
     ignored: tuple[str, ...] = ()  # known columns naervaer does not use (IGNORED)
 
     def header_of(self, field: str) -> str:

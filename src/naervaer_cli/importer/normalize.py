@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
 import polars as pl
@@ -86,7 +86,7 @@ class Normalized:
     needs: tuple[RowProblem, ...] = ()
     # Notes that change what the numbers mean (a lesson counted at the policy's length):
     # shown by `check` and in the scan's notes.
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = ()
 
 
 # --- value parsers (expressions over String columns) -------------------------------------
@@ -390,7 +390,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
                 (
                     "lesson",
                     data.get_column("lesson") > count,
-                    lambda r, count=count: (
+                    lambda r: (
                         f"time {r['raw_lesson']} finnes ikke i [import] lesson_times i "
                         f"naervaer.toml, som har {count} timer. Legg til klokkeslettet for den."
                     ),

@@ -630,5 +630,5 @@ def _drop_blank_rows(frame: pl.DataFrame, first: list[str]) -> tuple[pl.DataFram
         return kept, None
     last_kept = kept.get_column("_row").max()
     blank_rows = frame.get_column("_row").filter(blank)
-    before = blank_rows.filter(blank_rows < last_kept)  # type: ignore[operator]
+    before = blank_rows.filter(blank_rows < last_kept)
     return kept, (None if before.is_empty() else int(before.max()))  # type: ignore[arg-type]
