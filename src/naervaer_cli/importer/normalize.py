@@ -16,7 +16,7 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.errors import InputError
 from naervaer_cli.importer.fnr import pseudonymise_fnr
-from naervaer_cli.importer.grid import HEADER_COLUMN, is_grid, unpivot_grid
+from naervaer_cli.importer.grid import HEADER_COLUMN, grid_span, is_grid, unpivot_grid
 from naervaer_cli.importer.headers import LESSON_NUMBERS, SYNONYMS, HeaderMatch, fold
 from naervaer_cli.importer.read import RawTable
 from naervaer_cli.privacy import hide_fnr, keyed_hash, mask_fnr_in_text
@@ -272,6 +272,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
     rows_read = raw.frame.height
     notes: list[str] = []
     grid = is_grid(raw)
+    lesson_header = grid_span(raw.match) if grid else None
     if grid:
         raw = unpivot_grid(raw)
         notes.append(
@@ -379,10 +380,18 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
                     ),
                 )
             )
+    if _header_is(raw, "start", "time_range"):
+        checks.append(
+            (
+                "time_range",
+                data.get_column("time_range").is_not_null() & data.get_column("start").is_null(),
+                _bad_value("et tidsrom (TT:MM–TT:MM)"),
+            )
+        )
     needs: list[RowProblem] = []
     if has("lesson"):
-        header = raw.match.header_of("lesson")
         if ctx.lesson_times is None:
+            header = lesson_header or raw.match.header_of("lesson")
             needs.append(_lesson_times_needed(raw, header, grid))
         else:
             count = len(ctx.lesson_times)
@@ -432,17 +441,13 @@ def _header_is(raw: RawTable, field: str, other: str) -> bool:
 def _split_time_range(raw: RawTable) -> RawTable:
     """A time range in one column («08:30–09:15») as the fields start and end.
 
-    A value that is not a range is kept whole as the start, so it is reported as
-    unreadable in the range's column rather than dropped.
+    A value that is not a range gives neither; normalize reports it in the range's column.
     """
     fields = raw.match.fields
     if "time_range" not in fields or "start" in fields or "end" in fields:
         return raw
     parts = pl.col("time_range").str.extract_groups(_TIME_RANGE)
-    frame = raw.frame.with_columns(
-        start=pl.coalesce(parts.struct.field("1"), pl.col("time_range")),
-        end=parts.struct.field("2"),
-    )
+    frame = raw.frame.with_columns(start=parts.struct.field("1"), end=parts.struct.field("2"))
     position = fields["time_range"]
     match = _with_fields(raw.match, start=position, end=position)
     return replace(raw, frame=frame, match=match)
