@@ -562,10 +562,18 @@ def _skip_summary_rows(
     def blank(name: str) -> pl.Expr:
         return pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")
 
+    def may_be_blank(name: str) -> pl.Expr:
+        # Stripping a million cells costs more than the rest; only a padded one needs it.
+        return pl.col(name).is_null() | pl.col(name).str.starts_with(" ")
+
     no_pupil = pl.all_horizontal(blank(c) for c in pupils)
     # A cheap pass finds the few rows that may be summaries; only they are looked at closely.
     maybe = frame.select(
-        (no_pupil | blank(date) | pl.coalesce(cells).str.contains(_SUMMARY_CELL.pattern))
+        (
+            pl.all_horizontal(may_be_blank(c) for c in pupils)
+            | may_be_blank(date)
+            | pl.coalesce(cells).str.contains(_SUMMARY_CELL.pattern)
+        )
         .fill_null(False)
         .alias("maybe")
     ).to_series()
