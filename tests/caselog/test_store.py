@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Backend
+from caselog_backends import Backend
 
 from naervaer_cli.caselog.events import EventType
 from naervaer_cli.caselog.store import CaseStore, caselog_path, purge_closed_cases
