@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -34,13 +35,27 @@ class Run:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]):
-    """Run `naervaer ARGS...` through the real entry point and its error boundary."""
-    from naervaer_cli.cli.app import main
+    """Run `naervaer ARGS...` through the real entry point and its error boundary.
 
-    def run(*args: str) -> Run:
+    The run's environment is the captured streams and this test's NAERVAER_HOME; `tty=True`
+    makes stdout and stderr terminals (`width` columns), `today` replaces the clock. Set them
+    here rather than patching `date` or `isatty`.
+    """
+    from naervaer_cli.cli.app import main
+    from naervaer_cli.environment import Environment
+
+    def run(*args: object, tty: bool = False, today: date | None = None, width: int = 100) -> Run:
         capsys.readouterr()
+        real = Environment.from_system()  # the captured streams, NAERVAER_HOME as now set
+        env = replace(
+            real,
+            stdout_isatty=tty,
+            stderr_isatty=tty,
+            today=today or real.today,
+            width=width if tty else None,
+        )
         try:
-            main([str(a) for a in args])
+            main([str(a) for a in args], env=env)
             code = 0
         except SystemExit as exc:
             code = int(exc.code or 0)

@@ -48,4 +48,4 @@ def test_usage_errors_are_one_bokmal_line_with_exit_2(cli):
     assert (run.code, run.out) == (2, "")
     assert run.err == "Feil: Ukjent valg: --bogus. Se «naervaer check --help».\n"
     run = cli("scann")
-    assert run.err == "Feil: Ukjent kommando 'scann'. Mente du 'scan'? Se «naervaer --help».\n"
+    assert run.err == "Feil: Ukjent kommando «scann». Mente du «scan»? Se «naervaer --help».\n"

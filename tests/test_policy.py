@@ -278,6 +278,17 @@ def test_policy_from_the_config_file(cli, tmp_path: Path, naervaer_home: Path) -
     assert f"Fil: {path}" in run.out
 
 
+def test_subject_alias_without_a_name_names_file_and_line(tmp_path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('[school.subject_aliases]\n"MAT" = " "\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_policy(path)
+    assert str(err.value) == (
+        f"{path} linje 2: «school.subject_aliases.MAT» skal ha et fagnavn på begge sider, "
+        'f.eks. "KRØ" = "Kroppsøving".'
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -297,7 +308,8 @@ def test_policy_from_the_config_file(cli, tmp_path: Path, naervaer_home: Path) -
             "[school]\nwindow_days = 28\nzzz = 1\n",
             "linje 3: ukjent nøkkel «zzz» i [school]. Kjente nøkler i [school]: "
             "block_gap_minutes, counting_kinds, day, late_kind, left_during_day, left_kind, "
-            "rules, signals, single_lesson_kinds, subjects, whole_day_minutes, window_days.",
+            "rules, signals, single_lesson_kinds, subject_aliases, subjects, whole_day_minutes, "
+            "window_days.",
         ),
     ],
 )
@@ -333,7 +345,10 @@ def test_policy_show_keys_lists_every_key_of_the_default(cli) -> None:
     def leaves(data: dict, prefix: str) -> list[str]:
         out = []
         for key, value in data.items():
-            path = f"{prefix}{key}"
+            # A key that is not a bare TOML key is quoted, as in the file («"KRØ"»).
+            path = prefix + (
+                key if key.isascii() and key.replace("_", "").isalnum() else f'"{key}"'
+            )
             if isinstance(value, dict):
                 out += leaves(value, path + ".")
             elif isinstance(value, list) and value and isinstance(value[0], dict):

@@ -110,7 +110,7 @@ def test_every_module_and_the_teachers_commands_run_without_posix_only_modules(
     export = str(SAMPLES / "ist_fravaer.xlsx")
     commands = [
         ["scan", export],
-        ["import", export],
+        ["import", "-v", export],
         ["scan"],
         ["case", "open", "10229", "--date", "2026-11-20", "--by", "Kari Lærer"],
         ["case", "list", "--as-of", "2026-11-20"],

@@ -12,6 +12,7 @@ from naervaer_cli.errors import UsageError
 from naervaer_cli.policy import load_policy
 from naervaer_cli.pupil_view import find_pupil, pupil_view
 from naervaer_cli.schema import record_schema
+from naervaer_cli.subjects import with_subject_names
 
 AS_OF = date(2026, 11, 20)  # a Friday
 
@@ -138,7 +139,10 @@ def test_find_pupil_nobody(records: pl.DataFrame) -> None:
 
 
 def test_view(records: pl.DataFrame) -> None:
-    view = pupil_view(records, load_policy("aas"), "10234", as_of=AS_OF, calendar=SchoolCalendar())
+    policy = load_policy("aas")
+    # As loading does: «KRØ» is kroppsøving in every table, chart and flag.
+    records = with_subject_names(records, policy.school)
+    view = pupil_view(records, policy, "10234", as_of=AS_OF, calendar=SchoolCalendar())
     assert (view.name, view.group, view.contact) == ("Nordmann, Ola", "7A", "Kari Lærer")
     assert view.first == date(2026, 10, 12) and len(view.days) == 30
     state = {d.day: d.state for d in view.days}

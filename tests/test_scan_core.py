@@ -10,9 +10,9 @@ import pytest
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.errors import UsageError
 from naervaer_cli.policy import load_policy
-from naervaer_cli.result import CaseSummary
+from naervaer_cli.result import CaseSummary, to_json
 from naervaer_cli.rules.sample import record, records
-from naervaer_cli.scan import group_key, nordic_key, scan, to_json
+from naervaer_cli.scan import group_key, nordic_key, scan
 from naervaer_cli.schema import empty_records
 
 POLICY = load_policy("aas")

@@ -1,7 +1,8 @@
-"""What a scan reads before the rules run: records, policy, calendar, cases, date, setting.
+"""What the core reads before it runs: records, policy, calendar, cases, date, setting.
 
-One function so every command that scans (scan, show, notify, pack) reads the same things
-the same way: exports given on the command line, else the stored history.
+One place so every command that scans (scan, show, notify, pack) reads the same things the
+same way: exports given on the command line, else the stored history. `case evaluate` reads
+its history, calendar and policy figures here too, so the case log never loads them itself.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar, calendar_from_config
 from naervaer_cli.config import Config
-from naervaer_cli.errors import ConfigError, InputError
+from naervaer_cli.errors import ConfigError, InputError, UsageError
 from naervaer_cli.policy import Policy, load_policy
 from naervaer_cli.result import CaseSummary, ScanResult, Setting
 
@@ -39,10 +40,11 @@ def load_inputs(
     as_of: date | None = None,
     kind: str | None = None,
     rejects: Path | None = None,
+    today: date | None = None,
 ) -> ScanInputs:
     """Read the exports (or, with no files, the stored history) and everything the rules need.
 
-    `as_of` defaults to the latest date in the data (today when there is none, e.g. a header-
+    `as_of` defaults to the latest date in the data (`today` when there is none, e.g. a header-
     only export). The setting (skole or barnehage) is `kind`, else NAERVAER_SETTING, else the
     config's `setting`, else what the data is: a barnehage attendance log has days present.
     The case log is read only when it exists, so a scan never creates one.
@@ -66,20 +68,58 @@ def load_inputs(
     if as_of is None:
         from naervaer_cli.scan import latest_date
 
-        as_of = latest_date(records) or date.today()
+        as_of = latest_date(records) or today
+        if as_of is None:
+            raise UsageError(
+                "Eksporten har ingen fraværsrader, så referansedatoen kan ikke finnes. "
+                "Oppgi den med --as-of ÅÅÅÅ-MM-DD."
+            )
     setting = config.setting(kind, "NAERVAER_SETTING", "setting", None) or detect_setting(records)
     if setting not in ("skole", "barnehage"):
         raise ConfigError(
             f"{config.where()}: «setting» skal være «skole» eller «barnehage», ikke «{setting}»."
         )
+    rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
+    from naervaer_cli.subjects import with_subject_names
+
     return ScanInputs(
-        records=records,
-        policy=load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None)),
+        records=with_subject_names(records, rules.school),
+        policy=rules,
         calendar=calendar,
         as_of=as_of,
         setting=setting,
         cases=_case_summaries(config, as_of),
         rejected=rejected,
+    )
+
+
+@dataclass(frozen=True)
+class EvaluationInputs:
+    """What «Har nærværet økt?» reads: the stored history, the calendar, the policy's figures."""
+
+    records: pl.DataFrame
+    calendar: SchoolCalendar
+    counting_kinds: tuple[str, ...]
+    whole_day_minutes: int
+
+
+def load_evaluation_inputs(
+    config: Config, setting: str, policy: str | None = None
+) -> EvaluationInputs:
+    """`case evaluate`'s inputs for a case in `setting`: the counting kinds and the whole-day
+    minutes come from the policy, the school days from the config's calendar."""
+    from naervaer_cli.history import load_history
+
+    rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
+    # A barnehage records whole days, so any positive whole-day length counts a day in full.
+    kinds = (
+        rules.kindergarten.absence_kinds if setting == "barnehage" else rules.school.counting_kinds
+    )
+    return EvaluationInputs(
+        records=load_history(config.home),
+        calendar=calendar_from_config(config.table("calendar"), config.where()),
+        counting_kinds=tuple(kinds),
+        whole_day_minutes=rules.school.whole_day_minutes,
     )
 
 

@@ -7,14 +7,12 @@ from datetime import date
 
 from naervaer_cli.policy import Policy
 from naervaer_cli.result import CaseSummary, Flag, Setting, Suggestion
-
-
-def _day(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
+from naervaer_cli.words import date_text as _day
+from naervaer_cli.words import percent
 
 
 def _percent(share: float | None) -> str:
-    return f"{share * 100:.0f} %".replace(".", ",") if share is not None else "–"
+    return percent(share, 0)
 
 
 def is_flagged(flags: Iterable[Flag], policy: Policy) -> bool:

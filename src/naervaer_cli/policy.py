@@ -39,10 +39,12 @@ SIGNALS: tuple[str, ...] = (
 SETTINGS: tuple[str, ...] = ("skole", "barnehage")
 
 # Tables whose keys the user chooses (group and grade names), so they are not checked
-# against the shipped default; each value is a table with these keys.
+# against the shipped default (and subject names); each value is a table with these keys,
+# or with none for a table of plain texts.
 _FREE_TABLES: dict[str, tuple[str, ...]] = {
     "school.day.grades": ("start", "end"),
     "school.day.groups": ("start", "end"),
+    "school.subject_aliases": (),
 }
 
 
@@ -72,6 +74,14 @@ class DayTimes:
     @property
     def minutes(self) -> int:
         return (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+
+
+@dataclass(frozen=True)
+class DayLength:
+    """How a setting weighs a day: its length and the absent minutes that make a whole day."""
+
+    minutes: int
+    whole_day_minutes: int
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,20 @@ class SchoolPolicy:
     rules: Mapping[str, Threshold]
     subjects: tuple[WatchedSubject, ...]
     signals: Signals
+    # Other names of a subject in the exports, lower-case → the name every output shows.
+    subject_aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def subject_name(self, subject: str) -> str:
+        """The name `subject` is shown and counted under: its alias's name ("KRØ" →
+        "Kroppsøving"), then the watched subject that name starts with ("Kroppsøving 7A" →
+        "Kroppsøving"), else the name itself without spaces around."""
+        name = subject.strip()
+        name = self.subject_aliases.get(name.lower(), name)
+        lower = name.lower()
+        for watched in self.subjects:  # the first subject in the policy wins
+            if lower.startswith(watched.prefixes):
+                return watched.name
+        return name
 
     def day_for(self, group: str) -> DayTimes:
         """The school day of `group`: its own, else its grade's (leading digits), else default."""
@@ -135,6 +159,9 @@ class KindergartenPolicy:
     absence_kinds: tuple[str, ...]
     unnotified_kinds: tuple[str, ...]
     present_kind: str
+    # A barnehage logs whole days, so these only weigh the rare partial record.
+    day_minutes: int
+    whole_day_minutes: int
 
     def band_of(self, age: int) -> int:
         """The index of the age band for `age` in whole years (clamped to the first/last)."""
@@ -180,9 +207,31 @@ class Policy:
     kindergarten: KindergartenPolicy
     plans: Mapping[str, Plan]
     source: str  # the file it came from, for messages and `policy show`
+    certificate: CertificatePolicy
 
     def window_days(self, setting: str) -> int:
         return self.kindergarten.window_days if setting == "barnehage" else self.school.window_days
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Every rule's and signal's bokmål label by id: the one source of these words."""
+        thresholds = {**self.school.rules, **self.kindergarten.rules}
+        found = {rule: t.label for rule, t in thresholds.items()}
+        found.update(self.school.signals.labels)
+        return {rule: label or rule for rule, label in found.items()}
+
+    def counting_kinds(self, setting: str) -> tuple[str, ...]:
+        """The kinds that count as absence in `setting` (rules, overviews, evaluations)."""
+        if setting == "barnehage":
+            return self.kindergarten.absence_kinds
+        return self.school.counting_kinds
+
+    def day_length(self, setting: str, group: str = "") -> DayLength:
+        """The day of `group` in `setting`: its length and the minutes that make a whole day."""
+        if setting == "barnehage":
+            kg = self.kindergarten
+            return DayLength(kg.day_minutes, kg.whole_day_minutes)
+        return DayLength(self.school.day_for(group).minutes, self.school.whole_day_minutes)
 
     def talk_to(self, setting: str) -> str:
         """The NB line for `setting`: its plan's own wording, else the policy's shared one.
@@ -463,6 +512,12 @@ class _Reader:
             present_kind=self.kind(
                 g(data, "kindergarten.present_kind"), "kindergarten.present_kind"
             ),
+            day_minutes=self.integer(
+                g(data, "kindergarten.day_minutes"), "kindergarten.day_minutes", 1
+            ),
+            whole_day_minutes=self.integer(
+                g(data, "kindergarten.whole_day_minutes"), "kindergarten.whole_day_minutes", 1
+            ),
         )
         if kindergarten.high_absence_percentile > 100:
             raise self.fail(
@@ -479,6 +534,7 @@ class _Reader:
             kindergarten=kindergarten,
             plans=plans,
             source=self.origin,
+            certificate=build_certificate(self, data),
         )
 
     def build_school(self, data: Mapping[str, Any]) -> SchoolPolicy:
@@ -573,7 +629,20 @@ class _Reader:
             rules={r: self.threshold(data, f"school.rules.{r}") for r in SCHOOL_RULES},
             subjects=tuple(subjects),
             signals=signals,
+            subject_aliases=self.subject_aliases(g(data, "school").get("subject_aliases") or {}),
         )
+
+    def subject_aliases(self, table: Mapping[str, Any]) -> dict[str, str]:
+        aliases = {}
+        for key, value in table.items():
+            dotted = f"school.subject_aliases.{key}"
+            name = self.text(value, dotted).strip()
+            if not name or not str(key).strip():
+                raise self.fail(
+                    dotted, 'skal ha et fagnavn på begge sider, f.eks. "KRØ" = "Kroppsøving".'
+                )
+            aliases[str(key).strip().lower()] = name
+        return aliases
 
     def build_plan(self, data: Mapping[str, Any], setting: str) -> Plan:
         dotted = f"plan.{setting}"
@@ -670,6 +739,10 @@ def describe_policy(policy: Policy) -> str:
     out.append("  Fag det følges med på:")
     for subject in s.subjects:
         out.append(f"    {subject.name}: {', '.join(subject.prefixes)}")
+    if s.subject_aliases:
+        out.append("  Andre navn på fag:")
+        for alias, name in s.subject_aliases.items():
+            out.append(f"    {alias} → {name}")
     sig = s.signals
     starts = ", ".join(f"{d:02d}.{m:02d}" for m, d in sig.term_starts)
     out += [
@@ -687,6 +760,8 @@ def describe_policy(policy: Policy) -> str:
         f"  Vindu: siste {policy.kindergarten.window_days} dager; stengetid "
         f"{_clock(policy.kindergarten.closing_time)}; aldersgrupper "
         + ", ".join(f"{a}–{b} år" for a, b in policy.kindergarten.age_bands),
+        f"  Dag: {policy.kindergarten.day_minutes} min; hel fraværsdag: ≥ "
+        f"{policy.kindergarten.whole_day_minutes} fraværsminutter",
         f"  Fravær: {', '.join(policy.kindergarten.absence_kinds)}",
         f"  Uten beskjed teller: {', '.join(policy.kindergarten.unnotified_kinds)}",
         "  Regler:",
@@ -721,3 +796,74 @@ def describe_policy(policy: Policy) -> str:
             out.append(f"  Evaluering: {plan.evaluation_days} dager etter at tiltak er besluttet")
     out += ["", f"NB – {policy.talk_to_child}"]
     return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------------------- vitnemål
+
+HOURS_ROUNDING: tuple[str, ...] = ("down", "nearest", "up")
+
+
+@dataclass(frozen=True)
+class CertificatePolicy:
+    """What the vitnemål counts (Udir, «Føring av vitnemål … for grunnskolen», 2024, kap. 5)."""
+
+    grades: tuple[int, ...]
+    counting_kinds: tuple[str, ...]
+    health_kinds: tuple[str, ...]
+    leave_kinds: tuple[str, ...]
+    health_min_days: int  # a health run must be longer than this; days after it may go
+    max_left_off_days: int  # per school year
+    hours_rounding: str  # one of HOURS_ROUNDING
+
+    def round_hours(self, minutes: int) -> int:
+        """Absent lesson minutes as whole 60-minute units, rounded as the policy says."""
+        if self.hours_rounding == "down":
+            return minutes // 60
+        if self.hours_rounding == "up":
+            return -(-minutes // 60)
+        return (minutes + 30) // 60  # nearest, half up: 90 minutes are 2 hours
+
+
+def build_certificate(reader: _Reader, data: Mapping[str, Any]) -> CertificatePolicy:
+    """The `[certificate]` table as a CertificatePolicy; every bad value names file and line."""
+    g = reader.get
+    grades = g(data, "certificate.grades")
+    if (
+        not isinstance(grades, list)
+        or not grades
+        or not all(isinstance(x, int) and not isinstance(x, bool) and x > 0 for x in grades)
+    ):
+        raise reader.fail("certificate.grades", "skal være en liste med trinn, f.eks. [8, 9, 10].")
+    counting = reader.kinds(g(data, "certificate.counting_kinds"), "certificate.counting_kinds")
+    health = reader.kinds(g(data, "certificate.health_kinds"), "certificate.health_kinds")
+    leave = reader.kinds(g(data, "certificate.leave_kinds"), "certificate.leave_kinds")
+    for dotted, kinds in (("certificate.health_kinds", health), ("certificate.leave_kinds", leave)):
+        outside = [k for k in kinds if k not in counting]
+        if outside:
+            raise reader.fail(
+                dotted, f"har «{outside[0]}», som ikke står i certificate.counting_kinds."
+            )
+    both = set(health) & set(leave)
+    if both:
+        raise reader.fail(
+            "certificate.leave_kinds", f"har «{sorted(both)[0]}», som også er en helsetype."
+        )
+    rounding = reader.text(g(data, "certificate.hours_rounding"), "certificate.hours_rounding")
+    if rounding not in HOURS_ROUNDING:
+        raise reader.fail(
+            "certificate.hours_rounding",
+            f"skal være {', '.join(HOURS_ROUNDING)}, ikke «{rounding}».",
+        )
+    return CertificatePolicy(
+        grades=tuple(grades),
+        counting_kinds=counting,
+        health_kinds=health,
+        leave_kinds=leave,
+        health_min_days=reader.integer(
+            g(data, "certificate.health_min_days"), "certificate.health_min_days", 0
+        ),
+        max_left_off_days=reader.integer(
+            g(data, "certificate.max_left_off_days"), "certificate.max_left_off_days", 0
+        ),
+        hours_rounding=rounding,
+    )

@@ -119,20 +119,21 @@ def _remote_drives(path: str) -> set[str]:
     return {drive.upper()} if kernel32.GetDriveTypeW(drive + "\\") == _DRIVE_REMOTE else set()
 
 
-def utf8_output(streams: Iterable[TextIO]) -> None:
+def utf8_output(streams: Iterable[tuple[TextIO, bool]]) -> None:
     """Let stdout and stderr write every character naervaer prints, on any system.
 
     Redirected to a file or a pipe on Windows, Python writes the ANSI code page (cp1252),
     which has no BOM and no «≥»: `scan --format csv > fil.csv` and `policy show | more`
     stopped with UnicodeEncodeError. Such a stream becomes UTF-8, which the CSV's BOM
     announces and Excel and Notepad read. A terminal keeps its encoding (Python writes
-    Windows consoles through the UTF-16 console API) and shows «?» rather than crash.
+    Windows consoles through the UTF-16 console API) and shows «?» rather than crash. Each
+    stream comes with whether it is a terminal (the CLI's Environment knows).
     """
-    for stream in streams:
+    for stream, terminal in streams:
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
         if encoding == "utf8" or not isinstance(stream, io.TextIOWrapper):
             continue
-        if stream.isatty():
+        if terminal:
             stream.reconfigure(errors="replace")
         else:
             stream.reconfigure(encoding="utf-8")

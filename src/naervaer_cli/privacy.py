@@ -7,11 +7,11 @@ import hmac
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from naervaer_cli.portable import modes_apply
 
-FNR_PATTERN = re.compile(r"(?<!\d)\d{11}(?!\d)")
 KEY_FILE = "pseudonym.key"
 
 
@@ -87,6 +87,115 @@ def hash_fnr(fnr: str, key: bytes) -> str:
     return keyed_hash(fnr, key, "fnr")
 
 
+# --- fødselsnummer: detect, validate, pad, mask ----------------------------------------------
+
+# Candidates: a run of 11 digits, the spaced form «DDMMYY NNNNN» (a space or a no-break
+# space), or a run of 10 digits (Excel drops the leading zero of a number cell). The
+# control digits decide which candidates are fødselsnummer.
+_CANDIDATE = re.compile(r"(?<!\d)(\d{6})[ \u00a0]?(\d{4,5})(?!\d)")
+_W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+_W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+# Months of real numbers, H-numbers (+40) and synthetic test numbers (+80).
+_MONTHS = {m + offset for m in range(1, 13) for offset in (0, 40, 80)}
+# A cheap pre-filter for Polars (no look-around there): any value that may hold a candidate.
+MAYBE_FNR = r"\d{6}[ \u00a0]?\d{4}"
+HIDDEN = "«et fødselsnummer»"
+
+
+def _control(digits: str, weights: tuple[int, ...]) -> int | None:
+    rest = 11 - sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11
+    return 0 if rest == 11 else None if rest == 10 else rest
+
+
+def is_valid_fnr(digits: str) -> bool:
+    """Eleven digits whose two control digits are right (the mod-11 check)."""
+    if len(digits) != 11 or not digits.isdigit():
+        return False
+    k1 = _control(digits[:9], _W1)
+    return k1 == int(digits[9]) and _control(digits[:10], _W2) == int(digits[10])
+
+
+def pad_fnr(digits: str) -> str:
+    """A fødselsnummer with the leading zero a spreadsheet dropped put back."""
+    return digits.zfill(11) if len(digits) == 10 and digits.isdigit() else digits
+
+
+def _dropped_zero_fnr(digits: str) -> bool:
+    """Ten digits that are a fødselsnummer born on day 1–9 without its leading zero.
+
+    Ten-digit numbers are commoner than eleven-digit ones, so the date must be plausible too.
+    """
+    padded = pad_fnr(digits)
+    return padded[1] != "0" and int(padded[2:4]) in _MONTHS and is_valid_fnr(padded)
+
+
+def _fnr_of(match: re.Match[str]) -> str | None:
+    """The fødselsnummer a candidate match is (11 digits), or None."""
+    first, last = match.group(1), match.group(2)
+    if len(last) == 5:
+        digits = first + last
+        return digits if is_valid_fnr(digits) else None
+    digits = first + last
+    if match.group(0) == digits and _dropped_zero_fnr(digits):
+        return pad_fnr(digits)
+    return None
+
+
+def find_fnrs(text: str) -> list[str]:
+    """Every fødselsnummer in `text`, as 11 digits (11 digits, spaced, or 10 digits)."""
+    return [fnr for m in _CANDIDATE.finditer(text) if (fnr := _fnr_of(m))]
+
+
+def contains_fnr(text: str) -> bool:
+    return bool(find_fnrs(text))
+
+
+def replace_fnrs(text: str, replacement: Callable[[str], str]) -> str:
+    """`text` with every fødselsnummer replaced by `replacement(the 11 digits)`."""
+
+    def sub(match: re.Match[str]) -> str:
+        fnr = _fnr_of(match)
+        return match.group(0) if fnr is None else replacement(fnr)
+
+    return _CANDIDATE.sub(sub, text)
+
+
 def mask_fnr_in_text(text: str, key: bytes) -> str:
-    """Replace every 11-digit number in free text by its keyed hash."""
-    return FNR_PATTERN.sub(lambda m: hash_fnr(m.group(0), key), text)
+    """Every fødselsnummer in free text replaced by its keyed hash (what is stored)."""
+    return replace_fnrs(text, lambda fnr: hash_fnr(fnr, key))
+
+
+def hide_fnr(text: str) -> str:
+    """Every fødselsnummer in a message replaced by «et fødselsnummer» (what is shown)."""
+    if not _CANDIDATE.search(text):
+        return text
+    hidden = replace_fnrs(text, lambda fnr: "\x00")
+    return hidden.replace("«\x00»", HIDDEN).replace("\x00", HIDDEN)
+
+
+def id_fnr(value: str) -> str | None:
+    """The fødselsnummer a whole id value is (a pupil id cell or a pupil typed on the command
+    line), or None: 11 digits (control digits or not: no school numbers its pupils so),
+    spaced, or 10 digits that are a fødselsnummer without its leading zero."""
+    digits = "".join(value.split())
+    if len(digits) == 11 and digits.isdigit():
+        return digits
+    if len(digits) == 10 and digits.isdigit() and _dropped_zero_fnr(digits):
+        return pad_fnr(digits)
+    return None
+
+
+def fnr_column_value(value: str) -> str:
+    """A cell of a fødselsnummer column as the 11 digits it stands for, whatever it looks
+    like: spaces dropped, a number cell's «.0» dropped, a dropped leading zero put back."""
+    digits = "".join(value.split())
+    if digits.endswith(".0"):
+        digits = digits[:-2]
+    return pad_fnr(digits)
+
+
+def lookup_id(query: str, home: Path) -> str:
+    """The pupil id to look up for what a user typed: a fødselsnummer becomes its pseudonym
+    under the key of `home` (the id an import gave that child), anything else is kept."""
+    fnr = id_fnr(query)
+    return query if fnr is None else hash_fnr(fnr, pseudonym_key(home))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Literal
 
 import polars as pl
@@ -11,7 +13,9 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.errors import UsageError
 from naervaer_cli.policy import KINDERGARTEN_RULES, SCHOOL_RULES, PlanLevel, Policy
+from naervaer_cli.privacy import id_fnr, lookup_id
 from naervaer_cli.result import CaseSummary, PupilResult, Setting
+from naervaer_cli.words import words
 
 DayState = Literal["whole", "partial", "none", "off", "future"]
 
@@ -58,16 +62,24 @@ class PupilView:
     plan: PlanLevel | None  # the innsatsplan level of the suggestion
     tools_note: str
     talk_to_child: str
+    labels: Mapping[str, str] = field(default_factory=dict, hash=False)  # Policy.labels
 
 
-def find_pupil(records: pl.DataFrame, query: str, setting: Setting = "skole") -> str:
+def find_pupil(
+    records: pl.DataFrame, query: str, setting: Setting = "skole", home: Path | None = None
+) -> str:
     """The pupil id `query` names: an exact pupil id, else a unique name substring.
 
+    A fødselsnummer is looked up by its pseudonym under the key of `home` (NAERVAER_HOME).
     Raises UsageError (exit 2) when nobody or more than one pupil matches, listing the
     candidates by id and group (not by name: the message may end up in a terminal log).
     """
     pupils = records.select("pupil_id", "name", "group").unique(subset="pupil_id", keep="last")
     wanted = query.strip()
+    if id_fnr(wanted) is not None:
+        if home is None:
+            raise UsageError("Oppgi elevnummeret, ikke fødselsnummeret.")
+        wanted = lookup_id(wanted, home)
     if pupils.filter(pl.col("pupil_id") == wanted).height == 1:
         return wanted
     hits = pupils.filter(
@@ -76,7 +88,8 @@ def find_pupil(records: pl.DataFrame, query: str, setting: Setting = "skole") ->
     if hits.height == 1:
         return hits.item(0, "pupil_id")
     # "elev"/"elevnummeret" in a school, "barn"/"barnenummeret" in a barnehage.
-    person, number = ("barn", "barnenummer") if setting == "barnehage" else ("elev", "elevnummer")
+    found = words(setting)
+    person, number = found.pupil, found.pupil_number
     if hits.height == 0:
         raise UsageError(
             f"Fant ingen {person} med {number} eller navn som inneholder «{wanted}». "
@@ -87,8 +100,7 @@ def find_pupil(records: pl.DataFrame, query: str, setting: Setting = "skole") ->
     )
     more = f" og {hits.height - 10} til" if hits.height > 10 else ""
     raise UsageError(
-        f"«{wanted}» passer på {hits.height} {'barn' if person == 'barn' else 'elever'}: "
-        f"{shown}{more}. Oppgi {number}et."
+        f"«{wanted}» passer på {hits.height} {found.pupils}: {shown}{more}. Oppgi {number}et."
     )
 
 
@@ -108,7 +120,8 @@ def pupil_view(
 
     mine = records.filter(pl.col("pupil_id") == pupil_id)
     if mine.is_empty():
-        raise UsageError(f"Elevnummer «{pupil_id}» finnes ikke i dataene.")
+        number = words(setting).pupil_number
+        raise UsageError(f"{number[0].upper()}{number[1:]} «{pupil_id}» finnes ikke i dataene.")
     if as_of is None:
         as_of = records.get_column("date").max()  # type: ignore[assignment]
     assert as_of is not None
@@ -122,8 +135,11 @@ def pupil_view(
 
     first = as_of - timedelta(days=as_of.weekday() + 7 * (weeks - 1))
     period = mine.filter(pl.col("date").is_between(first, as_of))
-    counting = period.filter(pl.col("kind").cast(pl.String).is_in(_counting_kinds(policy, setting)))
-    days = _days(counting, policy, calendar, first, as_of, weeks)
+    # The kinds the rules count; leave, late arrival and "not absence" are not absence here.
+    kinds = list(policy.counting_kinds(setting))
+    counting = period.filter(pl.col("kind").cast(pl.String).is_in(kinds))
+    whole_day = policy.day_length(setting, who["group"] or "").whole_day_minutes
+    days = _days(counting, whole_day, calendar, first, as_of, weeks)
 
     fired = {f.rule for f in pupil.flags} if pupil else set()
     plan_level = None
@@ -141,12 +157,13 @@ def pupil_view(
         window_days=policy.window_days(setting),
         days=days,
         by_weekday=_by_weekday(days),
-        by_subject=_by_subject(counting, policy),
+        by_subject=_by_subject(counting),
         result=pupil,
         quiet_rules=tuple(r for r in _guide_rules(setting) if r not in fired),
         plan=plan_level,
         tools_note=plan.tools_note,
         talk_to_child=policy.talk_to(setting),
+        labels=policy.labels,
     )
 
 
@@ -154,14 +171,9 @@ def _guide_rules(setting: Setting) -> tuple[str, ...]:
     return KINDERGARTEN_RULES if setting == "barnehage" else SCHOOL_RULES
 
 
-def _counting_kinds(policy: Policy, setting: Setting) -> list[str]:
-    # The kinds the rules count; leave, late arrival and "not absence" are not absence here.
-    return list(policy.school.counting_kinds)
-
-
 def _days(
     counting: pl.DataFrame,
-    policy: Policy,
+    whole_day_minutes: int,
     calendar: SchoolCalendar,
     first: date,
     as_of: date,
@@ -185,7 +197,7 @@ def _days(
                 state = "off"
             elif row is None:
                 state = "none"
-            elif row["whole"] or minutes >= policy.school.whole_day_minutes:
+            elif row["whole"] or minutes >= whole_day_minutes:
                 state = "whole"
             else:
                 state = "partial"
@@ -204,25 +216,13 @@ def _by_weekday(days: tuple[Day, ...]) -> tuple[WeekdayCount, ...]:
     )
 
 
-def _subject_name(policy: Policy) -> pl.Expr:
-    """The subject as exported, or the watched subject's name it matches ("KRØ" → Kroppsøving),
-    so the breakdown adds up the same lessons the subject rule counted."""
-    raw = pl.col("subject").str.strip_chars()
-    lower = raw.str.to_lowercase()
-    expr: pl.Expr = raw
-    for subject in reversed(policy.school.subjects):
-        matches = pl.any_horizontal(*[lower.str.starts_with(p) for p in subject.prefixes])
-        expr = pl.when(matches).then(pl.lit(subject.name)).otherwise(expr)
-    return expr
-
-
-def _by_subject(counting: pl.DataFrame, policy: Policy) -> tuple[SubjectCount, ...]:
+def _by_subject(counting: pl.DataFrame) -> tuple[SubjectCount, ...]:
+    # The subjects carry the policy's names already (naervaer_cli.subjects, at loading).
     named = counting.filter(pl.col("subject").fill_null("").str.strip_chars() != "")
     if named.is_empty():
         return ()
     grouped = (
-        named.with_columns(_subject_name(policy).alias("subject"))
-        .group_by("subject")
+        named.group_by("subject")
         .agg(
             pl.len().alias("lessons"),
             pl.col("date").n_unique().alias("days"),

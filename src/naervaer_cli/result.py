@@ -1,15 +1,19 @@
-"""Values that cross module borders: flags, case summaries and the scan result.
+"""Values that cross module borders: flags, case summaries and the scan result, and their JSON.
 
 These are the shapes the rules and levels produce, the case log hands to the level
 suggestion, and every output format (table, JSON §10, CSV, XLSX, Markdown, mail, documents)
-renders. Frozen dataclasses only; no I/O here.
+renders. Frozen dataclasses and their §10 JSON form (`to_json`) only; no I/O here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
+
+from naervaer_cli.gcpause import gc_paused
 
 Severity = Literal["concern", "watch"]
 Setting = Literal["skole", "barnehage"]
@@ -89,3 +93,90 @@ class ScanResult:
     pupils_scanned: int = 0
     talk_to_child: str = "Snakk med barnet/eleven under hele prosessen."
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Rule id → the policy's label (Policy.labels), for every output that names a rule.
+    labels: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+
+# ------------------------------------------------------------------------------- §10 JSON
+
+
+@lru_cache(maxsize=4096)
+def _day_iso(value: date) -> str:
+    # A scan repeats the same few dozen dates in every flag; format each once.
+    return value.isoformat()
+
+
+def _iso(value: date | None) -> str | None:
+    return _day_iso(value) if value else None
+
+
+def flag_to_json(flag: Flag) -> dict[str, Any]:
+    # Two literals rather than one dict filled step by step: this runs for every flag.
+    if flag.subject is None:
+        return {
+            "rule": flag.rule,
+            "severity": flag.severity,
+            "count": flag.count,
+            "threshold": flag.threshold,
+            "dates": list(map(_day_iso, flag.dates)),
+            "lessons": list(flag.lessons),
+            "signal": flag.signal,
+        }
+    return {
+        "rule": flag.rule,
+        "subject": flag.subject,
+        "severity": flag.severity,
+        "count": flag.count,
+        "threshold": flag.threshold,
+        "dates": list(map(_day_iso, flag.dates)),
+        "lessons": list(flag.lessons),
+        "signal": flag.signal,
+    }
+
+
+def case_to_json(case: CaseSummary) -> dict[str, Any]:
+    return {
+        "level": case.level,
+        "opened": case.opened.isoformat(),
+        "evaluation_due": _iso(case.evaluation_due),
+        "next_meeting": _iso(case.next_meeting),
+        "last_evaluation_improved": case.last_evaluation_improved,
+        "presence_before": case.presence_before,
+        "presence_after": case.presence_after,
+        "state": case.state,
+    }
+
+
+def pupil_to_json(pupil: PupilResult) -> dict[str, Any]:
+    s = pupil.suggestion
+    out: dict[str, Any] = {
+        "pupil_id": pupil.pupil_id,
+        "name": pupil.name,
+        "group": pupil.group,
+        "contact": pupil.contact,
+        "status": pupil.status,
+        "level": s.level,
+        "responsible": list(s.responsible),
+        "next_step": s.next_step,
+        "tools": list(s.tools),
+        "due": s.due,
+        "flags": list(map(flag_to_json, pupil.flags)),
+    }
+    if pupil.case is not None:
+        out["case"] = case_to_json(pupil.case)
+    return out
+
+
+@gc_paused()
+def to_json(result: ScanResult) -> dict[str, Any]:
+    """The scan as the §10 JSON contract (a dict ready for json.dumps)."""
+    return {
+        "as_of": result.as_of.isoformat(),
+        "window_days": result.window_days,
+        "policy": result.policy,
+        "setting": result.setting,
+        "pupils_scanned": result.pupils_scanned,
+        "talk_to_child": result.talk_to_child,
+        "notes": list(result.notes),
+        "pupils": list(map(pupil_to_json, result.pupils)),
+    }

@@ -1,12 +1,10 @@
-"""The scan: rules + level suggestion for every pupil, and its §10 JSON form."""
+"""The scan: rules + level suggestion for every pupil (its §10 JSON form is in result.py)."""
 
 from __future__ import annotations
 
-import gc
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -15,9 +13,10 @@ import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.errors import UsageError
+from naervaer_cli.gcpause import gc_paused
 from naervaer_cli.levels import evaluation_overdue, suggest
 from naervaer_cli.policy import Policy
-from naervaer_cli.result import CaseSummary, Flag, PupilResult, ScanResult, Setting
+from naervaer_cli.result import CaseSummary, PupilResult, ScanResult, Setting
 from naervaer_cli.rules.flags import to_flags
 
 # Norwegian alphabetical order puts Æ, Ø, Å after Z (Unicode has Å before Æ); other
@@ -63,35 +62,10 @@ def group_key(group: str) -> tuple[Any, ...]:
     )
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic values.
-
-    A scan of a large export makes hundreds of thousands of flags, tuples and dicts; each
-    allocation burst would trigger a full collection over all of them (measured: to_json of
-    87k flagged pupils 2.3 s with collections, 0.45 s without). Nothing built here has
-    cycles, so nothing is left for the collector to find afterwards.
-
-    On the way out the survivors are frozen (moved out of the collector's generations):
-    otherwise the first collection after re-enabling walks every object made while paused
-    (≈ 0.25 s after a scan of 87k flagged pupils). Frozen objects are still freed by
-    reference counting; only cyclic garbage among them would stay, and there is none.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.enable()
-
-
 def latest_date(records: pl.DataFrame) -> date | None:
     """The latest date in the records, the default reference date."""
-    if records.is_empty():
-        return None
-    return records.get_column("date").max()  # type: ignore[return-value]
+    last = records.get_column("date").max() if not records.is_empty() else None
+    return last if isinstance(last, date) else None
 
 
 @gc_paused()
@@ -128,7 +102,7 @@ def scan(
     scanned = seen.select(pl.col("pupil_id").n_unique()).collect().item()
     notes: list[str] = []
     if setting == "skole":
-        from naervaer_cli.rules.school import school_flag_table
+        from naervaer_cli.rules.combined import school_flag_table
 
         table = school_flag_table(records, policy, as_of, calendar)
     else:
@@ -186,6 +160,7 @@ def scan(
         pupils_scanned=scanned,
         talk_to_child=policy.talk_to(setting),
         notes=tuple(notes),
+        labels=policy.labels,
     )
 
 
@@ -201,32 +176,31 @@ def _with_presence(
     not recorded: presence since the measure against as many school days before it."""
     from dataclasses import replace
 
-    from naervaer_cli.caselog.evaluate import compare_presence
+    from naervaer_cli.rules.presence import compare_presence, data_end
 
     due = {
-        pid: case
+        pid: (case, case.measure_date)
         for pid, case in cases.items()
         if case.level == 1
         and case.measure_date is not None
         and case.last_evaluation_improved is None
         and evaluation_overdue(case, as_of)
     }
-    if not due or records.is_empty():
+    last = data_end(records, as_of)
+    if not due or last is None:
         return cases
-    # Days after the data's last date are unknown, not days present.
-    data_end = min(as_of, latest_date(records))  # type: ignore[type-var]
     kinds = (
         policy.kindergarten.absence_kinds
         if setting == "barnehage"
         else policy.school.counting_kinds
     )
     answered = dict(cases)
-    for pid, case in due.items():
+    for pid, (case, measure_date) in due.items():
         found = compare_presence(
             records,
             pid,
-            case.measure_date,
-            data_end,
+            measure_date,
+            last,
             calendar,
             counting_kinds=kinds,
             whole_day_minutes=policy.school.whole_day_minutes,
@@ -294,89 +268,4 @@ def _identity_dict(latest: pl.DataFrame) -> dict[str, tuple[str, str, str | None
     return {
         pid: (name or "", grp or "", contact)
         for pid, name, grp, contact in zip(pids, names, groups, contacts, strict=True)
-    }
-
-
-# ------------------------------------------------------------------------------- §10 JSON
-
-
-@lru_cache(maxsize=4096)
-def _day_iso(value: date) -> str:
-    # A scan repeats the same few dozen dates in every flag; format each once.
-    return value.isoformat()
-
-
-def _iso(value: date | None) -> str | None:
-    return _day_iso(value) if value else None
-
-
-def flag_to_json(flag: Flag) -> dict[str, Any]:
-    # Two literals rather than one dict filled step by step: this runs for every flag.
-    if flag.subject is None:
-        return {
-            "rule": flag.rule,
-            "severity": flag.severity,
-            "count": flag.count,
-            "threshold": flag.threshold,
-            "dates": list(map(_day_iso, flag.dates)),
-            "lessons": list(flag.lessons),
-            "signal": flag.signal,
-        }
-    return {
-        "rule": flag.rule,
-        "subject": flag.subject,
-        "severity": flag.severity,
-        "count": flag.count,
-        "threshold": flag.threshold,
-        "dates": list(map(_day_iso, flag.dates)),
-        "lessons": list(flag.lessons),
-        "signal": flag.signal,
-    }
-
-
-def case_to_json(case: CaseSummary) -> dict[str, Any]:
-    return {
-        "level": case.level,
-        "opened": case.opened.isoformat(),
-        "evaluation_due": _iso(case.evaluation_due),
-        "next_meeting": _iso(case.next_meeting),
-        "last_evaluation_improved": case.last_evaluation_improved,
-        "presence_before": case.presence_before,
-        "presence_after": case.presence_after,
-        "state": case.state,
-    }
-
-
-def pupil_to_json(pupil: PupilResult) -> dict[str, Any]:
-    s = pupil.suggestion
-    out: dict[str, Any] = {
-        "pupil_id": pupil.pupil_id,
-        "name": pupil.name,
-        "group": pupil.group,
-        "contact": pupil.contact,
-        "status": pupil.status,
-        "level": s.level,
-        "responsible": list(s.responsible),
-        "next_step": s.next_step,
-        "tools": list(s.tools),
-        "due": s.due,
-        "flags": list(map(flag_to_json, pupil.flags)),
-    }
-    if pupil.case is not None:
-        out["case"] = case_to_json(pupil.case)
-    return out
-
-
-@gc_paused()
-def to_json(result: ScanResult) -> dict[str, Any]:
-    """The scan as the §10 JSON contract (a dict ready for json.dumps)."""
-    return {
-        "as_of": result.as_of.isoformat(),
-        "window_days": result.window_days,
-        "policy": result.policy,
-        "setting": result.setting,
-        "pupils_scanned": result.pupils_scanned,
-        "talk_to_child": result.talk_to_child,
-        "notes": list(result.notes),
-        "pupils": list(map(pupil_to_json, result.pupils)),
     }

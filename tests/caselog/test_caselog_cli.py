@@ -100,7 +100,10 @@ def test_evaluate_from_imported_history(cli, tmp_path: Path) -> None:
     before = [_whole_day("10234", d) for d in ("26.10.2026", "27.10.2026", "28.10.2026")]
     after = [_whole_day("10234", "06.11.2026")]
     r = cli(
-        "import", _export(tmp_path / "uke44.csv", before), _export(tmp_path / "uke45.csv", after)
+        "import",
+        "-v",
+        _export(tmp_path / "uke44.csv", before),
+        _export(tmp_path / "uke45.csv", after),
     )
     assert (r.code, r.out) == (
         0,
@@ -126,7 +129,7 @@ def test_evaluate_from_imported_history(cli, tmp_path: Path) -> None:
 def test_import_again_adds_nothing(cli, tmp_path: Path) -> None:
     path = _export(tmp_path / "uke45.csv", [_whole_day("1", "02.11.2026")])
     cli("import", path)
-    assert cli("import", path).out == (
+    assert cli("import", "-v", path).out == (
         "Importerte 1 fil(er): 0 nye fraværsposter, 1 var lagret fra før. "
         "Historikken har nå 1 poster.\n"
     )
@@ -252,7 +255,7 @@ def test_caselog_path_from_config(cli, naervaer_home: Path, tmp_path: Path) -> N
 def test_every_command_has_help(cli, args: list[str]) -> None:
     r = cli(*args, "--help")
     assert r.code == 0
-    assert "Usage:" in r.out and len(r.out.splitlines()) > 3
+    assert "Bruk:" in r.out and len(r.out.splitlines()) > 3
 
 
 def test_cli_modules_do_not_import_heavy_libraries() -> None:

@@ -9,10 +9,11 @@ import polars as pl
 import pytest
 
 from naervaer_cli.calendar import SchoolCalendar
-from naervaer_cli.caselog.evaluate import compare_presence, evaluate_case
+from naervaer_cli.caselog.evaluate import evaluate_case
 from naervaer_cli.caselog.events import EventType
 from naervaer_cli.caselog.store import CaseStore
 from naervaer_cli.errors import UsageError
+from naervaer_cli.rules.presence import compare_presence
 from naervaer_cli.schema import empty_records, record_schema
 
 KINDS = ("udokumentert", "dokumentert", "sykdom", "ubehandlet", "forlot_skolen")

@@ -29,8 +29,8 @@ def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
             "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"
         )
     }
-    assert tables == {"migrations", "cases", "events"}
-    assert indexes == {"events_by_case", "cases_by_pupil", "one_open_case"}
+    assert tables == {"migrations", "cases", "events", "certificate_leave_off"}
+    assert indexes == {"events_by_case", "cases_by_pupil", "one_open_case", "leave_off_by_pupil"}
     assert _columns(conn, "cases") == [
         ("id", "INTEGER", 0),
         ("pupil_id", "TEXT", 1),
@@ -50,7 +50,22 @@ def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
         ("data", "TEXT", 1),
         ("recorded_at", "TEXT", 1),
     ]
-    assert applied(conn) == ["m001_cases_and_events", "m002_one_open_case_per_pupil"]
+    assert _columns(conn, "certificate_leave_off") == [
+        ("id", "INTEGER", 0),
+        ("pupil_id", "TEXT", 1),
+        ("first", "TEXT", 1),
+        ("last", "TEXT", 1),
+        ("reason", "TEXT", 1),
+        ("date", "TEXT", 1),
+        ("by", "TEXT", 1),
+        ("text", "TEXT", 1),
+        ("recorded_at", "TEXT", 1),
+    ]
+    assert applied(conn) == [
+        "m001_cases_and_events",
+        "m002_one_open_case_per_pupil",
+        "m003_certificate_leave_off",
+    ]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
 

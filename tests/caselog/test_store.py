@@ -75,7 +75,7 @@ def test_a_second_open_case_is_refused(store: CaseStore) -> None:
         ({"by": " "}, "Oppgi hvem som registrerer"),
         ({"setting": "sfo"}, "Ukjent type «sfo»"),
         ({"level": 3}, "Nivået må være 0, 1 eller 2"),
-        ({"text": "fnr 01010112345"}, "fødselsnummer"),
+        ({"text": "fnr 01019010046"}, "Skriv ikke fødselsnummer i saksloggen"),
     ],
 )
 def test_open_case_checks_its_input(store: CaseStore, kwargs: dict, message: str) -> None:

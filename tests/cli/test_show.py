@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_golden import golden
+from golden_files import check_golden
+
+GOLDEN = Path(__file__).parent / "golden"
 
 REPO = Path(__file__).resolve().parents[2]
 IST = REPO / "sample_data" / "ist_fravaer.csv"
@@ -13,7 +15,7 @@ IST = REPO / "sample_data" / "ist_fravaer.csv"
 def test_by_name(cli) -> None:
     run = cli("show", "vik, amalie", IST)
     assert (run.code, run.err) == (0, "")
-    golden("show_vik.txt", run.out)
+    check_golden(GOLDEN / "show_vik.txt", run.out)
 
 
 def test_by_id_equals_by_name(cli) -> None:
@@ -23,7 +25,7 @@ def test_by_id_equals_by_name(cli) -> None:
 def test_pupil_in_the_plan_for_left_during_day(cli) -> None:
     run = cli("show", "10348", IST, "--weeks", "4")
     assert run.code == 0
-    golden("show_nes_4_weeks.txt", run.out)
+    check_golden(GOLDEN / "show_nes_4_weeks.txt", run.out)
 
 
 def test_pupil_without_flags(cli) -> None:

@@ -1,13 +1,15 @@
-"""A fixture pupil: a scan result, canonical records, the innsatsplan and case events."""
+"""A fixture pupil: a scan result, canonical records, the policy with its plan and case events."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import date, time, timedelta
 from typing import Any
 
 import polars as pl
 
+from naervaer_cli.caselog.events import Event, EventType
+from naervaer_cli.policy import PlanLevel, Policy, load_policy
 from naervaer_cli.result import CaseSummary, Flag, PupilResult, Suggestion
 from naervaer_cli.schema import record_schema
 
@@ -68,16 +70,25 @@ PLAN: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class Event:
-    """The shape the case log's timeline hands out."""
+def policy(plan: dict[str, Any] = PLAN) -> Policy:
+    """The shipped policy with the fixture's innsatsplan for skole (as a municipality's own)."""
+    shipped = load_policy("aas")
+    levels = tuple(
+        PlanLevel(
+            level=item["level"],
+            next_step="",
+            what=tuple(item["what"]),
+            responsible=tuple(item["responsible"]),
+            others=tuple(item.get("others", ())),
+            tools=tuple(item["tools"]),
+        )
+        for item in plan["skole"]
+    )
+    skole = replace(shipped.plans["skole"], levels=levels)
+    return replace(shipped, plans={**shipped.plans, "skole": skole})
 
-    date: date
-    type: str
-    text: str
-    by: str
-    label: str
-    data: dict[str, Any] = field(default_factory=dict)
+
+POLICY = policy()
 
 
 def records(pupil_id: str = "10234", name: str = "Nordmann, Ola") -> pl.DataFrame:
@@ -212,22 +223,28 @@ def pupil_result(
     )
 
 
-def events() -> list[Event]:
+def event(
+    day: date, kind: EventType, text: str, data: dict[str, Any] | None = None, case_id: int = 1
+) -> Event:
+    """A case-log event as `CaseStore.timeline` hands it out."""
+    return Event(0, case_id, "10234", day, kind, text, "Kari Lærer", data or {})
+
+
+def events(case_id: int = 1) -> list[Event]:
     return [
-        Event(
+        event(
             date(2026, 11, 3),
-            "concern",
+            EventType.CONCERN_REGISTERED,
             "Uro registrert etter ukesskanning",
-            "Kari Lærer",
-            "Uro registrert",
+            {"level": 0, "setting": "skole"},
+            case_id,
         ),
-        Event(date(2026, 11, 5), "meeting", "Telefon med mor", "Kari Lærer", "Samtale"),
-        Event(
+        event(date(2026, 11, 5), EventType.NOTE, "Telefon med mor", case_id=case_id),
+        event(
             date(2026, 11, 6),
-            "measure",
+            EventType.MEASURE_DECIDED,
             "Fast samtale med kontaktlærer hver mandag",
-            "Kari Lærer",
-            "Tiltak besluttet",
-            {"evaluation": "2026-11-27"},
+            {"responsible": "Kontaktlærer", "evaluation_date": date(2026, 11, 27)},
+            case_id,
         ),
     ]

@@ -138,3 +138,37 @@ def test_override_with_typo_fails_with_file_and_line(
     assert run.code == 2
     assert run.err.startswith(f"Feil: Malen {folder / 'innkalling.html.j2'}, linje 2: ukjent")
     assert not (tmp_path / "ut").exists()
+
+
+def test_a_measures_responsible_role_reaches_ansvarlig(
+    cli, tmp_path: Path, naervaer_home: Path
+) -> None:
+    """`case measure -r Foresatte --by …`: the documents name the role, not who typed it."""
+    opened = cli("case", "open", "10229", "--date", "2026-11-02", "--by", "Terje Nygård")
+    assert opened.code == 0, opened.err
+    assert cli("case", "level", "10229", "1", "--date", "2026-11-05", "--by", "T N").code == 0
+    run = cli(
+        "case",
+        "measure",
+        "10229",
+        "Følger Jonas til skolen hver morgen",
+        "-r",
+        "Foresatte",
+        "--date",
+        "2026-11-06",
+        "--by",
+        "Terje Nygård",
+    )
+    assert run.code == 0, run.err
+    out = tmp_path / "ut"
+    run = cli("pack", "10229", "-i", SAMPLE, "--out", out, "-f", "md", "--meeting", "2026-11-26")
+    assert run.code == 0, run.err
+    text = (out / "elev-10229.md").read_text(encoding="utf-8")
+    agreement = text[text.index("# Samarbeidsavtale") :]
+    agreement = agreement[agreement.index("## Tiltak vi er enige om") :]
+    agreement = agreement[: agreement.index("## Hvem gjør hva")]
+    assert "| Tiltak | Ansvarlig | Evalueres |" in agreement
+    assert "| Følger Jonas til skolen hver morgen | Foresatte | 27.11.2026 |" in agreement
+    assert "Terje Nygård" not in agreement
+    # The referat's measures table too: Ansvarlig is the role; the timeline keeps who typed it.
+    assert "| Følger Jonas til skolen hver morgen | Foresatte | 06.11.2026 | 27.11.2026 |" in text

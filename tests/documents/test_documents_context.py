@@ -6,19 +6,20 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from doc_fixtures import AS_OF, MEETING, PLAN, Event, events, pupil_result, records
+from doc_fixtures import AS_OF, MEETING, PLAN, POLICY, event, events, pupil_result, records
 
 from naervaer_cli.calendar import SchoolCalendar
-from naervaer_cli.documents import build_pupil_context, plan_step
+from naervaer_cli.caselog.events import EventType
+from naervaer_cli.documents import build_pupil_context
 from naervaer_cli.documents.assemble import result_for, team_pupils
-from naervaer_cli.documents.context import PlanStep, term_start
+from naervaer_cli.documents.context import term_start
 from naervaer_cli.errors import UsageError
 from naervaer_cli.policy import load_policy
 from naervaer_cli.result import CaseSummary, ScanResult
 
 
 def build(**kwargs):
-    args = {"as_of": AS_OF, "meeting": MEETING, "plan": PLAN, "events": events()}
+    args = {"as_of": AS_OF, "meeting": MEETING, "policy": POLICY, "events": events()}
     args.update(kwargs)
     return build_pupil_context(pupil_result(), records(), **args)
 
@@ -85,40 +86,38 @@ def test_plan_comes_from_the_policy_and_attendees_from_ansvarlig() -> None:
     )
 
 
-def test_plan_step_reads_the_shipped_policy() -> None:
-    policy = load_policy("aas")
-    step = plan_step(policy, 2, "skole")
-    assert step is not None and step.level == 2
-    assert "Kontaktlærer" in step.responsible and "PPT" in step.others
-    assert plan_step(policy.plans, 0, "barnehage").responsible
-    assert plan_step(None, 1) is None
-    assert plan_step(PlanStep(level=1), 2) is None
+def test_plan_is_the_policys_level_capped_to_the_levels_it_has() -> None:
+    shipped = load_policy("aas")
+    ctx = build(policy=shipped)
+    assert ctx.plan == shipped.plans["skole"].level(1)
+    top = build_pupil_context(
+        pupil_result(level=5), records(), as_of=AS_OF, meeting=MEETING, policy=shipped
+    )
+    assert top.plan.level == 2 and "PPT" in top.plan.others
 
 
 def test_measures_evaluation_and_timeline() -> None:
     ctx = build()
-    assert [m.text for m in ctx.measures] == ["Fast samtale med kontaktlærer hver mandag"]
+    assert [(m.text, m.responsible, m.by) for m in ctx.measures] == [
+        ("Fast samtale med kontaktlærer hver mandag", "Kontaktlærer", "Kari Lærer")
+    ]
     assert ctx.measures[0].evaluation == date(2026, 11, 27)
     assert ctx.evaluation == date(2026, 11, 27)
-    assert [e.label for e in ctx.timeline] == ["Uro registrert", "Samtale", "Tiltak besluttet"]
+    assert [e.label for e in ctx.timeline] == ["Uro registrert", "Notat", "Tiltak besluttet"]
 
 
 def test_measures_of_an_older_case_are_left_out() -> None:
-    old = Event(date(2025, 3, 1), "measure_decided", "Gammelt tiltak", "X", "Tiltak besluttet")
-    current = [replace(e) for e in events()]
-
-    class WithCase:
-        def __init__(self, event: Event, case_id: int) -> None:
-            self.__dict__.update(event.__dict__, case_id=case_id)
-
-    ctx = build(events=[WithCase(old, 1), *(WithCase(e, 2) for e in current)])
+    old = event(date(2025, 3, 1), EventType.MEASURE_DECIDED, "Gammelt tiltak", case_id=1)
+    ctx = build(events=[old, *events(case_id=2)])
     assert [m.text for m in ctx.measures] == ["Fast samtale med kontaktlærer hver mandag"]
     assert len(ctx.timeline) == 4
 
 
-def test_evaluation_defaults_to_three_weeks_after_the_meeting_without_a_measure() -> None:
+def test_evaluation_defaults_to_the_plans_days_after_the_meeting_without_a_measure() -> None:
     assert build(events=[]).evaluation == date(2026, 12, 17)
-    assert build(events=[], evaluation_days=None).evaluation is None
+    agreed = replace(POLICY.plans["skole"], evaluation_days=None)
+    policy = replace(POLICY, plans={**POLICY.plans, "skole": agreed})
+    assert build(events=[], policy=policy).evaluation is None
 
 
 def test_display_name() -> None:

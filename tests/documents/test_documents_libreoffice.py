@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from doc_fixtures import AS_OF, MEETING, PLAN, events, pupil_result, records
+from doc_fixtures import AS_OF, MEETING, POLICY, events, pupil_result, records
 
 from naervaer_cli.documents import DOCUMENTS, Format, build_pupil_context, pupil_pack
 from naervaer_cli.documents.loader import environment
@@ -65,7 +65,7 @@ def test_docx_converts_and_every_document_starts_a_page(tmp_path: Path) -> None:
         records(),
         as_of=AS_OF,
         meeting=MEETING,
-        plan=PLAN,
+        policy=POLICY,
         events=events(),
         school="Ås ungdomsskole",
     )

@@ -258,5 +258,5 @@ def test_scan_with_rejects_reads_the_rest_and_says_so(cli, tmp_path):
     assert run.code == 0, run.err
     assert run.err == f"Merk: 1 rad(er) kunne ikke leses og er skrevet til {rejects}.\n"
     assert "32.11.2026" in rejects.read_text(encoding="utf-8-sig")
-    run = cli("import", path, "--rejects", rejects)
+    run = cli("import", path, "--rejects", rejects, "-v")
     assert run.code == 0 and "1 nye fraværsposter" in run.out

@@ -156,7 +156,7 @@ def test_date_formats(tmp_path, raw, expected):
 
 
 def test_fodselsnummer_is_hashed_everywhere_and_never_kept(tmp_path):
-    fnr = "01417012345"
+    fnr = "01417010072"
     path = tmp_path / "fnr.csv"
     path.write_text(
         "Fødselsnummer;Navn;Gruppe;Dato;Årsak;Merknad\n"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from naervaer_cli.config import Config
+from naervaer_cli.policy import load_policy
 from naervaer_cli.result import CaseSummary, Flag, PupilResult, ScanResult, Suggestion
 
 AS_OF = date(2026, 11, 20)  # ISO week 47
@@ -64,7 +65,9 @@ def gym(*ds: int) -> Flag:
 
 def school_result(*pupils: PupilResult, as_of: date = AS_OF) -> ScanResult:
     ordered = tuple(sorted(pupils, key=lambda p: (p.group, p.name)))
-    return ScanResult(as_of, 28, "aas", "skole", ordered, pupils_scanned=60)
+    return ScanResult(
+        as_of, 28, "aas", "skole", ordered, pupils_scanned=60, labels=load_policy().labels
+    )
 
 
 def standard_result() -> ScanResult:

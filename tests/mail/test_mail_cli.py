@@ -221,15 +221,10 @@ def test_unreachable_server_fails_every_mail_quickly_with_exit_1(
     assert _logged(naervaer_home) == []
 
 
-def test_on_a_terminal_a_summary_line_goes_to_stderr(
-    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import sys
-
+def test_on_a_terminal_a_summary_line_goes_to_stderr(cli, tmp_path: Path) -> None:
     config = write_config(tmp_path)
-    monkeypatch.setattr(type(sys.stderr), "isatty", lambda self: True, raising=False)
 
-    run = cli("--config", config, "notify", SAMPLE, "--dry-run", tmp_path / "eml")
+    run = cli("--config", config, "notify", SAMPLE, "--dry-run", tmp_path / "eml", tty=True)
 
     assert run.code == 0 and run.out == ""
     assert run.err == (

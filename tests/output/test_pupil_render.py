@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
-from scan_fixtures import check_golden, make_result
+from scan_fixtures import GOLDEN, LABELS, make_result
 
+from golden_files import check_golden
 from naervaer_cli.output.pupil import render_pupil_plain, render_pupil_rich, write_pupil
 from naervaer_cli.policy import PlanLevel
 from naervaer_cli.pupil_view import Day, PupilView, SubjectCount, WeekdayCount
@@ -48,6 +49,7 @@ def make_view(*, flagged: bool = True) -> PupilView:
         by_subject=(SubjectCount("Kroppsøving", 2, 2, 90), SubjectCount("Norsk", 1, 1, 45)),
         result=pupil if flagged else None,
         quiet_rules=("left_during_day", "single_lessons"),
+        labels=LABELS,
         plan=PlanLevel(
             0,
             "Sikre muntlig dialog.",
@@ -64,7 +66,7 @@ def make_view(*, flagged: bool = True) -> PupilView:
 
 
 def test_plain_picture() -> None:
-    check_golden("pupil_plain.txt", render_pupil_plain(make_view()))
+    check_golden(GOLDEN / "pupil_plain.txt", render_pupil_plain(make_view()))
 
 
 def test_plain_picture_without_flags() -> None:
@@ -83,6 +85,6 @@ def test_terminal_colours_the_calendar() -> None:
 
 def test_piped_is_plain() -> None:
     out = io.StringIO()
-    write_pupil(make_view(), out)
+    write_pupil(make_view(), out, terminal=False)
     assert out.getvalue() == render_pupil_plain(make_view())
     assert "\x1b[" not in out.getvalue()

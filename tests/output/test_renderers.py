@@ -7,8 +7,9 @@ import stat
 from datetime import date, datetime
 
 import pytest
-from scan_fixtures import check_golden
+from scan_fixtures import GOLDEN, LABELS
 
+from golden_files import check_golden
 from naervaer_cli.output import Format, render, write
 from naervaer_cli.output.labels import flag_short, neutralise, summary_line, window_text
 from naervaer_cli.output.table import render_rich
@@ -16,11 +17,11 @@ from naervaer_cli.result import Flag, ScanResult
 
 
 def test_plain_table(result: ScanResult) -> None:
-    check_golden("table_plain.txt", render(result, Format.table, group="7A"))
+    check_golden(GOLDEN / "table_plain.txt", render(result, Format.table, group="7A"))
 
 
 def test_plain_table_with_case(result_with_case: ScanResult) -> None:
-    check_golden("table_plain_case.txt", render(result_with_case, Format.table))
+    check_golden(GOLDEN / "table_plain_case.txt", render(result_with_case, Format.table))
 
 
 def test_plain_table_nobody_flagged(empty_result: ScanResult) -> None:
@@ -31,7 +32,7 @@ def test_plain_table_nobody_flagged(empty_result: ScanResult) -> None:
 
 
 def test_rich_table_fixed_width(result_with_case: ScanResult) -> None:
-    check_golden("table_rich.txt", render_rich(result_with_case, width=120, color=False))
+    check_golden(GOLDEN / "table_rich.txt", render_rich(result_with_case, width=120, color=False))
 
 
 def test_rich_table_colours_status_only(result: ScanResult) -> None:
@@ -41,7 +42,7 @@ def test_rich_table_colours_status_only(result: ScanResult) -> None:
 
 
 def test_csv(result_with_case: ScanResult) -> None:
-    check_golden("scan.csv", render(result_with_case, Format.csv))
+    check_golden(GOLDEN / "scan.csv", render(result_with_case, Format.csv))
 
 
 def test_csv_is_bom_semicolon_and_neutralised(result: ScanResult) -> None:
@@ -51,7 +52,7 @@ def test_csv_is_bom_semicolon_and_neutralised(result: ScanResult) -> None:
 
 
 def test_markdown(result_with_case: ScanResult) -> None:
-    check_golden("scan.md", render(result_with_case, Format.md, group=None))
+    check_golden(GOLDEN / "scan.md", render(result_with_case, Format.md, group=None))
 
 
 def test_summary_line(result: ScanResult) -> None:
@@ -78,7 +79,7 @@ def test_window_across_new_year() -> None:
     ],
 )
 def test_flag_short(flag: Flag, text: str) -> None:
-    assert flag_short(flag) == text
+    assert flag_short(flag, LABELS) == text
 
 
 @pytest.mark.parametrize(
@@ -179,27 +180,20 @@ def test_write_piped_table_is_plain(result: ScanResult) -> None:
 def test_json_is_the_core_contract(result_with_case: ScanResult) -> None:
     import json
 
-    from naervaer_cli.scan import to_json
+    from naervaer_cli.result import to_json
 
     text = render(result_with_case, Format.json)
     assert isinstance(text, str)
-    check_golden("scan.json", text)
+    check_golden(GOLDEN / "scan.json", text)
     assert json.loads(text) == to_json(result_with_case)
     assert "Kroppsøving" in text  # ensure_ascii=False
     first = json.loads(text)
     assert list(first)[:3] == ["as_of", "window_days", "policy"]
 
 
-class Terminal(io.StringIO):
-    """A stdout that says it is a terminal."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 def test_write_to_terminal_is_rich_with_colour(result: ScanResult) -> None:
-    out = Terminal()
-    write(result, Format.table, stdout=out)
+    out = io.StringIO()
+    write(result, Format.table, stdout=out, terminal=True)
     assert "\x1b[1;31mBekymring\x1b[0m" in out.getvalue()
     assert "Snakk med barnet/eleven under hele prosessen." in out.getvalue()
 
@@ -208,7 +202,7 @@ def test_xlsx_to_terminal_is_refused(result: ScanResult) -> None:
     from naervaer_cli.errors import UsageError
 
     with pytest.raises(UsageError, match="bruk --output FIL.xlsx"):
-        write(result, Format.xlsx, stdout=Terminal())
+        write(result, Format.xlsx, stdout=io.StringIO(), terminal=True)
 
 
 def test_xlsx_piped_is_the_workbook_bytes(result: ScanResult) -> None:
@@ -242,6 +236,7 @@ def test_case_only_pupil_and_barnehage_words() -> None:
         setting="barnehage",
         pupils=(child,),
         pupils_scanned=31,
+        labels=LABELS,
     )
     text = render(result, Format.table)
     assert isinstance(text, str)

@@ -14,7 +14,7 @@ import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.policy import load_policy
-from naervaer_cli.rules.school import school_flags
+from naervaer_cli.rules.combined import school_flags
 from naervaer_cli.schema import record_schema
 
 POLICY = load_policy("aas")

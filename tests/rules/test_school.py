@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.policy import load_policy
+from naervaer_cli.rules.combined import school_flags
 from naervaer_cli.rules.sample import record, records
 from naervaer_cli.rules.school import (
     absence_days,
     left_during_day,
-    school_flags,
     single_lessons,
     subject_absence,
 )

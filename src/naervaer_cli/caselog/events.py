@@ -13,6 +13,9 @@ from typing import Any
 
 from naervaer_cli.result import Setting
 
+# Event has a field named `date`; its methods name the type by this alias.
+Day = date
+
 
 class EventType(StrEnum):
     CONCERN_REGISTERED = "concern_registered"
@@ -23,6 +26,7 @@ class EventType(StrEnum):
     MEETING = "meeting"
     NOTE = "note"
     CLOSED = "closed"
+    CERTIFICATE_LEAVE_OFF = "certificate_leave_off"
 
 
 # Bokmål labels for timelines, tables and documents.
@@ -35,6 +39,7 @@ EVENT_LABELS: dict[EventType, str] = {
     EventType.MEETING: "Møte holdt",
     EventType.NOTE: "Notat",
     EventType.CLOSED: "Sak avsluttet",
+    EventType.CERTIFICATE_LEAVE_OFF: "Krav: fravær føres ikke på vitnemålet",
 }
 
 # Keys in `Event.data` that hold dates; stored as ISO text, handed out as `date`.
@@ -71,6 +76,25 @@ class Event:
     def label(self) -> str:
         return EVENT_LABELS[self.type]
 
+    # Typed reads of `data`, each by the one key the store writes (see the store's docs).
+
+    @property
+    def responsible(self) -> str:
+        """A measure's responsible role (`case measure … -r Foresatte`); "" for other types."""
+        return str(self.data.get("responsible") or "")
+
+    @property
+    def evaluation_date(self) -> Day | None:
+        """A measure's evaluation date; None for other types."""
+        value = self.data.get("evaluation_date")
+        return value if isinstance(value, date) else None
+
+    @property
+    def next_meeting(self) -> Day | None:
+        """A meeting's next meeting date, if it named one."""
+        value = self.data.get("next_meeting")
+        return value if isinstance(value, date) else None
+
 
 @dataclass(frozen=True)
 class Case:
@@ -101,6 +125,34 @@ class OpenCase:
     overdue: bool  # something above lies before the reference date
     due_this_week: bool  # something above falls in the reference date's week
     due: str = ""  # bokmål, e.g. "Evaluering forfalt 24.11.2026"
+
+
+# Why a pupil requires absence left off the vitnemål: health from the fourth day of a run,
+# chronic illness or disability from the first day, or granted permisjon.
+LEAVE_OFF_REASONS: tuple[str, ...] = ("helse", "kronisk", "permisjon")
+
+
+@dataclass(frozen=True)
+class LeaveOff:
+    """A pupil's requirement that absence from `first` to `last` is not on the vitnemål.
+
+    It belongs to the pupil, not to a case: a pupil who is ill for a week has no concern case.
+    """
+
+    id: int
+    pupil_id: str
+    first: date
+    last: date
+    reason: str  # one of LEAVE_OFF_REASONS
+    date: date  # when the requirement was made
+    by: str
+    text: str = ""
+    recorded_at: str = ""
+    school: str = ""  # decides, on PostgreSQL, which roles see the requirement
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS[EventType.CERTIFICATE_LEAVE_OFF]
 
 
 # Bokmål for what a read in the access log was.

@@ -20,10 +20,15 @@ has a date and who recorded it (`by`). :meth:`CaseStore.timeline` hands them out
 
 The event's own words (the measure, the note, the meeting's summary) are in `Event.text`.
 
-Every case and event carries its school and setting. Reading a pupil's case (`timeline`,
-`status`, `export`) writes a row to the access log: when, which database role (the operating
-system user on SQLite), who (`by`), which pupil. On PostgreSQL a role sees only the schools
-granted to it (`grant`/`revoke`), enforced by row-level security in the database itself.
+A pupil's requirement that absence is left off the vitnemål («Krav: fravær føres ikke på
+vitnemålet», :class:`~naervaer_cli.caselog.events.LeaveOff`) belongs to the pupil, not to a
+case, and is kept in its own table: `first`, `last`, `reason` (helse, kronisk, permisjon).
+
+Every case, event and requirement carries its school (cases and events their setting too).
+Reading a pupil's case (`timeline`, `status`, `export`) writes a row to the access log: when,
+which database role (the operating system user on SQLite), who (`by`), which pupil. On
+PostgreSQL a role sees only the schools granted to it (`grant`/`revoke`), enforced by
+row-level security in the database itself.
 
 Durability (SQLite): WAL mode with ``synchronous = FULL`` (a committed event survives a killed
 process and a power cut), every write one ``BEGIN IMMEDIATE`` transaction, and a busy timeout so two
@@ -36,18 +41,28 @@ write is one transaction and the case row is locked (``FOR UPDATE``) while an ev
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naervaer_cli.caselog.db import Db, PostgresDb, SqliteDb
-from naervaer_cli.caselog.events import DATE_KEYS, Access, Case, Event, EventType, OpenCase
+from naervaer_cli.caselog.events import (
+    DATE_KEYS,
+    LEAVE_OFF_REASONS,
+    Access,
+    Case,
+    Event,
+    EventType,
+    LeaveOff,
+    OpenCase,
+)
 from naervaer_cli.caselog.migrations import MIGRATIONS, applied, migrate, pending
 from naervaer_cli.errors import InputError, RuntimeFailure, UsageError
-from naervaer_cli.privacy import FNR_PATTERN
+from naervaer_cli.privacy import contains_fnr, id_fnr
 from naervaer_cli.result import CaseSummary
+from naervaer_cli.words import date_text
 
 if TYPE_CHECKING:
     from naervaer_cli.config import Config
@@ -78,7 +93,7 @@ def caselog_exists(config: Config) -> bool:
 
 
 def norwegian(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
+    return date_text(day)
 
 
 class CaseStore:
@@ -191,7 +206,8 @@ class CaseStore:
             ).fetchone()
             name = sql.Identifier(role)
             for statement in (
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON cases, events TO {}",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON cases, events, certificate_leave_off"
+                " TO {}",
                 "GRANT SELECT ON grants, migrations, access_log TO {}",
                 # Not `at` or `role`: those are the server's clock and the role itself.
                 'GRANT INSERT (pupil_id, school, setting, "by", action) ON access_log TO {}',
@@ -352,6 +368,7 @@ class CaseStore:
             raise UsageError("Beskriv tiltaket som ble besluttet.")
         if not responsible.strip():
             raise UsageError("Oppgi hvem som er ansvarlig for tiltaket (--responsible).")
+        _check_text(responsible, "--responsible")
         case = self._require_open(pupil_id)
         if evaluation_date is None:
             if case.setting == "barnehage":
@@ -439,6 +456,7 @@ class CaseStore:
                 "DELETE FROM cases WHERE closed IS NOT NULL AND closed < ?", (before.isoformat(),)
             )
             deleted = int(cursor.rowcount)
+            _purge_leave_offs(conn, before)
         self._db.after_purge()
         return deleted
 
@@ -453,13 +471,18 @@ class CaseStore:
         cases = exported.get("cases", [])
         fallback = (self.school if school is None else school).strip()
         with self._transaction() as conn:
-            if conn.execute("SELECT 1 FROM cases LIMIT 1").fetchone():
+            if conn.execute(
+                "SELECT 1 FROM cases UNION ALL SELECT 1 FROM certificate_leave_off LIMIT 1"
+            ).fetchone():
                 raise UsageError(
                     f"{self.where}: saksloggen er ikke tom; gjenopprett bare til en ny sakslogg."
                 )
             try:
                 for item in cases:
+                    _check_restore(item)
                     _restore_case(conn, item, fallback)
+                for item in exported.get("certificate_leave_off", []):
+                    _restore_leave_off(conn, item, fallback)
             except (KeyError, TypeError, ValueError, conn.IntegrityError) as exc:
                 problem = f"feltet «{exc.args[0]}» mangler" if isinstance(exc, KeyError) else exc
                 raise InputError(
@@ -468,7 +491,7 @@ class CaseStore:
                 ) from None
             if isinstance(conn, PostgresDb):
                 # Explicit ids bypass the identity sequences; move them past what was loaded.
-                for table in ("cases", "events"):
+                for table in ("cases", "events", "certificate_leave_off"):
                     conn.execute(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                         f" (SELECT max(id) FROM {table}))"
@@ -562,6 +585,7 @@ class CaseStore:
             cases = [_case(row) for row in conn.execute("SELECT * FROM cases ORDER BY id")]
             names = applied(conn.conn)
             events = {case.id: self._events(conn, case.id, case.pupil_id) for case in cases}
+            leave_offs = _leave_offs(conn, None)
             for case in cases:
                 self._log_access(conn, case, "export")
         return {
@@ -595,6 +619,7 @@ class CaseStore:
                 }
                 for case in cases
             ],
+            "certificate_leave_off": [_leave_off_json(item) for item in leave_offs],
         }
 
     def export_json(self) -> str:
@@ -695,6 +720,160 @@ class CaseStore:
                 )
             ]
             return [(case, self._events(conn, case.id, case.pupil_id)) for case in cases]
+
+    # -- the vitnemål ------------------------------------------------------------------------
+
+    def record_leave_off(
+        self,
+        pupil_id: str,
+        *,
+        first: date,
+        last: date,
+        reason: str,
+        day: date,
+        by: str,
+        text: str = "",
+    ) -> LeaveOff:
+        """Record that the pupil requires absence from `first` to `last` left off the vitnemål.
+
+        What may actually be left off (the days of a health run from the fourth on, or from the
+        first with `kronisk`, permisjon days, at most 10 a school year) is `naervaer vitnemal`'s
+        to count; this keeps only the requirement.
+        """
+        from naervaer_cli.certificate import school_year_of
+
+        _check_pupil(pupil_id)
+        _check_by(by)
+        _check_text(text)
+        if reason not in LEAVE_OFF_REASONS:
+            raise UsageError(
+                f"Ukjent grunn «{reason}»; bruk {', '.join(LEAVE_OFF_REASONS[:-1])} eller "
+                f"{LEAVE_OFF_REASONS[-1]}."
+            )
+        if last < first:
+            raise UsageError(
+                f"Perioden slutter ({norwegian(last)}) før den begynner ({norwegian(first)})."
+            )
+        if school_year_of(first) != school_year_of(last):
+            raise UsageError(
+                f"Perioden {norwegian(first)}–{norwegian(last)} går over to skoleår (skoleåret "
+                "slutter 31. juli); registrer ett krav for hvert skoleår."
+            )
+        recorded_at = self._now().isoformat(timespec="seconds")
+        with self._transaction() as conn:
+            row = conn.execute(
+                "INSERT INTO certificate_leave_off"
+                ' (school, pupil_id, first, last, reason, date, "by", text, recorded_at)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    self.school,
+                    pupil_id.strip(),
+                    first.isoformat(),
+                    last.isoformat(),
+                    reason,
+                    day.isoformat(),
+                    by.strip(),
+                    text.strip(),
+                    recorded_at,
+                ),
+            ).fetchone()
+        return LeaveOff(
+            id=int(row["id"]),
+            pupil_id=pupil_id.strip(),
+            first=first,
+            last=last,
+            reason=reason,
+            date=day,
+            by=by.strip(),
+            text=text.strip(),
+            recorded_at=recorded_at,
+            school=self.school,
+        )
+
+    def leave_offs(self, pupil_id: str | None = None) -> tuple[LeaveOff, ...]:
+        """Every vitnemål requirement, or one pupil's, by pupil and first date."""
+        with self._read() as conn:
+            return tuple(_leave_offs(conn, pupil_id))
+
+
+def leave_offs_at(path: Path) -> tuple[LeaveOff, ...]:
+    """The vitnemål requirements in the log at `path`; none, without creating a log, if absent."""
+    if not path.exists():
+        return ()
+    with CaseStore(path) as store:
+        return store.leave_offs()
+
+
+def leave_offs_from_config(config: Config) -> tuple[LeaveOff, ...]:
+    """The vitnemål requirements in the configured log (SQLite file or PostgreSQL)."""
+    if caselog_url(config) is None:
+        return leave_offs_at(caselog_path(config))
+    with CaseStore.from_config(config) as store:
+        return store.leave_offs()
+
+
+def _leave_offs(conn: Db, pupil_id: str | None) -> list[LeaveOff]:
+    where, args = ("WHERE pupil_id = ?", (pupil_id,)) if pupil_id is not None else ("", ())
+    rows = conn.execute(
+        f"SELECT * FROM certificate_leave_off {where} ORDER BY pupil_id, first, id", args
+    ).fetchall()
+    return [
+        LeaveOff(
+            id=row["id"],
+            pupil_id=row["pupil_id"],
+            first=_day(row["first"]),
+            last=_day(row["last"]),
+            reason=row["reason"],
+            date=_day(row["date"]),
+            by=row["by"],
+            text=row["text"],
+            recorded_at=row["recorded_at"],
+            school=row["school"],
+        )
+        for row in rows
+    ]
+
+
+def _leave_off_json(item: LeaveOff) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "pupil_id": item.pupil_id,
+        "school": item.school,
+        "first": item.first.isoformat(),
+        "last": item.last.isoformat(),
+        "reason": item.reason,
+        "date": item.date.isoformat(),
+        "by": item.by,
+        "text": item.text,
+        "recorded_at": item.recorded_at,
+    }
+
+
+def _restore_leave_off(conn: Db, item: Mapping[str, Any], school: str) -> None:
+    if item["reason"] not in LEAVE_OFF_REASONS:
+        raise ValueError(f"ukjent grunn {item['reason']!r}")
+    conn.execute(
+        "INSERT INTO certificate_leave_off"
+        ' (id, school, pupil_id, first, last, reason, date, "by", text, recorded_at)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            int(item["id"]),
+            str(item.get("school", school)),
+            str(item["pupil_id"]),
+            date.fromisoformat(item["first"]).isoformat(),
+            date.fromisoformat(item["last"]).isoformat(),
+            item["reason"],
+            date.fromisoformat(item["date"]).isoformat(),
+            str(item["by"]),
+            str(item["text"]),
+            str(item["recorded_at"]),
+        ),
+    )
+
+
+def _purge_leave_offs(conn: Db, before: date) -> None:
+    # A requirement ends with its period; after that only a vitnemål already issued needs it.
+    conn.execute("DELETE FROM certificate_leave_off WHERE last < ?", (before.isoformat(),))
 
 
 def read_export(path: Path) -> dict[str, Any]:
@@ -901,7 +1080,8 @@ def _due_dates(item: OpenCase) -> list[date]:
 def _check_pupil(pupil_id: str) -> None:
     if not pupil_id.strip():
         raise UsageError("Oppgi elevnummeret.")
-    if FNR_PATTERN.fullmatch(pupil_id.strip()):
+    # The CLI hashes a fødselsnummer typed as the pupil; a library caller must do the same.
+    if id_fnr(pupil_id) is not None or contains_fnr(pupil_id):
         raise UsageError(
             "Saksloggen bruker elevnummeret, aldri fødselsnummer. Oppgi elevnummeret fra "
             "eksporten (det som står i «naervaer scan»)."
@@ -914,13 +1094,37 @@ def _check_by(by: str) -> None:
             "Oppgi hvem som registrerer med --by, miljøvariabelen NAERVAER_BY eller "
             "«case.by» i konfigurasjonen."
         )
+    _check_text(by, "--by")
 
 
-def _check_text(text: str) -> None:
-    if FNR_PATTERN.search(text):
+NO_FNR = "Skriv ikke fødselsnummer i saksloggen"
+
+
+def _check_text(text: str, where: str = "teksten") -> None:
+    """Free text in the case log never holds a fødselsnummer: refused, not masked, since
+    the person writing it is there to take it out."""
+    if contains_fnr(text):
+        raise UsageError(f"{NO_FNR} ({where}). Fjern det og prøv igjen.")
+
+
+def _check_restore(item: Mapping[str, Any]) -> None:
+    """Every string of a case in an export (its pupil, events and their data), as typed."""
+
+    def strings(value: Any) -> Iterator[str]:
+        if isinstance(value, str | int):
+            yield str(value)
+        elif isinstance(value, Mapping):
+            for part in value.values():
+                yield from strings(part)
+        elif isinstance(value, list):
+            for part in value:
+                yield from strings(part)
+
+    if not isinstance(item, Mapping):
+        return  # _restore_case says what is wrong with it
+    if any(contains_fnr(text) or id_fnr(text) for text in strings(item)):
         raise UsageError(
-            "Teksten ser ut til å inneholde et fødselsnummer (11 sifre). Det lagres ikke i "
-            "saksloggen; fjern det og prøv igjen."
+            f"{NO_FNR} (sak {item.get('id', '?')} i eksporten). Ingenting er gjenopprettet."
         )
 
 

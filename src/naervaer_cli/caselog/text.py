@@ -5,16 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from naervaer_cli.caselog.evaluate import PresenceComparison
 from naervaer_cli.caselog.events import Access, Case, Event, EventType, OpenCase
 from naervaer_cli.caselog.store import norwegian
-
-
-def percent(rate: float | None) -> str:
-    """0.925 → "92,5 %"; None → "–"."""
-    if rate is None:
-        return "–"
-    return f"{rate * 100:.1f} %".replace(".", ",")
+from naervaer_cli.rules.presence import PresenceComparison
+from naervaer_cli.words import percent, person
 
 
 def points(diff: float | None) -> str:
@@ -55,9 +49,9 @@ def timeline_text(pupil_id: str, cases: Sequence[Case], events: Sequence[Event])
     lines = []
     for case in cases:
         state = f"avsluttet {norwegian(case.closed)}" if case.closed else f"åpen, NIVÅ {case.level}"
-        person = "barn" if case.setting == "barnehage" else "elev"
+        who = person(case.setting)
         lines.append(
-            f"Sak for {person} {pupil_id} ({case.setting}), åpnet {norwegian(case.opened)}, {state}"
+            f"Sak for {who} {pupil_id} ({case.setting}), åpnet {norwegian(case.opened)}, {state}"
         )
         lines.extend(f"  {event_line(ev)}" for ev in events if ev.case_id == case.id)
     return "\n".join(lines) + "\n"
@@ -119,7 +113,7 @@ def access_text(entries: Sequence[Access], pupil_id: str | None = None) -> str:
         who = f"{entry.role} ({entry.by})" if entry.by else entry.role
         school = f"  {entry.school}" if entry.school else ""
         lines.append(
-            f"{_utc(entry.at)}  {who}  {_person(entry.setting)} {entry.pupil_id}{school}  "
+            f"{_utc(entry.at)}  {who}  {person(entry.setting)} {entry.pupil_id}{school}  "
             f"{entry.label}"
         )
     return "\n".join(lines) + "\n"
@@ -130,7 +124,3 @@ def _utc(stamp: str) -> str:
         return f"{datetime.fromisoformat(stamp):%d.%m.%Y %H:%M}"
     except ValueError:
         return stamp
-
-
-def _person(setting: str) -> str:
-    return "barn" if setting == "barnehage" else "elev"

@@ -6,12 +6,16 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from naervaer_cli import __version__
+from naervaer_cli.environment import Environment
 from naervaer_cli.errors import ExitCode, NaervaerError
+
+if TYPE_CHECKING:
+    from naervaer_cli.config import Config
 
 app = typer.Typer(
     name="naervaer",
@@ -28,19 +32,20 @@ app = typer.Typer(
 
 @dataclass
 class State:
-    """Global options, handed to every command through `ctx.obj`."""
+    """The environment and the global options, handed to every command through `ctx.obj`."""
 
+    env: Environment
     config_path: Path | None = None
     debug: bool = False
     warned: bool = False
 
-    def config(self):
+    def config(self) -> Config:
         from naervaer_cli.config import load_config
         from naervaer_cli.portable import home_warning
 
-        config = load_config(self.config_path)
+        config = load_config(self.config_path, home=self.env.home)
         if not self.warned and (warning := home_warning(config.home)):
-            sys.stderr.write(f"Advarsel: {warning}\n")
+            self.env.stderr.write(f"Advarsel: {warning}\n")
             self.warned = True
         return config
 
@@ -58,6 +63,7 @@ def root(
         Path | None,
         typer.Option(
             "--config",
+            metavar="FIL",
             help="Konfigurasjonsfil (TOML). Standard: $NAERVAER_HOME/config.toml, ellers "
             "config.toml i brukerens konfigurasjonsmappe; aldri fra arbeidsmappen.",
             envvar="NAERVAER_CONFIG",
@@ -71,7 +77,10 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen."),
     ] = False,
 ) -> None:
-    ctx.obj = State(config_path=config, debug=debug)
+    # main() hands in the environment; a bare `app()` (as Typer's own test runner calls it)
+    # gets the real one.
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment.from_system()
+    ctx.obj = State(env=env, config_path=config, debug=debug)
 
 
 def _register() -> None:
@@ -86,6 +95,7 @@ def _register() -> None:
         purge,
         scan,
         show,
+        vitnemal,
     )
 
     app.command("scan")(scan.scan)
@@ -97,6 +107,7 @@ def _register() -> None:
     app.command("notify")(notify.notify)
     app.add_typer(policy.app, name="policy")
     app.command("purge")(purge.purge)
+    app.command("vitnemal")(vitnemal.vitnemal)
 
 
 _register()
@@ -106,33 +117,51 @@ def _debug_requested(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get("NAERVAER_DEBUG", "") not in ("", "0")
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app and turn every failure into one Norwegian line and an exit code."""
-    from typer._click import exceptions as click_exc
+def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
+    """Entry point: run the app and turn every failure into one Norwegian line and an exit code.
 
+    `env` is the run's streams, terminals, date and NAERVAER_HOME (tests pass their own).
+    """
+    from typer._click import exceptions as click_exc
+    from typer.main import get_command
+
+    from naervaer_cli.cli import bokmal
     from naervaer_cli.portable import utf8_output
 
-    utf8_output((sys.stdout, sys.stderr))
     argv = list(sys.argv[1:] if argv is None else argv)
+    env = env or Environment.from_system()
+    utf8_output(((env.stdout, env.stdout_isatty), (env.stderr, env.stderr_isatty)))
     debug = _debug_requested(argv)
+
+    def _error(message: str) -> None:
+        # A message may quote a value or a file name: never a fødselsnummer (issue 11).
+        from naervaer_cli.privacy import hide_fnr
+
+        env.stderr.write(f"Feil: {hide_fnr(message)}\n")
+
+    command = bokmal.translate(get_command(app))
     try:
-        result = app(args=argv, prog_name="naervaer", standalone_mode=False)
+        result = command.main(args=argv, prog_name="naervaer", standalone_mode=False, obj=env)
     except NaervaerError as exc:
         if debug:
             raise
         _error(str(exc))
         sys.exit(int(exc.exit_code))
+    except click_exc.NoArgsIsHelpError as exc:
+        # `naervaer` or `naervaer case` alone: the help, as Click does, on stderr with exit 2.
+        env.stderr.write(exc.ctx.get_help() + "\n")
+        sys.exit(ExitCode.BAD_INPUT)
     except click_exc.UsageError as exc:
-        _error(_usage_message(exc))
+        _error(bokmal.usage_message(exc))
         sys.exit(ExitCode.BAD_INPUT)
     except click_exc.ClickException as exc:
-        _error(_translate(exc.format_message()))
+        _error(bokmal.click_message(exc.format_message()))
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         _error("Avbrutt.")
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
-        sys.stderr.close()
+        env.stderr.close()
         sys.exit(ExitCode.OK)
     except Exception as exc:  # the boundary: never a traceback for users
         if debug:
@@ -146,44 +175,3 @@ def main(argv: list[str] | None = None) -> None:
     if result == ExitCode.INTERRUPTED:
         _error("Avbrutt.")
     sys.exit(result if isinstance(result, int) else ExitCode.OK)
-
-
-# Click's own usage messages are English; these are the ones users meet.
-_CLICK_PHRASES = (
-    ("No such option", "Ukjent valg"),
-    ("No such command", "Ukjent kommando"),
-    ("Missing argument", "Mangler argumentet"),
-    ("Missing option", "Mangler valget"),
-    ("Invalid value for", "Ugyldig verdi for"),
-    ("Got unexpected extra arguments", "Uventede ekstra argumenter"),
-    ("Got unexpected extra argument", "Uventet ekstra argument"),
-    ("requires an argument", "trenger en verdi"),
-    ("is not one of", "er ikke en av"),
-    ("is not a valid", "er ikke et gyldig"),
-    ("does not exist", "finnes ikke"),
-    ("Did you mean", "Mente du"),
-    ("Option", "Valget"),
-    ("Value error, ", ""),
-)
-
-
-def _translate(message: str) -> str:
-    for english, bokmal in _CLICK_PHRASES:
-        message = message.replace(english, bokmal)
-    return message
-
-
-def _usage_message(exc) -> str:
-    param = getattr(exc, "param", None)
-    if isinstance(exc, typer.BadParameter) and param is not None and param.opts:
-        # Our own parsers' messages already say what to write instead.
-        return f"{param.opts[0]}: {exc.message}"
-    message = _translate(exc.format_message()).rstrip()
-    if not message.endswith((".", "?", "!")):
-        message += "."
-    hint = f" Se «{exc.ctx.command_path} --help»." if exc.ctx is not None else ""
-    return message + hint
-
-
-def _error(message: str) -> None:
-    sys.stderr.write(f"Feil: {message}\n")

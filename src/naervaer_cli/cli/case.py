@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -43,14 +45,16 @@ By = Annotated[
     str | None,
     typer.Option(
         "--by",
+        metavar="NAVN",
         help="Hvem som registrerer. Standard: NAERVAER_BY eller «case.by» i konfigurasjonen.",
     ),
 ]
-Text = Annotated[str, typer.Option("--text", "-t", help="Kort tekst til saken.")]
+Text = Annotated[str, typer.Option("--text", "-t", metavar="TEKST", help="Kort tekst til saken.")]
 School = Annotated[
     str | None,
     typer.Option(
         "--school",
+        metavar="SKOLE",
         help="Skolen saken hører til; avgjør hvem som ser den i en delt sakslogg. "
         "Standard: «school» i konfigurasjonen.",
     ),
@@ -66,12 +70,23 @@ def _store(ctx: typer.Context) -> tuple[Config, CaseStore]:
     return config, CaseStore.from_config(config)
 
 
+def _pupil(config: Config, pupil: str) -> str:
+    """A fødselsnummer typed as the pupil is looked up by its pseudonym, as on import."""
+    from naervaer_cli.privacy import lookup_id
+
+    return lookup_id(pupil, config.home)
+
+
 def _by(config: Config, flag: str | None) -> str:
     return str(config.setting(flag, "NAERVAER_BY", "case.by", "") or "")
 
 
-def _say(text: str) -> None:
-    typer.echo(text)
+def _say(ctx: typer.Context, text: str) -> None:
+    typer.echo(text, file=ctx.obj.env.stdout)
+
+
+def _today(ctx: typer.Context) -> date:
+    return ctx.obj.env.today
 
 
 def _person(setting: str) -> str:
@@ -93,11 +108,14 @@ def open_(
         str | None,
         typer.Option(
             "--setting",
+            metavar="TYPE",
             help="skole eller barnehage. Standard: NAERVAER_SETTING eller «setting» i "
             "konfigurasjonen, ellers skole.",
         ),
     ] = None,
-    level: Annotated[int, typer.Option("--level", help="Nivået saken åpnes på.")] = 0,
+    level: Annotated[
+        int, typer.Option("--level", metavar="NIVÅ", help="Nivået saken åpnes på.")
+    ] = 0,
     school: School = None,
     text: Text = "",
     day: Day = None,
@@ -107,20 +125,22 @@ def open_(
     from naervaer_cli.caselog.store import norwegian
 
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     setting = config.setting(setting, "NAERVAER_SETTING", "setting", "skole")
     with store:
         case = store.open_case(
             pupil,
             setting=setting,
-            day=day or date.today(),
+            day=day or _today(ctx),
             by=_by(config, by),
             text=text,
             level=level,
             school=school,
         )
     _say(
+        ctx,
         f"Åpnet sak for {_person(case.setting)} {pupil} ({case.setting}) "
-        f"på NIVÅ {case.level}, {norwegian(case.opened)}."
+        f"på NIVÅ {case.level}, {norwegian(case.opened)}.",
     )
 
 
@@ -134,10 +154,11 @@ def note(
 ) -> None:
     """Skriv et notat i saken, som en samtale med eleven eller hjemmet."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
-        event = store.add_note(pupil, day=day or date.today(), by=_by(config, by), text=text)
-    _say(f"Notat registrert for {who} {pupil} ({event.date:%d.%m.%Y}).")
+        event = store.add_note(pupil, day=day or _today(ctx), by=_by(config, by), text=text)
+    _say(ctx, f"Notat registrert for {who} {pupil} ({event.date:%d.%m.%Y}).")
 
 
 @app.command("measure")
@@ -146,7 +167,10 @@ def measure(
     pupil: Pupil,
     text: Annotated[str, typer.Argument(metavar="TILTAK", help="Tiltaket som ble besluttet.")],
     responsible: Annotated[
-        str, typer.Option("--responsible", "-r", help="Hvem som er ansvarlig for tiltaket.")
+        str,
+        typer.Option(
+            "--responsible", "-r", metavar="NAVN", help="Hvem som er ansvarlig for tiltaket."
+        ),
     ],
     evaluation_date: Annotated[
         date | None,
@@ -163,18 +187,20 @@ def measure(
 ) -> None:
     """Registrer et tiltak som ble besluttet, med ansvarlig og evalueringsdato."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         event = store.add_measure(
             pupil,
-            day=day or date.today(),
+            day=day or _today(ctx),
             by=_by(config, by),
             text=text,
             responsible=responsible,
             evaluation_date=evaluation_date,
         )
     _say(
-        f"Tiltak registrert for {who} {pupil}; evalueres {event.data['evaluation_date']:%d.%m.%Y}."
+        ctx,
+        f"Tiltak registrert for {who} {pupil}; evalueres {event.data['evaluation_date']:%d.%m.%Y}.",
     )
 
 
@@ -201,29 +227,41 @@ def evaluate(
     policy: Annotated[
         str | None,
         typer.Option(
-            "--policy", help="Policy (navn eller TOML-fil). Standard: «policy» i konfigurasjonen."
+            "--policy",
+            metavar="NAVN|STI",
+            help="Policy (navn eller TOML-fil). Standard: «policy» i konfigurasjonen.",
         ),
     ] = None,
     text: Text = "",
     by: By = None,
 ) -> None:
     """Har nærværet økt? Nærværet siden tiltaket mot like mange skoledager før; svaret lagres."""
-    from naervaer_cli.caselog.evaluate import evaluate_from_history
+    from naervaer_cli.caselog.evaluate import evaluate_case
     from naervaer_cli.caselog.text import evaluation_text, event_line
+    from naervaer_cli.inputs import load_evaluation_inputs
 
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
+    day, who = as_of or _today(ctx), _by(config, by)
     with store:
-        comparison, event = evaluate_from_history(
-            config,
+        if improved is not None:
+            event = store.record_evaluation(pupil, day=day, by=who, improved=improved, text=text)
+            _say(ctx, event_line(event))
+            return
+        setting = store.status(pupil, day).case.setting
+        loaded = load_evaluation_inputs(config, setting, policy)
+        comparison, _ = evaluate_case(
             store,
+            loaded.records,
             pupil,
-            as_of=as_of or date.today(),
-            by=_by(config, by),
+            as_of=day,
+            by=who,
+            calendar=loaded.calendar,
+            counting_kinds=loaded.counting_kinds,
+            whole_day_minutes=loaded.whole_day_minutes,
             text=text,
-            improved=improved,
-            policy=config.setting(policy, "NAERVAER_POLICY", "policy"),
         )
-    typer.echo(evaluation_text(comparison) if comparison else event_line(event) + "\n", nl=False)
+    typer.echo(evaluation_text(comparison), file=ctx.obj.env.stdout, nl=False)
 
 
 @app.command("level")
@@ -237,12 +275,13 @@ def level(
 ) -> None:
     """Endre nivået på saken, som til NIVÅ 2 ved fortsatt bekymring."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         event = store.change_level(
-            pupil, day=day or date.today(), by=_by(config, by), level=new_level, text=text
+            pupil, day=day or _today(ctx), by=_by(config, by), level=new_level, text=text
         )
-    _say(f"{who.capitalize()} {pupil}: NIVÅ {event.data['from']} → NIVÅ {event.data['to']}.")
+    _say(ctx, f"{who.capitalize()} {pupil}: NIVÅ {event.data['from']} → NIVÅ {event.data['to']}.")
 
 
 @app.command("meeting")
@@ -259,13 +298,14 @@ def meeting(
 ) -> None:
     """Registrer et møte som ble holdt, og eventuelt datoen for neste møte."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
         store.record_meeting(
-            pupil, day=day or date.today(), by=_by(config, by), text=text, next_meeting=next_meeting
+            pupil, day=day or _today(ctx), by=_by(config, by), text=text, next_meeting=next_meeting
         )
     suffix = f"; neste møte {next_meeting:%d.%m.%Y}" if next_meeting else ""
-    _say(f"Møte registrert for {who} {pupil}{suffix}.")
+    _say(ctx, f"Møte registrert for {who} {pupil}{suffix}.")
 
 
 @app.command("dismiss")
@@ -274,10 +314,11 @@ def dismiss(
 ) -> None:
     """Uro avkreftet: registrer det og avslutt saken."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
-        store.dismiss(pupil, day=day or date.today(), by=_by(config, by), text=text)
-    _say(f"Uro avkreftet; saken til {who} {pupil} er avsluttet.")
+        store.dismiss(pupil, day=day or _today(ctx), by=_by(config, by), text=text)
+    _say(ctx, f"Uro avkreftet; saken til {who} {pupil} er avsluttet.")
 
 
 @app.command("close")
@@ -286,10 +327,11 @@ def close(
 ) -> None:
     """Avslutt saken (helst etter en evaluering som viste at nærværet har økt)."""
     config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         who = _person_of(store, pupil)
-        store.close_case(pupil, day=day or date.today(), by=_by(config, by), text=text)
-    _say(f"Saken til {who} {pupil} er avsluttet.")
+        store.close_case(pupil, day=day or _today(ctx), by=_by(config, by), text=text)
+    _say(ctx, f"Saken til {who} {pupil} er avsluttet.")
 
 
 @app.command("list")
@@ -298,9 +340,11 @@ def list_(ctx: typer.Context, as_of: AsOf = None) -> None:
     from naervaer_cli.caselog.text import open_cases_text
 
     _, store = _store(ctx)
-    as_of = as_of or date.today()
+    as_of = as_of or _today(ctx)
     with store:
-        typer.echo(open_cases_text(store.list_open(as_of), as_of), nl=False)
+        typer.echo(
+            open_cases_text(store.list_open(as_of), as_of), file=ctx.obj.env.stdout, nl=False
+        )
 
 
 @app.command("show")
@@ -309,12 +353,13 @@ def show(ctx: typer.Context, pupil: Pupil) -> None:
     from naervaer_cli.caselog.text import timeline_text
     from naervaer_cli.errors import UsageError
 
-    _, store = _store(ctx)
+    config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
     with store:
         cases, events = store.cases(pupil), store.timeline(pupil)
     if not cases:
         raise UsageError(f"Ingen sak er registrert for elev {pupil}.")
-    typer.echo(timeline_text(pupil, cases, events), nl=False)
+    typer.echo(timeline_text(pupil, cases, events), file=ctx.obj.env.stdout, nl=False)
 
 
 @app.command("export")
@@ -323,7 +368,10 @@ def export(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Skriv til denne filen (0600) i stedet for til skjermen."
+            "--output",
+            "-o",
+            metavar="FIL",
+            help="Skriv til denne filen (0600) i stedet for til skjermen.",
         ),
     ] = None,
 ) -> None:
@@ -334,10 +382,10 @@ def export(
     with store:
         text = store.export_json()
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(text, file=ctx.obj.env.stdout, nl=False)
     else:
         write_private(output, text)
-        _say(f"Saksloggen er eksportert til {output}.")
+        _say(ctx, f"Saksloggen er eksportert til {output}.")
 
 
 @app.command("restore")
@@ -350,6 +398,7 @@ def restore(
         str | None,
         typer.Option(
             "--school",
+            metavar="SKOLE",
             help="Skolen for saker i en eldre eksport uten skole. Standard: «school» i "
             "konfigurasjonen.",
         ),
@@ -361,7 +410,72 @@ def restore(
     _, store = _store(ctx)
     with store:
         count = store.restore(read_export(file), school=school)
-    _say(f"Gjenopprettet {count} saker fra {file} til {store.where}.")
+    _say(ctx, f"Gjenopprettet {count} saker fra {file} til {store.where}.")
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+
+def _period(value: str) -> Period:
+    """`DATO` or `DATO..DATO`; each date as parse_date takes it."""
+    first, _, last = value.partition("..")
+    return Period(parse_date(first), parse_date(last) if last else parse_date(first))
+
+
+class LeaveOffReason(StrEnum):
+    helse = "helse"
+    kronisk = "kronisk"
+    permisjon = "permisjon"
+
+
+@app.command("vitnemal")
+def vitnemal(
+    ctx: typer.Context,
+    pupil: Pupil,
+    period: Annotated[
+        Period,
+        typer.Option(
+            "--leave-off",
+            parser=_period,
+            metavar="DATO[..DATO]",
+            help="Fraværet eleven krever ikke ført på vitnemålet, f.eks. 2026-01-05..2026-01-09.",
+        ),
+    ],
+    reason: Annotated[
+        LeaveOffReason,
+        typer.Option(
+            "--reason",
+            metavar="GRUNN",
+            help="helse (fra og med dag 4 i en periode på mer enn tre dager), kronisk "
+            "(kronisk sykdom eller funksjonsnedsettelse: fra første dag) eller permisjon.",
+        ),
+    ],
+    text: Text = "",
+    day: Day = None,
+    by: By = None,
+) -> None:
+    """Registrer at eleven krever fravær ikke ført på vitnemålet (høyst 10 dager per skoleår)."""
+    config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
+    with store:
+        item = store.record_leave_off(
+            pupil,
+            first=period.first,
+            last=period.last,
+            reason=reason.value,
+            day=day or _today(ctx),
+            by=_by(config, by),
+            text=text,
+        )
+    span = f"{item.first:%d.%m.%Y}" + (f"–{item.last:%d.%m.%Y}" if item.last != item.first else "")
+    _say(
+        ctx,
+        f"Registrert: elev {pupil} krever at fravær {span} ({item.reason}) ikke føres på "
+        "vitnemålet. Se «naervaer vitnemal».",
+    )
 
 
 @app.command("migrate")
@@ -372,9 +486,9 @@ def migrate(ctx: typer.Context) -> None:
     with CaseStore.from_config(ctx.obj.config(), auto_migrate=False) as store:
         done = store.migrate()
     if done:
-        _say(f"Kjørte {len(done)} migrering(er) på {store.where}: {', '.join(done)}.")
+        _say(ctx, f"Kjørte {len(done)} migrering(er) på {store.where}: {', '.join(done)}.")
     else:
-        _say(f"Saksloggen {store.where} er oppdatert; ingen migreringer å kjøre.")
+        _say(ctx, f"Saksloggen {store.where} er oppdatert; ingen migreringer å kjøre.")
 
 
 @app.command("grant")
@@ -384,9 +498,9 @@ def grant(ctx: typer.Context, role: Role, school: SchoolArg) -> None:
     with store:
         added = store.grant(role, school)
     if added:
-        _say(f"Rollen {role} ser nå sakene til {school}.")
+        _say(ctx, f"Rollen {role} ser nå sakene til {school}.")
     else:
-        _say(f"Rollen {role} hadde allerede tilgang til sakene til {school}.")
+        _say(ctx, f"Rollen {role} hadde allerede tilgang til sakene til {school}.")
 
 
 @app.command("revoke")
@@ -396,9 +510,9 @@ def revoke(ctx: typer.Context, role: Role, school: SchoolArg) -> None:
     with store:
         removed = store.revoke(role, school)
     if removed:
-        _say(f"Rollen {role} ser ikke lenger sakene til {school}.")
+        _say(ctx, f"Rollen {role} ser ikke lenger sakene til {school}.")
     else:
-        _say(f"Rollen {role} hadde ikke tilgang til sakene til {school}.")
+        _say(ctx, f"Rollen {role} hadde ikke tilgang til sakene til {school}.")
 
 
 @app.command("access-log")
@@ -414,4 +528,4 @@ def access_log(
     _, store = _store(ctx)
     with store:
         entries = store.access_log(pupil)
-    typer.echo(access_text(entries, pupil), nl=False)
+    typer.echo(access_text(entries, pupil), file=ctx.obj.env.stdout, nl=False)

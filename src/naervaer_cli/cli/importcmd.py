@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import RejectsOpt
+from naervaer_cli.cli.options import QuietOpt, RejectsOpt, VerboseOpt, speaks
 
 
 def import_(
@@ -16,24 +16,30 @@ def import_(
         list[Path], typer.Argument(metavar="FIL...", help="Fraværseksporter (CSV eller XLSX).")
     ],
     rejects: RejectsOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Lagre fraværet i eksportene i historikken, så «scan» og «show» kan brukes uten filer.
 
     Samme eller overlappende eksport kan importeres flere ganger: en post lagres bare én gang.
+    Laget for cron: skriver ingenting når alt gikk bra og utdata ikke er en terminal.
     """
     from naervaer_cli.history import store_records
     from naervaer_cli.importer import load_exports
 
+    talk = speaks(ctx.obj.env.stdout_isatty, quiet, verbose)
     config = ctx.obj.config()
     result = load_exports(files, config, rejects=rejects)
-    if result.rejected:
+    if result.rejected and not quiet:
         typer.echo(
             f"Merk: {result.rejected} rad(er) kunne ikke leses og er skrevet til {rejects}.",
-            err=True,
+            file=ctx.obj.env.stderr,
         )
     added, total = store_records(config.home, result.records)
     known = result.records.height - added
-    typer.echo(
-        f"Importerte {len(files)} fil(er): {added} nye fraværsposter, {known} var lagret "
-        f"fra før. Historikken har nå {total} poster."
-    )
+    if talk:
+        typer.echo(
+            f"Importerte {len(files)} fil(er): {added} nye fraværsposter, {known} var lagret "
+            f"fra før. Historikken har nå {total} poster.",
+            file=ctx.obj.env.stdout,
+        )

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, FilesArg, KindOpt, PolicyOpt
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    FilesArg,
+    KindOpt,
+    PolicyOpt,
+    QuietOpt,
+    VerboseOpt,
+    speaks,
+)
 
 
 def notify(
@@ -27,6 +34,8 @@ def notify(
     ] = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Send hver kontaktlærer sine flaggede elever, og skoleledelsen en oppsummering.
 
@@ -37,13 +46,21 @@ def notify(
     """
     from naervaer_cli.mail.notify import report_lines, run_notify
 
+    env = ctx.obj.env
+    talk = speaks(env.stderr_isatty, quiet, verbose)
     report = run_notify(
-        ctx.obj.config(), files or [], as_of=as_of, policy=policy, kind=kind, dry_run=dry_run
+        ctx.obj.config(),
+        files or [],
+        as_of=as_of,
+        policy=policy,
+        kind=kind,
+        dry_run=dry_run,
+        today=env.today,
     )
     errors, summary = report_lines(report, dry_run)
     for line in errors:
-        sys.stderr.write(f"Feil: {line}\n")
-    if summary and sys.stderr.isatty():
-        sys.stderr.write(summary + "\n")
+        env.stderr.write(f"Feil: {line}\n")
+    if summary and talk:
+        env.stderr.write(summary + "\n")
     if report.failed:
         raise typer.Exit(code=int(report.exit_code))

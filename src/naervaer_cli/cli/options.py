@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from naervaer_cli.errors import UsageError
+
 
 def parse_date(value: str) -> date:
     """`2026-11-20`, `20.11.2026` or `20.11.26`; a Typer parser, so a bad value is exit 2."""
@@ -31,7 +33,7 @@ def parse_date(value: str) -> date:
 FilesArg = Annotated[
     list[Path] | None,
     typer.Argument(
-        metavar="FIL",
+        metavar="FIL...",
         help="Fraværseksporter (CSV eller XLSX). Uten filer brukes den lagrede fraværshistorikken.",
         show_default=False,
     ),
@@ -68,6 +70,7 @@ KindOpt = Annotated[
     Kind | None,
     typer.Option(
         "--kind",
+        metavar="TYPE",
         help="skole eller barnehage. Standard: gjenkjennes på kolonnene "
         "(Kom/Hentet betyr barnehage), ellers «setting» i konfigurasjonen.",
         show_default=False,
@@ -84,3 +87,29 @@ PolicyOpt = Annotated[
         show_default=False,
     ),
 ]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Skriv ingenting når alt gikk bra, heller ikke på en terminal. Feil skrives alltid.",
+    ),
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Skriv oppsummeringen også når utdata ikke er en terminal (f.eks. til en loggfil).",
+    ),
+]
+
+
+def speaks(terminal: bool, quiet: bool, verbose: bool) -> bool:
+    """Whether a success summary is written: on a terminal or with -v, never with -q.
+
+    Cron mails whatever a job prints, so a run without a terminal says nothing unless it failed.
+    """
+    if quiet and verbose:
+        raise UsageError("Velg enten --quiet eller --verbose, ikke begge.")
+    return verbose or (not quiet and terminal)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -24,7 +23,7 @@ def pack(
     pupils: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="ELEV",
+            metavar="ELEV...",
             help="Elevnummer (barnenummer i barnehagen), eller en del av navnet som "
             "bare passer på ett barn eller én elev. Flere kan gis.",
             show_default=False,
@@ -55,6 +54,7 @@ def pack(
         typer.Option(
             "--format",
             "-f",
+            metavar="FORMAT",
             help="html (for utskrift), docx (redigerbar i Word) eller md (Markdown).",
         ),
     ] = PackFormat.html,
@@ -78,7 +78,11 @@ def pack(
     min_level: Annotated[
         int,
         typer.Option(
-            "--min-level", min=0, max=2, help="Laveste nivå som tas med i ressursteamets sakliste."
+            "--min-level",
+            min=0,
+            max=2,
+            metavar="NIVÅ",
+            help="Laveste nivå som tas med i ressursteamets sakliste.",
         ),
     ] = 1,
     include_flagged: Annotated[
@@ -125,7 +129,9 @@ def pack(
         documents=tuple(documents or ()),
     )
     request.check()
-    config = ctx.obj.config()
-    loaded = load_inputs(config, inputs or [], policy=policy, as_of=as_of, kind=kind)
-    for path in run_pack(config, loaded, request, today=date.today()):
-        sys.stdout.write(f"{path}\n")
+    env, config = ctx.obj.env, ctx.obj.config()
+    loaded = load_inputs(
+        config, inputs or [], policy=policy, as_of=as_of, kind=kind, today=env.today
+    )
+    for path in run_pack(config, loaded, request, today=env.today):
+        env.stdout.write(f"{path}\n")

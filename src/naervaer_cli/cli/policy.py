@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from naervaer_cli.environment import Environment
+
 app = typer.Typer(
     name="policy",
     help="Vis eller kopier policyen: terskler, fag og innsatsplan.",
@@ -18,6 +20,7 @@ PolicyOption = Annotated[
     str | None,
     typer.Option(
         "--policy",
+        metavar="NAVN|STI",
         help="Navn på innebygd policy (f.eks. «aas») eller sti til en "
         "policyfil (TOML). Standard: policy i konfigurasjonen, ellers «aas».",
         envvar="NAERVAER_POLICY",
@@ -33,6 +36,11 @@ def _configured(ctx: typer.Context, policy: str | None) -> str | None:
     if state is None:
         return None
     return state.config().get("policy")
+
+
+def _env(ctx: typer.Context) -> Environment:
+    state = ctx.find_root().obj  # None when the sub-app runs on its own
+    return state.env if state is not None else Environment.from_system()
 
 
 @app.command("show")
@@ -52,21 +60,26 @@ def show(
     from naervaer_cli.tomlconfig import reference_text
 
     if keys:
-        typer.echo(reference_text(policy_fields()), nl=False)
+        typer.echo(reference_text(policy_fields()), file=_env(ctx).stdout, nl=False)
         return
-    typer.echo(describe_policy(load_policy(_configured(ctx, policy))), nl=False)
+    text = describe_policy(load_policy(_configured(ctx, policy)))
+    typer.echo(text, file=_env(ctx).stdout, nl=False)
 
 
 @app.command("init")
 def init(
+    ctx: typer.Context,
     dest: Annotated[
-        Path, typer.Argument(help="Hvor kopien skal skrives (fil eller mappe).")
+        Path, typer.Argument(metavar="STI", help="Hvor kopien skal skrives (fil eller mappe).")
     ] = Path("policy.toml"),
-    name: Annotated[str, typer.Option("--name", help="Innebygd policy som skal kopieres.")] = "aas",
+    name: Annotated[
+        str, typer.Option("--name", metavar="NAVN", help="Innebygd policy som skal kopieres.")
+    ] = "aas",
     force: Annotated[bool, typer.Option("--force", help="Overskriv filen om den finnes.")] = False,
 ) -> None:
     """Skriv en redigerbar kopi av en innebygd policy; bruk den med --policy STI."""
     from naervaer_cli.policy import write_policy_copy
 
     written = write_policy_copy(dest, name=name, force=force)
-    typer.echo(f"Skrev {written}. Rediger den og bruk den med --policy {written}.", err=True)
+    message = f"Skrev {written}. Rediger den og bruk den med --policy {written}."
+    typer.echo(message, file=_env(ctx).stderr)

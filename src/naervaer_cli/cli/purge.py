@@ -31,5 +31,6 @@ def purge(
     cases = purge_from_config(config, before)
     typer.echo(
         f"Slettet {rows} fraværsposter datert før {norwegian(before)} og {cases} "
-        f"avsluttede saker avsluttet før {norwegian(before)}."
+        f"avsluttede saker avsluttet før {norwegian(before)}.",
+        file=ctx.obj.env.stdout,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -34,7 +33,10 @@ def scan(
     fmt: Annotated[
         Format,
         typer.Option(
-            "--format", "-f", help="Utdata: table (tabell), json, csv, xlsx eller md (Markdown)."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Utdata: table (tabell), json, csv, xlsx eller md (Markdown).",
         ),
     ] = Format.table,
     output: Annotated[
@@ -51,6 +53,7 @@ def scan(
         FailOn | None,
         typer.Option(
             "--fail-on",
+            metavar="STATUS",
             help="Avslutt med kode 1 når "
             "minst én elev har denne statusen eller verre: concern (bekymring) "
             "eller watch (følg med eller bekymring).",
@@ -67,20 +70,35 @@ def scan(
     from naervaer_cli.inputs import load_inputs, run_scan
     from naervaer_cli.output import write
 
+    env = ctx.obj.env
     inputs = load_inputs(
-        ctx.obj.config(), files or [], policy=policy, as_of=as_of, kind=kind, rejects=rejects
+        ctx.obj.config(),
+        files or [],
+        policy=policy,
+        as_of=as_of,
+        kind=kind,
+        rejects=rejects,
+        today=env.today,
     )
     if inputs.rejected:
-        sys.stderr.write(
+        env.stderr.write(
             f"Merk: {inputs.rejected} rad(er) kunne ikke leses og er skrevet til {rejects}.\n"
         )
     result = run_scan(inputs, group)
-    write(result, fmt, output, stdout=sys.stdout, group=group)
-    if output is not None and sys.stderr.isatty():
+    write(
+        result,
+        fmt,
+        output,
+        stdout=env.stdout,
+        terminal=env.stdout_isatty,
+        width=env.width,
+        group=group,
+    )
+    if output is not None and env.stderr_isatty:
         count = len(result.pupils)
-        from naervaer_cli.output.labels import who
+        from naervaer_cli.words import person as who
 
-        sys.stderr.write(f"Skrev {count} {who(result.setting, count)} til {output}.\n")
+        env.stderr.write(f"Skrev {count} {who(result.setting, count)} til {output}.\n")
     worst = {FailOn.concern: ("concern",), FailOn.watch: ("concern", "watch")}
     if fail_on and any(p.status in worst[fail_on] for p in result.pupils):
         raise typer.Exit(code=1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -21,7 +20,8 @@ def show(
     files: FilesArg = None,
     as_of: AsOfOpt = None,
     weeks: Annotated[
-        int, typer.Option("--weeks", min=1, max=52, help="Antall uker i kalenderen.")
+        int,
+        typer.Option("--weeks", min=1, max=52, metavar="UKER", help="Antall uker i kalenderen."),
     ] = 6,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
@@ -31,8 +31,12 @@ def show(
     from naervaer_cli.output.pupil import write_pupil
     from naervaer_cli.pupil_view import find_pupil, pupil_view
 
-    inputs = load_inputs(ctx.obj.config(), files or [], policy=policy, as_of=as_of, kind=kind)
-    pupil_id = find_pupil(inputs.records, pupil, inputs.setting)
+    env = ctx.obj.env
+    config = ctx.obj.config()
+    inputs = load_inputs(
+        config, files or [], policy=policy, as_of=as_of, kind=kind, today=env.today
+    )
+    pupil_id = find_pupil(inputs.records, pupil, inputs.setting, config.home)
     view = pupil_view(
         inputs.records,
         inputs.policy,
@@ -43,4 +47,4 @@ def show(
         cases=inputs.cases,
         setting=inputs.setting,
     )
-    write_pupil(view, sys.stdout)
+    write_pupil(view, env.stdout, terminal=env.stdout_isatty)

@@ -1,11 +1,10 @@
-"""Meeting packs: document contexts, the template loader and the HTML, DOCX and Markdown writers."""
+"""Meeting packs: contexts, the Jinja environment and the HTML, DOCX and Markdown writers."""
 
 from naervaer_cli.documents.context import (
     PupilContext,
     TeamContext,
     build_pupil_context,
     build_team_context,
-    plan_step,
 )
 from naervaer_cli.documents.render import (
     DOCUMENTS,
@@ -23,7 +22,6 @@ __all__ = [
     "TeamContext",
     "build_pupil_context",
     "build_team_context",
-    "plan_step",
     "pupil_pack",
     "team_pack",
 ]

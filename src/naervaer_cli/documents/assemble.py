@@ -7,22 +7,23 @@ build packs without a database and the CLI decides where they come from.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar
+from naervaer_cli.caselog.events import Event
 from naervaer_cli.documents.context import (
-    COUNTING_KINDS,
     PupilContext,
     TeamContext,
     build_pupil_context,
     build_team_context,
 )
 from naervaer_cli.errors import UsageError
+from naervaer_cli.policy import Policy
 from naervaer_cli.result import CaseSummary, PupilResult, ScanResult, Setting
+from naervaer_cli.words import capital, words
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def result_for(
     pupil_id: str,
     scanned: ScanResult,
     records: pl.DataFrame,
-    policy: Any,
+    policy: Policy,
     cases: Mapping[str, CaseSummary] | None,
 ) -> PupilResult:
     """The pupil's scan result; a pupil nothing fired for gets one with no flags.
@@ -56,7 +57,8 @@ def result_for(
     if mine.is_empty():
         mine = records.filter(pl.col("pupil_id") == pupil_id).sort("date", "source_row")
     if mine.is_empty():
-        raise UsageError(f"Elevnummer «{pupil_id}» finnes ikke i dataene.")
+        number = capital(words(scanned.setting).pupil_number)
+        raise UsageError(f"{number} «{pupil_id}» finnes ikke i dataene.")
     last = mine.row(mine.height - 1, named=True)
     case = (cases or {}).get(pupil_id)
     return PupilResult(
@@ -93,48 +95,30 @@ def pupil_contexts(
     *,
     scanned: ScanResult,
     records: pl.DataFrame,
-    policy: Any,
+    policy: Policy,
     calendar: SchoolCalendar,
     cases: Mapping[str, CaseSummary] | None,
-    timeline: Callable[[str], Sequence[Any]],
+    timeline: Callable[[str], Sequence[Event]],
     meeting: date,
     settings: PackSettings = PackSettings(),
 ) -> list[PupilContext]:
-    """One context per pupil, with the policy's plan, school day and counting kinds."""
+    """One context per pupil; the policy gives its plan, day length and counting kinds."""
     setting: Setting = scanned.setting
-    plan = policy.plans[setting]
-    contexts = []
-    for pid in pupil_ids:
-        result = result_for(pid, scanned, records, policy, cases)
-        if setting == "skole":
-            school = policy.school
-            day_minutes = school.day_for(result.group).minutes
-            whole_day = school.whole_day_minutes
-            kinds: Sequence[str] = school.counting_kinds
-        else:
-            # Barnehage logs absence per day, so these only weigh the rare partial record:
-            # an eight-hour day, half of it counts as a whole day away.
-            day_minutes, whole_day, kinds = 480, 240, COUNTING_KINDS
-        contexts.append(
-            build_pupil_context(
-                result,
-                records,
-                as_of=scanned.as_of,
-                meeting=meeting,
-                plan=plan,
-                events=timeline(pid),
-                setting=setting,
-                school=settings.school,
-                calendar=calendar,
-                first_day=settings.first_day,
-                day_minutes=day_minutes,
-                whole_day_minutes=whole_day,
-                counting_kinds=kinds,
-                evaluation_days=plan.evaluation_days,
-                talk_to_child=policy.talk_to(setting),
-            )
+    return [
+        build_pupil_context(
+            result_for(pid, scanned, records, policy, cases),
+            records,
+            as_of=scanned.as_of,
+            meeting=meeting,
+            policy=policy,
+            events=timeline(pid),
+            setting=setting,
+            school=settings.school,
+            calendar=calendar,
+            first_day=settings.first_day,
         )
-    return contexts
+        for pid in pupil_ids
+    ]
 
 
 def team_context(
@@ -144,12 +128,12 @@ def team_context(
     settings: PackSettings = PackSettings(),
     attendees: Sequence[str] = (),
 ) -> TeamContext:
-    team = build_team_context(
+    return build_team_context(
         contexts,
         meeting=meeting,
         as_of=scanned.as_of,
+        talk_to_child=scanned.talk_to_child,
         setting=scanned.setting,
         school=settings.school,
         attendees=attendees,
     )
-    return replace(team, talk_to_child=scanned.talk_to_child)

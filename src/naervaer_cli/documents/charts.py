@@ -9,13 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from naervaer_cli.documents.context import (
-    MONTHS,
-    WEEKDAYS_SHORT,
-    CountRow,
-    TrendPoint,
-    WeekRow,
-)
+from naervaer_cli.documents.context import CountRow, TrendPoint, WeekRow
+from naervaer_cli.words import MONTHS, WEEKDAYS_SHORT, date_text, number, percent
 
 # Light to dark: none, under a quarter, under half, more, whole day. Readable in greyscale.
 HEAT_COLOURS: tuple[str, ...] = ("#eef1f4", "#fcdcbf", "#f6a868", "#e0662a", "#9c2f0f")
@@ -74,7 +69,7 @@ def heatmap(weeks: Sequence[WeekRow]) -> str:
             y = top + row * (cell + gap)
             if not day.in_range:
                 continue
-            label = f"{day.day.strftime('%d.%m.%Y')}"
+            label = date_text(day.day)
             if not day.school_day:
                 body.append(
                     f"<rect x='{x}' y='{y}' width='{cell}' height='{cell}' fill='#ffffff' "
@@ -99,7 +94,7 @@ def heatmap(weeks: Sequence[WeekRow]) -> str:
                     fill="#ffffff" if day.heat >= 3 else "#52606d",
                 )
             )
-    for row, name in enumerate(WEEKDAYS_SHORT):
+    for row, name in enumerate(WEEKDAYS_SHORT[:5]):
         body.append(_text(left - 6, top + row * (cell + gap) + cell / 2 + 4, name, "end", 10))
     x = left
     for colour, label in zip(HEAT_COLOURS, HEAT_LABELS, strict=True):
@@ -130,7 +125,7 @@ def bars(rows: Sequence[CountRow], value: str, unit: str, title: str) -> str:
             f"<rect x='{label_w}' y='{y + 3}' width='{w:.1f}' height='{row_h - 8}' "
             f"rx='2' fill='{BAR}'/>"
         )
-        shown = f"{v:g} {unit}".replace(".", ",")
+        shown = f"{number(v)} {unit}"
         body.append(_text(label_w + w + 6, y + 14, shown))
     if not rows:
         body.append(_text(label_w, 20, "Ingen data"))
@@ -156,7 +151,7 @@ def trend(points: Sequence[TrendPoint], term_share: float) -> str:
         h = plot_h * p.share / top_share
         body.append(
             f"<rect x='{x}' y='{top + plot_h - h:.1f}' width='{col_w}' height='{h:.1f}' "
-            f"fill='{BAR}'><title>Uke {p.week}: {round(p.share * 100)} %</title></rect>"
+            f"fill='{BAR}'><title>Uke {p.week}: {percent(p.share, 0)}</title></rect>"
         )
         body.append(_text(x + col_w / 2, top + plot_h + 14, str(p.week), "middle", 9))
     avg_y = top + plot_h - plot_h * term_share / top_share
@@ -169,7 +164,7 @@ def trend(points: Sequence[TrendPoint], term_share: float) -> str:
         _text(
             width - 10,
             height - 6,
-            f"Stiplet linje: snitt i terminen ({round(term_share * 100)} %)",
+            f"Stiplet linje: snitt i terminen ({percent(term_share, 0)})",
             "end",
             9,
             fill="#9c2f0f",

@@ -1,14 +1,14 @@
 """The document context: plain values every template reads, built from a scan result and records.
 
 Pure: no file access, no clock. The builder takes a :class:`~naervaer_cli.result.PupilResult`,
-the pupil's canonical records (see :mod:`naervaer_cli.schema`), the innsatsplan step for the
-pupil's level and optional case-log events, and returns frozen dataclasses the templates
-render. Nothing here formats HTML; the templates and charts do.
+the pupil's canonical records (see :mod:`naervaer_cli.schema`), the :class:`Policy` (labels,
+plan, counting kinds, day length) and the case log's typed events, and returns frozen
+dataclasses the templates render. Nothing here formats HTML; the templates and charts do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -16,69 +16,12 @@ from typing import Any
 import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar
-from naervaer_cli.output.labels import PERCENT_RULES
+from naervaer_cli.caselog.events import Event, EventType
+from naervaer_cli.output.labels import PERCENT_RULES, status_label
+from naervaer_cli.policy import PlanLevel, Policy
 from naervaer_cli.result import Flag, PupilResult, Setting
 from naervaer_cli.schema import KIND_LABELS
-
-# The guide's sentence for both settings; the policy words it per setting (Policy.talk_to).
-TALK_TO_CHILD = "Snakk med barnet/eleven under hele prosessen."
-
-# Kinds that count as absence in the overview; the same set the guide's rules count (§3).
-COUNTING_KINDS: tuple[str, ...] = (
-    "udokumentert",
-    "dokumentert",
-    "sykdom",
-    "ubehandlet",
-    "forlot_skolen",
-)
-
-WEEKDAYS: tuple[str, ...] = ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag")
-WEEKDAYS_SHORT: tuple[str, ...] = ("Man", "Tir", "Ons", "Tor", "Fre")
-MONTHS: tuple[str, ...] = (
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-)
-
-RULE_LABELS: dict[str, str] = {
-    "absence_days": "Dager med fravær",
-    "left_during_day": "Forlater skolen i løpet av dagen",
-    "single_lessons": "Uteblir fra enkelttimer",
-    "subject_absence": "Gjentatt fravær fra enkelte fag",
-    "consecutive_days": "Sammenhengende fraværsdager",
-    "late_arrivals": "Kommer for sent",
-    "weekday_pattern": "Fravær på samme ukedag",
-    "rising_trend": "Økende fravær",
-    "term_share": "Høy fraværsandel i terminen",
-    "unnotified_absence": "Fravær uten beskjed fra foreldre",
-    "high_absence": "Høyt fravær sammenlignet med jevnaldrende",
-    "pickup_dropoff": "Levering og henting",
-}
-
-SEVERITY_LABELS: dict[str, str] = {"concern": "Bekymring", "watch": "Følg med"}
-
-# The guide's NIVÅ 1 (skole): "Tiltak evalueres etter 3 uker."
-DEFAULT_EVALUATION_DAYS = 21
-
-
-@dataclass(frozen=True)
-class PlanStep:
-    """One level of the innsatsplan: HVA, ANSVARLIG and VERKTØY in the guide's wording."""
-
-    level: int
-    what: tuple[str, ...] = ()
-    responsible: tuple[str, ...] = ()
-    tools: tuple[str, ...] = ()
-    others: tuple[str, ...] = ()  # "Aktuelle andre aktører" at NIVÅ 2
+from naervaer_cli.words import WEEKDAYS, capital, words
 
 
 @dataclass(frozen=True)
@@ -87,7 +30,7 @@ class PupilInfo:
     name: str  # as exported, usually "Etternavn, Fornavn"
     group: str
     contact: str
-    person: str = "Elev"  # "Barn" in a barnehage: names a nameless row by its number
+    person: str  # "Elev", "Barn" in a barnehage: names a nameless row by its number
 
     @property
     def display_name(self) -> str:
@@ -192,8 +135,9 @@ class TimelineEntry:
 @dataclass(frozen=True)
 class Measure:
     text: str
-    by: str
-    decided: date | None
+    responsible: str  # who carries the measure out («Ansvarlig»), as decided
+    by: str  # who recorded it in the case log
+    decided: date
     evaluation: date | None
 
 
@@ -210,7 +154,7 @@ class PupilContext:
     status: str
     status_label: str
     level: int
-    plan: PlanStep
+    plan: PlanLevel
     next_step: str
     due: str
     case_state: str
@@ -224,7 +168,7 @@ class PupilContext:
     timeline: tuple[TimelineEntry, ...]
     measures: tuple[Measure, ...]
     attendees: tuple[str, ...]
-    talk_to_child: str = TALK_TO_CHILD
+    talk_to_child: str
     pupil_words: str = ""
 
 
@@ -249,75 +193,8 @@ class TeamContext:
     as_of: date
     items: tuple[AgendaItem, ...]
     pupils: tuple[PupilContext, ...]
-    talk_to_child: str = TALK_TO_CHILD
+    talk_to_child: str
     attendees: tuple[str, ...] = field(default_factory=tuple)
-
-
-def plan_step(plan: Any, level: int, setting: Setting = "skole") -> PlanStep | None:
-    """The innsatsplan step for `level`, from the policy's plan in whatever shape it comes.
-
-    Accepts a mapping `{setting: [steps]}`, a sequence of steps, or a mapping level → step;
-    a step is a mapping or an object with `level`, `what`, `responsible`, `tools` (bokmål
-    keys `hva`, `ansvarlig`, `verktoy` also work). Returns None when the level is missing.
-    """
-    if plan is None:
-        return None
-    if isinstance(plan, PlanStep):
-        return plan if plan.level == level else None
-    node: Any = plan
-    if hasattr(node, "plans") and not isinstance(node, Mapping):  # a whole Policy
-        node = node.plans
-    if isinstance(node, Mapping) and setting in node:
-        node = node[setting]
-    elif hasattr(node, setting) and not isinstance(node, Mapping):
-        node = getattr(node, setting)
-    if callable(getattr(node, "level", None)):
-        # The policy's Plan knows how to cap a level to the levels it has.
-        return _step(node.level(level), level)
-    if hasattr(node, "levels") and not isinstance(node, Mapping):
-        node = node.levels
-    candidates: Iterable[Any]
-    if isinstance(node, Mapping):
-        if level in node:
-            return _step(node[level], level)
-        if str(level) in node:
-            return _step(node[str(level)], level)
-        candidates = node.values()
-    elif isinstance(node, Sequence):
-        candidates = node
-    else:
-        return None
-    for item in candidates:
-        if _get(item, "level", "niva", "nivå") == level:
-            return _step(item, level)
-    return None
-
-
-def _get(item: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(item, Mapping) and name in item:
-            return item[name]
-        if not isinstance(item, Mapping) and hasattr(item, name):
-            return getattr(item, name)
-    return None
-
-
-def _texts(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,) if value.strip() else ()
-    return tuple(str(v) for v in value if str(v).strip())
-
-
-def _step(item: Any, level: int) -> PlanStep:
-    return PlanStep(
-        level=level,
-        what=_texts(_get(item, "what", "hva")),
-        responsible=_texts(_get(item, "responsible", "ansvarlig")),
-        tools=_texts(_get(item, "tools", "verktoy", "verktøy")),
-        others=_texts(_get(item, "others", "andre", "other_actors")),
-    )
 
 
 def term_start(as_of: date) -> date:
@@ -328,13 +205,13 @@ def term_start(as_of: date) -> date:
     return date(as_of.year, 1, 1)
 
 
-def flag_view(flag: Flag) -> FlagView:
-    label = RULE_LABELS.get(flag.rule, flag.rule.replace("_", " ").capitalize())
+def flag_view(flag: Flag, labels: Mapping[str, str]) -> FlagView:
+    """`flag` with the policy's label for its rule (`Policy.labels`)."""
     return FlagView(
         rule=flag.rule,
-        label=label,
+        label=labels.get(flag.rule, flag.rule),
         severity=flag.severity,
-        severity_label=SEVERITY_LABELS.get(flag.severity, flag.severity),
+        severity_label=status_label(flag.severity),
         count=flag.count,
         threshold=flag.threshold,
         subject=flag.subject or "",
@@ -381,34 +258,34 @@ def build_pupil_context(
     *,
     as_of: date,
     meeting: date,
-    plan: Any = None,
-    events: Iterable[Any] = (),
+    policy: Policy,
+    events: Sequence[Event] = (),
     setting: Setting = "skole",
     school: str = "",
     calendar: SchoolCalendar | None = None,
     first_day: date | None = None,
-    day_minutes: int = 330,
-    whole_day_minutes: int = 240,
-    counting_kinds: Sequence[str] = COUNTING_KINDS,
-    evaluation_days: int | None = DEFAULT_EVALUATION_DAYS,
     pupil_words: str = "",
-    talk_to_child: str = TALK_TO_CHILD,
 ) -> PupilContext:
     """Build the context for one pupil's documents.
 
     `records` may hold every pupil; only `result.pupil_id`'s rows up to `as_of` are used.
-    `first_day` is the first day of the overview (default: the start of the term).
-    `evaluation_days` is the time from the meeting to the evaluation when the case log names
-    none (the guide: 3 weeks for skole); None leaves it to be agreed (barnehage).
+    `first_day` is the first day of the overview (default: the start of the term). The
+    policy gives the labels, the plan's level, the kinds that count, the day's length and
+    the time from the meeting to the evaluation when the case log names none (the guide:
+    3 weeks for skole; none in a barnehage, where it is agreed with the parents).
     """
     calendar = calendar or SchoolCalendar()
+    day = policy.day_length(setting, result.group or "")
+    day_minutes, whole_day_minutes = day.minutes, day.whole_day_minutes
+    counting_kinds = policy.counting_kinds(setting)
+    plan = policy.plans[setting]
     first = first_day or term_start(as_of)
     mine = records.filter(
         (pl.col("pupil_id") == result.pupil_id)
         & (pl.col("date") >= first)
         & (pl.col("date") <= as_of)
     )
-    flags = tuple(flag_view(f) for f in result.flags)
+    flags = tuple(flag_view(f, policy.labels) for f in result.flags)
     evidence = {d for f in result.flags for d in f.dates}
     daily = _daily(mine, counting_kinds, whole_day_minutes)
     by_date = {row["date"]: row for row in daily.iter_rows(named=True)}
@@ -430,26 +307,32 @@ def build_pupil_context(
         if days
     )
 
-    events = list(events)
-    timeline = tuple(sorted((_entry(e) for e in events), key=lambda e: e.day))
-    # Measures of the current case only: the latest case id when events carry one.
-    case_ids = [c for c in (_get(e, "case_id") for e in events) if isinstance(c, int)]
-    current = [e for e in events if not case_ids or _get(e, "case_id") == max(case_ids)]
-    measures = tuple(_measure(e) for e in current if _is_measure(e))
+    timeline = tuple(
+        TimelineEntry(day=e.date, label=e.label, text=e.text, by=e.by)
+        for e in sorted(events, key=lambda e: e.date)
+    )
+    # Measures of the current case only: the latest case.
+    current = max((e.case_id for e in events), default=None)
+    measures = tuple(
+        Measure(
+            text=e.text,
+            responsible=e.responsible,
+            by=e.by,
+            decided=e.date,
+            evaluation=e.evaluation_date,
+        )
+        for e in events
+        if e.case_id == current and e.type is EventType.MEASURE_DECIDED
+    )
     case = result.case
     evaluation = case.evaluation_due if case and case.evaluation_due else None
     if evaluation is None and measures and measures[-1].evaluation:
         evaluation = measures[-1].evaluation
-    if evaluation is None and evaluation_days is not None:
-        evaluation = meeting + timedelta(days=evaluation_days)
+    if evaluation is None and plan.evaluation_days is not None:
+        evaluation = meeting + timedelta(days=plan.evaluation_days)
 
     level = result.suggestion.level
-    step = plan_step(plan, level, setting) or PlanStep(
-        level=level,
-        what=(result.suggestion.next_step,) if result.suggestion.next_step else (),
-        responsible=tuple(result.suggestion.responsible),
-        tools=tuple(result.suggestion.tools),
-    )
+    step = plan.level(level)
     # The guide's NIVÅ 1: a meeting of pupil, parents and school, but of parents and
     # barnehage; the child is not at the table there.
     people = ("Elev", "Foresatte") if setting == "skole" else ("Foreldre",)
@@ -466,12 +349,10 @@ def build_pupil_context(
             name=result.name or "",
             group=result.group or "",
             contact=result.contact or "",
-            person="Elev" if setting == "skole" else "Barn",
+            person=capital(words(setting).pupil),
         ),
         status=result.status if result.flags else "",
-        status_label=SEVERITY_LABELS.get(result.status, result.status)
-        if result.flags
-        else "Ingen varsler nå",
+        status_label=status_label(result.status) if result.flags else "Ingen varsler nå",
         level=level,
         plan=step,
         next_step=result.suggestion.next_step,
@@ -487,7 +368,7 @@ def build_pupil_context(
         timeline=timeline,
         measures=measures,
         attendees=attendees,
-        talk_to_child=talk_to_child,
+        talk_to_child=policy.talk_to(setting),
         pupil_words=pupil_words,
     )
 
@@ -573,7 +454,7 @@ def _weekday_rows(
     kinds: Sequence[str],
 ) -> tuple[CountRow, ...]:
     rows = []
-    for index, label in enumerate(WEEKDAYS):
+    for index, label in enumerate(WEEKDAYS[:5]):
         days = [r for d, r in by_date.items() if d.weekday() == index]
         rows.append(
             CountRow(
@@ -626,47 +507,6 @@ def _subject_rows(
     )
 
 
-def _to_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _entry(event: Any) -> TimelineEntry:
-    kind = str(_get(event, "type", "kind") or "")
-    return TimelineEntry(
-        day=_to_date(_get(event, "date", "day")) or date.min,
-        label=str(_get(event, "label") or kind.replace("_", " ").capitalize()),
-        text=str(_get(event, "text") or ""),
-        by=str(_get(event, "by") or ""),
-    )
-
-
-def _is_measure(event: Any) -> bool:
-    return "measure" in str(_get(event, "type", "kind") or "")
-
-
-def _measure(event: Any) -> Measure:
-    data = _get(event, "data") or {}
-    evaluation = None
-    if isinstance(data, Mapping):
-        for key in ("evaluation", "evaluation_date", "evaluation_due", "evaluate_by", "due"):
-            evaluation = _to_date(data.get(key))
-            if evaluation:
-                break
-    return Measure(
-        text=str(_get(event, "text") or ""),
-        by=str(_get(event, "by") or ""),
-        decided=_to_date(_get(event, "date", "day")),
-        evaluation=evaluation,
-    )
-
-
 def _reason(flags: Sequence[FlagView]) -> str:
     parts = []
     for f in flags:
@@ -684,6 +524,7 @@ def build_team_context(
     *,
     meeting: date,
     as_of: date,
+    talk_to_child: str,
     setting: Setting = "skole",
     school: str = "",
     attendees: Sequence[str] = (),
@@ -711,5 +552,6 @@ def build_team_context(
         as_of=as_of,
         items=items,
         pupils=tuple(ordered),
+        talk_to_child=talk_to_child,
         attendees=tuple(attendees),
     )

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from naervaer_cli.documents import charts
 from naervaer_cli.documents.context import PupilContext, TeamContext
-from naervaer_cli.documents.loader import render
 from naervaer_cli.errors import UsageError
 from naervaer_cli.privacy import write_private
 from naervaer_cli.result import Setting
+from naervaer_cli.templating import render
 
 if TYPE_CHECKING:
     import jinja2

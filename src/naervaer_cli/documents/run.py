@@ -15,7 +15,7 @@ from naervaer_cli.documents.assemble import (
     team_context,
     team_pupils,
 )
-from naervaer_cli.documents.loader import environment, override_dir
+from naervaer_cli.documents.loader import environment
 from naervaer_cli.documents.render import (
     Format,
     check_documents,
@@ -26,6 +26,7 @@ from naervaer_cli.documents.render import (
     write,
 )
 from naervaer_cli.errors import ConfigError, UsageError
+from naervaer_cli.templating import override_dir
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,9 @@ def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> 
         )
     else:
         ids = list(
-            dict.fromkeys(find_pupil(inputs.records, q, scanned.setting) for q in request.pupils)
+            dict.fromkeys(
+                find_pupil(inputs.records, q, scanned.setting, config.home) for q in request.pupils
+            )
         )
     meeting = request.meeting or today
     settings = settings_from(config)

@@ -20,7 +20,7 @@ from naervaer_cli.importer.codes import code_table
 from naervaer_cli.importer.headers import synonym_table
 from naervaer_cli.importer.normalize import Context, RowProblem, is_attendance_log, normalize
 from naervaer_cli.importer.read import RawTable, read_table
-from naervaer_cli.privacy import pseudonym_key, write_private
+from naervaer_cli.privacy import hide_fnr, pseudonym_key, write_private
 from naervaer_cli.schema import drop_duplicate_records, empty_records
 
 MAX_PROBLEMS_SHOWN = 5
@@ -139,5 +139,5 @@ def _write_rejects(path: Path, rows: list[tuple[str, RowProblem]]) -> None:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(["fil", "rad", "kolonne", "feil"])
     for file, problem in rows:
-        writer.writerow([file, problem.row, problem.column, problem.message])
+        writer.writerow([hide_fnr(file), problem.row, problem.column, problem.message])
     write_private(path, "\ufeff" + buffer.getvalue())

@@ -16,7 +16,18 @@ from naervaer_cli.errors import ConfigError
 # canonical field -> synonyms as an export writes them (folded when used)
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "pupil_id": ("Elevnr", "Elev-ID", "Elevnummer", "Elev ID", "Elevid", "Barnenr", "Barn-ID"),
-    "fnr": ("Fødselsnummer", "Fødselsnr", "Fnr", "Personnummer"),
+    "fnr": (
+        "Fødselsnummer",
+        "Fødselsnr",
+        "Fnr",
+        "F.nr",
+        "Personnummer",
+        "Personnr",
+        "Pnr",
+        "Fødsels- og personnummer",
+        "Fødselsnummer/D-nummer",
+        "D-nummer",
+    ),
     "name": ("Elev", "Navn", "Elevnavn", "Barn", "Barnets navn", "Fullt navn"),
     "first_name": ("Fornavn",),
     "last_name": ("Etternavn",),

@@ -14,14 +14,14 @@ import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.errors import InputError
+from naervaer_cli.importer.fnr import pseudonymise_fnr
 from naervaer_cli.importer.headers import SYNONYMS, fold
 from naervaer_cli.importer.read import RawTable
-from naervaer_cli.privacy import hash_fnr, keyed_hash, mask_fnr_in_text
+from naervaer_cli.privacy import hide_fnr, keyed_hash, mask_fnr_in_text
 from naervaer_cli.schema import KINDS, record_schema
 
 _YES = ("ja", "j", "x", "1", "true", "sann", "yes", "y")
 _NO = ("nei", "n", "0", "false", "usann", "no", "")
-_FNR_ONLY = r"^\d{11}$"
 _EXCEL_EPOCH = date(1899, 12, 30)
 MAX_LISTED_ROWS = 5
 
@@ -350,7 +350,12 @@ def _problems(
             if row[f"_bad{i}"]:
                 row = {k: v.strip() if isinstance(v, str) else v for k, v in row.items()}
                 row["_value"] = row.get(f"raw_{field}")
-                problems.append(RowProblem(row["_row"], raw.match.header_of(field), message(row)))
+                # A message quotes the value as written: never a fødselsnummer.
+                problems.append(
+                    RowProblem(
+                        row["_row"], hide_fnr(raw.match.header_of(field)), hide_fnr(message(row))
+                    )
+                )
                 break
     return tuple(problems)
 
@@ -412,7 +417,7 @@ def _build(
             departed=col("departed", pl.Time()),
             birth_date=col("birth_date", pl.Date()),
             age_group=col("age_group"),
-            source=pl.lit(raw.path.name, dtype=pl.Categorical),
+            source=pl.lit(mask_fnr_in_text(raw.path.name, ctx.key), dtype=pl.Categorical),
             source_row=pl.col("_row"),
             date_to=col("date_to", pl.Date()),
         )
@@ -432,19 +437,10 @@ def _build(
 def _pseudonymise(
     frame: pl.DataFrame, key: bytes, has: Callable[[str], bool], notes: list[str]
 ) -> pl.DataFrame:
-    """Replace every fødselsnummer (an 11-digit value) by its keyed hash; never keep it."""
-    texts = ("name", "comment", "subject")
-    found = frame.select(
-        pl.col("pupil_id").filter(pl.col("pupil_id").str.contains(_FNR_ONLY)).unique().implode(),
-        # Polars regexes have no look-around: a cheap pre-filter, the exact pattern in Python.
-        # On distinct values: names, subjects and comments repeat, so this is about 2x cheaper.
-        *(pl.col(c).unique().str.contains(r"\d{11}").any().alias(c) for c in texts),
-    ).row(0)
-    fnrs, texts_with_numbers = found[0], [c for c, hit in zip(texts, found[1:], strict=True) if hit]
-    if len(fnrs):
-        mapping = {f: hash_fnr(f, key) for f in fnrs}
-        frame = frame.with_columns(pl.col("pupil_id").replace(mapping))
-        notes.append(f"{len(fnrs)} fødselsnummer er erstattet med pseudonymer og lagres ikke.")
+    """Replace every fødselsnummer by its keyed hash (see importer/fnr.py); never keep it."""
+    frame, count = pseudonymise_fnr(frame, key, id_is_fnr=has("fnr") and not has("pupil_id"))
+    if count:
+        notes.append(f"{count} fødselsnummer er erstattet med pseudonymer og lagres ikke.")
     if not has("pupil_id") and not has("fnr"):
         # No id at all: a keyed hash of name and group, stable across exports.
         pairs = frame.select("name", "group").unique()
@@ -455,18 +451,6 @@ def _pseudonymise(
             pupil_id=pl.concat_str(["name", "group"], separator="\x1f").replace(mapping)
         )
         notes.append("Filen har ikke elevnummer; elevene er identifisert med navn og gruppe.")
-    for text_col in texts_with_numbers:
-        hit = frame.get_column(text_col).str.contains(r"\d{11}").fill_null(False)
-        frame = frame.with_columns(
-            pl.when(hit)
-            .then(
-                pl.col(text_col).map_elements(
-                    lambda t: mask_fnr_in_text(t, key), return_dtype=pl.String
-                )
-            )
-            .otherwise(pl.col(text_col))
-            .alias(text_col)
-        )
     return frame
 
 

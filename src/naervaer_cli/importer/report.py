@@ -7,6 +7,7 @@ import polars as pl
 from naervaer_cli.importer import ImportResult
 from naervaer_cli.importer.headers import FIELD_LABELS
 from naervaer_cli.importer.read import DELIMITER_NAMES
+from naervaer_cli.privacy import hide_fnr
 from naervaer_cli.schema import KIND_LABELS
 
 MAX_PROBLEMS_LISTED = 50
@@ -44,7 +45,8 @@ def check_report(result: ImportResult) -> str:
                 lines.append(f"    … og {len(f.problems) - MAX_PROBLEMS_LISTED} til.")
         lines.append("")
     lines += _totals(result)
-    return "\n".join(lines) + "\n"
+    # File names and headers as written: never a fødselsnummer.
+    return hide_fnr("\n".join(lines)) + "\n"
 
 
 def _totals(result: ImportResult) -> list[str]:

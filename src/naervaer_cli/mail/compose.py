@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -15,12 +15,11 @@ from naervaer_cli.output.labels import (
     amount,
     case_text,
     flags_text,
-    fmt_date,
     rule_label,
     status_label,
-    who,
 )
 from naervaer_cli.result import PupilResult, ScanResult
+from naervaer_cli.words import count_text, date_short, date_text, person, words
 
 if TYPE_CHECKING:
     import jinja2
@@ -109,16 +108,18 @@ def pupil_view(
     pupil: PupilResult,
     known: frozenset[str],
     full_names: bool,
+    labels: Mapping[str, str],
     contact: str = "",
     note: str = "",
 ) -> PupilView:
+    """The pupil as a mail shows it; `labels` are the policy's rule labels."""
     flags = tuple(
         FlagLine(
-            label=rule_label(flag.rule, flag.subject),
+            label=rule_label(flag.rule, labels, flag.subject),
             status=status_label(flag.severity),
             count=amount(flag, flag.count),
             threshold=amount(flag, flag.threshold),
-            dates=", ".join(d.strftime("%d.%m") for d in flag.dates),
+            dates=", ".join(date_short(d) for d in flag.dates),
             lessons=flag.lessons,
             signal=flag.signal,
             new=bool(known) and is_flag_new(flag, known),
@@ -136,7 +137,7 @@ def pupil_view(
         tools=pupil.suggestion.tools,
         case=case_text(pupil),
         flags=flags,
-        flags_short=flags_text(pupil),
+        flags_short=flags_text(pupil, labels),
         new=is_pupil_new(pupil, known),
         contact=contact,
         note=note,
@@ -155,7 +156,7 @@ def week_of(day: date) -> int:
 def contact_subject(result: ScanResult, count: int, groups: Sequence[str]) -> str:
     """`Nærvær uke 47: 3 elever å følge opp (7A)`."""
     return clean(
-        f"Nærvær uke {week_of(result.as_of)}: {count} {who(result.setting, count)} å følge opp "
+        f"Nærvær uke {week_of(result.as_of)}: {count_text(result.setting, count)} å følge opp "
         f"({', '.join(groups)})"
     )
 
@@ -165,7 +166,7 @@ def summary_subject(result: ScanResult, school: str, count: int, unrouted: int) 
     head = f"Nærvær uke {week_of(result.as_of)}: oversikt"
     if school:
         head += f" {school}"
-    text = f"{head} – {count} {who(result.setting, count)} å følge opp"
+    text = f"{head} – {count_text(result.setting, count)} å følge opp"
     if unrouted:
         text += f", {unrouted} uten mottaker"
     return clean(text)
@@ -175,28 +176,23 @@ def base_context(result: ScanResult, settings: MailSettings) -> dict[str, Any]:
     return {
         "school": settings.school,
         "week": week_of(result.as_of),
-        "as_of": fmt_date(result.as_of),
+        "as_of": date_text(result.as_of),
         "window_days": result.window_days,
         "policy": result.policy,
         "setting": result.setting,
-        "pupil_word": who(result.setting, 2),
+        "pupil_word": person(result.setting, 2),
         "talk_to_child": result.talk_to_child,
         "show_command": SHOW_COMMAND,
         "full_names": settings.full_names,
-        "contact_word": "ped.leder" if result.setting == "barnehage" else "kontaktlærer",
-        "group_word": "avdeling" if result.setting == "barnehage" else "gruppe",
-        "leadership_word": "styrer" if result.setting == "barnehage" else "skoleledelsen",
+        "contact_word": words(result.setting).contact,
+        "group_word": words(result.setting).group,
+        "leadership_word": words(result.setting).leadership,
     }
-
-
-def count_text(setting: str, count: int) -> str:
-    """`1 elev`, `3 elever`, `2 barn`."""
-    return f"{count} {who(setting, count)}"  # type: ignore[arg-type]
 
 
 def render_pair(env: jinja2.Environment, name: str, context: dict[str, Any]) -> tuple[str, str]:
     """Render `mail/NAME.txt.j2` and `mail/NAME.html.j2` with the same context."""
-    from naervaer_cli.documents.loader import guarded
+    from naervaer_cli.templating import guarded
 
     def one(template: str) -> str:
         return guarded(template, lambda: env.get_template(template).render(**context))
@@ -247,6 +243,7 @@ def views(
     pupils: Iterable[PupilResult],
     known: dict[str, frozenset[str]],
     full_names: bool,
+    labels: Mapping[str, str],
     contact: dict[str, str] | None = None,
     note: dict[str, str] | None = None,
 ) -> list[PupilView]:
@@ -257,6 +254,7 @@ def views(
             p,
             known.get(p.pupil_id, frozenset()),
             full_names,
+            labels,
             contact.get(p.pupil_id, ""),
             note.get(p.pupil_id, ""),
         )

@@ -184,7 +184,7 @@ def _contact_draft(
         "recipient_name": name,
         "groups": ", ".join(groups),
         "count_text": compose.count_text(result.setting, len(new)),
-        "pupils": compose.views(new, known, settings.full_names),
+        "pupils": compose.views(new, known, settings.full_names, result.labels),
         "unchanged": unchanged,
     }
     text, html = compose.render_pair(env, CONTACT, context)
@@ -223,9 +223,15 @@ def _summary_draft(
         "pupils_scanned": result.pupils_scanned,
         "groups": compose.group_rows(result, routing.contacts_by_group, mailed),
         "new_pupils": compose.views(
-            [p for p in new if p.pupil_id not in unrouted_ids], known, settings.full_names, contacts
+            [p for p in new if p.pupil_id not in unrouted_ids],
+            known,
+            settings.full_names,
+            result.labels,
+            contacts,
         ),
-        "unrouted": compose.views(unrouted, known, settings.full_names, contacts, unrouted_ids),
+        "unrouted": compose.views(
+            unrouted, known, settings.full_names, result.labels, contacts, unrouted_ids
+        ),
         "missing_addresses": list(routing.missing_addresses),
     }
     text, html = compose.render_pair(env, SUMMARY, context)
@@ -245,6 +251,7 @@ def run_notify(
     dry_run: Path | None = None,
     now: datetime | None = None,
     mailer: Mailer | None = None,
+    today: date | None = None,
 ) -> NotifyReport:
     """The whole cron job: check the config, take the lock, scan, mail, log.
 
@@ -264,7 +271,8 @@ def run_notify(
     now = now or datetime.now(UTC).astimezone()
 
     def run() -> NotifyReport:
-        result = run_scan(load_inputs(config, files, policy=policy, as_of=as_of, kind=kind))
+        loaded = load_inputs(config, files, policy=policy, as_of=as_of, kind=kind, today=today)
+        result = run_scan(loaded)
         chosen: Mailer = mailer or (EmlDirMailer(dry_run) if dry_run else SmtpMailer(settings))
         try:
             with SentLog.in_home(config.home) as log:
@@ -290,7 +298,9 @@ def run_notify(
 def report_lines(report: NotifyReport, dry_run: Path | None = None) -> tuple[list[str], str]:
     """(one error line per failed recipient, one summary line); recipients only, no pupils."""
     # `kind` is stored in the sent log; only its display word follows the setting.
-    contact = "ped.leder" if report.setting == "barnehage" else "kontaktlærer"
+    from naervaer_cli.words import words
+
+    contact = words(report.setting).contact
     errors = [
         f"e-posten til {f.recipient} ({contact if f.kind == 'kontaktlærer' else f.kind}) "
         f"ble ikke sendt: {f.reason}. "

@@ -1,8 +1,8 @@
 """The mail templates' Jinja environment: same override rule as the documents, per-part escaping.
 
-The documents' loader escapes everything (all its templates are HTML); a mail also has a
-plain-text part, where `&` must stay `&`. So it has its own environment over the same
-folders (`documents.templates` or `$NAERVAER_HOME/templates/` first, then the shipped ones,
+The documents' environment escapes everything (all their templates are HTML); a mail also has
+a plain-text part, where `&` must stay `&`. So it has its own environment (templating.py) over
+the same folders (`documents.templates` or `$NAERVAER_HOME/templates/` first, then the shipped ones,
 `shipped/…` to extend one); only HTML (`*.html.j2`) is autoescaped.
 """
 
@@ -28,6 +28,6 @@ def _autoescape(name: str | None) -> bool:
 
 
 def mail_environment(config: Config) -> jinja2.Environment:
-    from naervaer_cli.documents.loader import override_dir, template_environment
+    from naervaer_cli.templating import override_dir, template_environment
 
     return template_environment(override_dir(config), autoescape=_autoescape)

@@ -3,7 +3,7 @@
 | format | what                                                         |
 |--------|--------------------------------------------------------------|
 | table  | Rich table on a terminal, aligned plain text when piped/file |
-| json   | the §10 contract, exactly `naervaer_cli.scan.to_json`        |
+| json   | the §10 contract, exactly `naervaer_cli.result.to_json`      |
 | csv    | one row per pupil, UTF-8 with BOM and `;` (Norwegian Excel)  |
 | xlsx   | workbook: per pupil, per flag date, and an «Om» sheet        |
 | md     | Markdown table and summary                                   |
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, assert_never
+from typing import TextIO, assert_never
 
 from naervaer_cli.errors import UsageError
 from naervaer_cli.result import ScanResult
@@ -62,14 +62,34 @@ def write(
     fmt: Format,
     output: Path | None = None,
     *,
-    stdout: IO[str] | None = None,
+    stdout: TextIO | None = None,
+    terminal: bool = False,
+    width: int | None = None,
     group: str | None = None,
 ) -> None:
-    """Write to `output` (mode 0600), or to stdout: Rich for a table on a terminal."""
+    """Write to `output` (mode 0600), or to stdout: Rich for a table on a terminal.
+
+    Whether stdout is a `terminal` (and its `width`) is the caller's to say: the CLI's
+    environment knows, the core never asks the stream.
+    """
+    stream: TextIO = stdout if stdout is not None else sys.stdout
+    if output is None and fmt is Format.table and terminal:
+        from naervaer_cli.output.table import print_rich
+
+        print_rich(result, stream, group=group, width=width)
+        return
+    deliver(render(result, fmt, group=group), output, stream, terminal=terminal)
+
+
+def deliver(data: str | bytes, output: Path | None, stream: TextIO, *, terminal: bool) -> None:
+    """Write rendered `data` to `output` (mode 0600), or to `stream`.
+
+    Bytes (XLSX) never go to a terminal. Text with its own CRLF (CSV) goes out as bytes where
+    the stream allows, so Windows' text stdout cannot make it \\r\\r\\n.
+    """
     from naervaer_cli.privacy import write_private
 
     if output is not None:
-        data = render(result, fmt, group=group)
         try:
             write_private(output, data)
         except OSError as exc:
@@ -77,18 +97,9 @@ def write(
                 f"Kan ikke skrive {output} ({exc.strerror}). Velg en annen fil med --output."
             ) from None
         return
-    stream = stdout if stdout is not None else sys.stdout
-    terminal = stream.isatty()
-    if fmt is Format.table and terminal:
-        from naervaer_cli.output.table import print_rich
-
-        print_rich(result, stream, group=group)
-        return
-    if fmt is Format.xlsx and terminal:
+    if isinstance(data, bytes) and terminal:
         raise UsageError("XLSX kan ikke skrives til terminalen; bruk --output FIL.xlsx.")
-    data = render(result, fmt, group=group)
-    if fmt is Format.csv and isinstance(data, str) and hasattr(stream, "buffer"):
-        # As bytes: the CSV has its own CRLF, which Windows' text stdout would make \r\r\n.
+    if isinstance(data, str) and "\r\n" in data and hasattr(stream, "buffer"):
         data = data.encode("utf-8")
     if isinstance(data, bytes):
         stream.flush()

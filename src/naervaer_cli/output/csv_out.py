@@ -14,6 +14,7 @@ from datetime import date
 from naervaer_cli.output import labels
 from naervaer_cli.output.rows import Cell, data_rows
 from naervaer_cli.result import ScanResult
+from naervaer_cli.words import date_text
 
 BOM = "\ufeff"
 
@@ -22,7 +23,7 @@ def _cell(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
-        return labels.fmt_date(value)
+        return date_text(value)
     if isinstance(value, int):
         return str(value)
     return labels.neutralise(value)

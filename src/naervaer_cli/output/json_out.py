@@ -1,8 +1,8 @@
-"""The scan result as JSON: exactly `naervaer_cli.scan.to_json`, the §10 contract."""
+"""The scan result as JSON: exactly `naervaer_cli.result.to_json`, the §10 contract."""
 
 from __future__ import annotations
 
-from naervaer_cli.result import ScanResult
+from naervaer_cli.result import ScanResult, to_json
 
 
 def render_json(result: ScanResult) -> str:
@@ -10,7 +10,5 @@ def render_json(result: ScanResult) -> str:
     # orjson writes the same indented JSON as the standard library about 20x faster: the
     # standard library drops to pure Python as soon as it indents.
     import orjson
-
-    from naervaer_cli.scan import to_json
 
     return orjson.dumps(to_json(result), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"

@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from naervaer_cli.result import Flag, PupilResult, ScanResult, Setting, Severity
-
-# Rule ids as the rules package names them, with the default labels of the shipped policy
-# (policies/aas.toml); an unknown id falls back to the id itself so a new rule is visible
-# before anyone gives it a label.
-RULE_LABELS: dict[str, str] = {
-    # the guide's school rules (§3)
-    "absence_days": "Fraværsdager",
-    "left_during_day": "Forlot skolen i løpet av dagen",
-    "single_lessons": "Enkelttimer",
-    "subject_absence": "Fravær i fag",
-    # extra watch signals (§3)
-    "consecutive_days": "Sammenhengende fraværsdager",
-    "late_arrivals": "For sent",
-    "weekday_pattern": "Samme ukedag",
-    "rising_trend": "Økende fravær",
-    "term_share": "Fraværsandel i terminen",
-    # barnehage rules (§4)
-    "unnotified_absence": "Fravær uten beskjed",
-    "high_absence": "Høyt fravær",
-    "pickup_dropoff": "Levering og henting",
-}
+from naervaer_cli.words import capital, date_short, date_text, person, words
 
 # Signals whose count and threshold are percentages (absence rate), not days or lessons.
 PERCENT_RULES: frozenset[str] = frozenset({"term_share", "rising_trend"})
@@ -36,9 +16,6 @@ STATUS_LABELS: dict[str, str] = {"concern": "Bekymring", "watch": "Følg med"}
 # Worse first: the order statuses are counted and compared in.
 STATUS_ORDER: tuple[Severity, ...] = ("concern", "watch")
 
-WEEKDAYS: tuple[str, ...] = ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag")
-WEEKDAYS_SHORT: tuple[str, ...] = ("Man", "Tir", "Ons", "Tor", "Fre", "Lør", "Søn")
-
 
 def _lower_first(text: str) -> str:
     # "Kroppsøving" → "kroppsøving", but leave acronyms such as "KRØ" alone.
@@ -47,20 +24,24 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def rule_label(rule: str, subject: str | None = None) -> str:
-    """The long label of a rule, e.g. "Fraværsdager" or "Fravær i kroppsøving"."""
+def rule_label(rule: str, labels: Mapping[str, str], subject: str | None = None) -> str:
+    """The long label of a rule, e.g. "Fraværsdager" or "Fravær i kroppsøving".
+
+    `labels` are the policy's (`Policy.labels`, carried by `ScanResult.labels`); an id the
+    policy does not name shows as itself, so a new rule is visible before it has a label.
+    """
     if rule == "subject_absence" and subject:
         return f"Fravær i {_lower_first(subject)}"
-    return RULE_LABELS.get(rule, rule)
+    return labels.get(rule, rule)
 
 
-def flag_short(flag: Flag) -> str:
+def flag_short(flag: Flag, labels: Mapping[str, str]) -> str:
     """A flag as the table shows it: label and count/threshold, e.g. "Fraværsdager 8/7".
 
     A subject flag is named by its subject alone ("Kroppsøving 2/2") to keep the column narrow.
     """
     subject = flag.rule == "subject_absence" and flag.subject
-    name = flag.subject if subject else rule_label(flag.rule)
+    name = flag.subject if subject else rule_label(flag.rule, labels)
     return f"{name} {amount(flag, flag.count)}/{amount(flag, flag.threshold)}"
 
 
@@ -69,21 +50,12 @@ def amount(flag: Flag, value: int) -> str:
     return f"{value} %" if flag.rule in PERCENT_RULES else str(value)
 
 
-def flags_text(pupil: PupilResult, sep: str = ", ") -> str:
-    return sep.join(flag_short(flag) for flag in pupil.flags)
+def flags_text(pupil: PupilResult, labels: Mapping[str, str], sep: str = ", ") -> str:
+    return sep.join(flag_short(flag, labels) for flag in pupil.flags)
 
 
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
-
-
-def fmt_date(day: date | None) -> str:
-    """dd.mm.yyyy, or "" for no date."""
-    return day.strftime("%d.%m.%Y") if day else ""
-
-
-def fmt_dates(days: Iterable[date]) -> str:
-    return ", ".join(fmt_date(day) for day in days)
 
 
 def evidence_dates(pupil: PupilResult) -> tuple[date, ...]:
@@ -107,9 +79,9 @@ def case_text(pupil: PupilResult) -> str:
     extra = [pupil.suggestion.due]
     if case is not None:
         if case.evaluation_due:
-            extra.append(f"evaluering {fmt_date(case.evaluation_due)}")
+            extra.append(f"evaluering {date_text(case.evaluation_due)}")
         if case.next_meeting:
-            extra.append(f"møte {fmt_date(case.next_meeting)}")
+            extra.append(f"møte {date_text(case.next_meeting)}")
     for item in extra:
         said = "; ".join(parts)
         # "Evaluering 14.12.2026." is said already by a state that ends "Evaluering 14.12.2026".
@@ -131,15 +103,8 @@ def window_text(result: ScanResult) -> str:
 def window_text_for(last: date, window_days: int) -> str:
     first = last - timedelta(days=window_days - 1)
     if first.year == last.year:
-        return f"{first:%d.%m.}–{last:%d.%m.%Y}"
-    return f"{first:%d.%m.%Y}–{last:%d.%m.%Y}"
-
-
-def who(setting: Setting, count: int) -> str:
-    """ "elev"/"elever" or "barn" with the right number."""
-    if setting == "barnehage":
-        return "barn"
-    return "elev" if count == 1 else "elever"
+        return f"{date_short(first)}.–{date_text(last)}"
+    return f"{date_text(first)}–{date_text(last)}"
 
 
 def summary_line(result: ScanResult, group: str | None = None) -> str:
@@ -154,9 +119,9 @@ def summary_line(result: ScanResult, group: str | None = None) -> str:
         if any(p.status == s for p in result.pupils)
     ]
     if flagged:
-        head = f"{flagged} {who(result.setting, flagged)}"
+        head = f"{flagged} {person(result.setting, flagged)}"
     else:
-        head = f"Ingen {who(result.setting, 2)}"
+        head = f"Ingen {person(result.setting, 2)}"
     head += " å følge opp"
     if counts:
         head += f" ({', '.join(counts)})"
@@ -168,9 +133,13 @@ def summary_line(result: ScanResult, group: str | None = None) -> str:
 
 def columns(setting: Setting) -> dict[str, str]:
     """Column headers that differ between skole and barnehage."""
-    if setting == "barnehage":
-        return {"pupil": "Barn", "pupil_id": "Barnenr", "group": "Avdeling", "contact": "Ped.leder"}
-    return {"pupil": "Elev", "pupil_id": "Elevnr", "group": "Gruppe", "contact": "Kontaktlærer"}
+    found = words(setting)
+    return {
+        "pupil": capital(found.pupil),
+        "pupil_id": found.pupil_column,
+        "group": capital(found.group),
+        "contact": capital(found.contact),
+    }
 
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")

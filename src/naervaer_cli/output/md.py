@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from naervaer_cli.output import labels
 from naervaer_cli.output.rows import display_rows
 from naervaer_cli.output.table import footer_lines
 from naervaer_cli.result import ScanResult
+from naervaer_cli.words import date_text
 
 
 def _escape(text: str) -> str:
@@ -21,7 +21,7 @@ def render_md(result: ScanResult, group: str | None = None) -> str:
     title = "Fravær til oppfølging"
     if group:
         title += f" – {group}"
-    out = [f"# {title}", "", f"Per {labels.fmt_date(result.as_of)}, policy «{result.policy}».", ""]
+    out = [f"# {title}", "", f"Per {date_text(result.as_of)}, policy «{result.policy}».", ""]
     if rows:
         out.append("| " + " | ".join(headers) + " |")
         out.append("|" + "|".join("---:" if h == "NIVÅ" else "---" for h in headers) + "|")

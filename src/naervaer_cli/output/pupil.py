@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import IO
 
+from naervaer_cli import words
 from naervaer_cli.output import labels
 from naervaer_cli.pupil_view import PupilView
 
@@ -33,10 +34,10 @@ def _lines(view: PupilView) -> list[Line]:
 
     head = f"{view.name or view.pupil_id} ({view.pupil_id}), {view.group}"
     if view.contact:
-        head += f", {labels.columns(view.setting)['contact'].lower()} {view.contact}"
+        head += f", {words.words(view.setting).contact} {view.contact}"
     text(head, "bold")
     window = labels.window_text_for(view.as_of, view.window_days)
-    text(f"Per {labels.fmt_date(view.as_of)}, vindu {window}")
+    text(f"Per {words.date_text(view.as_of)}, vindu {window}")
     text()
 
     text("Hva slo ut", "bold")
@@ -47,7 +48,7 @@ def _lines(view: PupilView) -> list[Line]:
         status = labels.status_label(result.status)
         text(f"  Status: {status}", _STATUS_STYLE.get(result.status, ""))
         for flag in result.flags:
-            name = labels.rule_label(flag.rule, flag.subject)
+            name = labels.rule_label(flag.rule, view.labels, flag.subject)
             kind = " (signal)" if flag.signal else ""
             severity = labels.status_label(flag.severity)
             add(
@@ -59,19 +60,19 @@ def _lines(view: PupilView) -> list[Line]:
                     "",
                 ),
             )
-            text(f"             Datoer: {labels.fmt_dates(flag.dates)}")
+            text(f"             Datoer: {words.dates_text(flag.dates)}")
             if flag.lessons:
                 # School evidence is lessons; a barnehage's is pick-up and check-out times.
-                what = "Timer" if view.setting == "skole" else "Detaljer"
+                what = words.capital(words.words(view.setting).evidence)
                 text(f"             {what}: {'; '.join(flag.lessons)}")
     if view.quiet_rules:
-        quiet = ", ".join(labels.rule_label(rule) for rule in view.quiet_rules)
+        quiet = ", ".join(labels.rule_label(rule, view.labels) for rule in view.quiet_rules)
         text(f"  Ikke utslag: {quiet}")
     text()
 
     weeks = len(view.days) // 5
     text(f"Kalender, siste {weeks} uker", "bold")
-    text("  Uke  " + "  ".join(f"{w:<7}" for w in labels.WEEKDAYS_SHORT[:5]).rstrip())
+    text("  Uke  " + "  ".join(f"{w:<7}" for w in words.WEEKDAYS_SHORT[:5]).rstrip())
     for week in range(weeks):
         days = view.days[week * 5 : (week + 1) * 5]
         pieces: Line = [(f"  {days[0].day.isocalendar().week:>3}  ", "")]
@@ -82,13 +83,12 @@ def _lines(view: PupilView) -> list[Line]:
             if n < 4:
                 pieces.append(("  ", ""))
         out.append(pieces)
-    day_word = "skoledag" if view.setting == "skole" else "åpningsdag"
-    text(f"  {LEGEND.format(day=day_word)}", "dim")
+    text(f"  {LEGEND.format(day=words.words(view.setting).day)}", "dim")
     text()
 
     text(f"Fravær per ukedag, siste {weeks} uker (hele dager / delvis)", "bold")
     for count in view.by_weekday:
-        text(f"  {labels.WEEKDAYS[count.weekday]:<8} {count.whole:>2} / {count.partial}")
+        text(f"  {words.WEEKDAYS[count.weekday]:<8} {count.whole:>2} / {count.partial}")
     text()
     # A barnehage has no lessons or subjects: the section would only ever say so.
     if view.setting == "skole" or view.by_subject:
@@ -159,9 +159,9 @@ def render_pupil_rich(view: PupilView, *, width: int = 100, color: bool = True) 
     return buffer.getvalue()
 
 
-def write_pupil(view: PupilView, stdout: IO[str]) -> None:
-    """Colour on a terminal, plain symbols when piped (the legend names them either way)."""
-    if stdout.isatty():
+def write_pupil(view: PupilView, stdout: IO[str], *, terminal: bool) -> None:
+    """Colour on a `terminal`, plain symbols when piped (the legend names them either way)."""
+    if terminal:
         print_pupil_rich(view, stdout)
     else:
         stdout.write(render_pupil_plain(view))

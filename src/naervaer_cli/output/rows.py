@@ -6,6 +6,7 @@ from datetime import date
 
 from naervaer_cli.output import labels
 from naervaer_cli.result import ScanResult
+from naervaer_cli.words import dates_text
 
 Cell = str | int | date | None
 
@@ -36,7 +37,7 @@ def display_rows(result: ScanResult, sep: str = ", ") -> tuple[list[str], list[l
             pupil.group,
             labels.status_label(pupil.status),
             # a pupil listed only for an overdue case evaluation has no flag
-            labels.flags_text(pupil, sep) or "–",
+            labels.flags_text(pupil, result.labels, sep) or "–",
             str(pupil.suggestion.level),
             labels.responsible_text(pupil, sep),
             pupil.suggestion.next_step,
@@ -80,7 +81,7 @@ def data_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
                 pupil.group,
                 pupil.contact or "",
                 labels.status_label(pupil.status),
-                labels.flags_text(pupil),
+                labels.flags_text(pupil, result.labels),
                 pupil.suggestion.level,
                 labels.responsible_text(pupil),
                 pupil.suggestion.next_step,
@@ -88,7 +89,7 @@ def data_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
                 labels.case_text(pupil),
                 dates[0] if dates else None,
                 dates[-1] if dates else None,
-                labels.fmt_dates(dates),
+                dates_text(dates),
             ]
         )
     return headers, rows
@@ -118,7 +119,7 @@ def evidence_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
                         pupil.pupil_id,
                         pupil.name,
                         pupil.group,
-                        labels.rule_label(flag.rule, flag.subject),
+                        labels.rule_label(flag.rule, result.labels, flag.subject),
                         labels.status_label(flag.severity),
                         flag.count,
                         flag.threshold,

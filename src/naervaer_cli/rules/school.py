@@ -8,7 +8,6 @@ the window and computes the per-day facts all rules share.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -433,23 +432,3 @@ def subject_absence(
 ) -> dict[str, list[Flag]]:
     """`subject_absence`: dates absent from each watched subject; one flag per subject."""
     return _one("subject_absence", records, policy, as_of)
-
-
-def school_flag_table(
-    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar
-) -> pl.DataFrame:
-    """All four rules and the extra signals as one flag frame."""
-    from naervaer_cli.rules.signals import signal_flag_frame, signals_first_day
-
-    prep = prepare(records, policy, as_of, signals_first_day(policy, as_of))
-    return pl.concat(
-        [school_flag_frame(prep, policy), signal_flag_frame(prep, policy, calendar)],
-        how="vertical",
-    )
-
-
-def school_flags(
-    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar
-) -> Mapping[str, list[Flag]]:
-    """All four rules and the extra signals, flags per pupil."""
-    return to_flags(school_flag_table(records, policy, as_of, calendar))

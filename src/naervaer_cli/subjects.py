@@ -1,0 +1,26 @@
+"""Subject names as the policy spells them, applied once to the records when they are loaded.
+
+An export may write «KRØ» one week and «Kroppsøving» the next; after this every flag, chart
+and table counts and shows them as one subject (`SchoolPolicy.subject_name`).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from naervaer_cli.policy import SchoolPolicy
+
+
+def with_subject_names(records: pl.DataFrame, school: SchoolPolicy) -> pl.DataFrame:
+    """`records` with each subject renamed to the name the policy shows it under."""
+    if "subject" not in records.columns or records.is_empty():
+        return records
+    # A handful of distinct names, so the matching runs in Python once per name, not per row.
+    names = records.get_column("subject").drop_nulls().unique().to_list()
+    renamed = {name: school.subject_name(name) for name in names}
+    changed = {old: new for old, new in renamed.items() if old != new}
+    if not changed:
+        return records
+    return records.with_columns(
+        pl.col("subject").replace(list(changed), list(changed.values())).alias("subject")
+    )
