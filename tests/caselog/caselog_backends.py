@@ -167,7 +167,7 @@ class Backend:
         kwargs.setdefault("school", SCHOOL)
         if self.server is None:
             name = "other.sqlite" if other else "caselog.sqlite"
-            return CaseStore(self.home / "state" / name, **kwargs)
+            return CaseStore(self.home / name, **kwargs)  # where the CLI looks by default
         db = self.new_database() if other else self.databases[0]
         return CaseStore(url=self.server.url(db), password=PG_PASSWORD, **kwargs)
 

@@ -21,26 +21,40 @@ def pg_server() -> Iterator[PgServer]:
         pytest.skip(f"PostgreSQL: {exc}")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def caselog(
-    request: pytest.FixtureRequest, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
+def _backend(
+    kind: str, request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Backend]:
-    """The case log on each back end. On PostgreSQL: a fresh database on the session's
-    throwaway server, the CLI pointed at it by config.toml, the password in the environment."""
-    if request.param == "sqlite":
-        yield Backend("sqlite", naervaer_home)
+    if kind == "sqlite":
+        yield Backend("sqlite", home)
         return
     server = request.getfixturevalue("pg_server")
-    backend = Backend("postgres", naervaer_home, server)
+    backend = Backend("postgres", home, server)
     backend.new_database()
     monkeypatch.setenv("NAERVAER_DB_PASSWORD", PG_PASSWORD)
-    (naervaer_home / "config.toml").write_text(backend.config(), encoding="utf-8")
+    (home / "config.toml").write_text(backend.config(), encoding="utf-8")
     try:
         yield backend
     finally:
         with server.admin() as conn:
             for name in backend.databases:
                 conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def caselog(
+    request: pytest.FixtureRequest, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Backend]:
+    """The case log on each back end. On PostgreSQL: a fresh database on the session's
+    throwaway server, the CLI pointed at it by config.toml, the password in the environment."""
+    yield from _backend(request.param, request, naervaer_home, monkeypatch)
+
+
+@pytest.fixture
+def pg(
+    request: pytest.FixtureRequest, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Backend]:
+    """The case log on PostgreSQL only, for what SQLite does not have (roles, row security)."""
+    yield from _backend("postgres", request, naervaer_home, monkeypatch)
 
 
 @pytest.fixture
