@@ -12,6 +12,7 @@ import getpass
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -170,7 +171,7 @@ def _connect_sqlite(path: Path, timeout: float) -> sqlite3.Connection:
     try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _wal(conn, timeout)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
@@ -181,6 +182,20 @@ def _connect_sqlite(path: Path, timeout: float) -> sqlite3.Connection:
             "«caselog.path» i konfigurasjonen."
         ) from None
     return conn
+
+
+def _wal(conn: sqlite3.Connection, timeout: float) -> None:
+    # Two runs opening a blank log at once: switching to WAL needs the file to itself and
+    # SQLite reports "locked" at once, without its busy handler; wait like the handler would.
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 # -- PostgreSQL connection settings ----------------------------------------------------------
