@@ -161,6 +161,10 @@ class Backend:
         assert self.server is not None
         return self.server.url(self.databases[0])
 
+    def where(self) -> str:
+        """How messages name the log: the SQLite file, or postgresql://user@host:port/db."""
+        return self.url if self.server is not None else str(self.home / "caselog.sqlite")
+
     def open(self, *, other: bool = False, **kwargs: Any) -> CaseStore:
         """The test's log (or, with `other`, a second empty one on the same back end)."""
         kwargs.setdefault("now", lambda: NOW)
