@@ -45,6 +45,7 @@ print(json.dumps({{"op": time.perf_counter() - t, "rows": df.height}}))
 
 PROJECT = """
 import json, time
+from datetime import date
 from pathlib import Path
 try:
     from naervaer_cli.importer import load_exports
@@ -54,7 +55,7 @@ except ImportError as exc:
     raise SystemExit(0)
 config = load_config()
 t = time.perf_counter()
-result = load_exports([Path({path!r})], config)
+result = load_exports([Path({path!r})], config, today=date.today())
 print(json.dumps({{"op": time.perf_counter() - t, "rows": result.records.height}}))
 """
 

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from naervaer_cli import portable
@@ -22,6 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src" / "naervaer_cli"
 SAMPLES = REPO / "sample_data"
 POSIX_ONLY = ("fcntl", "pwd", "grp", "termios", "resource")
+TODAY = date(2026, 11, 20)  # after the samples' last date
 
 # Runs in a fresh interpreter: block the POSIX-only modules before anything else is imported,
 # import every naervaer_cli module, then run the commands a teacher runs, in-process.
@@ -407,7 +409,7 @@ def test_csv_to_a_windows_style_stdout_keeps_bom_and_single_crlf() -> None:
     from naervaer_cli.inputs import load_inputs, run_scan
     from naervaer_cli.output import Format, render, write
 
-    result = run_scan(load_inputs(load_config(), [SAMPLES / "ist_fravaer.xlsx"]))
+    result = run_scan(load_inputs(load_config(), [SAMPLES / "ist_fravaer.xlsx"], today=TODAY))
     raw = io.BytesIO()
     stdout = io.TextIOWrapper(raw, encoding="cp1252", newline="\r\n")
 

@@ -69,6 +69,20 @@ FIELDS: tuple[Field, ...] = (
     Field("calendar.school", "text", "Hvilken skoles rader i skoleruten som gjelder."),
     Field("import.sheet", "text", "Arket som leses i en XLSX-fil.", shown_default="første ark"),
     Field(
+        "import.max_xlsx_cells",
+        "integer",
+        "Største regneark som leses (celler); et større avvises før det lastes.",
+        default=5_000_000,
+        minimum=1,
+    ),
+    Field(
+        "import.max_minutes",
+        "integer",
+        "Største antall fraværsminutter i én rad; flere er en feil i raden.",
+        default=600,
+        minimum=1,
+    ),
+    Field(
         "import.columns",
         "table",
         'Egne kolonnenavn: felt = navn i eksporten, f.eks. date = ["Hendelsesdato"].',

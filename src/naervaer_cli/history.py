@@ -2,7 +2,9 @@
 
 Weekly exports each cover a week; importing them one by one builds the history the 4-week
 window needs. A record is the same record when every column of ``schema.RECORD_KEY`` is
-equal, so importing the same or an overlapping export again adds nothing. The file is 0600 in a
+equal; one that occurs n times in the history and m times in an import is kept max(n, m)
+times (importer/dedupe.py), so importing the same or an overlapping export again adds
+nothing, while two identical lessons in one export stay two. The file is 0600 in a
 0700 folder, written to a temporary file and renamed over the old one so a killed import never
 leaves half a history; a lock file keeps two imports from overwriting each other's additions.
 """
@@ -20,7 +22,7 @@ import polars as pl
 from naervaer_cli.errors import InputError, RuntimeFailure
 from naervaer_cli.locking import exclusive_lock
 from naervaer_cli.privacy import ensure_private_dir, open_private
-from naervaer_cli.schema import drop_duplicate_records, empty_records, record_schema
+from naervaer_cli.schema import empty_records, record_schema
 
 HISTORY_DIR = "history"
 RECORDS_FILE = "records.parquet"
@@ -35,8 +37,10 @@ def store_records(home: Path, records: pl.DataFrame) -> tuple[int, int]:
     """Add `records` (canonical frame) to the history; return (records added, total after)."""
     incoming = _canonical(records, "de importerte postene")
     with _locked(home) as folder:
+        from naervaer_cli.importer.dedupe import merge_sources
+
         current = _read(folder)
-        merged = drop_duplicate_records(pl.concat([current, incoming], how="vertical"))
+        merged = merge_sources([current, incoming])
         added = merged.height - current.height
         if added:
             _write(folder, merged.sort(["date", "pupil_id"], maintain_order=True))
@@ -58,6 +62,23 @@ def purge_history(home: Path, before: date) -> int:
     with _locked(home) as folder:
         current = _read(folder)
         kept = current.filter(pl.col("date") >= before)
+        deleted = current.height - kept.height
+        if deleted:
+            _write(folder, kept)
+    return deleted
+
+
+def purge_invalid_dates(home: Path, today: date) -> int:
+    """Delete the stored records dated outside the limits an import accepts (before 2000, or
+    more than a year after `today`): typos stored before the importer refused them."""
+    from naervaer_cli.importer.normalize import date_limits
+
+    if not (history_dir(home) / RECORDS_FILE).exists():
+        return 0
+    first, last = date_limits(today)
+    with _locked(home) as folder:
+        current = _read(folder)
+        kept = current.filter(pl.col("date").is_between(first, last))
         deleted = current.height - kept.height
         if deleted:
             _write(folder, kept)

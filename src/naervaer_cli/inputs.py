@@ -16,7 +16,7 @@ import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar, calendar_from_config
 from naervaer_cli.config import Config
-from naervaer_cli.errors import ConfigError, InputError, UsageError
+from naervaer_cli.errors import ConfigError, InputError
 from naervaer_cli.policy import Policy, load_policy
 from naervaer_cli.result import CaseSummary, ScanResult, Setting
 
@@ -40,21 +40,24 @@ def load_inputs(
     as_of: date | None = None,
     kind: str | None = None,
     rejects: Path | None = None,
-    today: date | None = None,
+    today: date,
 ) -> ScanInputs:
     """Read the exports (or, with no files, the stored history) and everything the rules need.
 
-    `as_of` defaults to the latest date in the data (`today` when there is none, e.g. a header-
-    only export). The setting (skole or barnehage) is `kind`, else NAERVAER_SETTING, else the
-    config's `setting`, else what the data is: a barnehage attendance log has days present.
-    The case log is read only when it exists, so a scan never creates one.
+    `as_of` defaults to the latest date in the data not after today (today when there is
+    none, e.g. a header-only export). The setting (skole or barnehage) is `kind`, else
+    NAERVAER_SETTING, else the config's `setting`, else what the data is: a barnehage
+    attendance log has days present. The case log is read only when it exists, so a scan
+    never creates one.
     """
     calendar = calendar_from_config(config.table("calendar"), config.where())
     rejected = 0
     if files:
         from naervaer_cli.importer import load_exports
 
-        imported = load_exports(list(files), config, calendar=calendar, rejects=rejects)
+        imported = load_exports(
+            list(files), config, today=today, calendar=calendar, rejects=rejects
+        )
         records, rejected = imported.records, imported.rejected
     else:
         from naervaer_cli.history import load_history
@@ -68,12 +71,7 @@ def load_inputs(
     if as_of is None:
         from naervaer_cli.scan import latest_date
 
-        as_of = latest_date(records) or today
-        if as_of is None:
-            raise UsageError(
-                "Eksporten har ingen fraværsrader, så referansedatoen kan ikke finnes. "
-                "Oppgi den med --as-of ÅÅÅÅ-MM-DD."
-            )
+        as_of = latest_date(records, today=today) or today
     setting = config.setting(kind, "NAERVAER_SETTING", "setting", None) or detect_setting(records)
     if setting not in ("skole", "barnehage"):
         raise ConfigError(

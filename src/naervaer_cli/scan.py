@@ -62,10 +62,15 @@ def group_key(group: str) -> tuple[Any, ...]:
     )
 
 
-def latest_date(records: pl.DataFrame) -> date | None:
-    """The latest date in the records, the default reference date."""
-    last = records.get_column("date").max() if not records.is_empty() else None
-    return last if isinstance(last, date) else None
+def latest_date(records: pl.DataFrame, today: date | None = None) -> date | None:
+    """The latest date in the records not after `today` (when given): the default reference
+    date, so one mistyped future date cannot move it."""
+    dates = records.get_column("date")
+    if today is not None:
+        dates = dates.filter(dates <= today)
+    if dates.is_empty():
+        return None
+    return dates.max()  # type: ignore[return-value]
 
 
 @gc_paused()

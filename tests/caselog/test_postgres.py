@@ -158,6 +158,8 @@ def test_a_sqlite_log_moved_to_postgres_exports_exactly_the_same(
 
 def test_move_through_the_cli(cli, pg: Backend, naervaer_home: Path, tmp_path: Path) -> None:
     sqlite_home = tmp_path / "laptop"
+    sqlite_home.mkdir()
+    (sqlite_home / "config.toml").write_text('school = "Testskolen"\n', encoding="utf-8")
     os.environ["NAERVAER_HOME"] = str(sqlite_home)
     try:
         assert cli("case", "open", "1", "--date", "2026-11-02", "--by", "Kari").code == 0
@@ -171,8 +173,18 @@ def test_move_through_the_cli(cli, pg: Backend, naervaer_home: Path, tmp_path: P
     before = json.loads(backup.read_text(encoding="utf-8"))
     after = json.loads(cli("case", "export").out)
     before.pop("exported_at"), after.pop("exported_at")
-    assert after == before
-    assert before["cases"][0]["school"] == ""  # the laptop had no school configured
+    assert after == before and after["cases"][0]["school"] == "Testskolen"
+
+
+def test_restore_gives_cases_without_a_school_the_one_named(pg: Backend, tmp_path: Path) -> None:
+    with CaseStore(tmp_path / "old.sqlite") as old:  # no school configured on the laptop
+        old.open_case("1", setting="skole", day=D, by="Kari")
+        exported = json.loads(old.export_json())
+    assert exported["cases"][0]["school"] == ""
+    with pg.open() as new:
+        new.restore(exported, school="Ås skole")
+        assert [c.school for c in new.cases()] == ["Ås skole"]
+        assert {e.school for e in new.timeline("1")} == {"Ås skole"}
 
 
 def test_password_from_a_private_file_or_the_passfile(

@@ -17,6 +17,8 @@ ENGLISH = re.compile(
 
 
 def english(text: str) -> list[str]:
+    # Option names are short English words by design (product.md §1); their help is bokmål.
+    text = re.sub(r"(?<!\w)--?[\w-]+", "", text)
     return [m.group(0) for m in ENGLISH.finditer(text)]
 
 
@@ -115,7 +117,10 @@ USAGE_ERRORS = [
     (("check",), "Mangler argumentet FIL. Se «naervaer check --help»."),
     (("import",), "Mangler argumentet FIL. Se «naervaer import --help»."),
     (("case", "note", "1"), "Mangler argumentet TEKST. Se «naervaer case note --help»."),
-    (("purge",), "Mangler valget --before. Se «naervaer purge --help»."),
+    (
+        ("case", "vitnemal", "10229", "--reason", "helse"),
+        "Mangler valget --leave-off. Se «naervaer case vitnemal --help».",
+    ),
     (
         ("case", "measure", "1", "leksehjelp"),
         "Mangler valget --responsible. Se «naervaer case measure --help».",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+TODAY = date(2026, 11, 20)
 HEADER = "Elevnr;Elev;Klasse;Dato;Fra kl.;Til kl.;Fag;Fraværstype;Heldag\n"
 
 
@@ -91,7 +93,7 @@ def test_impossible_date_in_scan_path_is_one_line(cli, tmp_path):
 
     path = write(tmp_path, "dato.csv", HEADER + "1;A, B;7A;31.02.2026;;;;Sykdom;Ja\n")
     with pytest.raises(InputError) as info:
-        load_exports([path], load_config())
+        load_exports([path], load_config(), today=TODAY)
     assert str(info.value) == (
         f"{path}, rad 2, kolonne «Dato»: «31.02.2026» er ikke en gyldig dato "
         "(forventet dd.mm.åååå eller åååå-mm-dd)."
@@ -212,7 +214,7 @@ def test_rejects_file_sets_bad_rows_aside(tmp_path):
         HEADER + "1;A, B;7A;02.11.2026;;;;Sykdom;Ja\n2;C, D;7A;32.11.2026;;;;Sykdom;Ja\n",
     )
     rejects = tmp_path / "avvist.csv"
-    result = load_exports([path], load_config(), rejects=rejects)
+    result = load_exports([path], load_config(), today=TODAY, rejects=rejects)
     assert result.records.height == 1
     assert result.rejected == 1
     assert rejects.stat().st_mode & 0o777 == 0o600

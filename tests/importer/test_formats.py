@@ -12,9 +12,11 @@ import pytest
 from naervaer_cli.config import Config, load_config
 from naervaer_cli.importer import load_exports
 
+TODAY = dt.date(2026, 11, 20)  # the sample data's last day
+
 
 def load(*paths: Path, config: Config | None = None) -> pl.DataFrame:
-    return load_exports(list(paths), config or load_config()).records
+    return load_exports(list(paths), config or load_config(), today=TODAY).records
 
 
 def test_utf8_bom_semicolon_ist_style(tmp_path):
@@ -42,7 +44,7 @@ def test_windows_1252_comma_first_and_last_name_minutes(tmp_path):
         '501,Bjørn,Øvreås,9C,2026-11-03,"60,0",Matematikk,Sykdom\n'
         "501,Bjørn,Øvreås,9C,2026-11-04,330,,Syk\n".encode("cp1252")
     )
-    result = load_exports([path], load_config())
+    result = load_exports([path], load_config(), today=TODAY)
     assert result.files[0].encoding == "Windows-1252"
     assert result.files[0].delimiter == ","
     frame = result.records
@@ -59,7 +61,7 @@ def test_utf16_tab_as_excel_unicode_text_writes_it(tmp_path):
         "7\tLie, Pål\t5A\t03.11.2026\t1,5\tNorsk\tUgyldig\r\n"
     )
     path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
-    result = load_exports([path], load_config())
+    result = load_exports([path], load_config(), today=TODAY)
     assert result.files[0].encoding == "UTF-16"
     row = result.records.row(0, named=True)
     assert row["name"] == "Lie, Pål" and row["minutes"] == 90 and row["kind"] == "udokumentert"
@@ -95,7 +97,7 @@ def test_xlsx_with_title_rows_merged_cells_real_dates_serials_and_tail(tmp_path)
     ws.append([])
     ws.append([None, None])
     wb.save(path)
-    result = load_exports([path], load_config())
+    result = load_exports([path], load_config(), today=TODAY)
     report = result.files[0]
     assert (report.file_format, report.sheet, report.header_row) == ("XLSX", "Fravær", 4)
     frame = result.records
@@ -181,7 +183,7 @@ def test_identical_records_in_overlapping_files_count_once(tmp_path):
     first, second = tmp_path / "uke45.csv", tmp_path / "uke45-46.csv"
     first.write_text(header + week1, encoding="utf-8")
     second.write_text(header + week1 + week2, encoding="utf-8")
-    result = load_exports([first, second], load_config())
+    result = load_exports([first, second], load_config(), today=TODAY)
     assert result.records.height == 2
     assert result.duplicates == 1
 
@@ -248,7 +250,7 @@ def test_windows_1252_after_a_long_ascii_start_is_still_read(tmp_path):
     ascii_rows = "".join(f"{n};Hansen, Per;02.11.2026;Sykdom\n" for n in range(12_000))
     path = tmp_path / "sen.csv"
     path.write_bytes((header + ascii_rows + "99;Ærlig, Åse;03.11.2026;Syk\n").encode("cp1252"))
-    result = load_exports([path], load_config())
+    result = load_exports([path], load_config(), today=TODAY)
     assert result.files[0].encoding == "Windows-1252"
     assert result.records.get_column("name")[-1] == "Ærlig, Åse"
 

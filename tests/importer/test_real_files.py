@@ -11,6 +11,8 @@ import pytest
 from naervaer_cli.config import load_config
 from naervaer_cli.importer import load_exports
 
+TODAY = dt.date(2026, 11, 20)  # the sample data's last day
+
 TESTS = Path(__file__).resolve().parents[1]
 SAMPLES, FIXTURES = TESTS.parent / "sample_data", TESTS / "fixtures"
 
@@ -31,7 +33,7 @@ CONTENT = [
 
 
 def records(path):
-    return load_exports([path], load_config()).records
+    return load_exports([path], load_config(), today=TODAY).records
 
 
 def content(frame: pl.DataFrame) -> pl.DataFrame:
@@ -50,7 +52,7 @@ def test_fixture_reads_like_the_sample_csv(name, sample_7b):
 
 
 def test_libreoffice_file_details():
-    result = load_exports([FIXTURES / "libreoffice.xlsx"], load_config())
+    result = load_exports([FIXTURES / "libreoffice.xlsx"], load_config(), today=TODAY)
     report = result.files[0]
     assert (report.sheet, report.header_row) == ("Fravær", 4)
     frame = result.records
@@ -79,7 +81,7 @@ def test_other_vendor_sample_hides_every_fodselsnummer():
 
 
 def test_barnehage_log_sample():
-    result = load_exports([SAMPLES / "barnehage_tilstede.csv"], load_config())
+    result = load_exports([SAMPLES / "barnehage_tilstede.csv"], load_config(), today=TODAY)
     assert result.setting == "barnehage"
     frame = result.records
     present = frame.filter(pl.col("kind") == "tilstede")

@@ -186,7 +186,7 @@ def test_absent_days_have_no_pickup() -> None:
 
 def test_sample_barnehage_log_planted_patterns() -> None:
     log = Path(__file__).resolve().parents[2] / "sample_data" / "barnehage_tilstede.csv"
-    rows = load_exports([log], load_config()).records
+    rows = load_exports([log], load_config(), today=date(2026, 11, 20)).records
     result = scan(rows, POLICY, setting="barnehage")
     assert result.as_of == AS_OF
     got = {p.name: [(f.rule, f.severity, f.count) for f in p.flags] for p in result.pupils}

@@ -463,8 +463,8 @@ class CaseStore:
     def restore(self, exported: Mapping[str, Any], school: str | None = None) -> int:
         """Load an :meth:`export` into this log, which must be empty; return the cases loaded.
 
-        Cases without a school (an export from before schools) get `school`, else the
-        store's.
+        Cases and requirements without a school (an export from before schools, or from a
+        log with no `school` configured) get `school`, else the store's.
         """
         if exported.get("format") != EXPORT_FORMAT:
             raise UsageError("Filen er ikke en eksport av saksloggen fra naervaer.")
@@ -858,7 +858,7 @@ def _restore_leave_off(conn: Db, item: Mapping[str, Any], school: str) -> None:
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             int(item["id"]),
-            str(item.get("school", school)),
+            str(item.get("school") or school),
             str(item["pupil_id"]),
             date.fromisoformat(item["first"]).isoformat(),
             date.fromisoformat(item["last"]).isoformat(),
@@ -910,7 +910,7 @@ def purge_from_config(config: Config, before: date) -> int:
 
 def _restore_case(conn: Db, item: Mapping[str, Any], school: str) -> None:
     closed = item["closed"]
-    case_school = str(item.get("school", school))
+    case_school = str(item.get("school") or school)  # none yet: the one given to restore
     conn.execute(
         "INSERT INTO cases (id, pupil_id, school, setting, level, opened, opened_by, closed)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -100,6 +100,7 @@ def _details(event: Event) -> str:
             return f"neste møte {norwegian(nxt)}" if nxt else ""
         case EventType.CONCERN_DISMISSED | EventType.NOTE | EventType.CLOSED:
             return ""
+    return ""
 
 
 def access_text(entries: Sequence[Access], pupil_id: str | None = None) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -113,6 +114,15 @@ def _register() -> None:
 _register()
 
 
+@functools.cache
+def _command() -> Any:
+    """The Click command behind `app`, built once: Typer rebuilds it on every call (≈ 50 ms),
+    which in-process runs (tests, the fuzz test) pay again and again."""
+    from naervaer_cli.cli import bokmal
+
+    return bokmal.translate(typer.main.get_command(app))
+
+
 def _debug_requested(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get("NAERVAER_DEBUG", "") not in ("", "0")
 
@@ -123,7 +133,6 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
     `env` is the run's streams, terminals, date and NAERVAER_HOME (tests pass their own).
     """
     from typer._click import exceptions as click_exc
-    from typer.main import get_command
 
     from naervaer_cli.cli import bokmal
     from naervaer_cli.portable import utf8_output
@@ -139,9 +148,8 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
 
         env.stderr.write(f"Feil: {hide_fnr(message)}\n")
 
-    command = bokmal.translate(get_command(app))
     try:
-        result = command.main(args=argv, prog_name="naervaer", standalone_mode=False, obj=env)
+        result = _command().main(args=argv, prog_name="naervaer", standalone_mode=False, obj=env)
     except NaervaerError as exc:
         if debug:
             raise

@@ -21,7 +21,7 @@ def check(
     from naervaer_cli.importer.report import check_report
 
     env = ctx.obj.env
-    result = load_exports(files, ctx.obj.config(), collect_problems=True)
+    result = load_exports(files, ctx.obj.config(), today=env.today, collect_problems=True)
     env.stdout.write(check_report(result))
     if any(f.problems for f in result.files):
         env.stderr.write("Feil: eksporten har rader som ikke kan leses (se over).\n")

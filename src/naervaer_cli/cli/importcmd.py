@@ -29,7 +29,7 @@ def import_(
 
     talk = speaks(ctx.obj.env.stdout_isatty, quiet, verbose)
     config = ctx.obj.config()
-    result = load_exports(files, config, rejects=rejects)
+    result = load_exports(files, config, today=ctx.obj.env.today, rejects=rejects)
     if result.rejected and not quiet:
         typer.echo(
             f"Merk: {result.rejected} rad(er) kunne ikke leses og er skrevet til {rejects}.",

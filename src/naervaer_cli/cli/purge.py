@@ -8,29 +8,46 @@ from typing import Annotated
 import typer
 
 from naervaer_cli.cli.options import parse_date
+from naervaer_cli.errors import UsageError
 
 
 def purge(
     ctx: typer.Context,
     before: Annotated[
-        date,
+        date | None,
         typer.Option(
             "--before",
             parser=parse_date,
             metavar="DATO",
             help="Slett fravær fra før denne datoen og saker avsluttet før den (ÅÅÅÅ-MM-DD).",
+            show_default=False,
         ),
-    ],
+    ] = None,
+    invalid_dates: Annotated[
+        bool,
+        typer.Option(
+            "--invalid-dates",
+            help="Slett fravær datert før 2000 eller mer enn ett år etter i dag (feilskrevne "
+            "datoer lagret av en eldre versjon).",
+        ),
+    ] = False,
 ) -> None:
     """Slett lagret fraværshistorikk og avsluttede saker eldre enn en dato (lagringsbegrensning)."""
     from naervaer_cli.caselog.store import norwegian, purge_from_config
-    from naervaer_cli.history import purge_history
+    from naervaer_cli.history import purge_history, purge_invalid_dates
 
+    if before is None and not invalid_dates:
+        raise UsageError("Oppgi --before DATO, --invalid-dates eller begge.")
     config = ctx.obj.config()
-    rows = purge_history(config.home, before)
-    cases = purge_from_config(config, before)
-    typer.echo(
-        f"Slettet {rows} fraværsposter datert før {norwegian(before)} og {cases} "
-        f"avsluttede saker avsluttet før {norwegian(before)}.",
-        file=ctx.obj.env.stdout,
-    )
+    out = ctx.obj.env.stdout
+    if invalid_dates:
+        bad = purge_invalid_dates(config.home, ctx.obj.env.today)
+        typer.echo(f"Slettet {bad} fraværsposter med ugyldig dato.", file=out)
+    if before is not None:
+        rows = purge_history(config.home, before)
+        cases = purge_from_config(config, before)
+        typer.echo(
+            f"Slettet {rows} fraværsposter datert før {norwegian(before)} og {cases} "
+            f"avsluttede saker avsluttet før {norwegian(before)}.",
+            file=out,
+        )

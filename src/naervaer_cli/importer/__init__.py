@@ -1,27 +1,35 @@
 """Import of absence exports (CSV/XLSX, however messy) into the canonical frame of schema.py.
 
-`load_exports(paths, config)` is the one entry point: it reads every file, maps headers and
-codes, checks every value, pseudonymises fødselsnummer, expands date ranges to school days
-and counts a record that appears in several files once.
+`load_exports(paths, config, today=...)` is the one entry point: it reads every file, maps
+headers and codes, checks every value, pseudonymises fødselsnummer, expands date ranges to
+school days and counts a record that several files share once (dedupe.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar, calendar_from_config
 from naervaer_cli.config import Config
-from naervaer_cli.errors import InputError
+from naervaer_cli.errors import ConfigError, InputError
 from naervaer_cli.importer.codes import code_table
+from naervaer_cli.importer.dedupe import merge_sources, occurrences
 from naervaer_cli.importer.headers import synonym_table
-from naervaer_cli.importer.normalize import Context, RowProblem, is_attendance_log, normalize
-from naervaer_cli.importer.read import RawTable, read_table
+from naervaer_cli.importer.normalize import (
+    MAX_MINUTES,
+    Context,
+    RowProblem,
+    is_attendance_log,
+    normalize,
+)
+from naervaer_cli.importer.read import MAX_XLSX_CELLS, RawTable, read_table
 from naervaer_cli.privacy import hide_fnr, pseudonym_key, write_private
-from naervaer_cli.schema import drop_duplicate_records, empty_records
+from naervaer_cli.schema import empty_records
 
 MAX_PROBLEMS_SHOWN = 5
 
@@ -43,6 +51,7 @@ class FileReport:
     records: int
     problems: tuple[RowProblem, ...]
     notes: tuple[str, ...]
+    repeated_rows: tuple[int, ...] = ()  # rows identical to an earlier row of the same file
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ def load_exports(
     paths: Sequence[Path],
     config: Config,
     *,
+    today: date,
     calendar: SchoolCalendar | None = None,
     rejects: Path | None = None,
     collect_problems: bool = False,
@@ -67,7 +77,8 @@ def load_exports(
 
     A row that cannot be read is an InputError (exit 2) unless `rejects` names a file, where
     such rows are then written with the reason (and reported), or `collect_problems` is set
-    (for `check`, which reports every problem instead of stopping at the first).
+    (for `check`, which reports every problem instead of stopping at the first). `today`
+    bounds the dates an export may hold (normalize.date_limits).
     """
     if not paths:
         raise InputError("Ingen filer oppgitt. Oppgi én eller flere fraværseksporter.")
@@ -76,16 +87,20 @@ def load_exports(
         codes=code_table(config.table("import").get("codes")),
         calendar=calendar or calendar_from_config(config.table("calendar"), config.where()),
         key=pseudonym_key(config.home),
+        today=today,
+        max_minutes=_positive(config, "max_minutes", MAX_MINUTES),
     )
     sheet = config.get("import.sheet")
+    max_cells = _positive(config, "max_xlsx_cells", MAX_XLSX_CELLS)
     frames, reports, rejected_rows = [], [], []
     for path in paths:
-        raw: RawTable = read_table(Path(path), synonyms, sheet)
+        raw: RawTable = read_table(Path(path), synonyms, sheet, max_cells)
         result = normalize(raw, ctx)
         if result.problems and rejects is None and not collect_problems:
             raise InputError(_problem_message(raw.path, result.problems))
         rejected_rows += [(raw.path.name, p) for p in result.problems]
         frames.append(result.records)
+        repeated = occurrences(result.records) > 0
         reports.append(
             FileReport(
                 path=raw.path,
@@ -101,6 +116,9 @@ def load_exports(
                 records=result.records.height,
                 problems=result.problems,
                 notes=result.notes,
+                repeated_rows=tuple(
+                    result.records.get_column("source_row").filter(repeated).unique().sort()
+                ),
             )
         )
     settings = {r.setting for r in reports}
@@ -108,17 +126,26 @@ def load_exports(
         raise InputError(
             "Filene blander barnehagelogger (Kom/Hentet) og skoleeksporter. Kjør dem hver for seg."
         )
-    combined = pl.concat(frames, how="vertical") if frames else empty_records()
-    unique = drop_duplicate_records(combined)
+    unique = merge_sources(frames) if frames else empty_records()
     if rejects is not None and rejected_rows:
         _write_rejects(rejects, rejected_rows)
     return ImportResult(
         records=unique,
         files=tuple(reports),
         setting=settings.pop(),
-        duplicates=combined.height - unique.height,
+        duplicates=sum(f.height for f in frames) - unique.height,
         rejected=len(rejected_rows),
     )
+
+
+def _positive(config: Config, key: str, default: int) -> int:
+    """An [import] limit from the config: a whole number above 0, else the default."""
+    value = config.get(f"import.{key}", default)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(
+            f"{config.where()}: [import] {key} skal være et helt tall større enn 0, ikke «{value}»."
+        )
+    return value
 
 
 def _problem_message(path: Path, problems: Sequence[RowProblem]) -> str:

@@ -6,9 +6,10 @@ column; the caller decides whether problems are fatal (default) or rows go to a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -24,6 +25,24 @@ _YES = ("ja", "j", "x", "1", "true", "sann", "yes", "y")
 _NO = ("nei", "n", "0", "false", "usann", "no", "")
 _EXCEL_EPOCH = date(1899, 12, 30)
 MAX_LISTED_ROWS = 5
+# Dates outside these limits are typos (2062 for 2026) or misread Excel serials: no school
+# export holds them, and one of them would move the default reference date for good.
+EARLIEST_DATE = date(2000, 1, 1)
+FUTURE_DAYS = 366
+# [import] max_minutes: no lesson or school day is longer; 1e10 or a week is a typo.
+MAX_MINUTES = 600
+# C0 and C1 control characters, DEL, and the bidirectional overrides that can make a name
+# read backwards; terminal escape sequences go whole (ESC [ ... m), not just their ESC.
+_ESCAPES = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?"
+_CONTROLS = r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+# Tabs, line breaks, vertical tabs and form feeds separate words: they become one space.
+_LINE_BREAKS = r"[\t\n\x0b\x0c\r]+"
+_UNSAFE = rf"{_ESCAPES}|{_CONTROLS}|{_LINE_BREAKS}"
+
+
+def date_limits(today: date) -> tuple[date, date]:
+    """The first and last date an export may hold, judged from `today`."""
+    return EARLIEST_DATE, today + timedelta(days=FUTURE_DAYS)
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,8 @@ class Context:
     codes: dict[str, str]
     calendar: SchoolCalendar
     key: bytes
+    today: date
+    max_minutes: int = MAX_MINUTES
 
 
 @dataclass(frozen=True)
@@ -79,8 +100,10 @@ def parse_time(col: pl.Expr) -> pl.Expr:
     """HH:MM, HH.MM, HH:MM:SS, an Excel time as 'YYYY-MM-DD HH:MM:SS' or a day fraction."""
     fraction = col.str.extract(r"^(0?\.\d+)$", 1).cast(pl.Float64, strict=False)
     clock = col.str.extract(r"(?:^|[ T])(\d{1,2}[:.]\d{2})(?::\d{2}(?:\.\d+)?)?$", 1)
+    nanos = (fraction * 86_400_000_000_000).round().cast(pl.Int64)
     return pl.coalesce(
-        (fraction * 86_400_000_000_000).round().cast(pl.Int64).cast(pl.Time),
+        # A fraction that rounds to a whole day is 24:00, which is no time of day.
+        pl.when(nanos < 86_400_000_000_000).then(nanos).cast(pl.Time),
         clock.str.replace(r"\.", ":").str.to_time("%H:%M", strict=False),
     )
 
@@ -119,6 +142,15 @@ _PARSERS: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType, str]] = {
 }
 
 
+def clean_text(col: pl.Expr) -> pl.Expr:
+    """Control characters and terminal escapes removed; tabs and line breaks become spaces.
+
+    Letters, digits, spaces and punctuation stay. A vertical tab in a name would otherwise
+    stop the XLSX and DOCX writers, and an escape sequence would recolour a terminal.
+    """
+    return col.str.replace_all(rf"{_ESCAPES}|{_CONTROLS}", "").str.replace_all(_LINE_BREAKS, " ")
+
+
 def _as_text(col: pl.Expr) -> pl.Expr:
     """A text value as written, without surrounding spaces; blank is missing."""
     stripped = col.str.strip_chars()
@@ -145,7 +177,9 @@ def _mapped(col: pl.Expr, small: pl.DataFrame, dtype: pl.DataType) -> pl.Expr:
 
 
 def _parse_columns(
-    frame: pl.DataFrame, parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]]
+    frame: pl.DataFrame,
+    parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]],
+    may_have_controls: bool = True,
 ) -> tuple[pl.DataFrame, dict[str, str]]:
     """Every field parsed to its type, plus `_invalid_<field>` masks; (frame, invalid fields).
 
@@ -157,23 +191,36 @@ def _parse_columns(
     text = [f for f in parsers if f not in typed]
     # Free text (ids, names, groups) has many distinct values; a column is only copied
     # (stripped) when some value needs it, which keeps a 10M-row import's memory down.
+    checked = [f for f in (*text, "code") if f in parsers]
     scan = frame.select(
         *(pl.col(f).unique().drop_nulls().implode() for f in typed),
-        *(_padded(pl.col(f)).any().alias(f"_pad_{f}") for f in (*text, "code") if f in parsers),
+        *(_padded(pl.col(f)).any().alias(f"_pad_{f}") for f in checked),
+        *(
+            (pl.col(f).str.contains(_UNSAFE).any() if may_have_controls else pl.lit(False)).alias(
+                f"_ctl_{f}"
+            )
+            for f in checked
+        ),
     ).row(0)
     distinct = scan[: len(typed)]
-    padded = dict(
-        zip([f for f in (*text, "code") if f in parsers], scan[len(typed) :], strict=True)
-    )
+    padded = dict(zip(checked, scan[len(typed) : len(typed) + len(checked)], strict=True))
+    unsafe = dict(zip(checked, scan[len(typed) + len(checked) :], strict=True))
     # `raw_<field>` is the value as written (stripped when needed) for `code`; messages strip
     # the few values they quote themselves.
-    as_written = {f: _as_text(pl.col(f)) if padded.get(f) else pl.col(f) for f in parsers}
+    as_written = {
+        f: _as_text(clean_text(pl.col(f)))
+        if unsafe.get(f)
+        else _as_text(pl.col(f))
+        if padded.get(f)
+        else pl.col(f)
+        for f in parsers
+    }
     mapped = [as_written[f].alias(f) for f in text]
     invalid_fields: dict[str, str] = {}
     for (field, (parse, dtype)), values in zip(typed.items(), distinct, strict=True):
         small = (
             pl.DataFrame({"raw": values}, schema={"raw": pl.String})
-            .with_columns(clean=_as_text(pl.col("raw")))
+            .with_columns(clean=_as_text(clean_text(pl.col("raw"))))
             .with_columns(value=parse(pl.col("clean")).cast(dtype))
         )
         mapped.append(_mapped(pl.col(field), small, dtype).alias(field))
@@ -189,6 +236,21 @@ def _parse_columns(
             )
     raw_copies = [expr.alias(f"raw_{f}") for f, expr in as_written.items()]
     return frame.select(pl.col("_row"), *mapped, *raw_copies), invalid_fields
+
+
+def _amount_message(field: str, most: float) -> Callable[[dict], str]:
+    return lambda r: (
+        f"«{r[f'raw_{field}']}» er ikke et gyldig antall; forventet et tall fra 0 "
+        f"til {most:g} ([import] max_minutes i naervaer.toml)."
+    )
+
+
+def _date_message(field: str, first: date, last: date) -> Callable[[dict], str]:
+    return lambda r: (
+        f"datoen {r[f'raw_{field}']} er utenfor {first:%d.%m.%Y}–{last:%d.%m.%Y} "
+        "og er trolig feilskrevet. Rett den i fagsystemet, eller legg raden "
+        "til side med --rejects FIL."
+    )
 
 
 def normalize(raw: RawTable, ctx: Context) -> Normalized:
@@ -208,7 +270,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
             parsers[field] = (_code_parser(ctx.codes), pl.Enum(KINDS))
         else:
             parsers[field] = (_as_text, pl.String())
-    data, invalid_fields = _parse_columns(frame, parsers)
+    data, invalid_fields = _parse_columns(frame, parsers, raw.may_have_controls)
     unreadable = {f: data.get_column(mask) for f, mask in invalid_fields.items()}
     data = data.drop(invalid_fields.values())
     checks: list[tuple[str, pl.Series, Callable[[dict], str]]] = [
@@ -229,7 +291,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
             if has(field):
                 present = pl.coalesce(present, pl.col(field))
         no_code = data.get_column("code").is_null() & ~unreadable.get(
-            "code", pl.Series([False] * data.height)
+            "code", pl.Series([False] * data.height, dtype=pl.Boolean)
         )
         no_times = data.select(present.is_null()).to_series()
         checks.insert(
@@ -265,15 +327,25 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
                 lambda r: f"til-tid {r['raw_end']} er før fra-tid {r['raw_start']}.",
             )
         )
-    for field in ("minutes", "hours"):
+    for field, most in (("minutes", ctx.max_minutes), ("hours", ctx.max_minutes / 60)):
         if has(field):
+            value = data.get_column(field)
             checks.append(
                 (
                     field,
-                    data.get_column(field) < 0,
-                    lambda r, f=field: (
-                        f"«{r[f'raw_{f}']}» er negativt; forventet et tall større enn eller lik 0."
-                    ),
+                    ~value.is_finite() | (value < 0) | (value > most),
+                    _amount_message(field, most),
+                )
+            )
+    first, last = date_limits(ctx.today)
+    for field in ("date", "date_to"):
+        if has(field):
+            day = data.get_column(field)
+            checks.append(
+                (
+                    field,
+                    (day < first) | (day > last),
+                    _date_message(field, first, last),
                 )
             )
 
@@ -348,7 +420,7 @@ def _problems(
     for row in bad.iter_rows(named=True):
         for i, (field, _, message) in enumerate(checks):
             if row[f"_bad{i}"]:
-                row = {k: v.strip() if isinstance(v, str) else v for k, v in row.items()}
+                row = {k: _shown(v) if isinstance(v, str) else v for k, v in row.items()}
                 row["_value"] = row.get(f"raw_{field}")
                 # A message quotes the value as written: never a fødselsnummer.
                 problems.append(
@@ -358,6 +430,11 @@ def _problems(
                 )
                 break
     return tuple(problems)
+
+
+def _shown(value: str) -> str:
+    """A value as a message may quote it: stripped, without control characters or escapes."""
+    return re.sub(_LINE_BREAKS, " ", re.sub(rf"{_ESCAPES}|{_CONTROLS}", "", value)).strip()
 
 
 _STRING = pl.String()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,12 @@ MIN_HEADER_SCORE = 3
 DELIMITERS = (";", ",", "\t")
 DELIMITER_NAMES = {";": "semikolon (;)", ",": "komma (,)", "\t": "tabulator"}
 ZIP_MAGIC = b"PK\x03\x04"
+# [import] max_xlsx_cells: a spreadsheet beyond this is refused before it is loaded. Five
+# million cells is 400 000 rows of 12 columns, far more than a school's term, and loads in
+# well under a gigabyte.
+MAX_XLSX_CELLS = 5_000_000
+# Sheet XML per cell (tag, reference, style, value); generous, so only a bomb exceeds it.
+XLSX_BYTES_PER_CELL = 200
 
 
 @dataclass(frozen=True)
@@ -37,9 +44,17 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # False when the file is known to hold no control character, tab or line break in a
+    # value, so normalize need not look for them in a million rows.
+    may_have_controls: bool = True
 
 
-def read_table(path: Path, synonyms: dict[str, str], sheet: str | int | None = None) -> RawTable:
+def read_table(
+    path: Path,
+    synonyms: dict[str, str],
+    sheet: str | int | None = None,
+    max_xlsx_cells: int = MAX_XLSX_CELLS,
+) -> RawTable:
     """Read a CSV or XLSX export. Raises InputError with a Norwegian message for bad files."""
     if not path.exists():
         raise InputError(f"Fant ikke filen {path}. Sjekk navnet og mappen.")
@@ -53,6 +68,7 @@ def read_table(path: Path, synonyms: dict[str, str], sheet: str | int | None = N
     if not head:
         raise InputError(f"{path} er tom (0 byte). Ta en ny eksport fra fagsystemet.")
     if head.startswith(ZIP_MAGIC):
+        _check_xlsx_size(path, max_xlsx_cells)
         return _read_xlsx(path, synonyms, sheet)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         raise InputError(
@@ -66,49 +82,99 @@ def read_table(path: Path, synonyms: dict[str, str], sheet: str | int | None = N
 
 
 SAMPLE_BYTES = 256 * 1024
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# A character decoded from valid multi-byte UTF-8 (not ASCII, not an undecodable byte).
+_UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+# C0 controls but CR and LF (which end lines; tab included), DEL, and the UTF-8 lead
+# bytes of U+0080-U+00BF and U+2000-U+2FFF, where the C1 and bidirectional controls are.
+_SUSPECT_BYTES = bytes([*range(0x00, 0x0A), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xC2, 0xE2])
 
 
-def _sniff_encoding(head: bytes) -> str:
-    """The encoding of a CSV export, judged from its first bytes."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16"
-    try:
-        # Incremental: a character cut at the end of the sample is not an error.
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "UTF-8 med BOM" if head.startswith(codecs.BOM_UTF8) else "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in head[:4096]:
-        raise InputError(
-            "filen inneholder binære data og er ikke en CSV-eksport. "
-            "Oppgi en CSV- eller XLSX-fil fra fagsystemet."
-        )
-    # What Norwegian Excel writes; a superset of Latin-1's printable range.
-    return "Windows-1252"
+def _may_have_controls(data: bytes) -> bool:
+    """Whether a UTF-8 CSV without quotes may hold a control character inside a value.
+
+    One C-speed pass over the bytes lets normalize skip its per-value check on the common,
+    clean file. Tabs and the UTF-8 lead bytes of C1 and bidirectional controls count as a
+    maybe; the check in normalize then tells.
+    """
+    return len(data.translate(None, _SUSPECT_BYTES)) != len(data)
 
 
-def _as_utf8(path: Path, encoding: str) -> bytes:
-    """The whole file re-encoded as UTF-8, for the encodings Polars cannot read itself."""
-    data = path.read_bytes()
-    if encoding == "UTF-16":
+@dataclass(frozen=True)
+class _Decoded:
+    encoding: str
+    text: str | None  # None for valid UTF-8, which Polars reads from the path itself
+
+
+def _decode(path: Path, data: bytes) -> _Decoded:
+    """The encoding of a CSV export, decided on the whole file, and its text when not UTF-8.
+
+    A file that is valid UTF-8 except for some bytes is refused at the first such byte: read
+    as Windows-1252 it would turn every «ø» into «Ã¸» (mojibake), and read as UTF-8 it would
+    lose the bytes.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16").encode("utf-8")
+            return _Decoded("UTF-16", data.decode("utf-16"))
         except UnicodeDecodeError:
             raise InputError(
                 f"{path}: filen ser ut som UTF-16, men kan ikke leses som det."
             ) from None
-    return data.decode("cp1252", errors="replace").encode("utf-8")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return _Decoded("UTF-8 med BOM" if data.startswith(codecs.BOM_UTF8) else "UTF-8", None)
+    if b"\x00" in data[:4096]:
+        raise InputError(
+            f"{path}: filen inneholder binære data og er ikke en CSV-eksport. "
+            "Oppgi en CSV- eller XLSX-fil fra fagsystemet."
+        )
+    loose = data.decode("utf-8", errors="surrogateescape")
+    if _UTF8_LETTER.search(loose):
+        bad = _UNDECODABLE.search(loose)
+        assert bad is not None  # strict decoding failed, so some byte did not decode
+        raise InputError(
+            f"{_where_in_text(path, loose, bad.start())}: filen er UTF-8, men her står et tegn "
+            "i en annen tegnkoding (trolig Windows-1252). Rett tegnet, eller lagre hele filen "
+            "på nytt som UTF-8."
+        )
+    try:
+        # What Norwegian Excel writes; a superset of Latin-1's printable range.
+        return _Decoded("Windows-1252", data.decode("cp1252"))
+    except UnicodeDecodeError as exc:
+        text = data.decode("cp1252", errors="surrogateescape")
+        raise InputError(
+            f"{_where_in_text(path, text, exc.start)}: byten 0x{data[exc.start]:02X} er ikke et "
+            "tegn i Windows-1252 eller UTF-8. Rett tegnet, eller ta en ny eksport."
+        ) from None
+
+
+def _where_in_text(path: Path, text: str, offset: int) -> str:
+    """`file, rad N` for a character offset (rows as lines, any line break)."""
+    row = len(_LINE_BREAK.findall(text, 0, offset)) + 1
+    return f"{path}, rad {row}"
+
+
+def _lines(text: str) -> list[str]:
+    """Physical lines, split at CRLF, CR or LF exactly as the CSV reader does."""
+    return _LINE_BREAK.split(text)
 
 
 def _find_csv_header(text: str, synonyms: dict[str, str]) -> tuple[int, str, list[str]]:
     """(line index, delimiter, header cells) of the first line that looks like a header."""
-    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    lines = _lines(text)[:HEADER_SEARCH_ROWS]
     for index, line in enumerate(lines):
         best: tuple[int, str, list[str]] | None = None
         for delimiter in DELIMITERS:
             if delimiter not in line:
                 continue
-            cells = next(csv.reader([line], delimiter=delimiter))
+            try:
+                cells = next(csv.reader([line], delimiter=delimiter))
+            except (csv.Error, StopIteration):
+                continue
             score = header_score(cells, synonyms)
             if score >= MIN_HEADER_SCORE and (best is None or score > best[0]):
                 best = (score, delimiter, cells)
@@ -117,20 +183,49 @@ def _find_csv_header(text: str, synonyms: dict[str, str]) -> tuple[int, str, lis
     return -1, "", []
 
 
-def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
-    with path.open("rb") as fh:
-        head = fh.read(SAMPLE_BYTES)
+class _NotUtf8(Exception):
+    """A file taken for UTF-8 from its first bytes has invalid UTF-8 further on."""
+
+
+def _utf8(data: bytes) -> str:
     try:
-        encoding = _sniff_encoding(head)
-    except InputError as exc:
-        raise InputError(f"{path}: {exc}") from None
-    # Polars reads UTF-8 itself, and a path about twice as fast as bytes: only other
-    # encodings are decoded here.
-    source: Path | bytes = path
-    if not encoding.startswith("UTF-8"):
-        source = _as_utf8(path, encoding)
-        head = source[:SAMPLE_BYTES]
-    sample = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotUtf8 from None
+
+
+def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path} kan ikke leses ({exc.strerror}).") from None
+    # A file whose first bytes are UTF-8 is taken for UTF-8, and Polars checks the rest as
+    # it reads (decoding 100 MB here first would cost as much as the read). If it is not,
+    # the whole file decides (_decode), and it is read again from its text.
+    head_is_utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data[:SAMPLE_BYTES], final=False)
+    except UnicodeDecodeError:
+        head_is_utf8 = False
+    if head_is_utf8:
+        bom = data.startswith(codecs.BOM_UTF8)
+        try:
+            return _read_decoded(
+                path, synonyms, data, _Decoded("UTF-8 med BOM" if bom else "UTF-8", None)
+            )
+        except _NotUtf8:
+            pass
+    return _read_decoded(path, synonyms, data, _decode(path, data))
+
+
+def _read_decoded(path: Path, synonyms: dict[str, str], data: bytes, decoded: _Decoded) -> RawTable:
+    """Read a CSV export whose encoding is decided; raises _NotUtf8 if UTF-8 turns out wrong."""
+    encoding = decoded.encoding
+    if decoded.text is None:
+        head = data[:SAMPLE_BYTES].decode("utf-8", errors="ignore")
+    else:
+        head = decoded.text[:SAMPLE_BYTES]
+    sample = head.lstrip("\ufeff")
     if not sample.strip():
         raise InputError(f"{path} er tom. Ta en ny eksport fra fagsystemet.")
     header_index, delimiter, cells = _find_csv_header(sample, synonyms)
@@ -142,32 +237,36 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
         )
     match = match_headers(cells, synonyms)
     width = len(cells)
-
-    def read(source: Path | bytes) -> pl.DataFrame:
-        return pl.read_csv(
-            source,
-            separator=delimiter,
-            has_header=True,
-            skip_rows=header_index,
-            infer_schema=False,
-            truncate_ragged_lines=False,
-        )
-
-    try:
+    # Polars is fast but counts only LF as a line break and has its own reading of quotes;
+    # a file with quotes or CR-only line breaks is read by the csv module, which tells the
+    # exact line every record starts on.
+    raw = data if decoded.text is None else decoded.text.encode("utf-8")
+    lone_cr = b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")
+    if b'"' in raw or lone_cr:
+        text = decoded.text if decoded.text is not None else _utf8(data)
+        frame, rows = _csv_records(path, text.lstrip("\ufeff"), header_index, delimiter, width)
+    else:
+        # Polars reads a path about twice as fast as bytes: UTF-8 files go by path.
+        source: Path | bytes = path if decoded.text is None else raw
         try:
-            frame = read(source)
-        except pl.exceptions.ComputeError as exc:
-            if source is not path or "utf-8" not in str(exc).lower():
-                raise
-            # Non-UTF-8 bytes after the sample: the file is Windows-1252 after all.
-            encoding, source = "Windows-1252", _as_utf8(path, "Windows-1252")
-            frame = read(source)
-    except pl.exceptions.ComputeError as exc:
-        raise _csv_shape_error(path, encoding, header_index, delimiter, width, exc) from None
-    # Header cells can be empty or repeated; address columns by position instead.
-    names = [f"c{i}" for i in range(frame.width)]
-    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
-    return _table(
+            frame = pl.read_csv(
+                source,
+                separator=delimiter,
+                has_header=True,
+                skip_rows=header_index,
+                infer_schema=False,
+                truncate_ragged_lines=False,
+            )
+        except pl.exceptions.PolarsError as exc:
+            if decoded.text is None and "utf-8" in str(exc).lower():
+                raise _NotUtf8 from None
+            text = decoded.text if decoded.text is not None else _utf8(data)
+            raise _csv_shape_error(path, text, header_index, delimiter, width, exc) from None
+        rows = None
+        # Header cells can be empty or repeated; address columns by position instead.
+        names = [f"c{i}" for i in range(frame.width)]
+        frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+    table = _table(
         path,
         frame,
         match,
@@ -175,30 +274,146 @@ def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
         file_format="CSV",
         encoding=encoding,
         delimiter=delimiter,
+        rows=rows,
+        may_have_controls=rows is not None or _may_have_controls(raw),
+    )
+    if table.frame.height == 0:
+        text = decoded.text if decoded.text is not None else _utf8(data)
+        _refuse_unread_lines(path, text.lstrip("\ufeff"), header_index, delimiter)
+    return table
+
+
+def _csv_records(
+    path: Path, text: str, header_index: int, delimiter: str, width: int
+) -> tuple[pl.DataFrame, list[int]]:
+    """The records after the header as `c<position>` columns, and the line each starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    rows: list[int] = []
+    start = 1
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            if line <= header_index + 1:
+                continue
+            if len(record) > width:
+                raise _too_many_fields(path, line, len(record), width, delimiter)
+            for i, column in enumerate(columns):
+                value = record[i] if i < len(record) else ""
+                column.append(value if value != "" else None)
+            rows.append(line)
+    except csv.Error as exc:
+        raise InputError(
+            f"{path}, rad {start}: CSV-raden kan ikke leses ({exc}). Sjekk anførselstegnene "
+            "i raden."
+        ) from None
+    frame = pl.DataFrame(
+        {f"c{i}": column for i, column in enumerate(columns)},
+        schema={f"c{i}": pl.String for i in range(width)},
+    )
+    return frame, rows
+
+
+def _refuse_unread_lines(path: Path, text: str, header_index: int, delimiter: str) -> None:
+    """A file with something written below the header must give rows; say where if not."""
+    for number, line in enumerate(_lines(text)[header_index + 1 :], start=header_index + 2):
+        if line.replace(delimiter, "").strip():
+            raise InputError(
+                f"{path}, rad {number}: raden ble ikke lest som en fraværsrad, og filen ga 0 "
+                "rader. Sjekk linjeskift og skilletegn, eller lagre eksporten på nytt som CSV."
+            )
+
+
+def _too_many_fields(path: Path, row: int, count: int, width: int, delimiter: str) -> InputError:
+    return InputError(
+        f"{path}, rad {row}: raden har {count} felt, men overskriften har {width}. "
+        f"Sjekk at skilletegnet ({DELIMITER_NAMES[delimiter]}) ikke står inne i en verdi "
+        "uten anførselstegn."
     )
 
 
 def _csv_shape_error(
-    path: Path, encoding: str, header_index: int, delimiter: str, width: int, exc: Exception
+    path: Path, text: str, header_index: int, delimiter: str, width: int, exc: Exception
 ) -> InputError:
     """Find the line with too many fields (Polars does not say which) for the message."""
-    text = (
-        path.read_bytes().decode("utf-8-sig", errors="replace")
-        if encoding.startswith("UTF-8")
-        else _as_utf8(path, encoding).decode("utf-8")
-    )
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for number, row in enumerate(reader, start=1):
-        if number > header_index + 1 and len(row) > width:
-            return InputError(
-                f"{path}, rad {number}: raden har {len(row)} felt, men overskriften har {width}. "
-                f"Sjekk at skilletegnet ({DELIMITER_NAMES[delimiter]}) ikke står inne i en verdi "
-                "uten anførselstegn."
-            )
+    try:
+        _csv_records(path, text.lstrip("\ufeff"), header_index, delimiter, width)
+    except InputError as found:
+        return found
     return InputError(f"{path}: CSV-filen kan ikke leses ({str(exc).splitlines()[0]}).")
 
 
-# --- XLSX ------------------------------------------------------------------------------
+# --- XLSX ---
+
+
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?\""
+)
+
+
+def _check_xlsx_size(path: Path, max_cells: int) -> None:
+    """Refuse a workbook that would expand to more than `max_cells` cells, before loading it.
+
+    A few hundred kilobytes of XLSX can unpack to gigabytes; the zip directory's sizes and the
+    sheets' own <dimension> tell the size without unpacking anything but the first bytes.
+    """
+    import zipfile
+
+    def refuse(what: str) -> InputError:
+        return InputError(
+            f"{path}: regnearket er for stort ({what}; grensen er {_thousands(max_cells)} "
+            "celler). Ta ut en kortere periode, eller øk grensen med [import] max_xlsx_cells "
+            "i naervaer.toml."
+        )
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = [
+                info
+                for info in archive.infolist()
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            ]
+            unpacked = sum(
+                info.file_size for info in archive.infolist() if info.filename.startswith("xl/")
+            )
+            if unpacked > max_cells * XLSX_BYTES_PER_CELL:
+                raise refuse(f"{unpacked / 1_000_000:.1f} MB utpakket".replace(".", ","))
+            for info in sheets:
+                with archive.open(info) as fh:
+                    head = fh.read(4096)
+                found = _DIMENSION.search(head)
+                if found:
+                    cells = _dimension_cells(*found.groups())
+                    if cells > max_cells:
+                        raise refuse(f"{_thousands(cells)} celler i ett ark")
+    except InputError:
+        raise
+    except Exception:  # zipfile raises many types for corrupt archives
+        raise InputError(
+            f"{path} kan ikke leses som XLSX: filen er skadet eller avkortet. "
+            "Ta en ny eksport, eller åpne og lagre den på nytt i Excel/LibreOffice."
+        ) from None
+
+
+def _thousands(number: int) -> str:
+    """5 000 000, the Norwegian way (a space between thousands)."""
+    return f"{number:,}".replace(",", " ")
+
+
+def _dimension_cells(
+    first_col: bytes, first_row: bytes, last_col: bytes | None, last_row: bytes | None
+) -> int:
+    def column(letters: bytes) -> int:
+        number = 0
+        for letter in letters:
+            number = number * 26 + letter - 64
+        return number
+
+    if last_col is None or last_row is None:
+        return 1
+    rows = abs(int(last_row) - int(first_row)) + 1
+    columns = abs(column(last_col) - column(first_col)) + 1
+    return rows * columns
 
 
 def _read_xlsx(path: Path, synonyms: dict[str, str], sheet: str | int | None) -> RawTable:
@@ -246,12 +461,15 @@ def _read_xlsx(path: Path, synonyms: dict[str, str], sheet: str | int | None) ->
     while cells and (cells[-1] is None or str(cells[-1]).strip() == ""):
         cells.pop()
     match = match_headers(cells, synonyms)
+    # Every column under the header, used or not, so a row with a value only in an unused
+    # column is not taken for a blank one.
+    positions = list(range(len(cells)))
     try:
         frame = reader.load_sheet(
             chosen,
             header_row=None,
             skip_rows=header_index + 1,
-            use_columns=sorted(match.fields.values()),
+            use_columns=positions,
             dtypes="string",
             skip_whitespace_tail_rows=True,
         ).to_polars()
@@ -260,12 +478,11 @@ def _read_xlsx(path: Path, synonyms: dict[str, str], sheet: str | int | None) ->
             f"{path}: arket «{chosen}» kan ikke leses; filen kan være skadet."
         ) from None
     # fastexcel names the selected columns after their positions; give them our names.
-    positions = sorted(match.fields.values())
     frame = frame.rename(dict(zip(frame.columns, [f"c{p}" for p in positions], strict=True)))
     return _table(path, frame, match, header_index, file_format="XLSX", sheet=chosen)
 
 
-# --- shared ----------------------------------------------------------------------------
+# --- shared ---
 
 
 def _table(
@@ -278,24 +495,34 @@ def _table(
     encoding: str | None = None,
     delimiter: str | None = None,
     sheet: str | None = None,
+    rows: list[int] | None = None,
+    may_have_controls: bool = True,
 ) -> RawTable:
     """The fields of a frame whose columns are named `c<position>`, with their row numbers.
 
     Rows are numbered as a spreadsheet shows them: 1-based, data from the row after the
-    header (`header_index` is the header's 0-based line or sheet row).
+    header (`header_index` is the header's 0-based line or sheet row), unless `rows` gives
+    each record's line (a CSV record with a quoted line break spans several lines).
     """
+    if rows is None:
+        frame = frame.with_row_index("_row", offset=header_index + 2)
+        frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
+    else:
+        frame = frame.with_columns(_row=pl.Series(rows, dtype=pl.Int32))
+    # Blank means blank in every column, read or not: a row with a value only in a column
+    # no field uses is still a row, and must be read or refused, never dropped unseen.
+    frame = _drop_blank_rows(frame, [f"c{p}" for p in match.fields.values()])
     frame = _select_fields(frame, match, frame.columns)
-    frame = frame.with_row_index("_row", offset=header_index + 2)
-    frame = frame.with_columns(pl.col("_row").cast(pl.Int32))
     return RawTable(
         path=path,
-        frame=_drop_blank_rows(frame),
+        frame=frame,
         match=match,
         header_row=header_index + 1,
         file_format=file_format,
         encoding=encoding,
         delimiter=delimiter,
         sheet=sheet,
+        may_have_controls=may_have_controls,
     )
 
 
@@ -307,17 +534,18 @@ def _select_fields(frame: pl.DataFrame, match: HeaderMatch, names: list[str]) ->
         for field, pos in match.fields.items()
         if f"c{pos}" in present
     ]
-    return frame.select(exprs)
+    return frame.select(pl.col("_row"), *exprs)
 
 
-def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """Drop rows where every field is empty (blank lines, Excel's formatted-but-empty rows)."""
-    fields = [c for c in frame.columns if c != "_row"]
-    if not fields:
+def _drop_blank_rows(frame: pl.DataFrame, first: list[str]) -> pl.DataFrame:
+    """Drop rows where every cell is empty (blank lines, Excel's formatted-but-empty rows)."""
+    cells = [c for c in frame.columns if c != "_row"]
+    if not cells:
         return frame
-    # Cheap first: only rows whose first field is empty can be blank.
-    maybe = frame.get_column(fields[0]).is_null()
+    # Cheap first: only rows whose (first field's) cell is empty can be blank.
+    probe = next((c for c in first if c in cells), cells[0])
+    maybe = frame.get_column(probe).is_null()
     if not maybe.any():
         return frame
-    blank = maybe & frame.select(pl.all_horizontal(pl.col(fields).is_null())).to_series()
+    blank = maybe & frame.select(pl.all_horizontal(pl.col(cells).is_null())).to_series()
     return frame.filter(~blank)

@@ -11,6 +11,7 @@ from naervaer_cli.privacy import hide_fnr
 from naervaer_cli.schema import KIND_LABELS
 
 MAX_PROBLEMS_LISTED = 50
+MAX_ROWS_LISTED = 10
 
 
 def check_report(result: ImportResult) -> str:
@@ -35,6 +36,14 @@ def check_report(result: ImportResult) -> str:
         lines.append(f"  Rader lest: {f.rows_read}, fraværsposter: {f.records}")
         for note in f.notes:
             lines.append(f"  Merk: {note}")
+        if f.repeated_rows:
+            shown = ", ".join(str(r) for r in f.repeated_rows[:MAX_ROWS_LISTED])
+            more = len(f.repeated_rows) - MAX_ROWS_LISTED
+            lines.append(
+                f"  Merk: {len(f.repeated_rows)} rad(er) er helt like en tidligere rad i samme "
+                f"fil (rad {shown}{f' og {more} til' if more > 0 else ''}); de telles hver "
+                "for seg. Er de dobbeltført, rett dem i fagsystemet."
+            )
         if f.problems:
             lines.append(f"  Problemer ({len(f.problems)}):")
             for problem in f.problems[:MAX_PROBLEMS_LISTED]:

@@ -251,7 +251,7 @@ def run_notify(
     dry_run: Path | None = None,
     now: datetime | None = None,
     mailer: Mailer | None = None,
-    today: date | None = None,
+    today: date,
 ) -> NotifyReport:
     """The whole cron job: check the config, take the lock, scan, mail, log.
 
