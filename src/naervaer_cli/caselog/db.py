@@ -72,7 +72,7 @@ class SqliteDb:
         """Who is reading, for the access log: the operating system's user name."""
         try:
             return getpass.getuser()
-        except (KeyError, OSError):
+        except (KeyError, OSError, ImportError):  # no user name in the environment or pwd
             return ""
 
     def after_purge(self) -> None:
@@ -90,6 +90,7 @@ class PostgresDb:
 
     def __init__(self, url: str, password: str | None, timeout: float) -> None:
         import psycopg
+        from psycopg.conninfo import make_conninfo
         from psycopg.rows import dict_row
 
         self.Error: type[Exception] = psycopg.Error
@@ -103,12 +104,12 @@ class PostgresDb:
         options = f"-c lock_timeout={int(timeout * 1000)}"
         try:
             self.conn = psycopg.connect(
+                make_conninfo("", **params),
                 autocommit=True,
                 row_factory=dict_row,
                 application_name="naervaer",
                 connect_timeout=max(1, int(timeout)),
                 options=options,
-                **params,
             )
         except psycopg.Error as exc:
             raise RuntimeFailure(
@@ -117,7 +118,7 @@ class PostgresDb:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         # The store writes ``?`` placeholders (SQLite's); psycopg wants ``%s``.
-        return self.conn.execute(sql.replace("?", "%s"), params)  # type: ignore[call-overload]
+        return self.conn.execute(sql.replace("?", "%s"), params)
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[PostgresDb]:
@@ -128,7 +129,8 @@ class PostgresDb:
             raise _failed(self.where, exc) from None
 
     def user(self) -> str:
-        return str(self.conn.execute("SELECT current_user AS u").fetchone()["u"])
+        row = self.conn.execute("SELECT current_user AS u").fetchone()
+        return str(row["u"]) if row else ""
 
     def after_purge(self) -> None:
         """Nothing: the server's autovacuum reclaims the space."""
@@ -233,9 +235,12 @@ def is_local(hosts: str) -> bool:
 
 def describe(params: dict[str, str]) -> str:
     """The database as ``postgresql://user@host:port/db`` for messages; never a password."""
+    from urllib.parse import urlunsplit
+
     user = f"{params['user']}@" if params.get("user") else ""
     port = f":{params['port']}" if params.get("port") else ""
-    return f"postgresql://{user}{params.get('host', '')}{port}/{params.get('dbname', '')}"
+    netloc = f"{user}{params.get('host', '')}{port}"
+    return urlunsplit(("postgresql", netloc, params.get("dbname", ""), "", ""))
 
 
 def password(config: Config) -> str | None:
