@@ -124,12 +124,11 @@ def detect_setting(records: pl.DataFrame) -> Setting:
 
 
 def _case_summaries(config: Config, as_of: date) -> dict[str, CaseSummary] | None:
-    from naervaer_cli.caselog.store import CaseStore, caselog_path
+    from naervaer_cli.caselog.store import CaseStore, caselog_exists
 
-    path = caselog_path(config)
-    if not path.exists():
+    if not caselog_exists(config):
         return None
-    with CaseStore(path) as store:
+    with CaseStore.from_config(config) as store:
         return store.summaries(as_of)
 
 
