@@ -11,7 +11,6 @@ from __future__ import annotations
 import getpass
 import os
 import sqlite3
-import stat
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -246,7 +245,7 @@ def describe(params: dict[str, str]) -> str:
 def password(config: Config) -> str | None:
     """NAERVAER_DB_PASSWORD, else `caselog.password_file` (must be 0600), else None (libpq
     then looks in its passfile, ~/.pgpass or $PGPASSFILE)."""
-    from naervaer_cli.portable import modes_apply
+    from naervaer_cli.privacy import read_secret_file
 
     value = os.environ.get(PASSWORD_ENV)
     if value:
@@ -258,17 +257,6 @@ def password(config: Config) -> str | None:
     if not path.is_absolute() and config.path is not None:
         path = config.path.parent / path  # relative to the config file, like mail's
     try:
-        info = path.stat()
-    except OSError:
+        return read_secret_file(path) or None
+    except FileNotFoundError:
         raise config.fail("caselog.password_file", f"{path} finnes ikke.") from None
-    if modes_apply() and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(
-            f"{path}: passordfilen kan leses av andre (rettigheter "
-            f"{stat.S_IMODE(info.st_mode):04o}). Kjør «chmod 600 {path}» og prøv igjen."
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise ConfigError(f"{path}: passordfilen kan ikke leses.") from None
-    # Only the first line: editors add a trailing newline, and a password has no line breaks.
-    return text.splitlines()[0] if text.strip() else None
