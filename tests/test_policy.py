@@ -217,6 +217,18 @@ def test_describe_shows_rules_and_plan() -> None:
     assert "INNSATSPLAN – SKOLE" in text and "INNSATSPLAN – BARNEHAGE" in text
     assert "    ANSVARLIG: Kontaktlærer\n" in text
     assert text.endswith("NB – Snakk med barnet/eleven under hele prosessen.\n")
+    assert "  Høyst 10 dager unntatt per skoleår; timer avrundes til nærmeste\n" in text
+
+
+def test_policy_show_describes_every_table_of_the_policy_file() -> None:
+    """`policy show` cannot drift from the policy file: each top-level table has a section."""
+    from naervaer_cli.policy import POLICY_SECTIONS, policy_fields
+
+    tables = {f.path.split(".")[0] for f in policy_fields() if "." in f.path}
+    assert tables - set(POLICY_SECTIONS) == set()
+    text = describe_policy(load_policy())
+    for heading in POLICY_SECTIONS.values():
+        assert f"\n{heading}" in text
 
 
 def test_shipped_names() -> None:

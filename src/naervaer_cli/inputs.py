@@ -117,15 +117,11 @@ def load_evaluation_inputs(
     from naervaer_cli.history import load_history
 
     rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
-    # A barnehage records whole days, so any positive whole-day length counts a day in full.
-    kinds = (
-        rules.kindergarten.absence_kinds if setting == "barnehage" else rules.school.counting_kinds
-    )
     return EvaluationInputs(
         records=load_history(config.home),
         calendar=calendar_from_config(config.table("calendar"), config.where()),
-        counting_kinds=tuple(kinds),
-        whole_day_minutes=rules.school.whole_day_minutes,
+        counting_kinds=rules.counting_kinds(setting),
+        whole_day_minutes=rules.day_length(setting).whole_day_minutes,
     )
 
 
@@ -136,12 +132,11 @@ def detect_setting(records: pl.DataFrame) -> Setting:
 
 
 def _case_summaries(config: Config, as_of: date) -> dict[str, CaseSummary] | None:
-    from naervaer_cli.caselog.store import CaseStore, caselog_path
+    from naervaer_cli.caselog.store import CaseStore, caselog_exists
 
-    path = caselog_path(config)
-    if not path.exists():
+    if not caselog_exists(config):
         return None
-    with CaseStore(path) as store:
+    with CaseStore.from_config(config) as store:
         return store.summaries(as_of)
 
 

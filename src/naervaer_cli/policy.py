@@ -799,8 +799,31 @@ def describe_policy(policy: Policy) -> str:
             out.append(f"    Neste steg: {lv.next_step}")
         if plan.evaluation_days:
             out.append(f"  Evaluering: {plan.evaluation_days} dager etter at tiltak er besluttet")
-    out += ["", f"NB – {policy.talk_to_child}"]
+    c = policy.certificate
+    rounding = {"down": "ned", "nearest": "til nærmeste", "up": "opp"}[c.hours_rounding]
+    out += [
+        "",
+        "VITNEMÅL",
+        f"  Trinn: {', '.join(str(grade) for grade in c.grades)}",
+        f"  Fraværstyper som føres: {', '.join(c.counting_kinds)}",
+        f"  Helse: {', '.join(c.health_kinds)}; kan unntas fra dag {c.health_min_days + 1} i en "
+        "sammenhengende periode (kronisk: fra første dag)",
+        f"  Permisjon: {', '.join(c.leave_kinds)}",
+        f"  Høyst {c.max_left_off_days} dager unntatt per skoleår; timer avrundes {rounding}",
+        "",
+        f"NB – {policy.talk_to_child}",
+    ]
     return "\n".join(out) + "\n"
+
+
+# The heading `describe_policy` gives each top-level table of a policy file. A test keeps it
+# complete: a new table must be described in `policy show`, or the test fails.
+POLICY_SECTIONS: dict[str, str] = {
+    "school": "SKOLE",
+    "kindergarten": "BARNEHAGE",
+    "plan": "INNSATSPLAN",
+    "certificate": "VITNEMÅL",
+}
 
 
 # ------------------------------------------------------------------------------- vitnemål

@@ -10,8 +10,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from naervaer_cli.errors import ConfigError
 
@@ -177,7 +178,7 @@ def synonym_table(overrides: Mapping[str, object] | None = None) -> dict[str, st
             raise ConfigError(
                 f"[import.columns] kjenner ikke feltet «{field}». Gyldige felt: {known}."
             )
-        for name in [names] if isinstance(names, str) else list(names):  # type: ignore[arg-type]
+        for name in [names] if isinstance(names, str) else list(cast("Iterable[object]", names)):
             table[fold(str(name))] = field
     return table
 

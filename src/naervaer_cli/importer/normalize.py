@@ -267,6 +267,21 @@ def _parse_columns(
     return frame.select(pl.col("_row"), *mapped, *raw_copies, *carried), invalid_fields
 
 
+def _amount_message(field: str, most: float) -> Callable[[dict], str]:
+    return lambda r: (
+        f"«{r[f'raw_{field}']}» er ikke et gyldig antall; forventet et tall fra 0 "
+        f"til {most:g} ([import] max_minutes i naervaer.toml)."
+    )
+
+
+def _date_message(field: str, first: date, last: date) -> Callable[[dict], str]:
+    return lambda r: (
+        f"datoen {r[f'raw_{field}']} er utenfor {first:%d.%m.%Y}–{last:%d.%m.%Y} "
+        "og er trolig feilskrevet. Rett den i fagsystemet, eller legg raden "
+        "til side med --rejects FIL."
+    )
+
+
 def normalize(raw: RawTable, ctx: Context) -> Normalized:
     """Canonical records from a raw table; raises InputError for a missing required column."""
     rows_read = raw.frame.height
@@ -374,10 +389,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
                 (
                     field,
                     ~value.is_finite() | (value < 0) | (value > most),
-                    lambda r, f=field, most=most: (
-                        f"«{r[f'raw_{f}']}» er ikke et gyldig antall; forventet et tall fra 0 "
-                        f"til {most:g} ([import] max_minutes i naervaer.toml)."
-                    ),
+                    _amount_message(field, most),
                 )
             )
     if _header_is(raw, "start", "time_range"):
@@ -413,11 +425,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
                 (
                     field,
                     (day < first) | (day > last),
-                    lambda r, f=field: (
-                        f"datoen {r[f'raw_{f}']} er utenfor {first:%d.%m.%Y}–{last:%d.%m.%Y} "
-                        "og er trolig feilskrevet. Rett den i fagsystemet, eller legg raden "
-                        "til side med --rejects FIL."
-                    ),
+                    _date_message(field, first, last),
                 )
             )
 
