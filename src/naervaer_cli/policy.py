@@ -725,6 +725,7 @@ def describe_policy(policy: Policy) -> str:
         "SKOLE",
         f"  Vindu: siste {s.window_days} dager til og med referansedatoen",
         f"  Hel fraværsdag: heldagsføring, eller ≥ {s.whole_day_minutes} fraværsminutter",
+        f"  Én time: {s.lesson_minutes} min (en timerad uten klokkeslett eller minutter)",
         f"  Skoledag: {_clock(s.day.start)}–{_clock(s.day.end)}",
     ]
     for grade, day in sorted(s.grade_days.items()):
