@@ -35,14 +35,100 @@ def rule_label(rule: str, labels: Mapping[str, str], subject: str | None = None)
     return labels.get(rule, rule)
 
 
-def flag_short(flag: Flag, labels: Mapping[str, str]) -> str:
-    """A flag as the table shows it: label and count/threshold, e.g. "Fraværsdager 8/7".
+# How a rule's count reads, short (table) and in words (mails). The rule's name stays the
+# policy's label; these say what the number counts, so «8» needs no guessing.
+_SHORT: dict[str, str] = {
+    "absence_days": "{n} dager",
+    "left_during_day": "forlot skolen {n} ganger",
+    "single_lessons": "{n} enkelttimer",
+    "subject_absence": "{subject} {n} dager",
+    "consecutive_days": "{n} dager på rad",
+    "late_arrivals": "{n} ganger for sent",
+    "weekday_pattern": "samme ukedag {n} uker",
+    "rising_trend": "økende fravær {n}",
+    "term_share": "{n} av terminen",
+    "unnotified_absence": "{n} dager uten beskjed",
+    "high_absence": "{n} fraværsdager",
+    "pickup_dropoff": "levering/henting {n} ganger",
+}
+# {window}: " siste 4 uker" (or " siste 30 dager") for the rules counted in the window.
+_LONG: dict[str, str] = {
+    "absence_days": "{n} dager med fravær{window}",
+    "left_during_day": "forlot skolen i løpet av dagen {n} ganger{window}",
+    "single_lessons": "borte fra {n} enkelttimer{window}",
+    "subject_absence": "fravær i {subject} {n} dager{window}",
+    "consecutive_days": "{n} fraværsdager på rad",
+    "late_arrivals": "for sent {n} ganger{window}",
+    "weekday_pattern": "fravær på samme ukedag i {n} uker",
+    "rising_trend": "fraværet har økt til {n} de siste dagene",
+    "term_share": "{n} fravær så langt i terminen",
+    "unnotified_absence": "{n} dager fravær uten beskjed{window}",
+    "high_absence": "{n} dager med fravær{window}",
+    "pickup_dropoff": "vansker ved levering eller henting {n} ganger{window}",
+}
 
-    A subject flag is named by its subject alone ("Kroppsøving 2/2") to keep the column narrow.
-    """
-    subject = flag.rule == "subject_absence" and flag.subject
-    name = flag.subject if subject else rule_label(flag.rule, labels)
-    return f"{name} {amount(flag, flag.count)}/{amount(flag, flag.threshold)}"
+
+def limit(flag: Flag, limits: Mapping[str, int]) -> int:
+    """The guide's limit for `flag`: its rule's concern threshold; a signal's own threshold."""
+    if flag.signal:
+        return flag.threshold
+    return limits.get(flag.rule, flag.threshold)
+
+
+def date_span(days: tuple[date, ...]) -> str:
+    """ "26.10–19.11" (first–last date counted), "26.10" for one date, "" for none."""
+    if not days:
+        return ""
+    if days[0] == days[-1]:
+        return date_short(days[0])
+    return f"{date_short(days[0])}–{date_short(days[-1])}"
+
+
+def flag_parts(
+    flag: Flag, labels: Mapping[str, str], limits: Mapping[str, int] | None = None
+) -> tuple[str, ...]:
+    """A flag as the table shows it, in pieces a line may break between (never inside):
+    ("8 dager", "(grense 7)", "26.10–19.11")."""
+    count = amount(flag, flag.count)
+    form = _SHORT.get(flag.rule)
+    if form is None:
+        what = f"{rule_label(flag.rule, labels, flag.subject)} {count}"
+    else:
+        what = form.format(n=count, subject=flag.subject or rule_label(flag.rule, labels))
+    parts = [what, f"(grense {amount(flag, limit(flag, limits or {}))})"]
+    if flag.dates:
+        parts.append(date_span(flag.dates))
+    return tuple(parts)
+
+
+def flag_short(
+    flag: Flag, labels: Mapping[str, str], limits: Mapping[str, int] | None = None
+) -> str:
+    """A flag on one line: "8 dager (grense 7) 26.10–19.11"."""
+    return " ".join(flag_parts(flag, labels, limits))
+
+
+def flag_words(
+    flag: Flag, labels: Mapping[str, str], limits: Mapping[str, int], window_days: int
+) -> str:
+    """A flag in words with the guide's limit, for mails and the HTML page:
+    "8 dager med fravær siste 4 uker – veilederens grense er 7"."""
+    count = amount(flag, flag.count)
+    weeks, rest = divmod(window_days, 7)
+    window = f" siste {weeks} uker" if not rest and weeks > 1 else f" siste {window_days} dager"
+    form = _LONG.get(flag.rule)
+    if form is None:
+        text = f"{rule_label(flag.rule, labels, flag.subject)}: {count}"
+    else:
+        subject = _lower_first(flag.subject or "")
+        text = form.format(n=count, subject=subject, window=window)
+    text = capital(text)
+    reach = amount(flag, limit(flag, limits))
+    if flag.signal:
+        return f"{text} – tilleggssignal utenfor veilederen, slår ut fra {reach}"
+    if flag.severity == "watch":
+        return f"{text} – nærmer seg grensen ({reach})"
+    return f"{text} – veilederens grense er {reach}"
 
 
 def amount(flag: Flag, value: int) -> str:
@@ -50,8 +136,13 @@ def amount(flag: Flag, value: int) -> str:
     return f"{value} %" if flag.rule in PERCENT_RULES else str(value)
 
 
-def flags_text(pupil: PupilResult, labels: Mapping[str, str], sep: str = ", ") -> str:
-    return sep.join(flag_short(flag, labels) for flag in pupil.flags)
+def flags_text(
+    pupil: PupilResult,
+    labels: Mapping[str, str],
+    sep: str = ", ",
+    limits: Mapping[str, int] | None = None,
+) -> str:
+    return sep.join(flag_short(flag, labels, limits) for flag in pupil.flags)
 
 
 def status_label(status: str) -> str:
