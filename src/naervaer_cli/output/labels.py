@@ -94,7 +94,7 @@ def flag_parts(
     if form is None:
         what = f"{rule_label(flag.rule, labels, flag.subject)} {count}"
     else:
-        what = form.format(n=count, subject=flag.subject or rule_label(flag.rule, labels))
+        what = capital(form.format(n=count, subject=flag.subject or rule_label(flag.rule, labels)))
     parts = [what, f"(grense {amount(flag, limit(flag, limits or {}))})"]
     if flag.dates:
         parts.append(date_span(flag.dates))

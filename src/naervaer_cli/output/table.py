@@ -23,6 +23,7 @@ MAX_LINES = 3  # per pupil, at any width
 GAP = 2  # blanks between columns
 FLAG_MIN = 30  # narrower, and a flag's count, limit and dates no longer share a line
 NAME_MAX = 22  # wider names wrap between words
+NAME_MIN = 10  # on a very narrow terminal names wrap down to this
 
 # Which columns go first when the terminal is narrow (by header index in table_headers).
 _DROP_ORDER: tuple[tuple[int, ...], ...] = ((), (6,), (6, 2))
@@ -98,8 +99,8 @@ def wrap(items: Sequence[Item], width: int) -> list[str]:
 
 
 def fit_flags(flags: Sequence[Item], width: int) -> list[str]:
-    """The flags in at most MAX_LINES lines: all of them; else without their dates; else as
-    many as fit and "+N til"."""
+    """The flags in at most MAX_LINES lines: one a line with their dates; else without the
+    dates; else run on, comma after comma; else as many as fit and "+N til"."""
     lines = wrap(flags, width)
     if len(lines) <= MAX_LINES:
         return lines
@@ -107,11 +108,24 @@ def fit_flags(flags: Sequence[Item], width: int) -> list[str]:
     lines = wrap(bare, width)
     if len(lines) <= MAX_LINES:
         return lines
-    for shown in range(len(bare) - 1, 0, -1):
-        lines = [*wrap(bare[:shown], width), f"+{len(bare) - shown} til"]
+    for shown in range(len(bare), 0, -1):
+        pieces = _run_on(bare[:shown])
+        if shown < len(bare):
+            pieces.append(f"+{len(bare) - shown} til")
+        lines = wrap([tuple(pieces)], width)
         if len(lines) <= MAX_LINES:
             return lines
-    return [*wrap(bare[:1], width)[: MAX_LINES - 1], f"+{len(bare) - 1} til"]
+    return lines[:MAX_LINES]
+
+
+def _run_on(flags: Sequence[Item]) -> list[str]:
+    """The pieces of `flags` as one run of text, a comma after each flag but the last."""
+    pieces: list[str] = []
+    for parts in flags:
+        if pieces:
+            pieces[-1] += ","
+        pieces += parts
+    return pieces
 
 
 def fit_list(items: Sequence[Item], width: int) -> list[str]:
@@ -127,14 +141,17 @@ def fit_list(items: Sequence[Item], width: int) -> list[str]:
 
 
 def fit_name(name: str, width: int) -> list[str]:
-    """A name broken between words; a fourth line is cut off with "…"."""
-    lines = wrap([tuple(name.split())], width)
+    """A name broken between words, at most MAX_LINES lines; what does not fit ends in "…"
+    (a word longer than the column is cut with "…", never carried on to the next line)."""
+    words = [w if len(w) <= width else w[: width - 1] + "…" for w in name.split()]
+    lines = wrap([tuple(words)], width)
     if len(lines) <= MAX_LINES:
         return lines
     last = lines[MAX_LINES - 1]
-    if len(last) + 2 > width:
-        last = last.rsplit(" ", 1)[0] if " " in last else last[: width - 1]
-    return [*lines[: MAX_LINES - 1], f"{last} …" if " " in last or len(last) + 2 <= width else "…"]
+    while len(last) + 2 > width and " " in last:
+        last = last.rsplit(" ", 1)[0]
+    last = f"{last} …" if len(last) + 2 <= width else last[: width - 1] + "…"
+    return [*lines[: MAX_LINES - 1], last]
 
 
 @dataclass(frozen=True)
@@ -170,25 +187,25 @@ def layout(headers: Sequence[str], rows: Sequence[TableRow], width: int) -> Layo
         max([len(headers[c])] + [len(line) for r in items for line in wrap(r[c], 10_000)])
         for c in range(len(headers))
     ]
-    natural[_NAME] = max(min(natural[_NAME], NAME_MAX), longest_piece[_NAME])
+    natural[_NAME] = min(natural[_NAME], NAME_MAX)
     chosen: tuple[tuple[int, ...], list[int]] | None = None
+    want = min(FLAG_MIN, natural[_FLAGS])
     for dropped in _DROP_ORDER:
         shown = tuple(c for c in range(len(headers)) if c not in dropped)
         widths = [natural[c] for c in shown]
-        flag_at = shown.index(_FLAGS)
+        flag_at, name_at = shown.index(_FLAGS), shown.index(_NAME)
         rest = width - GAP * (len(shown) - 1) - sum(w for i, w in enumerate(widths) if i != flag_at)
-        widths[flag_at] = min(natural[_FLAGS], rest)
+        if rest < want:
+            # names wrap (down to NAME_MIN) before a column goes
+            spare = min(max(0, widths[name_at] - NAME_MIN), want - rest)
+            widths[name_at] -= spare
+            rest += spare
+        widths[flag_at] = max(min(natural[_FLAGS], rest), longest_piece[_FLAGS])
         chosen = (shown, widths)
-        if rest >= min(FLAG_MIN, natural[_FLAGS]):
+        if rest >= want:
             break
     assert chosen is not None
     shown, widths = chosen
-    flag_at, name_at = shown.index(_FLAGS), shown.index(_NAME)
-    if widths[flag_at] < longest_piece[_FLAGS]:
-        # Very narrow: names wrap at their longest word to leave the flags room.
-        spare = natural[_NAME] - longest_piece[_NAME]
-        widths[name_at] -= spare
-        widths[flag_at] = max(min(natural[_FLAGS], widths[flag_at] + spare), longest_piece[_FLAGS])
     cells = []
     for row_items in items:
         row_cells = []
