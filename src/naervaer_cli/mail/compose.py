@@ -196,23 +196,25 @@ def level_rows(result: ScanResult) -> tuple[LevelRow, ...]:
 
 def overdue_rows(result: ScanResult, full_names: bool) -> tuple[OverdueRow, ...]:
     """Cases whose evaluation date has come with no evaluation recorded, oldest first."""
-    overdue = [
-        p
-        for p in result.pupils
-        if p.case is not None
-        and p.case.evaluation_due is not None
-        and p.case.evaluation_due <= result.as_of
-        and p.case.last_evaluation_improved is None
-    ]
-    overdue.sort(key=lambda p: p.case.evaluation_due if p.case else result.as_of)
+    overdue = sorted(
+        (
+            (p.case.evaluation_due, p)
+            for p in result.pupils
+            if p.case is not None
+            and p.case.evaluation_due is not None
+            and p.case.evaluation_due <= result.as_of
+            and p.case.last_evaluation_improved is None
+        ),
+        key=lambda item: item[0],
+    )
     return tuple(
         OverdueRow(
             label=pupil_label(p, full_names),
             level=p.case.level if p.case else 0,
-            due=date_text(p.case.evaluation_due if p.case else None),
+            due=date_text(due),
             contact=p.contact or "",
         )
-        for p in overdue
+        for due, p in overdue
     )
 
 
