@@ -356,7 +356,8 @@ def test_case_list_names_groups_and_what_the_evaluation_calls_for(
         "Åpne saker per 26.11.2026:\n"
         "   Nr.    Navn           Gruppe  NIVÅ  Hva forfaller\n"
         "!  10301  Berg, Jonas    7B      1     Evaluering forfalt 24.11.2026\n"
-        "   10234  Nordmann, Ola  7A      1     Evalueringen viste ikke økt nærvær – vurder NIVÅ 2\n"
+        "   10234  Nordmann, Ola  7A      1     "
+        "Evalueringen viste ikke økt nærvær – vurder NIVÅ 2\n"
         "(! = forfalt, * = denne uken)\n"
     )
     r = cli("case", "list", "--as-of", "2026-11-26", "-i", export, "--group", "7a")
