@@ -36,7 +36,8 @@ def scan(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="Utdata: table (tabell), json, csv, xlsx, md (Markdown) eller html (side for nettleseren).",
+            help="Utdata: table (tabell), json, csv, xlsx, md (Markdown) eller html "
+            "(side for nettleseren).",
         ),
     ] = Format.table,
     output: Annotated[
