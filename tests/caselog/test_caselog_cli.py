@@ -70,8 +70,9 @@ def test_a_case_from_open_to_close(cli, caselog: Backend) -> None:
     r = cli("case", "list", "--as-of", "2026-11-26")
     assert r.out == (
         "Åpne saker per 26.11.2026:\n"
-        "   Nr.    Navn  Gruppe  NIVÅ  Hva forfaller\n"
-        "!  10234  –     –       1     Evaluering forfalt 25.11.2026; Møte forfalt 25.11.2026\n"
+        "   Nr.    Navn  Gruppe  NIVÅ  Åpnet       Hva forfaller\n"
+        "!  10234  –     –       1     02.11.2026  Evaluering forfalt 25.11.2026; "
+        "Møte forfalt 25.11.2026\n"
         "(! = forfalt, * = denne uken)\n"
     )
     r = cli("case", "evaluate", "10234", "--not-improved", "--date", "2026-11-26")
@@ -354,9 +355,9 @@ def test_case_list_names_groups_and_what_the_evaluation_calls_for(
     assert (r.code, r.err) == (0, "")
     assert r.out == (
         "Åpne saker per 26.11.2026:\n"
-        "   Nr.    Navn           Gruppe  NIVÅ  Hva forfaller\n"
-        "!  10301  Berg, Jonas    7B      1     Evaluering forfalt 24.11.2026\n"
-        "   10234  Nordmann, Ola  7A      1     "
+        "   Nr.    Navn           Gruppe  NIVÅ  Åpnet       Hva forfaller\n"
+        "!  10301  Berg, Jonas    7B      1     03.11.2026  Evaluering forfalt 24.11.2026\n"
+        "   10234  Nordmann, Ola  7A      1     02.11.2026  "
         "Evalueringen viste ikke økt nærvær – vurder NIVÅ 2\n"
         "(! = forfalt, * = denne uken)\n"
     )

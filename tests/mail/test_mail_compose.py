@@ -162,8 +162,14 @@ def test_pupils_sorted_by_status_then_days_and_watch_flags_name_the_guide_limit(
     )
     shown = views(result.pupils, {}, False, result.labels, **flag_terms(result))
     assert [v.pupil_id for v in shown] == ["3", "2", "1"]
-    assert shown[2].flags[0].text == "5 dager med fravær siste 4 uker – nærmer seg grensen (7)"
-    assert shown[0].flags[0].text == "9 dager med fravær siste 4 uker – veilederens grense er 7"
+    assert (
+        shown[2].flags[0].text
+        == "Fraværsdager: 5 dager med fravær siste 4 uker – nærmer seg grensen (7)"
+    )
+    assert (
+        shown[0].flags[0].text
+        == "Fraværsdager: 9 dager med fravær siste 4 uker – veilederens grense er 7"
+    )
 
 
 def test_summary_overview_counts_levels_and_lists_overdue_evaluations() -> None:

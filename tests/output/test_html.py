@@ -40,7 +40,7 @@ def test_page_has_the_table_details_filter_and_print_css() -> None:
     assert text.count('<details class="pupil') == len(result.pupils)
     assert '<select id="f-group">' in text and '<select id="f-status">' in text
     assert "@page { size: A4;" in text
-    assert "8 dager med fravær siste 4 uker – veilederens grense er 7" in text
+    assert "Fraværsdager: 8 dager med fravær siste 4 uker – veilederens grense er 7" in text
     assert text.count("Sikre muntlig dialog") == 1 + len(result.pupils)  # steps + each pupil
 
 

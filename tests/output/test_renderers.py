@@ -48,7 +48,7 @@ def test_plain_table_is_one_tab_separated_line_per_pupil(result: ScanResult) -> 
         "Nordmann, Ola",
         "7A",
         "Bekymring",
-        "8 dager (grense 7) 27.10–12.11; Kroppsøving 2 dager (grense 2) 29.10–05.11",
+        "Fraværsdager 8 (grense 7) 27.10–12.11; Kroppsøving 2 (grense 2) 29.10–05.11",
         "0",
         "Kontaktlærer",
         "",
@@ -97,18 +97,18 @@ def test_window_across_new_year() -> None:
     [
         (
             Flag("absence_days", "concern", 8, 7, (d(26, 10), d(19))),
-            "8 dager (grense 7) 26.10–19.11",
+            "Fraværsdager 8 (grense 7) 26.10–19.11",
         ),
         # a watch flag names the guide's limit (7), not the watch threshold it reached (5)
-        (Flag("absence_days", "watch", 5, 5, (d(2),)), "5 dager (grense 7) 02.11"),
+        (Flag("absence_days", "watch", 5, 5, (d(2),)), "Fraværsdager 5 (grense 7) 02.11"),
         (
             Flag("subject_absence", "concern", 2, 2, (), subject="Kroppsøving"),
-            "Kroppsøving 2 dager (grense 2)",
+            "Kroppsøving 2 (grense 2)",
         ),
-        (Flag("late_arrivals", "watch", 4, 3, (), signal=True), "4 ganger for sent (grense 3)"),
+        (Flag("late_arrivals", "watch", 4, 3, (), signal=True), "For sent 4 (grense 3)"),
         (
             Flag("term_share", "watch", 11, 10, (), signal=True),
-            "11 % av terminen (grense 10 %)",
+            "Fraværsandel i terminen 11 % (grense 10 %)",
         ),
         (Flag("some_new_rule", "watch", 1, 1, ()), "some_new_rule 1 (grense 1)"),
     ],
@@ -122,19 +122,19 @@ def test_flag_short(flag: Flag, text: str) -> None:
     [
         (
             Flag("absence_days", "concern", 8, 7, ()),
-            "8 dager med fravær siste 4 uker – veilederens grense er 7",
+            "Fraværsdager: 8 dager med fravær siste 4 uker – veilederens grense er 7",
         ),
         (
             Flag("absence_days", "watch", 5, 5, ()),
-            "5 dager med fravær siste 4 uker – nærmer seg grensen (7)",
+            "Fraværsdager: 5 dager med fravær siste 4 uker – nærmer seg grensen (7)",
         ),
         (
             Flag("subject_absence", "concern", 3, 2, (), subject="Kroppsøving"),
-            "Fravær i kroppsøving 3 dager siste 4 uker – veilederens grense er 2",
+            "Fravær i kroppsøving: 3 dager siste 4 uker – veilederens grense er 2",
         ),
         (
             Flag("rising_trend", "watch", 40, 29, (), signal=True),
-            "Fraværet har økt til 40 % de siste dagene – tilleggssignal utenfor veilederen, "
+            "Økende fravær: 40 % fravær de siste dagene – tilleggssignal utenfor veilederen, "
             "slår ut fra 29 %",
         ),
     ],

@@ -44,14 +44,22 @@ def open_cases_text(
     where = f" i {group.strip()}" if group is not None else ""
     if not items:
         return f"Ingen åpne saker{where} per {norwegian(as_of)}.\n"
-    header = ["", "Nr.", "Navn", "Gruppe", "NIVÅ", "Hva forfaller"]
+    header = ["", "Nr.", "Navn", "Gruppe", "NIVÅ", "Åpnet", "Hva forfaller"]
     rows = []
     for item in items:
         case = item.case
         name, grp = names.get(case.pupil_id, ("", ""))
         mark = "!" if item.overdue else ("*" if item.due_this_week else "")
         rows.append(
-            [mark, case.pupil_id, name or "–", grp or "–", str(case.level), _due(item, summaries)]
+            [
+                mark,
+                case.pupil_id,
+                name or "–",
+                grp or "–",
+                str(case.level),
+                norwegian(case.opened),
+                _due(item, summaries),
+            ]
         )
     widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header) - 1)]
 

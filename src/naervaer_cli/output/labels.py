@@ -35,36 +35,22 @@ def rule_label(rule: str, labels: Mapping[str, str], subject: str | None = None)
     return labels.get(rule, rule)
 
 
-# How a rule's count reads, short (table) and in words (mails). The rule's name stays the
-# policy's label; these say what the number counts, so «8» needs no guessing.
-_SHORT: dict[str, str] = {
-    "absence_days": "{n} dager",
-    "left_during_day": "forlot skolen {n} ganger",
-    "single_lessons": "{n} enkelttimer",
-    "subject_absence": "{subject} {n} dager",
-    "consecutive_days": "{n} dager på rad",
-    "late_arrivals": "{n} ganger for sent",
-    "weekday_pattern": "samme ukedag {n} uker",
-    "rising_trend": "økende fravær {n}",
-    "term_share": "{n} av terminen",
-    "unnotified_absence": "{n} dager uten beskjed",
-    "high_absence": "{n} fraværsdager",
-    "pickup_dropoff": "levering/henting {n} ganger",
-}
+# What a rule's count counts, in words, for mails and the HTML page; the rule's name stays
+# the policy's label, so «8» needs no guessing.
 # {window}: " siste 4 uker" (or " siste 30 dager") for the rules counted in the window.
 _LONG: dict[str, str] = {
     "absence_days": "{n} dager med fravær{window}",
-    "left_during_day": "forlot skolen i løpet av dagen {n} ganger{window}",
-    "single_lessons": "borte fra {n} enkelttimer{window}",
-    "subject_absence": "fravær i {subject} {n} dager{window}",
-    "consecutive_days": "{n} fraværsdager på rad",
-    "late_arrivals": "for sent {n} ganger{window}",
-    "weekday_pattern": "fravær på samme ukedag i {n} uker",
-    "rising_trend": "fraværet har økt til {n} de siste dagene",
+    "left_during_day": "{n} ganger{window}",
+    "single_lessons": "{n} timer{window}",
+    "subject_absence": "{n} dager{window}",
+    "consecutive_days": "{n} dager på rad",
+    "late_arrivals": "{n} ganger{window}",
+    "weekday_pattern": "samme ukedag i {n} uker",
+    "rising_trend": "{n} fravær de siste dagene",
     "term_share": "{n} fravær så langt i terminen",
-    "unnotified_absence": "{n} dager fravær uten beskjed{window}",
+    "unnotified_absence": "{n} dager{window}",
     "high_absence": "{n} dager med fravær{window}",
-    "pickup_dropoff": "vansker ved levering eller henting {n} ganger{window}",
+    "pickup_dropoff": "{n} ganger{window}",
 }
 
 
@@ -88,14 +74,13 @@ def flag_parts(
     flag: Flag, labels: Mapping[str, str], limits: Mapping[str, int] | None = None
 ) -> tuple[str, ...]:
     """A flag as the table shows it, in pieces a line may break between (never inside):
-    ("8 dager", "(grense 7)", "26.10–19.11")."""
-    count = amount(flag, flag.count)
-    form = _SHORT.get(flag.rule)
-    if form is None:
-        what = f"{rule_label(flag.rule, labels, flag.subject)} {count}"
-    else:
-        what = capital(form.format(n=count, subject=flag.subject or rule_label(flag.rule, labels)))
-    parts = [what, f"(grense {amount(flag, limit(flag, limits or {}))})"]
+    ("Fraværsdager 8", "(grense 7)", "26.10–19.11")."""
+    # The policy's label, its words free to break between; the count stays with the last.
+    *words, last = rule_label(flag.rule, labels, flag.subject).split() or [flag.rule]
+    if flag.rule == "subject_absence" and flag.subject:
+        *words, last = flag.subject.split()  # the subject alone keeps the column narrow
+    what = [*words, f"{last} {amount(flag, flag.count)}"]
+    parts = [*what, f"(grense {amount(flag, limit(flag, limits or {}))})"]
     if flag.dates:
         parts.append(date_span(flag.dates))
     return tuple(parts)
@@ -104,7 +89,7 @@ def flag_parts(
 def flag_short(
     flag: Flag, labels: Mapping[str, str], limits: Mapping[str, int] | None = None
 ) -> str:
-    """A flag on one line: "8 dager (grense 7) 26.10–19.11"."""
+    """A flag on one line: "Fraværsdager 8 (grense 7) 26.10–19.11"."""
     return " ".join(flag_parts(flag, labels, limits))
 
 
@@ -112,17 +97,16 @@ def flag_words(
     flag: Flag, labels: Mapping[str, str], limits: Mapping[str, int], window_days: int
 ) -> str:
     """A flag in words with the guide's limit, for mails and the HTML page:
-    "8 dager med fravær siste 4 uker – veilederens grense er 7"."""
+    "Fraværsdager: 8 dager med fravær siste 4 uker – veilederens grense er 7"."""
     count = amount(flag, flag.count)
     weeks, rest = divmod(window_days, 7)
     window = f" siste {weeks} uker" if not rest and weeks > 1 else f" siste {window_days} dager"
+    label = rule_label(flag.rule, labels, flag.subject)
     form = _LONG.get(flag.rule)
     if form is None:
-        text = f"{rule_label(flag.rule, labels, flag.subject)}: {count}"
+        text = f"{label}: {count}"
     else:
-        subject = _lower_first(flag.subject or "")
-        text = form.format(n=count, subject=subject, window=window)
-    text = capital(text)
+        text = f"{label}: {form.format(n=count, window=window)}"
     reach = amount(flag, limit(flag, limits))
     if flag.signal:
         return f"{text} – tilleggssignal utenfor veilederen, slår ut fra {reach}"

@@ -9,6 +9,7 @@ terminal is narrow (Ansvarlig first: the steps under the table name who acts).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
@@ -30,6 +31,7 @@ _DROP_ORDER: tuple[tuple[int, ...], ...] = ((), (6,), (6, 2))
 _FLAGS, _NAME = 4, 1
 
 Item = tuple[str, ...]  # pieces of text a line may break between
+_SPAN = re.compile(r"\d\d\.\d\d(–\d\d\.\d\d)?")  # a flag's dates, "26.10–19.11"
 
 
 def footer_lines(result: ScanResult, group: str | None = None) -> list[str]:
@@ -104,7 +106,7 @@ def fit_flags(flags: Sequence[Item], width: int) -> list[str]:
     lines = wrap(flags, width)
     if len(lines) <= MAX_LINES:
         return lines
-    bare = [parts[:2] for parts in flags]
+    bare = [tuple(p for p in parts if not _SPAN.fullmatch(p)) for parts in flags]
     lines = wrap(bare, width)
     if len(lines) <= MAX_LINES:
         return lines
