@@ -448,9 +448,7 @@ class CaseStore:
         self, pupil_id: str, *, day: date, by: str, consent: bool, text: str = ""
     ) -> Event:
         """Record whether the parents consent to the case going to the ressursteam by name."""
-        return self._event(
-            pupil_id, day, by, EventType.CONSENT, text, {"consent": bool(consent)}
-        )
+        return self._event(pupil_id, day, by, EventType.CONSENT, text, {"consent": bool(consent)})
 
     def dismiss(self, pupil_id: str, *, day: date, by: str, text: str = "") -> Event:
         """The concern is not confirmed ("uro avkreftet"): record it and close the case."""
