@@ -320,8 +320,8 @@ def test_subject_alias_without_a_name_names_file_and_line(tmp_path) -> None:
             "[school]\nwindow_days = 28\nzzz = 1\n",
             "linje 3: ukjent nøkkel «zzz» i [school]. Kjente nøkler i [school]: "
             "block_gap_minutes, counting_kinds, day, late_kind, left_during_day, left_kind, "
-            "rules, signals, single_lesson_kinds, subject_aliases, subjects, whole_day_minutes, "
-            "window_days.",
+            "lesson_minutes, rules, signals, single_lesson_kinds, subject_aliases, subjects, "
+            "whole_day_minutes, window_days.",
         ),
     ],
 )

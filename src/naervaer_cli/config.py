@@ -83,6 +83,12 @@ FIELDS: tuple[Field, ...] = (
         minimum=1,
     ),
     Field(
+        "import.lesson_times",
+        "texts",
+        'Klokkeslettene for time 1, 2, 3 …, f.eks. ["08:30-09:15", "09:25-10:10"]; '
+        "trengs når eksporten har timenummer (Time, 1. time …) i stedet for klokkeslett.",
+    ),
+    Field(
         "import.columns",
         "table",
         'Egne kolonnenavn: felt = navn i eksporten, f.eks. date = ["Hendelsesdato"].',

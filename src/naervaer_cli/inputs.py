@@ -30,6 +30,7 @@ class ScanInputs:
     setting: Setting
     cases: dict[str, CaseSummary] | None
     rejected: int = 0  # rows set aside in the rejects file
+    notes: tuple[str, ...] = ()  # the importer's warnings, for the scan's notes
 
 
 def load_inputs(
@@ -51,14 +52,21 @@ def load_inputs(
     never creates one.
     """
     calendar = calendar_from_config(config.table("calendar"), config.where())
+    rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
     rejected = 0
+    notes: tuple[str, ...] = ()
     if files:
         from naervaer_cli.importer import load_exports
 
         imported = load_exports(
-            list(files), config, today=today, calendar=calendar, rejects=rejects
+            list(files),
+            config,
+            today=today,
+            calendar=calendar,
+            rejects=rejects,
+            lesson_minutes=rules.school.lesson_minutes,
         )
-        records, rejected = imported.records, imported.rejected
+        records, rejected, notes = imported.records, imported.rejected, imported.notes
     else:
         from naervaer_cli.history import load_history
 
@@ -77,7 +85,6 @@ def load_inputs(
         raise ConfigError(
             f"{config.where()}: «setting» skal være «skole» eller «barnehage», ikke «{setting}»."
         )
-    rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
     from naervaer_cli.subjects import with_subject_names
 
     return ScanInputs(
@@ -88,6 +95,7 @@ def load_inputs(
         setting=setting,
         cases=_case_summaries(config, as_of),
         rejected=rejected,
+        notes=notes,
     )
 
 
@@ -134,9 +142,11 @@ def _case_summaries(config: Config, as_of: date) -> dict[str, CaseSummary] | Non
 
 def run_scan(inputs: ScanInputs, group: str | None = None) -> ScanResult:
     """The scan over the loaded inputs (the rules, the levels and the case log's state)."""
+    from dataclasses import replace
+
     from naervaer_cli.scan import scan
 
-    return scan(
+    result = scan(
         inputs.records,
         inputs.policy,
         as_of=inputs.as_of,
@@ -145,3 +155,4 @@ def run_scan(inputs: ScanInputs, group: str | None = None) -> ScanResult:
         group=group,
         setting=inputs.setting,
     )
+    return replace(result, notes=(*inputs.notes, *result.notes)) if inputs.notes else result

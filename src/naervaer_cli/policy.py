@@ -112,6 +112,8 @@ class SchoolPolicy:
     window_days: int
     whole_day_minutes: int
     block_gap_minutes: int
+    # One lesson's length: a lesson row without clock times or minutes counts as this much.
+    lesson_minutes: int
     counting_kinds: tuple[str, ...]
     single_lesson_kinds: tuple[str, ...]
     left_kind: str
@@ -631,6 +633,9 @@ class _Reader:
             subjects=tuple(subjects),
             signals=signals,
             subject_aliases=self.subject_aliases(g(data, "school").get("subject_aliases") or {}),
+            lesson_minutes=self.integer(
+                g(data, "school.lesson_minutes"), "school.lesson_minutes", 1
+            ),
         )
 
     def subject_aliases(self, table: Mapping[str, Any]) -> dict[str, str]:
@@ -722,6 +727,7 @@ def describe_policy(policy: Policy) -> str:
         "SKOLE",
         f"  Vindu: siste {s.window_days} dager til og med referansedatoen",
         f"  Hel fraværsdag: heldagsføring, eller ≥ {s.whole_day_minutes} fraværsminutter",
+        f"  Én time: {s.lesson_minutes} min (en timerad uten klokkeslett eller minutter)",
         f"  Skoledag: {_clock(s.day.start)}–{_clock(s.day.end)}",
     ]
     for grade, day in sorted(s.grade_days.items()):
