@@ -10,10 +10,13 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.words import date_text
+
+if TYPE_CHECKING:
+    from naervaer_cli.config import Config
 
 # A reply is asked for this many school days before the meeting.
 REPLY_SCHOOL_DAYS = 2
@@ -90,3 +93,28 @@ def css_string(text: str) -> str:
 def page_name(text: str) -> str:
     """A CSS page name for a running header: the same header, the same named page."""
     return "p" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def paper_from_config(
+    config: Config,
+    *,
+    letter: date,
+    meeting: date,
+    time: str,
+    place: str,
+    archive: str,
+    calendar: SchoolCalendar | None,
+) -> MeetingPaper:
+    """The meeting paper with the contact person from `[documents]` in the config."""
+    contact = {
+        key: config.get(f"documents.contact_{key}", "") for key in ("name", "phone", "email")
+    }
+    return meeting_paper(
+        letter=letter,
+        meeting=meeting,
+        time=time,
+        place=place,
+        contact=contact,
+        archive=archive,
+        calendar=calendar,
+    )
