@@ -92,14 +92,31 @@ def test_docx_converts_and_every_document_starts_a_page(tmp_path: Path) -> None:
         titles = [
             "Innkalling til møte om nærvær",
             "Referat fra møte om nærvær",
+            "Elevsamtale",
+            "Bli kjent-samtale",
+            "Samtale med foreldre",
             "Samarbeidsavtale",
+            "Skaleringsmodell",
+            "Melding til ressursteam",
             "Kartlegging",
             "Fraværsoversikt",
         ]
-        starts = [i for i, text in enumerate(texts) if text.lstrip().startswith("Ås ungdomsskole")]
+        # Every page opens with its running header; a document's first page then the school.
+        heads = [text.lstrip().split("\n", 1) for text in texts]
+        starts = [
+            i for i, (_, rest) in enumerate(heads) if rest.lstrip().startswith("Ås ungdomsskole")
+        ]
         assert len(starts) == len(DOCUMENTS)
         for start, title in zip(starts, titles, strict=True):
             assert title in texts[start]
+        # The referral (no consent in the log) is anonymous, its running header too.
+        assert [head for head, _ in heads] == [
+            "Sak 1 · møte 26.11.2026"
+            if "Melding til ressursteam" in texts[i] or (i > starts[7] and i < starts[8])
+            else "Ola Nordmann · møte 26.11.2026"
+            for i in range(total)
+        ]
+        assert all(f"Side {n} av {total}" in t for n, t in enumerate(texts, start=1))
         assert all(text.strip() for text in texts)
         # The footer on every page.
         assert all("Snakk med barnet/eleven under hele prosessen." in t for t in texts)
