@@ -120,3 +120,48 @@ def test_docx_converts_and_every_document_starts_a_page(tmp_path: Path) -> None:
         assert all(text.strip() for text in texts)
         # The footer on every page.
         assert all("Snakk med barnet/eleven under hele prosessen." in t for t in texts)
+
+
+def test_ressursteam_pack_is_what_the_team_uses(cli, tmp_path: Path, naervaer_home: Path) -> None:
+    from test_documents_cli import SAMPLE, open_cases
+
+    open_cases(naervaer_home)
+    run = cli(
+        "pack",
+        "--resource-team",
+        "-i",
+        SAMPLE,
+        "--out",
+        tmp_path,
+        "--meeting",
+        "2026-11-26",
+        "--time",
+        "09:00–10:30",
+        "--place",
+        "Møterom 2",
+        "-f",
+        "docx",
+    )
+    assert run.code == 0, run.err
+    to_pdf([tmp_path / "ressursteam-2026-11-26.docx"], tmp_path / "pdf", tmp_path / "profile")
+    pdf = tmp_path / "pdf" / "ressursteam-2026-11-26.pdf"
+    total = pages(pdf)
+    # Two cases: the agenda, each case's referral and absence overview, the team referat;
+    # not the 49 pages of parent papers the pack once was.
+    assert total <= 14
+    if shutil.which("pdftotext"):
+        texts = page_texts(pdf, total)
+        joined = "\n".join(texts)
+        for parent_paper in ("Innkalling til møte", "Samarbeidsavtale", "Beskyttelsesfaktorer"):
+            assert parent_paper not in joined
+        heads = [text.lstrip().split("\n", 1)[0] for text in texts]
+        assert heads[0] == heads[-1] == "Ressursteam · møte 26.11.2026"
+        # Oskar Fjeld's parents have not consented: his case is «Sak 1» on every page.
+        assert set(heads[1:-1]) == {
+            "Sak 1 · møte 26.11.2026",
+            "Sak 2: Jonas Bakke · møte 26.11.2026",
+        }
+        assert "Oskar" not in joined and "Fjeld" not in joined
+        assert joined.count("Melding til ressursteam") >= 2
+        assert "Referat fra ressursteam" in texts[-1] or "Referat fra ressursteam" in texts[-2]
+        assert all(f"Side {n} av {total}" in t for n, t in enumerate(texts, start=1))

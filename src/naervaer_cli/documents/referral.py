@@ -106,7 +106,8 @@ def tried(events: Sequence[Event], meeting: date, clean: bool, pupil: PupilInfo)
 
 def scrub(text: str, pupil: PupilInfo) -> str:
     """`text` without the pupil's name parts and number: free text in the log may name them."""
-    parts = {pupil.pupil_id, *re.split(r"[\s,]+", pupil.name)}
+    # Whole names first (longest first below), so «Ola Nordmann» becomes one word, not two.
+    parts = {pupil.pupil_id, pupil.name, pupil.display_name, *re.split(r"[\s,]+", pupil.name)}
     word = pupil.person.lower() if pupil.person else "eleven"
     word = "eleven" if word == "elev" else "barnet" if word == "barn" else word
     for part in sorted((p for p in parts if len(p.strip()) >= 2), key=len, reverse=True):
