@@ -333,9 +333,9 @@ def _table(container: Any, el: Element, doc: Document) -> None:
     container.add_paragraph().paragraph_format.space_after = Pt(2)
 
 
-# Arial 10 pt: about 1.9 mm a character on average; a cell's padding on both sides.
-CHAR_MM = 1.9
-CELL_PAD_MM = 4.0
+# Arial 10 pt: about 2 mm a character, bold included; a cell's padding on both sides.
+CHAR_MM = 2.0
+CELL_PAD_MM = 5.0
 # A hand-writing column wants room for a sentence.
 WRITE_CHARS = 30
 LONG_CHARS = 45  # a longer text wraps; it does not take the whole line
@@ -365,7 +365,7 @@ def _column_widths(rows: list[Element], columns: int, facts: bool) -> list[float
         natural = min(max((len(line) for line in lines), default=0), LONG_CHARS)
         if any("write" in c.classes and not c.text() for c in texts):
             natural = max(natural, WRITE_CHARS)
-        shortest = max((len(w) for w in words), default=1)
+        shortest = max((len(w) for w in words), default=1) + 1  # bold headers are wider
         want[i] = max(natural, shortest) * CHAR_MM + CELL_PAD_MM
         floor[i] = max(shortest * CHAR_MM + CELL_PAD_MM, 9.0)
     rest = max(rest, sum(floor.values()))

@@ -120,7 +120,7 @@ def pupil_sections(
     paper = paper or default_paper(ctx.meeting)
     referral = build_referral(ctx, events, number)
     hidden = anonymise(ctx, referral)
-    out = []
+    out: list[str] = []
     for name in pack_documents(ctx, documents):
         doc = hidden if name == "melding" else ctx
         running = running_header(doc.pupil.display_name, doc.meeting)
