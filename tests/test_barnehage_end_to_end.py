@@ -453,9 +453,8 @@ def test_a_school_pack_refuses_the_barnehage_tools(cli) -> None:
 
 def test_the_document_set_follows_the_setting() -> None:
     from naervaer_cli.documents.render import check_documents
-    from naervaer_cli.errors import UsageError
-
     from naervaer_cli.documents.tools import level_documents
+    from naervaer_cli.errors import UsageError
     from naervaer_cli.policy import load_policy
 
     # None asked for: each pupil's level decides (the tools the innsatsplan names there).

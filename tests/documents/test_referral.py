@@ -153,3 +153,26 @@ def test_running_header_cannot_break_out_of_the_style() -> None:
     inner = quoted[1:-1]
     for char in '<>"{};/':
         assert char not in inner
+
+
+def test_docx_pages_have_header_number_and_repeating_table_headers() -> None:
+    import zipfile
+
+    data = pupil_pack(environment(), context(), Format.DOCX, ["referat", "samarbeidsavtale"])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        headers = [zf.read(n).decode("utf-8") for n in names if n.startswith("word/header")]
+        footers = [zf.read(n).decode("utf-8") for n in names if n.startswith("word/footer")]
+        body = zf.read("word/document.xml").decode("utf-8")
+    assert any("Ola Nordmann · møte 26.11.2026" in h for h in headers)
+    assert any('w:instr="PAGE"' in f and 'w:instr="NUMPAGES"' in f for f in footers)
+    # Grid tables repeat their header row; no row splits over a page.
+    assert "<w:tblHeader/>" in body and "<w:cantSplit/>" in body
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    # The flag-free measures table: the date columns are narrower than the measure text.
+    measures = next(t for t in document.tables if t.rows[0].cells[0].text == "Tiltak")
+    widths = [c.width for c in measures.columns]
+    assert widths[0] > widths[2] and widths[0] > widths[3]
