@@ -98,6 +98,8 @@ class ScanResult:
     # Open cases with something overdue whose pupil is not in the scanned files: listed apart
     # («ikke i eksporten») by number, never as nameless rows among the flagged.
     not_in_export: tuple[CaseSummary, ...] = ()
+    # Rule id → the guide's limit (the policy's concern threshold), for «grense 7».
+    limits: Mapping[str, int] = field(default_factory=dict, hash=False)
 
 
 # ------------------------------------------------------------------------------- §10 JSON

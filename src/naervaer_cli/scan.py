@@ -168,6 +168,7 @@ def scan(
         notes=tuple(notes),
         labels=policy.labels,
         not_in_export=tuple(cases[pid] for pid in absent if group is None and pid in cases),
+        limits=policy.limits,
     )
 
 

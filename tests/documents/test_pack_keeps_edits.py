@@ -42,8 +42,3 @@ def test_a_file_naervaer_never_wrote_is_not_overwritten(cli, tmp_path: Path) -> 
     assert run.code == 0 and run.out == f"{tmp_path / 'elev-10229-2.md'}\n"
     assert (tmp_path / "elev-10229.md").read_text(encoding="utf-8") == "Fra før\n"
 
-
-def test_a_bad_time_is_exit_2(cli, tmp_path: Path) -> None:
-    run = _pack(cli, tmp_path, "--time", "25:00")
-    assert (run.code, run.out) == (2, "")
-    assert "«25:00» er ikke et klokkeslett. Bruk TT:MM, f.eks. 14:00." in run.err

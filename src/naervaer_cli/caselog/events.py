@@ -29,6 +29,7 @@ class EventType(StrEnum):
     CLOSED = "closed"
     CERTIFICATE_LEAVE_OFF = "certificate_leave_off"
     DELETED = "deleted"
+    CONSENT = "consent"
 
 
 # Bokmål labels for timelines, tables and documents.
@@ -43,6 +44,7 @@ EVENT_LABELS: dict[EventType, str] = {
     EventType.CLOSED: "Sak avsluttet",
     EventType.CERTIFICATE_LEAVE_OFF: "Krav: fravær føres ikke på vitnemålet",
     EventType.DELETED: "Sak slettet (åpnet ved en feil)",
+    EventType.CONSENT: "Samtykke fra foresatte",
 }
 
 # Keys in `Event.data` that hold dates; stored as ISO text, handed out as `date`.
@@ -113,6 +115,12 @@ class Event:
         """An evaluation's presence rate (`presence_before`, `presence_after`), 0–1, if any."""
         value = self.data.get(key)
         return float(value) if isinstance(value, int | float) else None
+
+    @property
+    def consent(self) -> bool | None:
+        """The parents' answer to a referral to the ressursteam; None for other types."""
+        value = self.data.get("consent")
+        return value if isinstance(value, bool) else None
 
     @property
     def next_meeting(self) -> Day | None:

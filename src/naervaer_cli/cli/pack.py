@@ -68,16 +68,6 @@ def pack(
             show_default=False,
         ),
     ] = None,
-    meeting_time: Annotated[
-        str | None,
-        typer.Option(
-            "--time",
-            parser=parse_time,
-            metavar="TID",
-            help="Klokkeslett for møtet (TT:MM); ressursteamets fil får det i navnet.",
-            show_default=False,
-        ),
-    ] = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -115,22 +105,44 @@ def pack(
             "--document",
             "-d",
             metavar="DOK",
-            help="Bare disse dokumentene: innkalling, referat, samarbeidsavtale "
-            "(skole), trivselssamtale og tiltaksplan (barnehage), kartlegging, "
-            "fravaersoversikt. Kan gis flere ganger.",
+            help="Bare disse dokumentene: innkalling, referat, elevsamtale, "
+            "bli-kjent-samtale, foreldresamtale, samarbeidsavtale, skaleringsmodell, "
+            "melding (til ressursteam), kartlegging, fravaersoversikt; i barnehagen også "
+            "trivselssamtale og tiltaksplan. Kan gis flere ganger. Standard: verktøyene "
+            "innsatsplanen nevner på elevens nivå.",
             show_default=False,
         ),
     ] = None,
+    time: Annotated[
+        str,
+        typer.Option(
+            "--time",
+            metavar="KL",
+            help="Klokkeslett for møtet, f.eks. 14:00–15:00. Uten: en linje å fylle ut.",
+            show_default=False,
+        ),
+    ] = "",
+    place: Annotated[
+        str,
+        typer.Option(
+            "--place",
+            metavar="STED",
+            help="Møtested, f.eks. «Møterom 2, administrasjonen». Uten: en linje å fylle ut.",
+            show_default=False,
+        ),
+    ] = "",
     as_of: AsOfOpt = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
 ) -> None:
-    """Lag møtedokumenter: innkalling, referat, kartlegging, fraværsoversikt og mer.
+    """Lag møtedokumenter: innkalling, referat, verktøyene for nivået og fraværsoversikt.
 
-    Skole: også samarbeidsavtale. Barnehage: også trivsels- og utviklingssamtale og
-    tiltaksplan ved uro. Én fil per elev eller barn (navngitt etter nummeret), eller med
-    --resource-team én fil med sakliste og dokumentene for hver sak. Filstiene skrives til
-    standard ut.
+    Verktøyene er dem innsatsplanen nevner på elevens nivå (skole NIVÅ 1: elevsamtale,
+    bli kjent-samtale, samtale med foreldre, samarbeidsavtale, skaleringsmodell, melding til
+    ressursteam; barnehage: trivsels- og utviklingssamtale, tiltaksplan ved uro). Én fil per
+    elev eller barn (navngitt etter nummeret), eller med --resource-team én fil med sakliste,
+    melding og fraværsoversikt for hver sak og ressursteamets referat. Uten samtykke fra
+    foresatte («naervaer case consent») er saken anonym. Filstiene skrives til standard ut.
     """
     from naervaer_cli.documents.render import Format
     from naervaer_cli.documents.run import PackRequest, run_pack
@@ -145,7 +157,8 @@ def pack(
         out_dir=out,
         meeting=meeting,
         documents=tuple(documents or ()),
-        meeting_time=meeting_time or "",
+        time=time,
+        place=place,
         force=force,
     )
     request.check()
@@ -159,13 +172,3 @@ def pack(
 
     for path in run_pack(config, loaded, request, today=env.today, warn=warn):
         env.stdout.write(f"{path}\n")
-
-
-def parse_time(value: str) -> str:
-    """`14:00`, `14.00` or `1400` as «14:00»; a Typer parser, so a bad value is exit 2."""
-    import re
-
-    found = re.fullmatch(r"([01]?\d|2[0-3])[:.]?([0-5]\d)", value.strip())
-    if not found:
-        raise typer.BadParameter(f"«{value}» er ikke et klokkeslett. Bruk TT:MM, f.eks. 14:00.")
-    return f"{int(found.group(1)):02d}:{found.group(2)}"

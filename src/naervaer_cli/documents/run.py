@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from naervaer_cli.documents.assemble import (
     team_pupils,
 )
 from naervaer_cli.documents.loader import environment
+from naervaer_cli.documents.papers import paper_from_config
 from naervaer_cli.documents.render import (
     Format,
     check_documents,
@@ -41,8 +43,9 @@ class PackRequest:
     fmt: Format = Format.HTML
     out_dir: Path = Path(".")
     meeting: date | None = None  # default: the next school day after `today`
-    documents: tuple[str, ...] = ()  # none: the setting's whole set
-    meeting_time: str = ""  # "14:00"; the ressursteam pack's name carries it
+    documents: tuple[str, ...] = ()  # none: the level's set (each pupil's innsatsplan tools)
+    time: str = ""  # the meeting's time (--time); "" = a line to fill in
+    place: str = ""  # the meeting's place (--place)
     force: bool = False  # replace a file edited since naervaer wrote it
 
     def check(self) -> None:
@@ -148,6 +151,17 @@ def run_pack(
         skip_missing=skipped if request.resource_team else None,
     )
     env = environment(override_dir(config))
+    # The consent, measures and evaluations of each case, for the referral.
+    events = {pid: tuple(caselog_timeline(config)(pid)) for pid in ids}
+    paper = paper_from_config(
+        config,
+        letter=today,
+        meeting=meeting,
+        time=request.time,
+        place=request.place,
+        archive=inputs.policy.plans[scanned.setting].archive,
+        calendar=inputs.calendar,
+    )
     if request.resource_team:
         attendees = config.get("documents.resource_team", [])
         team = team_context(
@@ -157,23 +171,28 @@ def run_pack(
             settings,
             [str(a) for a in attendees] if isinstance(attendees, list) else [],
         )
-        data = team_pack(env, team, request.fmt, documents)
-        stamp = meeting.isoformat() + (
-            f"-kl{request.meeting_time.replace(':', '')}" if request.meeting_time else ""
-        )
-        name = team_file(stamp, request.fmt)
+        data = team_pack(env, team, request.fmt, documents, paper=paper, events=events)
+        name = team_file(meeting.isoformat() + _clock(request.time), request.fmt)
         return [write_kept(request.out_dir / name, data, config.home, request.force, warn)]
     return [
         write_kept(
             request.out_dir
             / pupil_file(ctx.pupil.reference or ctx.pupil.pupil_id, request.fmt, ctx.setting),
-            pupil_pack(env, ctx, request.fmt, documents),
+            pupil_pack(
+                env, ctx, request.fmt, documents, paper=paper, events=events[ctx.pupil.pupil_id]
+            ),
             config.home,
             request.force,
             warn,
         )
         for ctx in contexts
     ]
+
+
+def _clock(time: str) -> str:
+    """«-kl1400» from the first time of day in `--time` («14:00–15:00», «kl. 14.00»), or ""."""
+    found = re.search(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b", time)
+    return f"-kl{int(found.group(1)):02d}{found.group(2)}" if found else ""
 
 
 def short_numbers(config: Config) -> Callable[[str], str]:
