@@ -42,6 +42,9 @@ def test_school_and_barnehage_cases_in_one_log_each_pack_lists_its_own(cli, tmp_
     assert (child.code, child.err) == (0, "")
     assert child.out.startswith("Åpnet sak for barn ") and "(barnehage) på NIVÅ 1" in child.out
     code = child.out.split()[4]
+    # With the parents' consent the ressursteam sees the names (else each case is anonymous).
+    assert cli("case", "consent", "10229", "ja").code == 0
+    assert cli("case", "consent", code, "ja").code == 0
 
     team = tmp_path / "skole"
     run = cli(
@@ -50,7 +53,7 @@ def test_school_and_barnehage_cases_in_one_log_each_pack_lists_its_own(cli, tmp_
     assert (run.code, run.err) == (0, "")
     assert run.out == f"{team / 'ressursteam-2026-11-23.md'}\n"
     agenda = _agenda(team / "ressursteam-2026-11-23.md")
-    assert "| Nr | Elev | Klasse |" in agenda and "Jonas Bakke" in agenda
+    assert "| Sak | Elev | Nivå |" in agenda and "Jonas Bakke" in agenda
     assert "Ingrid" not in agenda and code not in agenda
 
     team = tmp_path / "barnehage"
@@ -72,24 +75,28 @@ def test_school_and_barnehage_cases_in_one_log_each_pack_lists_its_own(cli, tmp_
     assert run.out == f"{team / 'ressursteam-2026-11-23-kl1430.md'}\n"
     text = (team / "ressursteam-2026-11-23-kl1430.md").read_text(encoding="utf-8")
     agenda = _agenda(team / "ressursteam-2026-11-23-kl1430.md")
-    assert "| Nr | Barn | Avdeling |" in agenda and "Ingrid Amundsen" in agenda
+    assert "| Sak | Barn | Nivå |" in agenda and "Ingrid Amundsen" in agenda
     assert "Jonas" not in text and "10229" not in text and code not in text
 
     # The school scan and `case list` see only the school's case, and the other way round.
     scanned = json.loads(cli("scan", IST, "-f", "json", "--as-of", "2026-12-20").out)
     assert code not in json.dumps(scanned)
-    assert cli("case", "list", "--as-of", "2026-11-20").out == (
+    assert cli("case", "list", "--as-of", "2026-11-20", "-i", IST).out == (
         "Åpne saker per 20.11.2026:\n"
-        "  10229  skole  NIVÅ 1  åpnet 02.11.2026  Ingenting forfaller\n"
+        "  Nr.    Navn          Gruppe  NIVÅ  Åpnet       Hva forfaller\n"
+        "  10229  Bakke, Jonas  7A      1     02.11.2026  Beslutt tiltak og avtal evalueringsdato\n"
         "(! = forfalt, * = denne uken)\n"
     )
-    listed = cli("case", "list", "--as-of", "2026-11-20", "--setting", "barnehage").out
-    assert f"  {code}  barnehage  NIVÅ 1" in listed and "10229" not in listed
+    listed = cli(
+        "case", "list", "--as-of", "2026-11-20", "--setting", "barnehage", "-i", BARNEHAGE
+    ).out
+    assert f"  {code}  Amundsen, Ingrid" in listed and "10229" not in listed
 
 
 def test_a_team_pack_skips_a_case_whose_pupil_is_not_in_the_data(cli, tmp_path: Path) -> None:
     assert cli("case", "open", "77777", "-i", _elsewhere(tmp_path), "--level", "1").code == 0
     assert cli("case", "open", "10229", "-i", IST, "--level", "1").code == 0
+    assert cli("case", "consent", "10229", "ja").code == 0
     out = tmp_path / "ut"
     run = cli(
         "pack", "--resource-team", "-i", IST, "-o", out, "-f", "md", "--meeting", "2026-11-23"
@@ -122,14 +129,16 @@ def test_an_overdue_case_not_in_the_export_is_listed_apart(cli, tmp_path: Path) 
         ).code
         == 0
     )
-    table = cli("scan", IST, "--as-of", "2026-11-20")
+    table = cli("scan", IST, "--as-of", "2026-11-20", tty=True, width=120)
     assert table.code == 0
     assert (
         "Forfalt i saksloggen, ikke i eksporten (elevnummer):\n"
         "  77777  Åpen, NIVÅ 0; Evaluering forfalt 16.11.2026\n"
     ) in table.out
     # Never a nameless row among the flagged.
-    assert not [line for line in table.out.splitlines() if line.startswith("77777")]
+    assert [line for line in table.out.splitlines() if "77777" in line] == [
+        "  77777  Åpen, NIVÅ 0; Evaluering forfalt 16.11.2026"
+    ]
     data = json.loads(cli("scan", IST, "-f", "json", "--as-of", "2026-11-20").out)
     assert [p for p in data["pupils"] if not p["name"]] == []
     assert [(p["pupil_id"], p["case"]["evaluation_due"]) for p in data["not_in_export"]] == [
@@ -225,8 +234,7 @@ def _friday():
 
 
 def test_a_barnehage_measure_needs_the_agreed_date(cli) -> None:
-    assert cli("case", "open", "Ingrid Amundsen", "-i", BARNEHAGE).code == 0
-    code = cli("case", "list", "--setting", "barnehage").out.splitlines()[1].split()[0]
+    code = cli("case", "open", "Ingrid Amundsen", "-i", BARNEHAGE).out.split()[4]
     run = cli("case", "measure", code, "Levering før 9", "-r", "Foreldre")
     assert (run.code, run.out, run.err) == (
         2,

@@ -71,8 +71,8 @@ def test_a_case_from_open_to_close(cli, known, caselog: Backend) -> None:
     r = cli("case", "list", "--as-of", "2026-11-26")
     assert r.out == (
         "Åpne saker per 26.11.2026:\n"
-        "   Nr.    Navn  Gruppe  NIVÅ  Åpnet       Hva forfaller\n"
-        "!  10234  –     –       1     02.11.2026  Evaluering forfalt 25.11.2026; "
+        "   Nr.    Navn        Gruppe  NIVÅ  Åpnet       Hva forfaller\n"
+        "!  10234  Elev 10234  7A      1     02.11.2026  Evaluering forfalt 25.11.2026; "
         "Møte forfalt 25.11.2026\n"
         "(! = forfalt, * = denne uken)\n"
     )
@@ -360,11 +360,11 @@ def test_case_list_names_groups_and_what_the_evaluation_calls_for(
             "10402;Dahl, Siri;7C;Per Lærer;03.11.2026;;;;Ikke dokumentert;Ja\n",
         ],
     )
-    cli("case", "open", "10234", "--date", "2026-11-02")
+    cli("case", "open", "10234", "-i", export, "--date", "2026-11-02")
     cli("case", "level", "10234", "1", "--date", "2026-11-02")
     cli("case", "measure", "10234", "Fast oppmøte", "-r", "Kontaktlærer", "--date", "2026-11-02")
     cli("case", "evaluate", "10234", "--not-improved", "--date", "2026-11-20")
-    cli("case", "open", "10301", "--date", "2026-11-03")
+    cli("case", "open", "10301", "-i", export, "--date", "2026-11-03")
     cli("case", "level", "10301", "1", "--date", "2026-11-03")
     cli("case", "measure", "10301", "Samtale", "-r", "Kontaktlærer", "--date", "2026-11-03")
     r = cli("case", "list", "--as-of", "2026-11-26", "-i", export)

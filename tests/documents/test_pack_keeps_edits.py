@@ -41,4 +41,3 @@ def test_a_file_naervaer_never_wrote_is_not_overwritten(cli, tmp_path: Path) -> 
     run = _pack(cli, tmp_path)
     assert run.code == 0 and run.out == f"{tmp_path / 'elev-10229-2.md'}\n"
     assert (tmp_path / "elev-10229.md").read_text(encoding="utf-8") == "Fra før\n"
-
