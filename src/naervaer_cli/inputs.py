@@ -30,6 +30,7 @@ class ScanInputs:
     setting: Setting
     cases: dict[str, CaseSummary] | None
     rejected: int = 0  # rows set aside in the rejects file
+    notes: tuple[str, ...] = ()  # from the import, e.g. which vocabulary read the exports
 
 
 def load_inputs(
@@ -51,14 +52,14 @@ def load_inputs(
     never creates one.
     """
     calendar = calendar_from_config(config.table("calendar"), config.where())
-    rejected = 0
+    rejected, notes = 0, ()
     if files:
         from naervaer_cli.importer import load_exports
 
         imported = load_exports(
             list(files), config, today=today, calendar=calendar, rejects=rejects
         )
-        records, rejected = imported.records, imported.rejected
+        records, rejected, notes = imported.records, imported.rejected, imported.notes
     else:
         from naervaer_cli.history import load_history
 
@@ -88,6 +89,7 @@ def load_inputs(
         setting=setting,
         cases=_case_summaries(config, as_of),
         rejected=rejected,
+        notes=notes,
     )
 
 
@@ -139,9 +141,11 @@ def _case_summaries(config: Config, as_of: date) -> dict[str, CaseSummary] | Non
 
 def run_scan(inputs: ScanInputs, group: str | None = None) -> ScanResult:
     """The scan over the loaded inputs (the rules, the levels and the case log's state)."""
+    from dataclasses import replace
+
     from naervaer_cli.scan import scan
 
-    return scan(
+    result = scan(
         inputs.records,
         inputs.policy,
         as_of=inputs.as_of,
@@ -150,3 +154,4 @@ def run_scan(inputs: ScanInputs, group: str | None = None) -> ScanResult:
         group=group,
         setting=inputs.setting,
     )
+    return replace(result, notes=(*inputs.notes, *result.notes)) if inputs.notes else result

@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, KindOpt, PolicyOpt, parse_date
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    KindOpt,
+    PolicyOpt,
+    VocabularyOpt,
+    parse_date,
+    with_vocabulary,
+)
 
 
 class PackFormat(StrEnum):
@@ -106,6 +113,7 @@ def pack(
     as_of: AsOfOpt = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """Lag møtedokumenter: innkalling, referat, kartlegging, fraværsoversikt og mer.
 
@@ -129,7 +137,7 @@ def pack(
         documents=tuple(documents or ()),
     )
     request.check()
-    env, config = ctx.obj.env, ctx.obj.config()
+    env, config = ctx.obj.env, with_vocabulary(ctx.obj.config(), vocabulary)
     loaded = load_inputs(
         config, inputs or [], policy=policy, as_of=as_of, kind=kind, today=env.today
     )

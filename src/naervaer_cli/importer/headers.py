@@ -51,6 +51,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Fraværsårsak",
         "Fravær",
     ),
+    # A long text beside a short code: gives the code its kind when the text names one.
+    "code_text": ("Beskrivelse", "Forklaring", "Fraværstekst", "Kodetekst"),
     "notified": ("Meldt", "Meldt av foresatt", "Meldt av foresatte", "Varslet"),
     "comment": ("Merknad", "Kommentar", "Notat"),
     "birth_date": ("Fødselsdato", "Født"),
@@ -77,6 +79,7 @@ FIELD_LABELS: dict[str, str] = {
     "whole_day": "heldag",
     "subject": "fag",
     "code": "fraværstype",
+    "code_text": "kodetekst",
     "notified": "meldt",
     "comment": "merknad",
     "birth_date": "fødselsdato",

@@ -10,13 +10,22 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.errors import InputError
+from naervaer_cli.importer.codes import (
+    CodeTable,
+    Derived,
+    UnknownCode,
+    code_key,
+    derive_from_descriptions,
+    merge_unknown,
+)
 from naervaer_cli.importer.fnr import pseudonymise_fnr
-from naervaer_cli.importer.headers import SYNONYMS, fold
+from naervaer_cli.importer.headers import SYNONYMS
 from naervaer_cli.importer.read import RawTable
 from naervaer_cli.privacy import hide_fnr, keyed_hash, mask_fnr_in_text
 from naervaer_cli.schema import KINDS, record_schema
@@ -49,11 +58,20 @@ def date_limits(today: date) -> tuple[date, date]:
 class Context:
     """What normalising needs besides the table: code map, calendar and the pseudonym key."""
 
-    codes: dict[str, str]
+    codes: CodeTable
     calendar: SchoolCalendar
     key: bytes
     today: date
     max_minutes: int = MAX_MINUTES
+    count_codes: bool = False  # `check`: count the rows of every distinct code
+
+
+class MissingColumns(InputError):
+    """A required column is missing; carries what `check --suggest-config` needs."""
+
+    def __init__(self, path: Path, fields: tuple[str, ...], unused: tuple[str, ...], text: str):
+        super().__init__(text)
+        self.path, self.fields, self.unused = path, fields, unused
 
 
 @dataclass(frozen=True)
@@ -61,6 +79,7 @@ class RowProblem:
     row: int
     column: str
     message: str
+    unknown_code: bool = False  # listed once per code by `check`, not once per row
 
     def text(self, file: str) -> str:
         return f"{file}, rad {self.row}, kolonne «{self.column}»: {self.message}"
@@ -72,6 +91,9 @@ class Normalized:
     problems: tuple[RowProblem, ...]
     notes: tuple[str, ...]
     rows_read: int
+    unknown_codes: tuple[UnknownCode, ...] = ()
+    derived_codes: tuple[Derived, ...] = ()
+    code_counts: tuple[tuple[str, str | None, int], ...] = ()  # (code, kind, rows) for check
 
 
 # --- value parsers (expressions over String columns) -------------------------------------
@@ -247,17 +269,20 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
     def has(field: str) -> bool:
         return field in raw.match.fields
 
+    codes, derived = _codes_with_descriptions(raw, ctx.codes)
     parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]] = {}
     for field in raw.match.fields:
         if field in _PARSERS:
             parsers[field] = _PARSERS[field][:2]
         elif field == "code":
-            parsers[field] = (_code_parser(ctx.codes), pl.Enum(KINDS))
+            parsers[field] = (_code_parser(codes), pl.Enum(KINDS))
         else:
             parsers[field] = (_as_text, pl.String())
     data, invalid_fields = _parse_columns(frame, parsers, raw.may_have_controls)
     unreadable = {f: data.get_column(mask) for f, mask in invalid_fields.items()}
     data = data.drop(invalid_fields.values())
+    unknown = _unknown_codes(data, unreadable.get("code"), raw)
+    counts = _code_counts(data, codes) if ctx.count_codes and has("code") else ()
     checks: list[tuple[str, pl.Series, Callable[[dict], str]]] = [
         (field, mask, _unknown_code_text if field == "code" else _bad_value(_PARSERS[field][2]))
         for field, mask in unreadable.items()
@@ -349,7 +374,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
         data = data.filter(~any_bad)
 
     records = _build(data, raw, ctx, has, notes)
-    return Normalized(records, problems, tuple(notes), frame.height)
+    return Normalized(records, problems, tuple(notes), frame.height, unknown, derived, counts)
 
 
 def is_attendance_log(raw: RawTable) -> bool:
@@ -357,16 +382,71 @@ def is_attendance_log(raw: RawTable) -> bool:
     return bool({"arrived", "departed"} & raw.match.fields.keys())
 
 
-def _code_parser(table: dict[str, str]) -> Callable[[pl.Expr], pl.Expr]:
+def _code_parser(table: CodeTable) -> Callable[[pl.Expr], pl.Expr]:
+    # Runs on the distinct codes only (_parse_columns), so a million rows cost a handful.
     def parse(clean: pl.Expr) -> pl.Expr:
         return clean.map_batches(
-            lambda s: pl.Series(
-                [table.get(fold(c)) if c is not None else None for c in s], dtype=pl.String
-            ),
+            lambda s: pl.Series([table.kind(c) for c in s], dtype=pl.String),
             return_dtype=pl.String,
         )
 
     return parse
+
+
+def _codes_with_descriptions(
+    raw: RawTable, table: CodeTable
+) -> tuple[CodeTable, tuple[Derived, ...]]:
+    """The code table with the kinds a description column gives the codes it does not know."""
+    if not {"code", "code_text"} <= raw.match.fields.keys():
+        return table, ()
+    pairs = raw.frame.select("code", "code_text").unique().iter_rows()
+    unknown = [(c, t) for c, t in pairs if c is not None and table.kind(c.strip()) is None]
+    derived = derive_from_descriptions(unknown, table, str(raw.path))
+    if not derived:
+        return table, ()
+    kinds = {**table.kinds, **{code_key(d.code): d.kind for d in derived}}
+    return CodeTable(kinds, table.vocabulary, table.words), derived
+
+
+def _unknown_codes(
+    data: pl.DataFrame, mask: pl.Series | None, raw: RawTable
+) -> tuple[UnknownCode, ...]:
+    """Every distinct unknown code once, with its rows and the first row it is in."""
+    if mask is None or not mask.any():
+        return ()
+    described = "code_text" in data.columns
+    groups = (
+        data.filter(mask)
+        .group_by("raw_code")
+        .agg(
+            pl.len().alias("rows"),
+            pl.col("_row").min().alias("first"),
+            (pl.col("code_text").drop_nulls().first() if described else pl.lit(None)).alias("text"),
+        )
+        .sort("first")
+    )
+    return tuple(
+        merge_unknown(
+            UnknownCode(
+                _shown(code), rows, hide_fnr(raw.path.name), first, hide_fnr(_shown(text or ""))
+            )
+            for code, rows, first, text in groups.iter_rows()
+        )
+    )
+
+
+def _code_counts(data: pl.DataFrame, table: CodeTable) -> tuple[tuple[str, str | None, int], ...]:
+    """(code as written, its kind or None, rows) for every distinct code, most rows first."""
+    counts = (
+        data.filter(pl.col("raw_code").is_not_null())
+        .group_by("raw_code")
+        .agg(pl.len().alias("rows"))
+        .sort(["rows", "raw_code"], descending=[True, False])
+    )
+    return tuple(
+        (hide_fnr(_shown(code)), table.kind(_shown(code)), rows)
+        for code, rows in counts.iter_rows()
+    )
 
 
 def _require_columns(raw: RawTable) -> None:
@@ -380,10 +460,13 @@ def _require_columns(raw: RawTable) -> None:
         wanted = "; ".join(
             f"{FIELD_LABELS[f]} (f.eks. {', '.join(SYNONYMS[f][:3])})" for f in missing
         )
-        raise InputError(
+        raise MissingColumns(
+            raw.path,
+            tuple(missing),
+            raw.match.unused,
             f"{raw.path}, rad {raw.header_row}: mangler kolonne for {wanted}. Fant kolonnene: "
             f"{', '.join(h for h in raw.match.headers if h)}. Koble et annet kolonnenavn i "
-            'naervaer.toml under [import.columns], f.eks. date = ["Min datokolonne"].'
+            'naervaer.toml under [import.columns], f.eks. date = ["Min datokolonne"].',
         )
 
 
@@ -392,10 +475,9 @@ def _bad_value(expected: str) -> Callable[[dict], str]:
 
 
 def _unknown_code_text(row: dict) -> str:
-    code = row["_value"]
     return (
-        f"ukjent fraværskode «{code}». Koble den i naervaer.toml: [import.codes] "
-        f'"{code}" = "udokumentert" (eller en av: {", ".join(KINDS)}).'
+        f"ukjent fraværskode «{row['_value']}». Koble den under [import.codes] i naervaer.toml "
+        "(`naervaer check FIL --suggest-config` skriver blokken)."
     )
 
 
@@ -417,7 +499,10 @@ def _problems(
                 # A message quotes the value as written: never a fødselsnummer.
                 problems.append(
                     RowProblem(
-                        row["_row"], hide_fnr(raw.match.header_of(field)), hide_fnr(message(row))
+                        row["_row"],
+                        hide_fnr(raw.match.header_of(field)),
+                        hide_fnr(message(row)),
+                        unknown_code=message is _unknown_code_text,
                     )
                 )
                 break
