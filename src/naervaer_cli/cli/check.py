@@ -27,9 +27,8 @@ def check(
     vocabulary: VocabularyOpt = None,
 ) -> None:
     """Vis hva som ble funnet i eksportfilene: koding, kolonner, koder, elever og problemer."""
-    from naervaer_cli.importer import load_exports
+    from naervaer_cli.importer import load_exports, report
     from naervaer_cli.importer.normalize import MissingColumns
-    from naervaer_cli.importer import report
 
     env = ctx.obj.env
     config = with_vocabulary(ctx.obj.config(), vocabulary)

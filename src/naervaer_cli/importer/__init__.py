@@ -36,6 +36,8 @@ from naervaer_cli.importer.normalize import (
     normalize,
 )
 from naervaer_cli.importer.read import MAX_XLSX_CELLS, RawTable, read_table
+from naervaer_cli.privacy import hide_fnr, pseudonym_key, write_private
+from naervaer_cli.schema import empty_records
 from naervaer_cli.vocabulary import (
     STANDARD,
     Choice,
@@ -43,8 +45,6 @@ from naervaer_cli.vocabulary import (
     choose_vocabulary,
     load_vocabulary,
 )
-from naervaer_cli.privacy import hide_fnr, pseudonym_key, write_private
-from naervaer_cli.schema import empty_records
 
 MAX_PROBLEMS_SHOWN = 5
 
@@ -176,10 +176,10 @@ class Reader:
         if self.name:
             load_vocabulary(self.name)  # an unknown name is an error before any file is read
         self.columns = imported.get("columns") or {}
-        for field, names in self.columns.items():
+        for name, names in self.columns.items():
             if "?" in ([names] if isinstance(names, str) else list(names)):
                 raise config.fail(
-                    ("import", "columns", field),
+                    ("import", "columns", name),
                     "er ikke fylt ut («?»). Skriv kolonnenavnet slik eksporten skriver det, "
                     "eller fjern linjen.",
                 )
@@ -190,8 +190,8 @@ class Reader:
     def synonyms(self, vocabulary: Vocabulary) -> dict[str, str]:
         """The header table: shipped synonyms, the vocabulary's, then the config's."""
         merged: dict[str, list[str]] = {f: list(n) for f, n in vocabulary.columns.items()}
-        for field, names in self.columns.items():
-            merged.setdefault(field, []).extend([names] if isinstance(names, str) else names)
+        for key, names in self.columns.items():
+            merged.setdefault(key, []).extend([names] if isinstance(names, str) else names)
         return synonym_table(merged)
 
     def codes(self, vocabulary: Vocabulary) -> CodeTable:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from naervaer_cli.errors import ConfigError, InputError
 from naervaer_cli.importer.headers import fold
-from naervaer_cli.vocabulary import STANDARD, Vocabulary, load_vocabulary, vocabulary_names
 from naervaer_cli.schema import KINDS
+from naervaer_cli.vocabulary import STANDARD, Vocabulary, load_vocabulary, vocabulary_names
 
 # The kinds an export code can mean (tilstede is a barnehage day present, never a code).
 CODE_KINDS: tuple[str, ...] = tuple(k for k in KINDS if k != "tilstede")
