@@ -52,7 +52,8 @@ def load_inputs(
     never creates one.
     """
     calendar = calendar_from_config(config.table("calendar"), config.where())
-    rejected, notes = 0, ()
+    rejected = 0
+    notes: tuple[str, ...] = ()
     if files:
         from naervaer_cli.importer import load_exports
 

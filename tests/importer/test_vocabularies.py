@@ -92,8 +92,8 @@ def transponder(tmp_path: Path) -> Path:
         tmp_path / "transponder.csv",
         [
             "Elevnr;Elev;Klasse;Dato;Fra kl.;Til kl.;Fag;Fraværstype;Hele dagen",
-            "401;Sand, Ida;10A;03.11.2026;10:15;11:00;Kroppsøving;Dokumentert (ikke på vitnemål);Nei",
-            "401;Sand, Ida;10A;10.11.2026;10:15;11:00;Kroppsøving;Dokumentert (ikke på vitnemål);Nei",
+            "401;Sand, Ida;10A;03.11.2026;10:15;11:00;KRØ;Dokumentert (ikke på vitnemål);Nei",
+            "401;Sand, Ida;10A;10.11.2026;10:15;11:00;KRØ;Dokumentert (ikke på vitnemål);Nei",
             "402;Vik, Ola;10A;04.11.2026;10:15;11:00;Norsk;Udokumentert;Nei",
             "402;Vik, Ola;10A;11.11.2026;10:15;11:00;Norsk;Ubehandlet;Nei",
         ],
