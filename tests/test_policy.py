@@ -217,6 +217,18 @@ def test_describe_shows_rules_and_plan() -> None:
     assert "INNSATSPLAN – SKOLE" in text and "INNSATSPLAN – BARNEHAGE" in text
     assert "    ANSVARLIG: Kontaktlærer\n" in text
     assert text.endswith("NB – Snakk med barnet/eleven under hele prosessen.\n")
+    assert "  Høyst 10 dager unntatt per skoleår; timer avrundes til nærmeste\n" in text
+
+
+def test_policy_show_describes_every_table_of_the_policy_file() -> None:
+    """`policy show` cannot drift from the policy file: each top-level table has a section."""
+    from naervaer_cli.policy import POLICY_SECTIONS, policy_fields
+
+    tables = {f.path.split(".")[0] for f in policy_fields() if "." in f.path}
+    assert tables - set(POLICY_SECTIONS) == set()
+    text = describe_policy(load_policy())
+    for heading in POLICY_SECTIONS.values():
+        assert f"\n{heading}" in text
 
 
 def test_shipped_names() -> None:
@@ -308,8 +320,8 @@ def test_subject_alias_without_a_name_names_file_and_line(tmp_path) -> None:
             "[school]\nwindow_days = 28\nzzz = 1\n",
             "linje 3: ukjent nøkkel «zzz» i [school]. Kjente nøkler i [school]: "
             "block_gap_minutes, counting_kinds, day, late_kind, left_during_day, left_kind, "
-            "rules, signals, single_lesson_kinds, subject_aliases, subjects, whole_day_minutes, "
-            "window_days.",
+            "lesson_minutes, rules, signals, single_lesson_kinds, subject_aliases, subjects, "
+            "whole_day_minutes, window_days.",
         ),
     ],
 )

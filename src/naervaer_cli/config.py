@@ -51,6 +51,19 @@ FIELDS: tuple[Field, ...] = (
         "Hvor saksloggen ligger.",
         shown_default="$NAERVAER_HOME/caselog.sqlite",
     ),
+    Field(
+        "caselog.url",
+        "text",
+        "Delt sakslogg i PostgreSQL, f.eks. postgresql://kari@db.kommune.no/naervaer; "
+        "uten passord (går foran path).",
+        env="NAERVAER_CASELOG_URL",
+    ),
+    Field(
+        "caselog.password_file",
+        "path",
+        "Fil med databasepassordet; må ha rettigheter 0600. Miljøvariabelen "
+        "NAERVAER_DB_PASSWORD går foran, ellers brukes ~/.pgpass.",
+    ),
     Field("calendar.breaks", "tables", "Ferier og fridager uten skole."),
     Field("calendar.breaks[].from", "date", "Første fridag."),
     Field("calendar.breaks[].to", "date", "Siste fridag.", shown_default="samme som from"),
@@ -78,6 +91,12 @@ FIELDS: tuple[Field, ...] = (
         "Største antall fraværsminutter i én rad; flere er en feil i raden.",
         default=600,
         minimum=1,
+    ),
+    Field(
+        "import.lesson_times",
+        "texts",
+        'Klokkeslettene for time 1, 2, 3 …, f.eks. ["08:30-09:15", "09:25-10:10"]; '
+        "trengs når eksporten har timenummer (Time, 1. time …) i stedet for klokkeslett.",
     ),
     Field(
         "import.columns",

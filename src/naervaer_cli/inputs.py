@@ -30,7 +30,7 @@ class ScanInputs:
     setting: Setting
     cases: dict[str, CaseSummary] | None
     rejected: int = 0  # rows set aside in the rejects file
-    notes: tuple[str, ...] = ()  # from the import, e.g. which vocabulary read the exports
+    notes: tuple[str, ...] = ()  # the importer's warnings, for the scan's notes
 
 
 def load_inputs(
@@ -52,13 +52,19 @@ def load_inputs(
     never creates one.
     """
     calendar = calendar_from_config(config.table("calendar"), config.where())
+    rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
     rejected = 0
     notes: tuple[str, ...] = ()
     if files:
         from naervaer_cli.importer import load_exports
 
         imported = load_exports(
-            list(files), config, today=today, calendar=calendar, rejects=rejects
+            list(files),
+            config,
+            today=today,
+            calendar=calendar,
+            rejects=rejects,
+            lesson_minutes=rules.school.lesson_minutes,
         )
         records, rejected, notes = imported.records, imported.rejected, imported.notes
     else:
@@ -79,7 +85,6 @@ def load_inputs(
         raise ConfigError(
             f"{config.where()}: «setting» skal være «skole» eller «barnehage», ikke «{setting}»."
         )
-    rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
     from naervaer_cli.subjects import with_subject_names
 
     return ScanInputs(
@@ -112,15 +117,11 @@ def load_evaluation_inputs(
     from naervaer_cli.history import load_history
 
     rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
-    # A barnehage records whole days, so any positive whole-day length counts a day in full.
-    kinds = (
-        rules.kindergarten.absence_kinds if setting == "barnehage" else rules.school.counting_kinds
-    )
     return EvaluationInputs(
         records=load_history(config.home),
         calendar=calendar_from_config(config.table("calendar"), config.where()),
-        counting_kinds=tuple(kinds),
-        whole_day_minutes=rules.school.whole_day_minutes,
+        counting_kinds=rules.counting_kinds(setting),
+        whole_day_minutes=rules.day_length(setting).whole_day_minutes,
     )
 
 
@@ -131,12 +132,11 @@ def detect_setting(records: pl.DataFrame) -> Setting:
 
 
 def _case_summaries(config: Config, as_of: date) -> dict[str, CaseSummary] | None:
-    from naervaer_cli.caselog.store import CaseStore, caselog_path
+    from naervaer_cli.caselog.store import CaseStore, caselog_exists
 
-    path = caselog_path(config)
-    if not path.exists():
+    if not caselog_exists(config):
         return None
-    with CaseStore(path) as store:
+    with CaseStore.from_config(config) as store:
         return store.summaries(as_of)
 
 

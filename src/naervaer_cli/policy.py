@@ -112,6 +112,8 @@ class SchoolPolicy:
     window_days: int
     whole_day_minutes: int
     block_gap_minutes: int
+    # One lesson's length: a lesson row without clock times or minutes counts as this much.
+    lesson_minutes: int
     counting_kinds: tuple[str, ...]
     single_lesson_kinds: tuple[str, ...]
     left_kind: str
@@ -630,6 +632,9 @@ class _Reader:
             subjects=tuple(subjects),
             signals=signals,
             subject_aliases=self.subject_aliases(g(data, "school").get("subject_aliases") or {}),
+            lesson_minutes=self.integer(
+                g(data, "school.lesson_minutes"), "school.lesson_minutes", 1
+            ),
         )
 
     def subject_aliases(self, table: Mapping[str, Any]) -> dict[str, str]:
@@ -720,6 +725,7 @@ def describe_policy(policy: Policy) -> str:
         "SKOLE",
         f"  Vindu: siste {s.window_days} dager til og med referansedatoen",
         f"  Hel fraværsdag: heldagsføring, eller ≥ {s.whole_day_minutes} fraværsminutter",
+        f"  Én time: {s.lesson_minutes} min (en timerad uten klokkeslett eller minutter)",
         f"  Skoledag: {_clock(s.day.start)}–{_clock(s.day.end)}",
     ]
     for grade, day in sorted(s.grade_days.items()):
@@ -794,8 +800,31 @@ def describe_policy(policy: Policy) -> str:
             out.append(f"    Neste steg: {lv.next_step}")
         if plan.evaluation_days:
             out.append(f"  Evaluering: {plan.evaluation_days} dager etter at tiltak er besluttet")
-    out += ["", f"NB – {policy.talk_to_child}"]
+    c = policy.certificate
+    rounding = {"down": "ned", "nearest": "til nærmeste", "up": "opp"}[c.hours_rounding]
+    out += [
+        "",
+        "VITNEMÅL",
+        f"  Trinn: {', '.join(str(grade) for grade in c.grades)}",
+        f"  Fraværstyper som føres: {', '.join(c.counting_kinds)}",
+        f"  Helse: {', '.join(c.health_kinds)}; kan unntas fra dag {c.health_min_days + 1} i en "
+        "sammenhengende periode (kronisk: fra første dag)",
+        f"  Permisjon: {', '.join(c.leave_kinds)}",
+        f"  Høyst {c.max_left_off_days} dager unntatt per skoleår; timer avrundes {rounding}",
+        "",
+        f"NB – {policy.talk_to_child}",
+    ]
     return "\n".join(out) + "\n"
+
+
+# The heading `describe_policy` gives each top-level table of a policy file. A test keeps it
+# complete: a new table must be described in `policy show`, or the test fails.
+POLICY_SECTIONS: dict[str, str] = {
+    "school": "SKOLE",
+    "kindergarten": "BARNEHAGE",
+    "plan": "INNSATSPLAN",
+    "certificate": "VITNEMÅL",
+}
 
 
 # ------------------------------------------------------------------------------- vitnemål

@@ -199,3 +199,27 @@ def lookup_id(query: str, home: Path) -> str:
     under the key of `home` (the id an import gave that child), anything else is kept."""
     fnr = id_fnr(query)
     return query if fnr is None else hash_fnr(fnr, pseudonym_key(home))
+
+
+def read_secret_file(path: Path) -> str:
+    """The first line of a password file ("" when empty); refused when others can read it.
+
+    Raises FileNotFoundError for a missing file, so the caller can name its config key.
+    Only the first line counts: editors add a trailing newline, and a password has none.
+    """
+    import stat
+
+    from naervaer_cli.errors import ConfigError
+
+    info = path.stat()
+    # Windows reports every file as 0666: only POSIX modes can say "readable by others".
+    if modes_apply() and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(
+            f"{path}: passordfilen kan leses av andre (rettigheter "
+            f"{stat.S_IMODE(info.st_mode):04o}). Kjør «chmod 600 {path}» og prøv igjen."
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise ConfigError(f"{path}: passordfilen kan ikke leses.") from None
+    return text.splitlines()[0] if text.strip() else ""

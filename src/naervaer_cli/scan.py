@@ -194,11 +194,7 @@ def _with_presence(
     last = data_end(records, as_of)
     if not due or last is None:
         return cases
-    kinds = (
-        policy.kindergarten.absence_kinds
-        if setting == "barnehage"
-        else policy.school.counting_kinds
-    )
+    kinds = policy.counting_kinds(setting)
     answered = dict(cases)
     for pid, (case, measure_date) in due.items():
         found = compare_presence(
@@ -208,7 +204,7 @@ def _with_presence(
             last,
             calendar,
             counting_kinds=kinds,
-            whole_day_minutes=policy.school.whole_day_minutes,
+            whole_day_minutes=policy.day_length(setting).whole_day_minutes,
         )
         if found.days_after and found.presence_before is not None:
             answered[pid] = replace(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import stat
 import subprocess
@@ -10,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from caselog_backends import Backend
 
 from naervaer_cli.cli import case
 
@@ -30,7 +32,7 @@ def _whole_day(pupil: str, day: str) -> str:
     return f"{pupil};Nordmann, Ola;7A;Kari Lærer;{day};;;;Ikke dokumentert;Ja\n"
 
 
-def test_a_case_from_open_to_close(cli) -> None:
+def test_a_case_from_open_to_close(cli, caselog: Backend) -> None:
     r = cli("case", "open", "10234", "--date", "02.11.2026", "-t", "7 dager fravær")
     assert (r.code, r.out, r.err) == (
         0,
@@ -96,7 +98,7 @@ def test_a_case_from_open_to_close(cli) -> None:
     assert cli("case", "list", "--as-of", "2026-12-18").out == "Ingen åpne saker per 18.12.2026.\n"
 
 
-def test_evaluate_from_imported_history(cli, tmp_path: Path) -> None:
+def test_evaluate_from_imported_history(cli, caselog: Backend, tmp_path: Path) -> None:
     before = [_whole_day("10234", d) for d in ("26.10.2026", "27.10.2026", "28.10.2026")]
     after = [_whole_day("10234", "06.11.2026")]
     r = cli(
@@ -135,7 +137,7 @@ def test_import_again_adds_nothing(cli, tmp_path: Path) -> None:
     )
 
 
-def test_purge_says_what_it_deleted(cli, tmp_path: Path) -> None:
+def test_purge_says_what_it_deleted(cli, caselog: Backend, tmp_path: Path) -> None:
     cli(
         "import",
         _export(tmp_path / "x.csv", [_whole_day("1", "02.11.2026"), _whole_day("1", "10.11.2026")]),
@@ -153,7 +155,7 @@ def test_purge_says_what_it_deleted(cli, tmp_path: Path) -> None:
     assert cli("case", "show", "2").code == 0
 
 
-def test_export_to_stdout_and_to_a_private_file(cli, tmp_path: Path) -> None:
+def test_export_to_stdout_and_to_a_private_file(cli, caselog: Backend, tmp_path: Path) -> None:
     cli("case", "open", "1", "--date", "2026-11-02")
     data = json.loads(cli("case", "export").out)
     assert [c["pupil_id"] for c in data["cases"]] == ["1"]
@@ -164,7 +166,9 @@ def test_export_to_stdout_and_to_a_private_file(cli, tmp_path: Path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
-def test_errors_are_one_norwegian_line(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_errors_are_one_norwegian_line(
+    cli, caselog: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cli("case", "open", "1", "--date", "2026-11-02")
     r = cli("case", "open", "1")
     assert (r.code, r.out) == (2, "")
@@ -206,11 +210,11 @@ def test_errors_are_one_norwegian_line(cli, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_by_and_setting_come_from_the_config(
-    cli, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
+    cli, caselog: Backend, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("NAERVAER_BY")
     (naervaer_home / "config.toml").write_text(
-        'setting = "barnehage"\n[case]\nby = "Per Ped.leder"\n', encoding="utf-8"
+        caselog.config('setting = "barnehage"\n[case]\nby = "Per Ped.leder"\n'), encoding="utf-8"
     )
     assert cli("case", "open", "b7", "--date", "2026-11-02").out == (
         "Åpnet sak for barn b7 (barnehage) på NIVÅ 0, 02.11.2026.\n"
@@ -246,6 +250,10 @@ def test_caselog_path_from_config(cli, naervaer_home: Path, tmp_path: Path) -> N
                 "show",
                 "export",
                 "restore",
+                "migrate",
+                "grant",
+                "revoke",
+                "access-log",
             )
         ],
         ["import"],
@@ -295,7 +303,7 @@ def test_export_then_restore_on_another_machine(
     assert r.code == 2 and "saksloggen er ikke tom" in r.err
 
 
-def test_restore_refuses_a_bad_file(cli, tmp_path: Path) -> None:
+def test_restore_refuses_a_bad_file(cli, caselog: Backend, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "naervaer-caselog", "cases": [{"id": 1}]}', encoding="utf-8")
     r = cli("case", "restore", bad)
@@ -308,3 +316,17 @@ def test_restore_refuses_a_bad_file(cli, tmp_path: Path) -> None:
     r = cli("case", "restore", bad)
     assert (r.code, r.err) == (2, f"Feil: {bad}: er ikke en JSON-eksport av saksloggen.\n")
     assert cli("case", "list", "--as-of", "2026-11-02").out == "Ingen åpne saker per 02.11.2026.\n"
+
+
+def test_the_access_log_records_who_read_the_case(cli, caselog: Backend) -> None:
+    cli("case", "open", "1", "--date", "2026-11-02")
+    assert cli("case", "access-log", "1").out == "Ingen har lest saken til elev 1.\n"
+    cli("case", "show", "1")
+    r = cli("case", "access-log")
+    assert r.code == 0
+    header, line = r.out.splitlines()
+    assert header == "Tilgangslogg (eldste først, tid i UTC):"
+    role = "naervaer_eier" if caselog.is_postgres else getpass.getuser()
+    school = "  Testskolen" if caselog.is_postgres else ""
+    # «dd.mm.åååå tt:mm  rolle (navn)  elev 1  skole  viste saken»; the time is the clock's.
+    assert line[16:] == f"  {role} (Kari Lærer)  elev 1{school}  viste saken"

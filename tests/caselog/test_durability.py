@@ -1,4 +1,5 @@
-"""Two writers at once lose nothing; a writer killed mid-transaction loses nothing committed."""
+"""Two writers at once lose nothing; two runs opening one pupil's case make one; a writer killed
+mid-transaction loses nothing committed. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,22 +10,29 @@ import sys
 import textwrap
 import time
 from datetime import date
-from pathlib import Path
+
+from caselog_backends import Backend
 
 from naervaer_cli.caselog.events import EventType
-from naervaer_cli.caselog.store import CaseStore
 
 D = date(2026, 11, 2)
 
-WRITER = textwrap.dedent("""
+# Each script opens the log the way the CLI does: from NAERVAER_HOME's config.toml (the SQLite
+# file there, or the test's PostgreSQL database with the password in the environment).
+OPEN = """
+from naervaer_cli.caselog.store import CaseStore
+from naervaer_cli.config import load_config
+store = CaseStore.from_config(load_config())
+"""
+
+WRITER = (
+    textwrap.dedent("""
     import sys, time
     from datetime import date
-    from pathlib import Path
-    from naervaer_cli.caselog.store import CaseStore
-
-    path, name = Path(sys.argv[1]), sys.argv[2]
-    count, start_at = int(sys.argv[3]), float(sys.argv[4])
-    store = CaseStore(path)
+    name, count, start_at = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    """)
+    + OPEN
+    + textwrap.dedent("""
     while time.time() < start_at:   # both writers start together, so their writes interleave
         time.sleep(0.001)
     started = time.time()
@@ -33,15 +41,39 @@ WRITER = textwrap.dedent("""
     print(started, time.time())
     store.close()
 """)
+)
 
-KILLED = textwrap.dedent("""
+OPENER = (
+    textwrap.dedent("""
     import sys, time
     from datetime import date
-    from pathlib import Path
-    from naervaer_cli.caselog.store import CaseStore
+    from naervaer_cli.errors import UsageError
+    name, count, start_at = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    """)
+    + OPEN
+    + textwrap.dedent("""
+    while time.time() < start_at:
+        time.sleep(0.001)
+    opened = 0
+    for i in range(count):
+        try:
+            store.open_case(f"r{i}", setting="skole", day=date(2026, 11, 2), by=name)
+            opened += 1
+        except UsageError:
+            pass
+    print(opened)
+    store.close()
+""")
+)
 
-    path, committed, stream = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "stream"
-    store = CaseStore(path)
+KILLED = (
+    textwrap.dedent("""
+    import sys, time
+    from datetime import date
+    committed, stream = int(sys.argv[1]), sys.argv[2] == "stream"
+    """)
+    + OPEN
+    + textwrap.dedent("""
     i = 0
     while stream or i < committed:
         store.add_note("p1", day=date(2026, 11, 2), by="w", text=f"n-{i}")
@@ -50,49 +82,64 @@ KILLED = textwrap.dedent("""
     with store._transaction() as conn:
         for j in range(200):
             conn.execute(
-                "INSERT INTO events (case_id, date, type, text, by, data, recorded_at)"
-                " VALUES (1, '2026-11-02', 'note', ?, 'w', '{}', 'x')", (f"lost-{j}",))
+                "INSERT INTO events (case_id, school, setting, date, type, text, \\"by\\","
+                " data, recorded_at) VALUES (1, ?, 'skole', '2026-11-02', 'note', ?, 'w', '{}',"
+                " 'x')", (store.school, f"lost-{j}"))
         print("mid", flush=True)
         time.sleep(60)
 """)
+)
 
 
-def _log(tmp_path: Path) -> Path:
-    path = tmp_path / "caselog.sqlite"
-    with CaseStore(path) as store:
+def _log(caselog: Backend) -> None:
+    with caselog.open() as store:
         store.open_case("p1", setting="skole", day=D, by="Kari")
-    return path
 
 
-def _notes(path: Path) -> list[str]:
-    with CaseStore(path) as store:
+def _notes(caselog: Backend) -> list[str]:
+    with caselog.open() as store:
         return [e.text for e in store.timeline("p1") if e.type == EventType.NOTE]
 
 
-def test_two_writers_at_once_lose_no_event(tmp_path: Path) -> None:
-    path = _log(tmp_path)
+def _together(script: str, count: int) -> list[str]:
+    """Run `script` as two processes, "a" and "b", that start their loops at the same moment."""
     start_at = str(time.time() + 1.5)
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), name, "500", start_at],
+            [sys.executable, "-c", script, name, str(count), start_at],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for name in ("a", "b")
     ]
-    spans = []
+    outs = []
     for proc in procs:
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate(timeout=180)
         assert proc.returncode == 0, err
-        spans.append([float(t) for t in out.split()])
+        outs.append(out)
+    return outs
 
-    notes = _notes(path)
+
+def test_two_writers_at_once_lose_no_event(caselog: Backend) -> None:
+    _log(caselog)
+    spans = [[float(t) for t in out.split()] for out in _together(WRITER, 500)]
+
+    notes = _notes(caselog)
     assert len(notes) == 1000
     assert sorted(notes) == sorted([f"{w}-{i}" for w in "ab" for i in range(500)])
     # The two writing periods overlapped, so the writers really raced for the log (SQLite's
     # busy handler may still let one finish first: waiting is the point, losing is the failure).
     assert max(start for start, _ in spans) < min(end for _, end in spans)
+
+
+def test_two_runs_opening_the_same_pupils_make_one_case_each(caselog: Backend) -> None:
+    opened = [int(out) for out in _together(OPENER, 40)]
+    assert sum(opened) == 40  # every pupil opened exactly once, by one run or the other
+    with caselog.open() as store:
+        cases = store.cases()
+        assert sorted(c.pupil_id for c in cases) == sorted(f"r{i}" for i in range(40))
+        assert store.count_events() == 40  # one «Uro registrert» each, none orphaned
 
 
 def _kill_when(proc: subprocess.Popen[str], stop: str) -> list[str]:
@@ -107,38 +154,40 @@ def _kill_when(proc: subprocess.Popen[str], stop: str) -> list[str]:
     return lines
 
 
-def _intact(path: Path) -> None:
-    conn = sqlite3.connect(path)
+def _intact(caselog: Backend) -> None:
+    if caselog.is_postgres:
+        return  # the server's own business; what matters is what the store reads back
+    conn = sqlite3.connect(caselog.home / "caselog.sqlite")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
 
 
-def test_writer_killed_mid_transaction_keeps_every_committed_event(tmp_path: Path) -> None:
-    path = _log(tmp_path)
+def test_writer_killed_mid_transaction_keeps_every_committed_event(caselog: Backend) -> None:
+    _log(caselog)
     proc = subprocess.Popen(
-        [sys.executable, "-c", KILLED, str(path), "50", "fixed"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", KILLED, "50", "fixed"], stdout=subprocess.PIPE, text=True
     )
     lines = _kill_when(proc, "mid")
     assert lines[-1] == "mid" and proc.returncode == -signal.SIGKILL
 
-    _intact(path)
-    assert _notes(path) == [f"n-{i}" for i in range(50)]
+    _intact(caselog)
+    assert _notes(caselog) == [f"n-{i}" for i in range(50)]
 
 
-def test_writer_killed_at_any_moment_keeps_what_it_reported_committed(tmp_path: Path) -> None:
-    path = _log(tmp_path)
+def test_writer_killed_at_any_moment_keeps_what_it_reported_committed(caselog: Backend) -> None:
+    _log(caselog)
     proc = subprocess.Popen(
-        [sys.executable, "-c", KILLED, str(path), "0", "stream"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", KILLED, "0", "stream"], stdout=subprocess.PIPE, text=True
     )
     lines = _kill_when(proc, "150")
     assert proc.returncode == -signal.SIGKILL
 
-    _intact(path)
-    notes = _notes(path)
+    _intact(caselog)
+    notes = _notes(caselog)
     reported = [f"n-{i}" for i in map(int, lines)]
     # Everything reported is there, in order; at most the one in flight may be there too.
     assert notes[: len(reported)] == reported
     assert len(notes) - len(reported) in (0, 1)
-    with CaseStore(path) as store:  # and the log is usable again
+    with caselog.open() as store:  # and the log is usable again
         store.add_note("p1", day=D, by="Kari", text="etterpå")
-    assert _notes(path)[-1] == "etterpå"
+    assert _notes(caselog)[-1] == "etterpå"

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from caselog_backends import Backend
 
 from naervaer_cli.caselog.migrations import MIGRATIONS, applied, migrate
 from naervaer_cli.caselog.store import CaseStore
@@ -29,8 +30,14 @@ def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
             "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"
         )
     }
-    assert tables == {"migrations", "cases", "events", "certificate_leave_off"}
-    assert indexes == {"events_by_case", "cases_by_pupil", "one_open_case", "leave_off_by_pupil"}
+    assert tables == {"migrations", "cases", "events", "certificate_leave_off", "access_log"}
+    assert indexes == {
+        "events_by_case",
+        "cases_by_pupil",
+        "one_open_case",
+        "leave_off_by_pupil",
+        "access_by_pupil",
+    }
     assert _columns(conn, "cases") == [
         ("id", "INTEGER", 0),
         ("pupil_id", "TEXT", 1),
@@ -39,6 +46,7 @@ def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
         ("opened", "TEXT", 1),
         ("opened_by", "TEXT", 1),
         ("closed", "TEXT", 0),
+        ("school", "TEXT", 1),
     ]
     assert _columns(conn, "events") == [
         ("id", "INTEGER", 0),
@@ -49,6 +57,8 @@ def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
         ("by", "TEXT", 1),
         ("data", "TEXT", 1),
         ("recorded_at", "TEXT", 1),
+        ("school", "TEXT", 1),
+        ("setting", "TEXT", 1),
     ]
     assert _columns(conn, "certificate_leave_off") == [
         ("id", "INTEGER", 0),
@@ -60,14 +70,74 @@ def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
         ("by", "TEXT", 1),
         ("text", "TEXT", 1),
         ("recorded_at", "TEXT", 1),
+        ("school", "TEXT", 1),
     ]
-    assert applied(conn) == [
-        "m001_cases_and_events",
-        "m002_one_open_case_per_pupil",
-        "m003_certificate_leave_off",
+    assert _columns(conn, "access_log") == [
+        ("id", "INTEGER", 0),
+        ("at", "TEXT", 1),
+        ("role", "TEXT", 1),
+        ("by", "TEXT", 1),
+        ("pupil_id", "TEXT", 1),
+        ("school", "TEXT", 1),
+        ("setting", "TEXT", 1),
+        ("action", "TEXT", 1),
     ]
+    assert applied(conn) == NAMES
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
+
+
+NAMES = [
+    "m001_cases_and_events",
+    "m002_one_open_case_per_pupil",
+    "m003_certificate_leave_off",
+    "m004_schools_and_access_log",
+]
+
+
+def test_blank_postgres_database_gets_the_same_named_migrations(pg: Backend) -> None:
+    caselog = pg
+    with caselog.open(auto_migrate=False) as store:
+        assert store.pending_migrations() == NAMES
+        assert store.migrate() == NAMES
+        assert store.migrate() == []
+    rows = caselog.sql(
+        "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns"
+        " WHERE table_schema = 'public' AND table_name IN ('cases', 'events')"
+        " ORDER BY table_name, ordinal_position"
+    )
+    assert [r for r in rows if r[0] == "cases"] == [
+        ("cases", "id", "bigint", "NO"),
+        ("cases", "pupil_id", "text", "NO"),
+        ("cases", "setting", "text", "NO"),
+        ("cases", "level", "integer", "NO"),
+        ("cases", "opened", "date", "NO"),
+        ("cases", "opened_by", "text", "NO"),
+        ("cases", "closed", "date", "YES"),
+        ("cases", "school", "text", "NO"),
+    ]
+    assert [(r[1], r[2]) for r in rows if r[0] == "events"] == [
+        ("id", "bigint"),
+        ("case_id", "bigint"),
+        ("date", "date"),
+        ("type", "text"),
+        ("text", "text"),
+        ("by", "text"),
+        ("data", "jsonb"),
+        ("recorded_at", "text"),
+        ("school", "text"),
+        ("setting", "text"),
+    ]
+    secured = caselog.sql(
+        "SELECT relname FROM pg_class WHERE relrowsecurity AND relkind = 'r' ORDER BY relname"
+    )
+    assert [r[0] for r in secured] == [
+        "access_log",
+        "cases",
+        "certificate_leave_off",
+        "events",
+        "grants",
+    ]
 
 
 def test_migrations_run_again_are_a_no_op(tmp_path: Path) -> None:

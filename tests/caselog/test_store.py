@@ -1,14 +1,16 @@
-"""Every CaseStore operation on a real SQLite file."""
+"""Every CaseStore operation on a real SQLite file and a real PostgreSQL database (the
+`store` fixture runs each test on both)."""
 
 from __future__ import annotations
 
 import json
 import os
 import stat
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
+from caselog_backends import Backend
 
 from naervaer_cli.caselog.events import EventType
 from naervaer_cli.caselog.store import CaseStore, caselog_path, purge_closed_cases
@@ -16,14 +18,6 @@ from naervaer_cli.config import Config
 from naervaer_cli.errors import RuntimeFailure, UsageError
 
 D = date(2026, 11, 2)  # a Monday
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    with CaseStore(
-        tmp_path / "state" / "caselog.sqlite", now=lambda: datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-    ) as s:
-        yield s
 
 
 def _mode(path: Path) -> int:
@@ -264,7 +258,7 @@ def test_summaries_feed_the_level_suggestion(store: CaseStore) -> None:
     assert store.summaries(date(2026, 11, 26))["1"].last_evaluation_improved is None
 
 
-def test_export_round_trips_through_restore(store: CaseStore, tmp_path: Path) -> None:
+def test_export_round_trips_through_restore(store: CaseStore, caselog: Backend) -> None:
     store.open_case("1", setting="skole", day=D, by="Kari")
     store.add_measure("1", day=D, by="Kari", text="Tiltak «æøå»", responsible="Kari")
     store.record_meeting("1", day=D, by="Kari", next_meeting=date(2026, 11, 9))
@@ -279,9 +273,11 @@ def test_export_round_trips_through_restore(store: CaseStore, tmp_path: Path) ->
     ]
     assert case["events"][1]["data"] == {"responsible": "Kari", "evaluation_date": "2026-11-23"}
 
-    with CaseStore(tmp_path / "other.sqlite") as other:
+    assert case["school"] == "Testskolen"
+    with caselog.open(other=True) as other:
         assert other.restore(data) == 1
         assert other.timeline("1") == store.timeline("1")
+        assert json.loads(other.export_json()) == data
         with pytest.raises(UsageError, match="ikke tom"):
             other.restore(data)
 
@@ -313,10 +309,20 @@ def test_a_file_that_is_not_a_log_gives_a_norwegian_error(tmp_path: Path) -> Non
 def test_a_failed_write_changes_nothing(store: CaseStore) -> None:
     store.open_case("1", setting="skole", day=D, by="K")
     # Make the second statement of closing (the case update) fail after the event is inserted.
-    store._conn.execute(
-        "CREATE TRIGGER no_close BEFORE UPDATE OF closed ON cases "
-        "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
-    )
+    if store.backend == "sqlite":
+        store._db.execute(
+            "CREATE TRIGGER no_close BEFORE UPDATE OF closed ON cases "
+            "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+        )
+    else:
+        store._db.execute(
+            "CREATE FUNCTION on_fire() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$"
+        )
+        store._db.execute(
+            "CREATE TRIGGER no_close BEFORE UPDATE OF closed ON cases "
+            "FOR EACH ROW EXECUTE FUNCTION on_fire()"
+        )
     with pytest.raises(RuntimeFailure, match="kunne ikke .* oppdateres.*ingenting er endret"):
         store.close_case("1", day=D, by="K")
     assert [e.type for e in store.timeline("1")] == [EventType.CONCERN_REGISTERED]

@@ -245,12 +245,12 @@ def test_suggest_config_is_a_fragment_with_placeholders(cli, tmp_path):
 
 
 def test_suggest_config_names_a_missing_code_column(cli, tmp_path):
-    path = write(tmp_path / "x.csv", ["Elevnr;Elev;Dato;Registrert av", "1;A;02.11.2026;Kari"])
+    path = write(tmp_path / "x.csv", ["Elevnr;Elev;Dato;Kategori", "1;A;02.11.2026;Kari"])
     run = cli("check", path, "--suggest-config")
     assert run.code == 0, run.err
     assert (
         'code = "?"   # fraværstype (f.eks. Fraværstype, Type, Årsak); ubrukte kolonner: '
-        "Registrert av\n"
+        "Kategori\n"
     ) in run.out
     config = tmp_path / "naervaer.toml"
     config.write_text(run.out, encoding="utf-8")

@@ -69,6 +69,8 @@ class Event:
     by: str
     data: dict[str, Any] = field(default_factory=dict, hash=False)
     recorded_at: str = ""
+    school: str = ""  # the case's school and setting, which every event carries too
+    setting: str = ""
 
     @property
     def label(self) -> str:
@@ -105,6 +107,7 @@ class Case:
     opened: date
     opened_by: str
     closed: date | None = None
+    school: str = ""  # decides, on PostgreSQL, which roles see the case
 
     @property
     def is_open(self) -> bool:
@@ -145,7 +148,33 @@ class LeaveOff:
     by: str
     text: str = ""
     recorded_at: str = ""
+    school: str = ""  # decides, on PostgreSQL, which roles see the requirement
 
     @property
     def label(self) -> str:
         return EVENT_LABELS[EventType.CERTIFICATE_LEAVE_OFF]
+
+
+# Bokmål for what a read in the access log was.
+ACCESS_LABELS: dict[str, str] = {
+    "timeline": "viste saken",
+    "status": "leste status",
+    "export": "eksporterte",
+}
+
+
+@dataclass(frozen=True)
+class Access:
+    """One read of a pupil's case: when, which database role, who (`by`), and what."""
+
+    at: str  # ISO 8601, UTC
+    role: str
+    by: str
+    pupil_id: str
+    school: str
+    setting: str
+    action: str  # a key of ACCESS_LABELS
+
+    @property
+    def label(self) -> str:
+        return ACCESS_LABELS.get(self.action, self.action)

@@ -1,4 +1,5 @@
-"""The case log: one SQLite file of pupils' cases and the events in them (product.md §6).
+"""The case log: pupils' cases and the events in them (product.md §6), in one SQLite file
+(the default) or a shared PostgreSQL database (`caselog.url`, issue 17).
 
 A case belongs to a pupil by pupil id (never a fødselsnummer), has a setting ("skole" or
 "barnehage"), a level (NIVÅ 0–2), the date it was opened, and a history of events. Every event
@@ -23,36 +24,43 @@ A pupil's requirement that absence is left off the vitnemål («Krav: fravær f�
 vitnemålet», :class:`~naervaer_cli.caselog.events.LeaveOff`) belongs to the pupil, not to a
 case, and is kept in its own table: `first`, `last`, `reason` (helse, kronisk, permisjon).
 
-Durability: WAL mode with ``synchronous = FULL`` (a committed event survives a killed process
-and a power cut), every write one ``BEGIN IMMEDIATE`` transaction, and a busy timeout so two
+Every case, event and requirement carries its school (cases and events their setting too).
+Reading a pupil's case (`timeline`, `status`, `export`) writes a row to the access log: when,
+which database role (the operating system user on SQLite), who (`by`), which pupil. On
+PostgreSQL a role sees only the schools granted to it (`grant`/`revoke`), enforced by
+row-level security in the database itself.
+
+Durability (SQLite): WAL mode with ``synchronous = FULL`` (a committed event survives a killed
+process and a power cut), every write one ``BEGIN IMMEDIATE`` transaction, and a busy timeout so two
 runs writing at once wait for each other instead of failing. The file is created 0600 in a
 0700 folder; SQLite gives its ``-wal`` and ``-shm`` files the database file's mode.
-``secure_delete`` is on so purged cases do not linger in free pages.
+``secure_delete`` is on so purged cases do not linger in free pages. On PostgreSQL every
+write is one transaction and the case row is locked (``FOR UPDATE``) while an event is added.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from naervaer_cli.caselog.db import Db, PostgresDb, SqliteDb
 from naervaer_cli.caselog.events import (
     DATE_KEYS,
     LEAVE_OFF_REASONS,
+    Access,
     Case,
     Event,
     EventType,
     LeaveOff,
     OpenCase,
 )
-from naervaer_cli.caselog.migrations import MIGRATIONS, applied, migrate
+from naervaer_cli.caselog.migrations import MIGRATIONS, applied, migrate, pending
 from naervaer_cli.errors import InputError, RuntimeFailure, UsageError
-from naervaer_cli.privacy import contains_fnr, ensure_private_dir, id_fnr
+from naervaer_cli.privacy import contains_fnr, id_fnr
 from naervaer_cli.result import CaseSummary
 from naervaer_cli.words import date_text
 
@@ -65,7 +73,7 @@ LEVELS = (0, 1, 2)
 # The guide, skole NIVÅ 1: "Tiltak evalueres etter 3 uker."
 SKOLE_EVALUATION_AFTER = timedelta(weeks=3)
 EXPORT_FORMAT = "naervaer-caselog"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: cases carry their school
 
 
 def caselog_path(config: Config) -> Path:
@@ -74,36 +82,86 @@ def caselog_path(config: Config) -> Path:
     return Path(configured).expanduser() if configured else config.home / DEFAULT_NAME
 
 
+def caselog_url(config: Config) -> str | None:
+    """`caselog.url` (or NAERVAER_CASELOG_URL) when the log is on PostgreSQL, else None."""
+    return config.setting(None, "NAERVAER_CASELOG_URL", "caselog.url") or None
+
+
+def caselog_exists(config: Config) -> bool:
+    """Whether there is a log to read: a configured server, or the SQLite file on disk."""
+    return caselog_url(config) is not None or caselog_path(config).exists()
+
+
 def norwegian(day: date) -> str:
     return date_text(day)
 
 
 class CaseStore:
-    """The case log in one SQLite file. Open it, use it, close it (or use `with`)."""
+    """The case log in a SQLite file (`path`) or a PostgreSQL database (`url`). Open it, use
+    it, close it (or use `with`). Pending migrations are applied on opening unless
+    `auto_migrate` is false (`case migrate` applies them itself)."""
 
     def __init__(
         self,
-        path: Path,
+        path: Path | None = None,
         *,
+        url: str | None = None,
+        password: str | None = None,
+        school: str = "",
+        reader: str = "",
         timeout: float = 30.0,
         now: Callable[[], datetime] | None = None,
+        auto_migrate: bool = True,
     ) -> None:
-        self.path = Path(path)
+        if (path is None) == (url is None):
+            raise ValueError("give exactly one of path and url")
         self._now = now or (lambda: datetime.now(UTC))
-        self._conn = _connect(self.path, timeout)
+        self.school = school.strip()  # for new cases when open_case names none
+        self.reader = reader.strip()  # who reads, for the access log
+        self._db: Db = (
+            SqliteDb(Path(path), timeout)
+            if path is not None
+            else PostgresDb(str(url), password, timeout)
+        )
+        self.path: Path | None = self._db.path
+        self.where = self._db.where  # the file or the database, for messages
         try:
-            _check_known_migrations(self._conn, self.path)
-            migrate(self._conn)
-        except sqlite3.Error as exc:
-            self._conn.close()
-            raise RuntimeFailure(f"{self.path}: saksloggen kan ikke oppgraderes ({exc}).") from None
+            _check_known_migrations(self._db)
+            if auto_migrate:
+                migrate(self._db.conn)
+        except self._db.Error as exc:
+            self._db.close()
+            raise _cannot_migrate(self._db, exc) from None
 
     @classmethod
-    def from_config(cls, config: Config, path: Path | None = None) -> CaseStore:
-        return cls(path or caselog_path(config))
+    def from_config(
+        cls, config: Config, path: Path | None = None, *, auto_migrate: bool = True
+    ) -> CaseStore:
+        """The configured log: `caselog.url` if set, else the SQLite file."""
+        from naervaer_cli.caselog.db import password
+
+        school = str(config.get("school") or "")
+        reader = str(config.setting(None, "NAERVAER_BY", "case.by", "") or "")
+        url = None if path is not None else caselog_url(config)
+        if url is not None:
+            return cls(
+                url=url,
+                password=password(config),
+                school=school,
+                reader=reader,
+                auto_migrate=auto_migrate,
+            )
+        return cls(
+            path or caselog_path(config), school=school, reader=reader, auto_migrate=auto_migrate
+        )
+
+    @property
+    def backend(self) -> str:
+        """«sqlite» or «postgres»."""
+        return self._db.dialect
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> CaseStore:
         return self
@@ -113,36 +171,119 @@ class CaseStore:
 
     # -- transactions ------------------------------------------------------------------------
 
-    @contextmanager
-    def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:
-        conn = self._conn
-        try:
-            conn.execute(begin)
-        except sqlite3.OperationalError as exc:
-            raise RuntimeFailure(
-                f"{self.path}: saksloggen er opptatt eller låst ({exc}). Prøv igjen om litt."
-            ) from None
-        try:
-            yield conn
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            self._rollback()
-            raise RuntimeFailure(
-                f"{self.path}: saksloggen kunne ikke leses eller oppdateres ({exc}); ingenting "
-                "er endret."
-            ) from None
-        except BaseException:
-            self._rollback()
-            raise
+    def _transaction(self) -> AbstractContextManager[Db]:
+        return self._db.transaction(write=True)
 
-    def _rollback(self) -> None:
-        # SQLite has already rolled back after some errors (a full disk); do not mask them.
-        if self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+    def _read(self) -> AbstractContextManager[Db]:
+        # One transaction gives every read in it one consistent snapshot.
+        return self._db.transaction(write=False)
 
-    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
-        # A deferred transaction gives every read in it one consistent snapshot.
-        return self._transaction("BEGIN")
+    # -- schema and access -------------------------------------------------------------------
+
+    def pending_migrations(self) -> list[str]:
+        return pending(self._db.conn)
+
+    def migrate(self) -> list[str]:
+        """Apply the pending migrations; return their names."""
+        try:
+            return migrate(self._db.conn)
+        except self._db.Error as exc:
+            raise _cannot_migrate(self._db, exc) from None
+
+    def grant(self, role: str, school: str) -> bool:
+        """Let database role `role` see and write the cases of `school`; False if it could."""
+        db = self._require_postgres()
+        role, school = _check_grant(role, school)
+        from psycopg import sql
+
+        with self._transaction():
+            if db.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (role,)).fetchone() is None:
+                raise UsageError(f"Rollen «{role}» finnes ikke i databasen {self.where}.")
+            added = db.execute(
+                "INSERT INTO grants (role, school) VALUES (?, ?) ON CONFLICT DO NOTHING"
+                " RETURNING role",
+                (role, school),
+            ).fetchone()
+            name = sql.Identifier(role)
+            for statement in (
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON cases, events, certificate_leave_off"
+                " TO {}",
+                "GRANT SELECT ON grants, migrations, access_log TO {}",
+                # Not `at` or `role`: those are the server's clock and the role itself.
+                'GRANT INSERT (pupil_id, school, setting, "by", action) ON access_log TO {}',
+            ):
+                db.conn.execute(sql.SQL(statement).format(name))
+        return added is not None
+
+    def revoke(self, role: str, school: str) -> bool:
+        """Take `school` away from `role`; False if it had no such grant."""
+        db = self._require_postgres()
+        role, school = _check_grant(role, school)
+        with self._transaction():
+            gone = db.execute(
+                "DELETE FROM grants WHERE role = ? AND school = ? RETURNING role", (role, school)
+            ).fetchone()
+        return gone is not None
+
+    def grants(self) -> tuple[tuple[str, str], ...]:
+        """(role, school) pairs this role can see, by role then school."""
+        self._require_postgres()
+        with self._read() as db:
+            rows = db.execute("SELECT role, school FROM grants ORDER BY role, school").fetchall()
+        return tuple((row["role"], row["school"]) for row in rows)
+
+    def access_log(self, pupil_id: str | None = None) -> tuple[Access, ...]:
+        """Who read which pupil's case and when, oldest first (only the visible schools)."""
+        with self._read() as db:
+            if pupil_id is None:
+                rows = db.execute("SELECT * FROM access_log ORDER BY at, id").fetchall()
+            else:
+                rows = db.execute(
+                    "SELECT * FROM access_log WHERE pupil_id = ? ORDER BY at, id", (pupil_id,)
+                ).fetchall()
+        return tuple(
+            Access(
+                at=row["at"],
+                role=row["role"],
+                by=row["by"],
+                pupil_id=row["pupil_id"],
+                school=row["school"],
+                setting=row["setting"],
+                action=row["action"],
+            )
+            for row in rows
+        )
+
+    def _log_access(self, db: Db, case: Case, action: str) -> None:
+        if isinstance(db, PostgresDb):
+            # `at` and `role` are the server's: the columns' defaults, not the client's word.
+            db.execute(
+                'INSERT INTO access_log (pupil_id, school, setting, "by", action)'
+                " VALUES (?, ?, ?, ?, ?)",
+                (case.pupil_id, case.school, case.setting, self.reader, action),
+            )
+        else:
+            db.execute(
+                'INSERT INTO access_log (at, role, "by", pupil_id, school, setting, action)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self._now().isoformat(timespec="seconds"),
+                    db.user(),
+                    self.reader,
+                    case.pupil_id,
+                    case.school,
+                    case.setting,
+                    action,
+                ),
+            )
+
+    def _require_postgres(self) -> PostgresDb:
+        if not isinstance(self._db, PostgresDb):
+            raise UsageError(
+                "Tilgang per skole styres i databasen og finnes bare når saksloggen ligger i "
+                "PostgreSQL («caselog.url» i konfigurasjonen)."
+            )
+        return self._db
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -155,35 +296,43 @@ class CaseStore:
         by: str,
         text: str = "",
         level: int = 0,
+        school: str | None = None,
     ) -> Case:
-        """Open a case at `level` with the event "Uro registrert"."""
+        """Open a case at `level` with the event "Uro registrert".
+
+        `school` defaults to the store's (the config's `school`); a shared PostgreSQL log
+        needs one, since who sees a case is decided by its school.
+        """
         _check_pupil(pupil_id)
         _check_by(by)
         _check_text(text)
         if setting not in SETTINGS:
             raise UsageError(f"Ukjent type «{setting}»; bruk «skole» eller «barnehage».")
         _check_level(level)
-        with self._transaction() as conn:
-            current = _open_row(conn, pupil_id)
-            if current is not None:
-                raise _already_open(_case(current))
-            try:
-                cursor = conn.execute(
-                    "INSERT INTO cases (pupil_id, setting, level, opened, opened_by)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (pupil_id, setting, level, day.isoformat(), by.strip()),
-                )
-            except sqlite3.IntegrityError:  # another run opened one since the check
-                other = _open_row(conn, pupil_id)
-                if other is None:  # ... and closed it again: nothing to point to
-                    raise RuntimeFailure(
-                        f"{self.path}: en annen kjøring endret saken til elev {pupil_id} "
-                        "samtidig; ingenting er endret. Prøv igjen."
-                    ) from None
-                raise _already_open(_case(other)) from None
-            case = _case(
-                conn.execute("SELECT * FROM cases WHERE id = ?", (cursor.lastrowid,)).fetchone()
+        school = (self.school if school is None else school).strip()
+        if not school and self.backend == "postgres":
+            raise UsageError(
+                "Oppgi skolen med --school eller «school» i konfigurasjonen: i en delt sakslogg "
+                "avgjør skolen hvem som ser saken."
             )
+        with self._transaction() as conn:
+            # One statement: the unique index lets exactly one open case per pupil through,
+            # however many runs race; there is no check-then-insert window.
+            row = conn.execute(
+                "INSERT INTO cases (pupil_id, setting, level, opened, opened_by, school)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (pupil_id) WHERE closed IS NULL DO NOTHING RETURNING *",
+                (pupil_id, setting, level, day.isoformat(), by.strip(), school),
+            ).fetchone()
+            if row is None:
+                current = _open_row(conn, pupil_id)
+                if current is None:  # open at a school this role may not see
+                    raise UsageError(
+                        f"Elev {pupil_id} har allerede en åpen sak ved en skole du ikke har "
+                        "tilgang til."
+                    )
+                raise _already_open(_case(current))
+            case = _case(row)
             self._insert(
                 conn,
                 case,
@@ -306,36 +455,48 @@ class CaseStore:
             cursor = conn.execute(
                 "DELETE FROM cases WHERE closed IS NOT NULL AND closed < ?", (before.isoformat(),)
             )
-            deleted = cursor.rowcount
+            deleted = int(cursor.rowcount)
             _purge_leave_offs(conn, before)
-        # Move the deletion out of the WAL file too, so old pages do not linger there.
-        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.after_purge()
         return deleted
 
-    def restore(self, exported: Mapping[str, Any]) -> int:
-        """Load an :meth:`export` into this log, which must be empty; return the cases loaded."""
+    def restore(self, exported: Mapping[str, Any], school: str | None = None) -> int:
+        """Load an :meth:`export` into this log, which must be empty; return the cases loaded.
+
+        Cases and requirements without a school (an export from before schools, or from a
+        log with no `school` configured) get `school`, else the store's.
+        """
         if exported.get("format") != EXPORT_FORMAT:
             raise UsageError("Filen er ikke en eksport av saksloggen fra naervaer.")
         cases = exported.get("cases", [])
+        fallback = (self.school if school is None else school).strip()
         with self._transaction() as conn:
             if conn.execute(
                 "SELECT 1 FROM cases UNION ALL SELECT 1 FROM certificate_leave_off LIMIT 1"
             ).fetchone():
                 raise UsageError(
-                    f"{self.path}: saksloggen er ikke tom; gjenopprett bare til en ny sakslogg."
+                    f"{self.where}: saksloggen er ikke tom; gjenopprett bare til en ny sakslogg."
                 )
             try:
                 for item in cases:
                     _check_restore(item)
-                    _restore_case(conn, item)
+                    _restore_case(conn, item, fallback)
                 for item in exported.get("certificate_leave_off", []):
-                    _restore_leave_off(conn, item)
-            except (KeyError, TypeError, ValueError, sqlite3.IntegrityError) as exc:
+                    _restore_leave_off(conn, item, fallback)
+            except (KeyError, TypeError, ValueError, conn.IntegrityError) as exc:
                 problem = f"feltet «{exc.args[0]}» mangler" if isinstance(exc, KeyError) else exc
                 raise InputError(
                     f"Eksporten av saksloggen er ufullstendig eller skadet ({problem}); "
                     "ingenting er gjenopprettet."
                 ) from None
+            if isinstance(conn, PostgresDb):
+                # Explicit ids bypass the identity sequences; move them past what was loaded.
+                for table in ("cases", "events", "certificate_leave_off"):
+                    conn.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                        f" (SELECT max(id) FROM {table}))"
+                        f" WHERE EXISTS (SELECT 1 FROM {table})"
+                    )
         return len(cases)
 
     # -- reading -----------------------------------------------------------------------------
@@ -347,13 +508,14 @@ class CaseStore:
         return _case(row) if row else None
 
     def status(self, pupil_id: str, as_of: date) -> OpenCase:
-        """The pupil's open case with what is next; an error when there is none."""
-        with self._read() as conn:
+        """The pupil's open case with what is next; an error when there is none. Logged."""
+        with self._transaction() as conn:
             row = _open_row(conn, pupil_id)
             if row is None:
                 raise _no_open_case(pupil_id)
             case = _case(row)
             events = self._events(conn, case.id, pupil_id)
+            self._log_access(conn, case, "status")
         return _open_case(case, events, as_of)
 
     def cases(self, pupil_id: str | None = None) -> tuple[Case, ...]:
@@ -368,18 +530,24 @@ class CaseStore:
         return tuple(_case(row) for row in rows)
 
     def timeline(self, pupil_id: str) -> tuple[Event, ...]:
-        """Every event of every case of the pupil, in the order they happened."""
-        with self._read() as conn:
+        """Every event of every case of the pupil, in the order they happened. Logged."""
+        with self._transaction() as conn:
             rows = conn.execute(
                 "SELECT e.*, c.pupil_id FROM events e JOIN cases c ON c.id = e.case_id"
                 " WHERE c.pupil_id = ? ORDER BY c.opened, c.id, e.date, e.id",
                 (pupil_id,),
             ).fetchall()
+            if rows:
+                latest = conn.execute(
+                    "SELECT * FROM cases WHERE pupil_id = ? ORDER BY opened DESC, id DESC",
+                    (pupil_id,),
+                ).fetchone()
+                self._log_access(conn, _case(latest), "timeline")
         return tuple(_event(row) for row in rows)
 
     def count_events(self) -> int:
         with self._read() as conn:
-            return conn.execute("SELECT count(*) FROM events").fetchone()[0]
+            return int(conn.execute("SELECT count(*) AS n FROM events").fetchone()["n"])
 
     def list_open(self, as_of: date) -> tuple[OpenCase, ...]:
         """Open cases with what is next; overdue first, then by the date due, then pupil."""
@@ -409,12 +577,17 @@ class CaseStore:
         return result
 
     def export(self) -> dict[str, Any]:
-        """The whole log as JSON-ready data, for backup or moving to another machine."""
-        with self._read() as conn:
+        """The whole log as JSON-ready data, for backup or moving to another machine.
+
+        Every pupil's case exported is a read of it: one access-log row per case.
+        """
+        with self._transaction() as conn:
             cases = [_case(row) for row in conn.execute("SELECT * FROM cases ORDER BY id")]
-            names = applied(conn)
+            names = applied(conn.conn)
             events = {case.id: self._events(conn, case.id, case.pupil_id) for case in cases}
             leave_offs = _leave_offs(conn, None)
+            for case in cases:
+                self._log_access(conn, case, "export")
         return {
             "format": EXPORT_FORMAT,
             "version": EXPORT_VERSION,
@@ -424,6 +597,7 @@ class CaseStore:
                 {
                     "id": case.id,
                     "pupil_id": case.pupil_id,
+                    "school": case.school,
                     "setting": case.setting,
                     "level": case.level,
                     "opened": case.opened.isoformat(),
@@ -474,7 +648,8 @@ class CaseStore:
         _check_by(by)
         _check_text(text)
         with self._transaction() as conn:
-            row = _open_row(conn, pupil_id)
+            # Locked on PostgreSQL, so closing and adding to one case take turns.
+            row = _open_row(conn, pupil_id, lock=True)
             if row is None:
                 raise _no_open_case(pupil_id)
             case = _case(row)
@@ -492,7 +667,7 @@ class CaseStore:
 
     def _insert(
         self,
-        conn: sqlite3.Connection,
+        conn: Db,
         case: Case,
         day: date,
         type_: EventType,
@@ -501,11 +676,13 @@ class CaseStore:
         data: dict[str, Any],
     ) -> Event:
         recorded_at = self._now().isoformat(timespec="seconds")
-        cursor = conn.execute(
-            "INSERT INTO events (case_id, date, type, text, by, data, recorded_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        row = conn.execute(
+            'INSERT INTO events (case_id, school, setting, date, type, text, "by", data,'
+            " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 case.id,
+                case.school,
+                case.setting,
                 day.isoformat(),
                 type_.value,
                 text.strip(),
@@ -513,9 +690,9 @@ class CaseStore:
                 _encode(data),
                 recorded_at,
             ),
-        )
+        ).fetchone()
         return Event(
-            id=cursor.lastrowid or 0,
+            id=int(row["id"]),
             case_id=case.id,
             pupil_id=case.pupil_id,
             date=day,
@@ -524,14 +701,15 @@ class CaseStore:
             by=by.strip(),
             data=_decode(_encode(data)),
             recorded_at=recorded_at,
+            school=case.school,
+            setting=case.setting,
         )
 
-    def _events(self, conn: sqlite3.Connection, case_id: int, pupil_id: str) -> list[Event]:
+    def _events(self, conn: Db, case_id: int, pupil_id: str) -> list[Event]:
         rows = conn.execute(
-            "SELECT e.*, ? AS pupil_id FROM events e WHERE case_id = ? ORDER BY date, id",
-            (pupil_id, case_id),
+            "SELECT * FROM events WHERE case_id = ? ORDER BY date, id", (case_id,)
         ).fetchall()
-        return [_event(row) for row in rows]
+        return [_event(row, pupil_id) for row in rows]
 
     def _open_with_events(self) -> list[tuple[Case, list[Event]]]:
         with self._read() as conn:
@@ -583,11 +761,12 @@ class CaseStore:
             )
         recorded_at = self._now().isoformat(timespec="seconds")
         with self._transaction() as conn:
-            cursor = conn.execute(
+            row = conn.execute(
                 "INSERT INTO certificate_leave_off"
-                " (pupil_id, first, last, reason, date, by, text, recorded_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                ' (school, pupil_id, first, last, reason, date, "by", text, recorded_at)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
+                    self.school,
                     pupil_id.strip(),
                     first.isoformat(),
                     last.isoformat(),
@@ -597,9 +776,9 @@ class CaseStore:
                     text.strip(),
                     recorded_at,
                 ),
-            )
+            ).fetchone()
         return LeaveOff(
-            id=cursor.lastrowid or 0,
+            id=int(row["id"]),
             pupil_id=pupil_id.strip(),
             first=first,
             last=last,
@@ -608,6 +787,7 @@ class CaseStore:
             by=by.strip(),
             text=text.strip(),
             recorded_at=recorded_at,
+            school=self.school,
         )
 
     def leave_offs(self, pupil_id: str | None = None) -> tuple[LeaveOff, ...]:
@@ -624,7 +804,15 @@ def leave_offs_at(path: Path) -> tuple[LeaveOff, ...]:
         return store.leave_offs()
 
 
-def _leave_offs(conn: sqlite3.Connection, pupil_id: str | None) -> list[LeaveOff]:
+def leave_offs_from_config(config: Config) -> tuple[LeaveOff, ...]:
+    """The vitnemål requirements in the configured log (SQLite file or PostgreSQL)."""
+    if caselog_url(config) is None:
+        return leave_offs_at(caselog_path(config))
+    with CaseStore.from_config(config) as store:
+        return store.leave_offs()
+
+
+def _leave_offs(conn: Db, pupil_id: str | None) -> list[LeaveOff]:
     where, args = ("WHERE pupil_id = ?", (pupil_id,)) if pupil_id is not None else ("", ())
     rows = conn.execute(
         f"SELECT * FROM certificate_leave_off {where} ORDER BY pupil_id, first, id", args
@@ -633,13 +821,14 @@ def _leave_offs(conn: sqlite3.Connection, pupil_id: str | None) -> list[LeaveOff
         LeaveOff(
             id=row["id"],
             pupil_id=row["pupil_id"],
-            first=date.fromisoformat(row["first"]),
-            last=date.fromisoformat(row["last"]),
+            first=_day(row["first"]),
+            last=_day(row["last"]),
             reason=row["reason"],
-            date=date.fromisoformat(row["date"]),
+            date=_day(row["date"]),
             by=row["by"],
             text=row["text"],
             recorded_at=row["recorded_at"],
+            school=row["school"],
         )
         for row in rows
     ]
@@ -649,6 +838,7 @@ def _leave_off_json(item: LeaveOff) -> dict[str, Any]:
     return {
         "id": item.id,
         "pupil_id": item.pupil_id,
+        "school": item.school,
         "first": item.first.isoformat(),
         "last": item.last.isoformat(),
         "reason": item.reason,
@@ -659,15 +849,16 @@ def _leave_off_json(item: LeaveOff) -> dict[str, Any]:
     }
 
 
-def _restore_leave_off(conn: sqlite3.Connection, item: Mapping[str, Any]) -> None:
+def _restore_leave_off(conn: Db, item: Mapping[str, Any], school: str) -> None:
     if item["reason"] not in LEAVE_OFF_REASONS:
         raise ValueError(f"ukjent grunn {item['reason']!r}")
     conn.execute(
         "INSERT INTO certificate_leave_off"
-        " (id, pupil_id, first, last, reason, date, by, text, recorded_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ' (id, school, pupil_id, first, last, reason, date, "by", text, recorded_at)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             int(item["id"]),
+            str(item.get("school") or school),
             str(item["pupil_id"]),
             date.fromisoformat(item["first"]).isoformat(),
             date.fromisoformat(item["last"]).isoformat(),
@@ -680,7 +871,7 @@ def _restore_leave_off(conn: sqlite3.Connection, item: Mapping[str, Any]) -> Non
     )
 
 
-def _purge_leave_offs(conn: sqlite3.Connection, before: date) -> None:
+def _purge_leave_offs(conn: Db, before: date) -> None:
     # A requirement ends with its period; after that only a vitnemål already issued needs it.
     conn.execute("DELETE FROM certificate_leave_off WHERE last < ?", (before.isoformat(),))
 
@@ -706,46 +897,27 @@ def purge_closed_cases(path: Path, before: date) -> int:
         return store.purge_closed(before)
 
 
-# -- connection and rows ---------------------------------------------------------------------
+def purge_from_config(config: Config, before: date) -> int:
+    """Purge closed cases from the configured log (SQLite file or PostgreSQL)."""
+    if caselog_url(config) is None:
+        return purge_closed_cases(caselog_path(config), before)
+    with CaseStore.from_config(config) as store:
+        return store.purge_closed(before)
 
 
-def _connect(path: Path, timeout: float) -> sqlite3.Connection:
-    ensure_private_dir(path.parent)
-    try:
-        # Create the file ourselves so it is born 0600; SQLite copies this mode to -wal/-shm.
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        raise RuntimeFailure(f"{path}: saksloggen kan ikke opprettes ({exc.strerror}).") from None
-    try:
-        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise RuntimeFailure(f"{path}: saksloggen kan ikke åpnes ({exc}).") from None
-    try:
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA secure_delete = ON")
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise RuntimeFailure(
-            f"{path}: filen er ikke en sakslogg naervaer kan lese ({exc}). Sjekk "
-            "«caselog.path» i konfigurasjonen."
-        ) from None
-    return conn
+# -- rows ------------------------------------------------------------------------------------
 
 
-def _restore_case(conn: sqlite3.Connection, item: Mapping[str, Any]) -> None:
+def _restore_case(conn: Db, item: Mapping[str, Any], school: str) -> None:
     closed = item["closed"]
+    case_school = str(item.get("school") or school)  # none yet: the one given to restore
     conn.execute(
-        "INSERT INTO cases (id, pupil_id, setting, level, opened, opened_by, closed)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO cases (id, pupil_id, school, setting, level, opened, opened_by, closed)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             int(item["id"]),
             str(item["pupil_id"]),
+            case_school,
             item["setting"],
             int(item["level"]),
             date.fromisoformat(item["opened"]).isoformat(),
@@ -755,11 +927,13 @@ def _restore_case(conn: sqlite3.Connection, item: Mapping[str, Any]) -> None:
     )
     for ev in item["events"]:
         conn.execute(
-            "INSERT INTO events (id, case_id, date, type, text, by, data, recorded_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            'INSERT INTO events (id, case_id, school, setting, date, type, text, "by", data,'
+            " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 int(ev["id"]),
                 int(item["id"]),
+                case_school,
+                item["setting"],
                 date.fromisoformat(ev["date"]).isoformat(),
                 EventType(ev["type"]).value,
                 str(ev["text"]),
@@ -770,45 +944,65 @@ def _restore_case(conn: sqlite3.Connection, item: Mapping[str, Any]) -> None:
         )
 
 
-def _check_known_migrations(conn: sqlite3.Connection, path: Path) -> None:
+def _check_known_migrations(db: Db) -> None:
     known = {name for name, _ in MIGRATIONS}
-    unknown = [name for name in applied(conn) if name not in known]
+    unknown = [name for name in applied(db.conn) if name not in known]
     if unknown:
         raise RuntimeFailure(
-            f"{path}: saksloggen er laget av en nyere versjon av naervaer "
+            f"{db.where}: saksloggen er laget av en nyere versjon av naervaer "
             f"(ukjent migrering {unknown[0]}). Oppgrader naervaer."
         )
 
 
-def _open_row(conn: sqlite3.Connection, pupil_id: str) -> sqlite3.Row | None:
+def _cannot_migrate(db: Db, exc: BaseException) -> RuntimeFailure:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    hint = (
+        " Kjør «naervaer case migrate» som eieren av databasen."
+        if isinstance(db, PostgresDb)
+        else ""
+    )
+    return RuntimeFailure(f"{db.where}: saksloggen kan ikke oppgraderes ({text}).{hint}")
+
+
+def _open_row(conn: Db, pupil_id: str, *, lock: bool = False) -> Any:
+    # FOR UPDATE is PostgreSQL's; SQLite's BEGIN IMMEDIATE already serialises writers.
+    suffix = " FOR UPDATE" if lock and isinstance(conn, PostgresDb) else ""
     return conn.execute(
-        "SELECT * FROM cases WHERE pupil_id = ? AND closed IS NULL", (pupil_id,)
+        "SELECT * FROM cases WHERE pupil_id = ? AND closed IS NULL" + suffix, (pupil_id,)
     ).fetchone()
 
 
-def _case(row: sqlite3.Row) -> Case:
+def _day(value: Any) -> date:
+    """A date from a row: ISO text from SQLite, a `date` from PostgreSQL."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _case(row: Mapping[str, Any]) -> Case:
     return Case(
         id=row["id"],
         pupil_id=row["pupil_id"],
         setting=row["setting"],
         level=row["level"],
-        opened=date.fromisoformat(row["opened"]),
+        opened=_day(row["opened"]),
         opened_by=row["opened_by"],
-        closed=date.fromisoformat(row["closed"]) if row["closed"] else None,
+        closed=_day(row["closed"]) if row["closed"] else None,
+        school=row["school"],
     )
 
 
-def _event(row: sqlite3.Row) -> Event:
+def _event(row: Mapping[str, Any], pupil_id: str | None = None) -> Event:
     return Event(
         id=row["id"],
         case_id=row["case_id"],
-        pupil_id=row["pupil_id"],
-        date=date.fromisoformat(row["date"]),
+        pupil_id=pupil_id if pupil_id is not None else row["pupil_id"],
+        date=_day(row["date"]),
         type=EventType(row["type"]),
         text=row["text"],
         by=row["by"],
         data=_decode(row["data"]),
         recorded_at=row["recorded_at"],
+        school=row["school"],
+        setting=row["setting"],
     )
 
 
@@ -821,8 +1015,9 @@ def _encode(data: Mapping[str, Any]) -> str:
     return json.dumps(dict(data), default=default, ensure_ascii=False, sort_keys=True)
 
 
-def _decode(text: str) -> dict[str, Any]:
-    data = json.loads(text)
+def _decode(stored: str | dict[str, Any]) -> dict[str, Any]:
+    # SQLite keeps the JSON text; psycopg hands a JSONB column out already parsed.
+    data = json.loads(stored) if isinstance(stored, str) else dict(stored)
     for key in DATE_KEYS & data.keys():
         if isinstance(data[key], str):
             data[key] = date.fromisoformat(data[key])
@@ -931,6 +1126,12 @@ def _check_restore(item: Mapping[str, Any]) -> None:
         raise UsageError(
             f"{NO_FNR} (sak {item.get('id', '?')} i eksporten). Ingenting er gjenopprettet."
         )
+
+
+def _check_grant(role: str, school: str) -> tuple[str, str]:
+    if not role.strip() or not school.strip():
+        raise UsageError("Oppgi både rollen og skolen, f.eks. «naervaer case grant kari Ås skole».")
+    return role.strip(), school.strip()
 
 
 def _check_level(level: int) -> None:

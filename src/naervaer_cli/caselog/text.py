@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
-from naervaer_cli.caselog.events import Case, Event, EventType, OpenCase
+from naervaer_cli.caselog.events import Access, Case, Event, EventType, OpenCase
 from naervaer_cli.caselog.store import norwegian
 from naervaer_cli.rules.presence import PresenceComparison
 from naervaer_cli.words import percent, person
@@ -100,3 +100,28 @@ def _details(event: Event) -> str:
             return f"neste møte {norwegian(nxt)}" if nxt else ""
         case EventType.CONCERN_DISMISSED | EventType.NOTE | EventType.CLOSED:
             return ""
+    return ""
+
+
+def access_text(entries: Sequence[Access], pupil_id: str | None = None) -> str:
+    """The access log, oldest first: «20.11.2026 12:00 UTC  rolle (navn)  elev 1  skole  hva»."""
+    if not entries:
+        if pupil_id is not None:
+            return f"Ingen har lest saken til elev {pupil_id}.\n"
+        return "Tilgangsloggen er tom.\n"
+    lines = ["Tilgangslogg (eldste først, tid i UTC):"]
+    for entry in entries:
+        who = f"{entry.role} ({entry.by})" if entry.by else entry.role
+        school = f"  {entry.school}" if entry.school else ""
+        lines.append(
+            f"{_utc(entry.at)}  {who}  {person(entry.setting)} {entry.pupil_id}{school}  "
+            f"{entry.label}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _utc(stamp: str) -> str:
+    try:
+        return f"{datetime.fromisoformat(stamp):%d.%m.%Y %H:%M}"
+    except ValueError:
+        return stamp

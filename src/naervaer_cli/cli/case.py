@@ -50,6 +50,17 @@ By = Annotated[
     ),
 ]
 Text = Annotated[str, typer.Option("--text", "-t", metavar="TEKST", help="Kort tekst til saken.")]
+School = Annotated[
+    str | None,
+    typer.Option(
+        "--school",
+        metavar="SKOLE",
+        help="Skolen saken hører til; avgjør hvem som ser den i en delt sakslogg. "
+        "Standard: «school» i konfigurasjonen.",
+    ),
+]
+Role = Annotated[str, typer.Argument(metavar="ROLLE", help="Rollen (brukeren) i databasen.")]
+SchoolArg = Annotated[str, typer.Argument(metavar="SKOLE", help="Skolen, som i sakene.")]
 
 
 def _store(ctx: typer.Context) -> tuple[Config, CaseStore]:
@@ -105,6 +116,7 @@ def open_(
     level: Annotated[
         int, typer.Option("--level", metavar="NIVÅ", help="Nivået saken åpnes på.")
     ] = 0,
+    school: School = None,
     text: Text = "",
     day: Day = None,
     by: By = None,
@@ -123,6 +135,7 @@ def open_(
             by=_by(config, by),
             text=text,
             level=level,
+            school=school,
         )
     _say(
         ctx,
@@ -381,14 +394,23 @@ def restore(
     file: Annotated[
         Path, typer.Argument(metavar="FIL", help="En JSON-fil laget med «naervaer case export».")
     ],
+    school: Annotated[
+        str | None,
+        typer.Option(
+            "--school",
+            metavar="SKOLE",
+            help="Skolen for saker i en eldre eksport uten skole. Standard: «school» i "
+            "konfigurasjonen.",
+        ),
+    ] = None,
 ) -> None:
-    """Gjenopprett saksloggen fra en eksport til en ny, tom sakslogg (som på en ny maskin)."""
+    """Gjenopprett saksloggen fra en eksport til en ny, tom sakslogg (ny maskin eller server)."""
     from naervaer_cli.caselog.store import read_export
 
     _, store = _store(ctx)
     with store:
-        count = store.restore(read_export(file))
-    _say(ctx, f"Gjenopprettet {count} saker fra {file} til {store.path}.")
+        count = store.restore(read_export(file), school=school)
+    _say(ctx, f"Gjenopprettet {count} saker fra {file} til {store.where}.")
 
 
 @dataclass(frozen=True)
@@ -454,3 +476,56 @@ def vitnemal(
         f"Registrert: elev {pupil} krever at fravær {span} ({item.reason}) ikke føres på "
         "vitnemålet. Se «naervaer vitnemal».",
     )
+
+
+@app.command("migrate")
+def migrate(ctx: typer.Context) -> None:
+    """Oppgrader saksloggens skjema (scan og case gjør det selv ved behov)."""
+    from naervaer_cli.caselog.store import CaseStore
+
+    with CaseStore.from_config(ctx.obj.config(), auto_migrate=False) as store:
+        done = store.migrate()
+    if done:
+        _say(ctx, f"Kjørte {len(done)} migrering(er) på {store.where}: {', '.join(done)}.")
+    else:
+        _say(ctx, f"Saksloggen {store.where} er oppdatert; ingen migreringer å kjøre.")
+
+
+@app.command("grant")
+def grant(ctx: typer.Context, role: Role, school: SchoolArg) -> None:
+    """Gi en rolle i PostgreSQL tilgang til sakene til en skole (radnivåsikkerhet)."""
+    _, store = _store(ctx)
+    with store:
+        added = store.grant(role, school)
+    if added:
+        _say(ctx, f"Rollen {role} ser nå sakene til {school}.")
+    else:
+        _say(ctx, f"Rollen {role} hadde allerede tilgang til sakene til {school}.")
+
+
+@app.command("revoke")
+def revoke(ctx: typer.Context, role: Role, school: SchoolArg) -> None:
+    """Ta fra en rolle tilgangen til sakene til en skole."""
+    _, store = _store(ctx)
+    with store:
+        removed = store.revoke(role, school)
+    if removed:
+        _say(ctx, f"Rollen {role} ser ikke lenger sakene til {school}.")
+    else:
+        _say(ctx, f"Rollen {role} hadde ikke tilgang til sakene til {school}.")
+
+
+@app.command("access-log")
+def access_log(
+    ctx: typer.Context,
+    pupil: Annotated[
+        str | None, typer.Argument(metavar="[ELEV]", help="Bare denne elevens sak.")
+    ] = None,
+) -> None:
+    """Vis hvem som har lest hvilken elevs sak, og når (tilgangsloggen)."""
+    from naervaer_cli.caselog.text import access_text
+
+    _, store = _store(ctx)
+    with store:
+        entries = store.access_log(pupil)
+    typer.echo(access_text(entries, pupil), file=ctx.obj.env.stdout, nl=False)

@@ -33,7 +33,7 @@ def purge(
     ] = False,
 ) -> None:
     """Slett lagret fraværshistorikk og avsluttede saker eldre enn en dato (lagringsbegrensning)."""
-    from naervaer_cli.caselog.store import caselog_path, norwegian, purge_closed_cases
+    from naervaer_cli.caselog.store import norwegian, purge_from_config
     from naervaer_cli.history import purge_history, purge_invalid_dates
 
     if before is None and not invalid_dates:
@@ -45,7 +45,7 @@ def purge(
         typer.echo(f"Slettet {bad} fraværsposter med ugyldig dato.", file=out)
     if before is not None:
         rows = purge_history(config.home, before)
-        cases = purge_closed_cases(caselog_path(config), before)
+        cases = purge_from_config(config, before)
         typer.echo(
             f"Slettet {rows} fraværsposter datert før {norwegian(before)} og {cases} "
             f"avsluttede saker avsluttet før {norwegian(before)}.",

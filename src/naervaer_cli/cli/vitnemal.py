@@ -53,7 +53,7 @@ def vitnemal(
     policy: PolicyOpt = None,
 ) -> None:
     """Fravær til vitnemålet: dager, timer og dager som kan unntas, per elev på 8.–10. trinn."""
-    from naervaer_cli.caselog.store import caselog_path, leave_offs_at
+    from naervaer_cli.caselog.store import leave_offs_from_config
     from naervaer_cli.certificate import SchoolYear, certificate
     from naervaer_cli.inputs import load_inputs
     from naervaer_cli.output.certificate import CertificateFormat, write
@@ -62,7 +62,7 @@ def vitnemal(
     env = ctx.obj.env
     inputs = load_inputs(config, files or [], policy=policy, kind="skole", today=env.today)
     school_year = SchoolYear.parse(year) if year else SchoolYear.of(inputs.as_of)
-    requests = leave_offs_at(caselog_path(config))
+    requests = leave_offs_from_config(config)
     result = certificate(
         inputs.records, inputs.policy, inputs.calendar, school_year, requests, group
     )

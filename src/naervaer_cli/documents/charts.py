@@ -96,16 +96,18 @@ def heatmap(weeks: Sequence[WeekRow]) -> str:
             )
     for row, name in enumerate(WEEKDAYS_SHORT[:5]):
         body.append(_text(left - 6, top + row * (cell + gap) + cell / 2 + 4, name, "end", 10))
-    x = left
+    legend_x: float = left
     for colour, label in zip(HEAT_COLOURS, HEAT_LABELS, strict=True):
-        body.append(f"<rect x='{x}' y='{legend_y}' width='12' height='12' rx='2' fill='{colour}'/>")
-        body.append(_text(x + 16, legend_y + 10, label, size=10))
-        x += 22 + len(label) * 5.6
+        body.append(
+            f"<rect x='{legend_x}' y='{legend_y}' width='12' height='12' rx='2' fill='{colour}'/>"
+        )
+        body.append(_text(legend_x + 16, legend_y + 10, label, size=10))
+        legend_x += 22 + len(label) * 5.6
     body.append(
-        f"<rect x='{x}' y='{legend_y}' width='12' height='12' rx='2' fill='#eef1f4' "
+        f"<rect x='{legend_x}' y='{legend_y}' width='12' height='12' rx='2' fill='#eef1f4' "
         "stroke='#111111' stroke-width='2'/>"
     )
-    body.append(_text(x + 16, legend_y + 10, "Grunnlag for varsel", size=10))
+    body.append(_text(legend_x + 16, legend_y + 10, "Grunnlag for varsel", size=10))
     return _svg(int(width), height, "Fravær per skoledag i terminen", body)
 
 

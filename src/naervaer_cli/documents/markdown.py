@@ -110,8 +110,8 @@ def _block(el: Element, out: list[str], cell: bool = False) -> None:
     elif tag == "div" and "write" in el.classes:
         text = _inline(el.children)
         raw = el.attrs.get("data-lines", "")
-        lines = int(raw) if raw.isdigit() else 3
-        filler = "\n\n".join(["." * 60] * max(lines - (1 if text else 0), 1))
+        rows = int(raw) if raw.isdigit() else 3
+        filler = "\n\n".join(["." * 60] * max(rows - (1 if text else 0), 1))
         out.append((_paragraph(text) + "\n\n" if text else "") + filler)
     elif tag == "footer":
         text = _inline(el.children)

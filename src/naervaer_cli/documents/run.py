@@ -64,14 +64,13 @@ def settings_from(config: Config) -> PackSettings:
 
 def caselog_timeline(config: Config) -> Callable[[str], Sequence[Any]]:
     """A pupil's case events from the case log; nothing when there is no case log yet."""
-    from naervaer_cli.caselog.store import CaseStore, caselog_path
+    from naervaer_cli.caselog.store import CaseStore, caselog_exists
 
-    path = caselog_path(config)
-    if not path.exists():
+    if not caselog_exists(config):
         return lambda pupil_id: ()
 
     def timeline(pupil_id: str) -> Sequence[Any]:
-        with CaseStore(path) as store:
+        with CaseStore.from_config(config) as store:
             return store.timeline(pupil_id)
 
     return timeline

@@ -7,9 +7,11 @@ school days and counts a record that several files share once (dedupe.py).
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import polars as pl
@@ -26,6 +28,7 @@ from naervaer_cli.importer.codes import (
     unknown_codes_message,
 )
 from naervaer_cli.importer.dedupe import merge_sources, occurrences
+from naervaer_cli.importer.grid import grid_span
 from naervaer_cli.importer.headers import synonym_table
 from naervaer_cli.importer.normalize import (
     MAX_MINUTES,
@@ -71,6 +74,8 @@ class FileReport:
     unknown_codes: tuple[UnknownCode, ...] = ()
     derived_codes: tuple[Derived, ...] = ()
     code_counts: tuple[tuple[str, str | None, int], ...] = ()  # (code, kind, rows)
+    skipped_rows: tuple[int, ...] = ()  # sum and summary rows under the table, not read
+    warnings: tuple[str, ...] = ()  # what makes a number less than exact (also in scan notes)
 
 
 @dataclass(frozen=True)
@@ -92,15 +97,18 @@ def load_exports(
     rejects: Path | None = None,
     collect_problems: bool = False,
     vocabulary: str | None = None,
+    lesson_minutes: int | None = None,
 ) -> ImportResult:
     """Read and normalise `paths` into one canonical frame.
 
     A row that cannot be read is an InputError (exit 2) unless `rejects` names a file, where
     such rows are then written with the reason (and reported), or `collect_problems` is set
     (for `check`, which reports every problem instead of stopping at the first). `today`
-    bounds the dates an export may hold (normalize.date_limits). `vocabulary` (--vocabulary)
-    goes before `[import] vocabulary`; without either, a file's headers may choose one
-    (vocabulary.py). Unknown codes in any file are one InputError naming them all.
+    bounds the dates an export may hold (normalize.date_limits). `lesson_minutes` is the
+    policy's lesson length; without it the configured policy is read when a file needs it.
+    `vocabulary` (--vocabulary) goes before `[import] vocabulary`; without either, a file's
+    headers may choose one (vocabulary.py). Unknown codes in any file are one InputError
+    naming them all.
     """
     if not paths:
         raise InputError("Ingen filer oppgitt. Oppgi én eller flere fraværseksporter.")
@@ -112,14 +120,21 @@ def load_exports(
         today=today,
         max_minutes=_positive(config, "max_minutes", MAX_MINUTES),
         count_codes=collect_problems,
+        lesson_times=lesson_times(config),
+        lesson_minutes=functools.cache(lambda: lesson_minutes or _policy_lesson_minutes(config)),
     )
     frames, reports, rejected_rows, failed = [], [], [], []
     for path in paths:
         raw, choice = reader.read(Path(path))
         result = normalize(raw, replace(ctx, codes=reader.codes(choice.vocabulary)))
+        if result.needs and not collect_problems:
+            raise InputError(_needs_message(raw.path, result.needs, result.problems))
         if result.problems and rejects is None and not collect_problems:
             failed.append((raw.path, result, choice.vocabulary))
         rejected_rows += [(raw.path.name, p) for p in result.problems]
+        columns = {f: raw.match.header_of(f) for f in raw.match.fields}
+        if raw.match.grid:
+            columns["lesson"] = columns["code"] = grid_span(raw.match)
         frames.append(result.records)
         repeated = occurrences(result.records) > 0
         reports.append(
@@ -131,11 +146,11 @@ def load_exports(
                 delimiter=raw.delimiter,
                 sheet=raw.sheet,
                 header_row=raw.header_row,
-                columns={f: raw.match.header_of(f) for f in raw.match.fields},
+                columns=columns,
                 unused_columns=raw.match.unused,
-                rows_read=result.rows_read,
+                rows_read=result.rows_read + len(raw.skipped_rows),
                 records=result.records.height,
-                problems=result.problems,
+                problems=result.needs + result.problems,
                 notes=result.notes,
                 repeated_rows=tuple(
                     result.records.get_column("source_row").filter(repeated).unique().sort()
@@ -144,6 +159,8 @@ def load_exports(
                 unknown_codes=result.unknown_codes,
                 derived_codes=result.derived_codes,
                 code_counts=result.code_counts,
+                skipped_rows=raw.skipped_rows,
+                warnings=result.warnings,
             )
         )
     if failed:
@@ -162,7 +179,7 @@ def load_exports(
         setting=settings.pop(),
         duplicates=sum(f.height for f in frames) - unique.height,
         rejected=len(rejected_rows),
-        notes=_vocabulary_notes(reports),
+        notes=(*_vocabulary_notes(reports), *(w for r in reports for w in r.warnings)),
     )
 
 
@@ -253,6 +270,66 @@ def _positive(config: Config, key: str, default: int) -> int:
             f"{config.where()}: [import] {key} skal være et helt tall større enn 0, ikke «{value}»."
         )
     return value
+
+
+_LESSON_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def lesson_times(config: Config) -> tuple[tuple[time, time], ...] | None:
+    """`[import] lesson_times` as (start, end) per lesson, checked; None when not set.
+
+    Each entry is «TT:MM-TT:MM» (also with «.» or an en dash), ends after it starts, and
+    starts no earlier than the lesson before it ends.
+    """
+    entries = config.get("import.lesson_times")
+    if entries is None:
+        return None
+    if not entries:
+        raise config.fail("import.lesson_times", "er tom; oppgi klokkeslettene for hver time.")
+    times: list[tuple[time, time]] = []
+    for number, entry in enumerate(entries, start=1):
+        found = _LESSON_TIME.match(entry)
+        try:
+            start, end = (
+                (time(int(found[1]), int(found[2])), time(int(found[3]), int(found[4])))
+                if found
+                else (None, None)
+            )
+        except ValueError:
+            start = end = None
+        if start is None or end is None:
+            raise config.fail(
+                "import.lesson_times",
+                f'time {number} «{entry}» er ikke et tidsrom; skriv det som "08:30-09:15".',
+            )
+        if end <= start:
+            raise config.fail(
+                "import.lesson_times", f"time {number} «{entry}» slutter før den begynner."
+            )
+        if times and start < times[-1][1]:
+            raise config.fail(
+                "import.lesson_times",
+                f"time {number} «{entry}» begynner før time {number - 1} slutter; oppgi "
+                "timene i rekkefølge.",
+            )
+        times.append((start, end))
+    return tuple(times)
+
+
+def _policy_lesson_minutes(config: Config) -> int:
+    """The configured policy's lesson length (school.lesson_minutes)."""
+    from naervaer_cli.policy import load_policy
+
+    name = config.setting(None, "NAERVAER_POLICY", "policy", None)
+    return load_policy(name).school.lesson_minutes
+
+
+def _needs_message(path: Path, needs: Sequence[RowProblem], problems: Sequence[RowProblem]) -> str:
+    """Everything the config must add, and the rows' own problems, in one message."""
+    text = " ".join(n.text(str(path)) for n in needs)
+    if problems:
+        text += " Dessuten: " + _problem_message(path, problems)
+    return text
 
 
 def _problem_message(path: Path, problems: Sequence[RowProblem]) -> str:

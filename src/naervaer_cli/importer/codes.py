@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from naervaer_cli.errors import ConfigError, InputError
 from naervaer_cli.importer.headers import fold
@@ -158,6 +158,7 @@ class UnknownCode:
     file: str
     first_row: int
     description: str = ""
+    column: str = ""  # a lesson grid's column, where the code's column varies
 
 
 def merge_unknown(codes: Iterable[UnknownCode]) -> list[UnknownCode]:
@@ -167,9 +168,7 @@ def merge_unknown(codes: Iterable[UnknownCode]) -> list[UnknownCode]:
         key = code_key(u.code)
         if key in merged:
             first = merged[key]
-            merged[key] = UnknownCode(
-                first.code, first.rows + u.rows, first.file, first.first_row, first.description
-            )
+            merged[key] = replace(first, rows=first.rows + u.rows)
         else:
             merged[key] = u
     return list(merged.values())
@@ -188,6 +187,8 @@ def placeholder_lines(unknown: Iterable[UnknownCode], example: bool = True) -> l
             what += f" («{u.description}»)"
         if example:
             what += f", f.eks. {u.file} rad {u.first_row}"
+            if u.column:
+                what += f", kolonne «{u.column}»"
         lines.append(f'{_quoted(u.code)} = "{PLACEHOLDER}"   # {what} – velg {_choices()}')
     return lines
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -25,7 +25,8 @@ from naervaer_cli.importer.codes import (
     merge_unknown,
 )
 from naervaer_cli.importer.fnr import pseudonymise_fnr
-from naervaer_cli.importer.headers import SYNONYMS
+from naervaer_cli.importer.grid import HEADER_COLUMN, grid_span, is_grid, unpivot_grid
+from naervaer_cli.importer.headers import LESSON_NUMBERS, SYNONYMS, HeaderMatch
 from naervaer_cli.importer.read import RawTable
 from naervaer_cli.privacy import hide_fnr, keyed_hash, mask_fnr_in_text
 from naervaer_cli.schema import KINDS, record_schema
@@ -47,6 +48,8 @@ _CONTROLS = r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069
 # Tabs, line breaks, vertical tabs and form feeds separate words: they become one space.
 _LINE_BREAKS = r"[\t\n\x0b\x0c\r]+"
 _UNSAFE = rf"{_ESCAPES}|{_CONTROLS}|{_LINE_BREAKS}"
+# A time range in one column: «08:30–09:15», «08.30-09.15», «8:30 - 9:15».
+_TIME_RANGE = r"^\s*(\d{1,2}[:.]\d{2})\s*[-–—]\s*(\d{1,2}[:.]\d{2})\s*$"
 
 
 def date_limits(today: date) -> tuple[date, date]:
@@ -63,6 +66,12 @@ class Context:
     key: bytes
     today: date
     max_minutes: int = MAX_MINUTES
+    # [import] lesson_times: lesson n (1-based) runs from [n-1][0] to [n-1][1]; None when
+    # the config has none.
+    lesson_times: tuple[tuple[time, time], ...] | None = None
+    # The policy's lesson length (school.lesson_minutes), asked for only when a file has
+    # lesson rows without times, so a file without them never reads the policy.
+    lesson_minutes: Callable[[], int] | None = None
     count_codes: bool = False  # `check`: count the rows of every distinct code
 
 
@@ -91,6 +100,12 @@ class Normalized:
     problems: tuple[RowProblem, ...]
     notes: tuple[str, ...]
     rows_read: int
+    # What the config must add before this file can be read (e.g. lesson_times): always an
+    # error, also with --rejects, as no row can be read right without it.
+    needs: tuple[RowProblem, ...] = ()
+    # Notes that change what the numbers mean (a lesson counted at the policy's length):
+    # shown by `check` and in the scan's notes.
+    warnings: tuple[str, ...] = ()
     unknown_codes: tuple[UnknownCode, ...] = ()
     derived_codes: tuple[Derived, ...] = ()
     code_counts: tuple[tuple[str, str | None, int], ...] = ()  # (code, kind, rows) for check
@@ -139,6 +154,14 @@ def parse_number(col: pl.Expr) -> pl.Expr:
     )
 
 
+def parse_lesson(col: pl.Expr) -> pl.Expr:
+    """A lesson number: «3», «3.», «3. time», or 3.0 from a spreadsheet; 1–10."""
+    number = col.str.extract(r"(?i)^\s*(\d{1,2})(?:[.,]0+)?\s*\.?\s*(?:time)?\s*$", 1).cast(
+        pl.Int8, strict=False
+    )
+    return pl.when(number.is_between(LESSON_NUMBERS.start, LESSON_NUMBERS.stop - 1)).then(number)
+
+
 def parse_bool(col: pl.Expr) -> pl.Expr:
     folded = col.str.to_lowercase().str.strip_chars()
     return (
@@ -157,6 +180,11 @@ _PARSERS: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType, str]] = {
     "minutes": (parse_number, pl.Float64(), "et tall"),
     "hours": (parse_number, pl.Float64(), "et tall"),
     "whole_day": (parse_bool, pl.Boolean(), "Ja eller Nei"),
+    "lesson": (
+        parse_lesson,
+        pl.Int8(),
+        f"et timenummer ({LESSON_NUMBERS.start}–{LESSON_NUMBERS.stop - 1})",
+    ),
     "notified": (parse_bool, pl.Boolean(), "Ja eller Nei"),
     "arrived": (parse_time, pl.Time(), "et klokkeslett (TT:MM)"),
     "departed": (parse_time, pl.Time(), "et klokkeslett (TT:MM)"),
@@ -257,14 +285,43 @@ def _parse_columns(
                 .alias(f"_invalid_{field}")
             )
     raw_copies = [expr.alias(f"raw_{f}") for f, expr in as_written.items()]
-    return frame.select(pl.col("_row"), *mapped, *raw_copies), invalid_fields
+    carried = [pl.col(HEADER_COLUMN)] if HEADER_COLUMN in frame.columns else []
+    return frame.select(pl.col("_row"), *mapped, *raw_copies, *carried), invalid_fields
+
+
+def _amount_message(field: str, most: float) -> Callable[[dict], str]:
+    return lambda r: (
+        f"«{r[f'raw_{field}']}» er ikke et gyldig antall; forventet et tall fra 0 "
+        f"til {most:g} ([import] max_minutes i naervaer.toml)."
+    )
+
+
+def _date_message(field: str, first: date, last: date) -> Callable[[dict], str]:
+    return lambda r: (
+        f"datoen {r[f'raw_{field}']} er utenfor {first:%d.%m.%Y}–{last:%d.%m.%Y} "
+        "og er trolig feilskrevet. Rett den i fagsystemet, eller legg raden "
+        "til side med --rejects FIL."
+    )
 
 
 def normalize(raw: RawTable, ctx: Context) -> Normalized:
     """Canonical records from a raw table; raises InputError for a missing required column."""
+    rows_read = raw.frame.height
+    notes: list[str] = []
+    grid = is_grid(raw)
+    lesson_header = grid_span(raw.match) if grid else None
+    if grid:
+        raw = unpivot_grid(raw)
+        notes.append(
+            f"Timerutenett: {rows_read} rader (elev og dag) ga {raw.frame.height} "
+            "fraværsposter (én per utfylt time)."
+        )
+    raw = _split_time_range(raw)
+    documented = "documented" in raw.match.fields and "code" not in raw.match.fields
+    if documented:
+        raw = _documented_as_code(raw)
     _require_columns(raw)
     frame = raw.frame
-    notes: list[str] = []
 
     def has(field: str) -> bool:
         return field in raw.match.fields
@@ -274,6 +331,8 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
     for field in raw.match.fields:
         if field in _PARSERS:
             parsers[field] = _PARSERS[field][:2]
+        elif field == "code" and documented:
+            parsers[field] = (_documented_kind, pl.Enum(KINDS))
         elif field == "code":
             parsers[field] = (_code_parser(codes), pl.Enum(KINDS))
         else:
@@ -281,10 +340,21 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
     data, invalid_fields = _parse_columns(frame, parsers, raw.may_have_controls)
     unreadable = {f: data.get_column(mask) for f, mask in invalid_fields.items()}
     data = data.drop(invalid_fields.values())
-    unknown = _unknown_codes(data, unreadable.get("code"), raw)
+    expected = {f: p[2] for f, p in _PARSERS.items()}
+    if "time_range" in raw.match.fields and _header_is(raw, "start", "time_range"):
+        expected["start"] = expected["end"] = "et tidsrom (TT:MM–TT:MM)"
+    if documented:
+        expected["code"] = "Ja eller Nei"
+    unknown = () if documented else _unknown_codes(data, unreadable.get("code"), raw)
     counts = _code_counts(data, codes) if ctx.count_codes and has("code") else ()
     checks: list[tuple[str, pl.Series, Callable[[dict], str]]] = [
-        (field, mask, _unknown_code_text if field == "code" else _bad_value(_PARSERS[field][2]))
+        (
+            field,
+            mask,
+            _unknown_code_text
+            if field == "code" and not documented
+            else _bad_value(expected[field]),
+        )
         for field, mask in unreadable.items()
     ]
 
@@ -344,9 +414,31 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
                 (
                     field,
                     ~value.is_finite() | (value < 0) | (value > most),
-                    lambda r, f=field, most=most: (
-                        f"«{r[f'raw_{f}']}» er ikke et gyldig antall; forventet et tall fra 0 "
-                        f"til {most:g} ([import] max_minutes i naervaer.toml)."
+                    _amount_message(field, most),
+                )
+            )
+    if _header_is(raw, "start", "time_range"):
+        checks.append(
+            (
+                "time_range",
+                data.get_column("time_range").is_not_null() & data.get_column("start").is_null(),
+                _bad_value("et tidsrom (TT:MM–TT:MM)"),
+            )
+        )
+    needs: list[RowProblem] = []
+    if has("lesson"):
+        if ctx.lesson_times is None:
+            header = lesson_header or raw.match.header_of("lesson")
+            needs.append(_lesson_times_needed(raw, header, grid))
+        else:
+            count = len(ctx.lesson_times)
+            checks.append(
+                (
+                    "lesson",
+                    data.get_column("lesson") > count,
+                    lambda r: (
+                        f"time {r['raw_lesson']} finnes ikke i [import] lesson_times i "
+                        f"naervaer.toml, som har {count} timer. Legg til klokkeslettet for den."
                     ),
                 )
             )
@@ -358,11 +450,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
                 (
                     field,
                     (day < first) | (day > last),
-                    lambda r, f=field: (
-                        f"datoen {r[f'raw_{f}']} er utenfor {first:%d.%m.%Y}–{last:%d.%m.%Y} "
-                        "og er trolig feilskrevet. Rett den i fagsystemet, eller legg raden "
-                        "til side med --rejects FIL."
-                    ),
+                    _date_message(field, first, last),
                 )
             )
 
@@ -373,8 +461,76 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
         problems = _problems(data, checks, masks, any_bad, raw)
         data = data.filter(~any_bad)
 
-    records = _build(data, raw, ctx, has, notes)
-    return Normalized(records, problems, tuple(notes), frame.height, unknown, derived, counts)
+    warnings: list[str] = []
+    records = _build(data, raw, ctx, has, notes, warnings)
+    return Normalized(
+        records,
+        problems,
+        tuple(notes),
+        rows_read,
+        tuple(needs),
+        tuple(warnings),
+        unknown_codes=unknown,
+        derived_codes=derived,
+        code_counts=counts,
+    )
+
+
+def _header_is(raw: RawTable, field: str, other: str) -> bool:
+    fields = raw.match.fields
+    return field in fields and other in fields and fields[field] == fields[other]
+
+
+def _split_time_range(raw: RawTable) -> RawTable:
+    """A time range in one column («08:30–09:15») as the fields start and end.
+
+    A value that is not a range gives neither; normalize reports it in the range's column.
+    """
+    fields = raw.match.fields
+    if "time_range" not in fields or "start" in fields or "end" in fields:
+        return raw
+    parts = pl.col("time_range").str.extract_groups(_TIME_RANGE)
+    frame = raw.frame.with_columns(start=parts.struct.field("1"), end=parts.struct.field("2"))
+    position = fields["time_range"]
+    match = _with_fields(raw.match, start=position, end=position)
+    return replace(raw, frame=frame, match=match)
+
+
+def _documented_as_code(raw: RawTable) -> RawTable:
+    """A «Dokumentert» Ja/Nei column as the code column (Vigilo has no other)."""
+    frame = raw.frame.with_columns(code=pl.col("documented"))
+    return replace(
+        raw, frame=frame, match=_with_fields(raw.match, code=raw.match.fields["documented"])
+    )
+
+
+def _with_fields(match: HeaderMatch, **added: int) -> HeaderMatch:
+    return replace(match, fields={**match.fields, **added})
+
+
+def _documented_kind(clean: pl.Expr) -> pl.Expr:
+    """Ja → dokumentert, Nei → udokumentert; anything else is unreadable (null)."""
+    answer = parse_bool(clean)
+    blank = clean.is_null() | (clean.str.strip_chars() == "")
+    return (
+        pl.when(blank)
+        .then(None)
+        .when(answer)
+        .then(pl.lit("dokumentert"))
+        .when(~answer)
+        .then(pl.lit("udokumentert"))
+    )
+
+
+def _lesson_times_needed(raw: RawTable, header: str, grid: bool) -> RowProblem:
+    example = 'lesson_times = ["08:30-09:15", "09:25-10:10", …]'
+    what = "én kolonne per time" if grid else "timenummer"
+    return RowProblem(
+        raw.header_row,
+        header,
+        f"filen har {what}, men naervaer.toml har ikke klokkeslettene for timene. Legg dem "
+        f"til under [import]: {example} (første time først).",
+    )
 
 
 def is_attendance_log(raw: RawTable) -> bool:
@@ -415,22 +571,30 @@ def _unknown_codes(
     if mask is None or not mask.any():
         return ()
     described = "code_text" in data.columns
+    # A lesson grid's code came from one of several columns: the example names it.
+    grid = HEADER_COLUMN in data.columns
     groups = (
         data.filter(mask)
-        .group_by("raw_code")
+        .sort("_row")
+        .group_by("raw_code", maintain_order=True)
         .agg(
             pl.len().alias("rows"),
-            pl.col("_row").min().alias("first"),
+            pl.col("_row").first().alias("first"),
             (pl.col("code_text").drop_nulls().first() if described else pl.lit(None)).alias("text"),
+            (pl.col(HEADER_COLUMN).first() if grid else pl.lit(None)).alias("column"),
         )
-        .sort("first")
     )
     return tuple(
         merge_unknown(
             UnknownCode(
-                _shown(code), rows, hide_fnr(raw.path.name), first, hide_fnr(_shown(text or ""))
+                _shown(code),
+                rows,
+                hide_fnr(raw.path.name),
+                first,
+                hide_fnr(_shown(text or "")),
+                hide_fnr(column or ""),
             )
-            for code, rows, first, text in groups.iter_rows()
+            for code, rows, first, text, column in groups.iter_rows()
         )
     )
 
@@ -497,10 +661,14 @@ def _problems(
                 row = {k: _shown(v) if isinstance(v, str) else v for k, v in row.items()}
                 row["_value"] = row.get(f"raw_{field}")
                 # A message quotes the value as written: never a fødselsnummer.
+                # A lesson grid's code came from one of several columns; the row says which.
+                column = (
+                    row.get(HEADER_COLUMN) if field in _GRID_FIELDS else None
+                ) or raw.match.header_of(field)
                 problems.append(
                     RowProblem(
                         row["_row"],
-                        hide_fnr(raw.match.header_of(field)),
+                        hide_fnr(column),
                         hide_fnr(message(row)),
                         unknown_code=message is _unknown_code_text,
                     )
@@ -515,10 +683,16 @@ def _shown(value: str) -> str:
 
 
 _STRING = pl.String()
+_GRID_FIELDS = ("code", "lesson", "whole_day")
 
 
 def _build(
-    good: pl.DataFrame, raw: RawTable, ctx: Context, has: Callable[[str], bool], notes: list[str]
+    good: pl.DataFrame,
+    raw: RawTable,
+    ctx: Context,
+    has: Callable[[str], bool],
+    notes: list[str],
+    warnings: list[str],
 ) -> pl.DataFrame:
     def col(field: str, dtype: pl.DataType = _STRING) -> pl.Expr:
         return pl.col(field) if has(field) else pl.lit(None, dtype=dtype)
@@ -532,15 +706,29 @@ def _build(
     else:
         name = pl.lit("")
     start, end = col("start", pl.Time()), col("end", pl.Time())
+    if has("lesson") and ctx.lesson_times:
+        # A row's own clock times win; the lesson number gives them where it has none.
+        numbers = list(range(1, len(ctx.lesson_times) + 1))
+        starts, ends = zip(*ctx.lesson_times, strict=True)
+        lesson = pl.col("lesson")
+        start = pl.coalesce(
+            start, lesson.replace_strict(numbers, list(starts), default=None, return_dtype=pl.Time)
+        )
+        end = pl.coalesce(
+            end, lesson.replace_strict(numbers, list(ends), default=None, return_dtype=pl.Time)
+        )
     minutes = pl.coalesce(
         col("minutes", pl.Float64()).round().cast(pl.Int32),
         (col("hours", pl.Float64()) * 60).round().cast(pl.Int32),
         (end - start).dt.total_minutes().cast(pl.Int32),
     )
     present = pl.col("code").is_null()  # only attendance logs keep rows without a code
-    whole_day = pl.coalesce(
-        col("whole_day", pl.Boolean()), start.is_null() & minutes.is_null() & ~present
-    )
+    untimed = start.is_null() & minutes.is_null() & ~present
+    # A row that names a lesson or a subject is a lesson, never silently a whole day.
+    lesson_row = col("lesson", pl.Int8()).is_not_null() | col("subject").is_not_null()
+    whole_day = pl.coalesce(col("whole_day", pl.Boolean()), untimed & ~lesson_row)
+    if not is_attendance_log(raw):
+        minutes = _one_lesson(good, raw, ctx, minutes, untimed & ~whole_day, warnings)
     # "" for missing names, groups and codes, without copying a column that has no gaps.
     blanks = {"name": name, "group": col("group"), "code": pl.col("raw_code")}
     gaps = good.select(expr.null_count().alias(key) for key, expr in blanks.items()).row(0)
@@ -586,6 +774,36 @@ def _build(
         .cast(record_schema())  # type: ignore[arg-type]
         .collect(engine="streaming")
     )
+
+
+def _one_lesson(
+    good: pl.DataFrame,
+    raw: RawTable,
+    ctx: Context,
+    minutes: pl.Expr,
+    untimed: pl.Expr,
+    warnings: list[str],
+) -> pl.Expr:
+    """Lesson rows with neither clock times nor minutes count as one lesson each.
+
+    The length is the policy's (school.lesson_minutes), asked for only when such rows
+    exist; the warning says how many rows and which, so no reader takes them for exact.
+    """
+    rows = good.filter(untimed.fill_null(False)).get_column("_row")
+    if rows.is_empty():
+        return minutes
+    if ctx.lesson_minutes is None:
+        raise ValueError("Context.lesson_minutes is needed for lesson rows without times")
+    length = ctx.lesson_minutes()
+    shown = ", ".join(str(r) for r in rows.head(MAX_LISTED_ROWS))
+    more = f" og {rows.len() - MAX_LISTED_ROWS} til" if rows.len() > MAX_LISTED_ROWS else ""
+    warnings.append(
+        f"{raw.path.name}: {rows.len()} timerad(er) uten klokkeslett eller minutter (rad "
+        f"{shown}{more}) er telt som én time à {length} minutter (school.lesson_minutes i "
+        "policyen). Ta med klokkeslett, minutter eller timenummer og [import] lesson_times "
+        "for eksakte tall."
+    )
+    return pl.when(untimed.fill_null(False)).then(pl.lit(length, dtype=pl.Int32)).otherwise(minutes)
 
 
 def _pseudonymise(

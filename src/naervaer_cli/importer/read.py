@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from naervaer_cli.errors import InputError
-from naervaer_cli.importer.headers import HeaderMatch, header_score, match_headers
+from naervaer_cli.importer.headers import HeaderMatch, header_score, match_headers, resolve_time
 
 HEADER_SEARCH_ROWS = 50
 MIN_HEADER_SCORE = 3
@@ -47,6 +47,9 @@ class RawTable:
     # False when the file is known to hold no control character, tab or line break in a
     # value, so normalize need not look for them in a million rows.
     may_have_controls: bool = True
+    # Rows under the header that are not records (sum rows, a summary block): never read,
+    # always reported (`check`).
+    skipped_rows: tuple[int, ...] = ()
 
 
 def read_table(
@@ -511,7 +514,11 @@ def _table(
         frame = frame.with_columns(_row=pl.Series(rows, dtype=pl.Int32))
     # Blank means blank in every column, read or not: a row with a value only in a column
     # no field uses is still a row, and must be read or refused, never dropped unseen.
-    frame = _drop_blank_rows(frame, [f"c{p}" for p in match.fields.values()])
+    frame, last_blank = _drop_blank_rows(frame, [f"c{p}" for p in match.fields.values()])
+    if "lesson" in match.fields:
+        values = frame.get_column(f"c{match.fields['lesson']}").drop_nulls().unique()
+        match = resolve_time(match, values.to_list())
+    frame, skipped = _skip_summary_rows(frame, match, last_blank)
     frame = _select_fields(frame, match, frame.columns)
     return RawTable(
         path=path,
@@ -523,7 +530,74 @@ def _table(
         delimiter=delimiter,
         sheet=sheet,
         may_have_controls=may_have_controls,
+        skipped_rows=skipped,
     )
+
+
+# The first cell of a sum or summary row under the table (folded, then a word boundary).
+SUMMARY_WORDS = ("sum", "totalt", "total", "sammendrag", "samandrag", "antall", "tal")
+_SUMMARY_CELL = re.compile(rf"(?i)^\s*(?:{'|'.join(SUMMARY_WORDS)})(?:$|[^a-zæøå])")
+# What a date cell looks like (dd.mm.yyyy, ISO, an Excel serial): a row with one is a record.
+_DATE_LIKE = r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|^\s*\d{5}(?:\.0+)?\s*$"
+_PUPIL_FIELDS = ("pupil_id", "fnr", "name", "last_name", "first_name")
+
+
+def _skip_summary_rows(
+    frame: pl.DataFrame, match: HeaderMatch, last_blank: int | None
+) -> tuple[pl.DataFrame, tuple[int, ...]]:
+    """Leave out the rows under the table that are not records, and say which they were.
+
+    A row is a summary row when it has neither a pupil nor a date, or when its first cell is
+    a summary word (Sum, Totalt, Sammendrag, Antall) and its date cell holds no date. The
+    rows after the last blank row are a trailing block (a report's footer) when none of
+    them has both a pupil and a date. A row with a pupil and a date is always a record, so
+    a pupil called «Sum» is still read.
+    """
+    cells = [c for c in frame.columns if c != "_row"]
+    date = f"c{match.fields['date']}" if "date" in match.fields else None
+    pupils = [f"c{match.fields[f]}" for f in _PUPIL_FIELDS if f in match.fields]
+    if date is None or not pupils or frame.height == 0:
+        return frame, ()
+
+    def blank(name: str) -> pl.Expr:
+        return pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")
+
+    def may_be_blank(name: str) -> pl.Expr:
+        # Stripping a million cells costs more than the rest; only a padded one needs it.
+        return pl.col(name).is_null() | pl.col(name).str.starts_with(" ")
+
+    no_pupil = pl.all_horizontal(blank(c) for c in pupils)
+    # A cheap pass finds the few rows that may be summaries; only they are looked at closely.
+    maybe = frame.select(
+        (
+            pl.all_horizontal(may_be_blank(c) for c in pupils)
+            | may_be_blank(date)
+            | pl.coalesce(cells).str.contains(_SUMMARY_CELL.pattern)
+        )
+        .fill_null(False)
+        .alias("maybe")
+    ).to_series()
+    has_block = last_blank is not None
+    if not maybe.any() and not has_block:
+        return frame, ()
+    candidates = frame.filter(maybe | (pl.col("_row") > (last_blank or 0)))
+    dated = pl.col(date).str.contains(_DATE_LIKE).fill_null(False)
+    summary = candidates.select(
+        "_row",
+        skip=(no_pupil & blank(date)).fill_null(False)
+        | (pl.coalesce(cells).str.contains(_SUMMARY_CELL.pattern).fill_null(False) & ~dated),
+        record=(~no_pupil & dated).fill_null(False),
+        after=pl.col("_row") > (last_blank or 0),
+    )
+    block = summary.filter(pl.col("after"))
+    skip = summary.filter(pl.col("skip")).get_column("_row")
+    if has_block and not block.is_empty() and not block.get_column("record").any():
+        # A footer after a blank row: all of it, data-free by the test above.
+        skip = pl.concat([skip, block.get_column("_row")]).unique()
+    if skip.is_empty():
+        return frame, ()
+    rows = tuple(skip.sort().to_list())
+    return frame.filter(~pl.col("_row").is_in(skip.implode())), rows
 
 
 def _select_fields(frame: pl.DataFrame, match: HeaderMatch, names: list[str]) -> pl.DataFrame:
@@ -534,18 +608,35 @@ def _select_fields(frame: pl.DataFrame, match: HeaderMatch, names: list[str]) ->
         for field, pos in match.fields.items()
         if f"c{pos}" in present
     ]
-    return frame.select(pl.col("_row"), *exprs)
+    grid = [
+        pl.col(f"c{pos}").alias(f"_grid{lesson}")
+        for lesson, pos in match.grid.items()
+        if f"c{pos}" in present
+    ]
+    return frame.select(pl.col("_row"), *exprs, *grid)
 
 
-def _drop_blank_rows(frame: pl.DataFrame, first: list[str]) -> pl.DataFrame:
-    """Drop rows where every cell is empty (blank lines, Excel's formatted-but-empty rows)."""
+def _drop_blank_rows(frame: pl.DataFrame, first: list[str]) -> tuple[pl.DataFrame, int | None]:
+    """Drop rows where every cell is empty (blank lines, Excel's formatted-but-empty rows).
+
+    Also returns the row number of the last blank row that has a non-blank row after it,
+    where a report's trailing block may start (None when there is none).
+    """
     cells = [c for c in frame.columns if c != "_row"]
     if not cells:
-        return frame
+        return frame, None
     # Cheap first: only rows whose (first field's) cell is empty can be blank.
     probe = next((c for c in first if c in cells), cells[0])
     maybe = frame.get_column(probe).is_null()
     if not maybe.any():
-        return frame
+        return frame, None
     blank = maybe & frame.select(pl.all_horizontal(pl.col(cells).is_null())).to_series()
-    return frame.filter(~blank)
+    if not blank.any():
+        return frame, None
+    kept = frame.filter(~blank)
+    if kept.is_empty():
+        return kept, None
+    last_kept = kept.get_column("_row").max()
+    blank_rows = frame.get_column("_row").filter(blank)
+    before = blank_rows.filter(blank_rows < last_kept)
+    return kept, (None if before.is_empty() else int(before.max()))  # type: ignore[arg-type]

@@ -38,6 +38,16 @@ def check_report(result: ImportResult) -> str:
             lines.append("  Ikke brukt: " + ", ".join(f.unused_columns))
         lines.append(f"  Rader lest: {f.rows_read}, fraværsposter: {f.records}")
         lines += _codes(f)
+        if f.skipped_rows:
+            shown = ", ".join(str(r) for r in f.skipped_rows[:MAX_ROWS_LISTED])
+            more = len(f.skipped_rows) - MAX_ROWS_LISTED
+            lines.append(
+                f"  Hoppet over: {len(f.skipped_rows)} sum- eller oppsummeringsrad(er) under "
+                f"tabellen (rad {shown}{f' og {more} til' if more > 0 else ''}); de er ikke "
+                "fraværsrader."
+            )
+        for warning in f.warnings:
+            lines.append(f"  Advarsel: {warning}")
         for note in f.notes:
             lines.append(f"  Merk: {note}")
         if f.repeated_rows:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.utils import parseaddr
@@ -11,8 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from naervaer_cli.config import Config
-from naervaer_cli.errors import ConfigError
-from naervaer_cli.portable import modes_apply
+from naervaer_cli.privacy import read_secret_file
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITY_PORTS: dict[str, int] = {"starttls": 587, "ssl": 465, "none": 25}
@@ -192,19 +190,7 @@ def _password(config: Config) -> Secret | None:
         return None
     path = resolve_path(config, file)
     try:
-        info = path.stat()
-    except OSError:
+        secret = read_secret_file(path)
+    except FileNotFoundError:
         raise config.fail("mail.password_file", f"{path} finnes ikke.") from None
-    # Windows reports every file as 0666: only POSIX modes can say "readable by others".
-    if modes_apply() and info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(
-            f"{path}: passordfilen kan leses av andre (rettigheter "
-            f"{stat.S_IMODE(info.st_mode):04o}). Kjør «chmod 600 {path}» og prøv igjen."
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise ConfigError(f"{path}: passordfilen kan ikke leses.") from None
-    # Only the first line: editors add a trailing newline, and a password has no line breaks.
-    secret = text.splitlines()[0] if text.strip() else ""
     return Secret(secret) if secret else None

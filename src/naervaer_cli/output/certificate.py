@@ -10,7 +10,7 @@ import io
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, assert_never
+from typing import TextIO, assert_never
 
 from naervaer_cli.certificate import CertificateResult, PupilCertificate, Run, to_json
 from naervaer_cli.output.labels import neutralise
@@ -245,7 +245,7 @@ def write(
     fmt: CertificateFormat,
     output: Path | None = None,
     *,
-    stdout: IO[str],
+    stdout: TextIO,
     terminal: bool,
 ) -> None:
     """Write to `output` (mode 0600), or to `stdout`; XLSX only to a file or a pipe."""

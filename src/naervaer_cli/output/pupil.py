@@ -98,10 +98,10 @@ def _lines(view: PupilView) -> list[Line]:
         width = max((len(s.subject) for s in view.by_subject), default=0)
         for subject in view.by_subject:
             times = "gang" if subject.lessons == 1 else "ganger"
-            days = "dag" if subject.days == 1 else "dager"
+            day_word = "dag" if subject.days == 1 else "dager"
             text(
                 f"  {subject.subject:<{width}}  {subject.lessons} {times}, {subject.days} "
-                f"{days}, {subject.minutes} min"
+                f"{day_word}, {subject.minutes} min"
             )
         text()
 

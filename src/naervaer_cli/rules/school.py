@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -44,8 +45,9 @@ def _school_day_bounds(school: SchoolPolicy) -> tuple[pl.Expr, pl.Expr]:
     def minutes(t) -> int:
         return t.hour * 60 + t.minute
 
-    start: pl.Expr | pl.When | pl.Then | None = None
-    end: pl.Expr | pl.When | pl.Then | None = None
+    # pl.when(...).then(...) chains; Polars types them as internal classes, so Any here.
+    start: Any = None
+    end: Any = None
     grade = pl.col("group").str.extract(r"^\s*(\d+)", 1).cast(pl.Int32, strict=False)
     cases = [(pl.col("group") == g, d) for g, d in school.group_days.items()]
     cases += [(grade == g, d) for g, d in school.grade_days.items()]
