@@ -126,6 +126,14 @@ FIELDS: tuple[Field, ...] = (
         shown_default="15. august",
     ),
     Field("documents.resource_team", "texts", "Deltakerne i ressursteamet (pack --resource-team)."),
+    Field(
+        "documents.contact_name",
+        "text",
+        "Kontaktperson i møteinnkallingen.",
+        shown_default="elevens kontaktlærer",
+    ),
+    Field("documents.contact_phone", "text", "Telefonnummeret i møteinnkallingen."),
+    Field("documents.contact_email", "text", "E-postadressen i møteinnkallingen."),
     Field("mail.host", "text", "SMTP-serveren, f.eks. smtp.kommune.no."),
     Field(
         "mail.port",

@@ -191,6 +191,7 @@ class Plan:
     evaluation_days: int | None
     levels: tuple[PlanLevel, ...]
     talk_to_child: str = ""  # the NB line in this setting's words; "" = the policy's
+    archive: str = ""  # where meeting papers are filed («arkiveres i IST dokumentflyt»)
 
     def level(self, number: int) -> PlanLevel:
         """The plan's NIVÅ `number`, capped to the highest level the plan has."""
@@ -681,6 +682,7 @@ class _Reader:
             else self.integer(days, f"{dotted}.evaluation_days", 1),
             levels=tuple(levels),
             talk_to_child=self.text(table.get("talk_to_child", ""), f"{dotted}.talk_to_child"),
+            archive=self.text(table.get("archive", ""), f"{dotted}.archive"),
         )
 
 

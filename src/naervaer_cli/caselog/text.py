@@ -98,6 +98,8 @@ def _details(event: Event) -> str:
         case EventType.MEETING:
             nxt = data.get("next_meeting")
             return f"neste møte {norwegian(nxt)}" if nxt else ""
+        case EventType.CONSENT:
+            return "ja" if data.get("consent") else "nei"
         case EventType.CONCERN_DISMISSED | EventType.NOTE | EventType.CLOSED:
             return ""
     return ""

@@ -308,6 +308,50 @@ def meeting(
     _say(ctx, f"Møte registrert for {who} {pupil}{suffix}.")
 
 
+class Answer(StrEnum):
+    ja = "ja"
+    nei = "nei"
+
+
+@app.command("consent")
+def consent(
+    ctx: typer.Context,
+    pupil: Pupil,
+    answer: Annotated[
+        Answer,
+        typer.Argument(
+            metavar="JA|NEI",
+            help="ja: foresatte samtykker til at saken drøftes med navn i ressursteamet; "
+            "nei: saken drøftes anonymt.",
+        ),
+    ],
+    text: Text = "",
+    day: Day = None,
+    by: By = None,
+) -> None:
+    """Registrer foresattes samtykke (ja/nei) til at saken meldes til ressursteamet med navn."""
+    config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
+    with store:
+        who = _person_of(store, pupil)
+        event = store.record_consent(
+            pupil,
+            day=day or _today(ctx),
+            by=_by(config, by),
+            consent=answer is Answer.ja,
+            text=text,
+        )
+    if event.consent:
+        outcome = "saken drøftes med navn i ressursteamet"
+    else:
+        outcome = "saken drøftes anonymt i ressursteamet"
+    _say(
+        ctx,
+        f"Samtykke registrert for {who} {pupil} ({event.date:%d.%m.%Y}): "
+        f"{answer.value}; {outcome}.",
+    )
+
+
 @app.command("dismiss")
 def dismiss(
     ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None, by: By = None
