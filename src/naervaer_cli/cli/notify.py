@@ -14,7 +14,9 @@ from naervaer_cli.cli.options import (
     PolicyOpt,
     QuietOpt,
     VerboseOpt,
+    VocabularyOpt,
     speaks,
+    with_vocabulary,
 )
 
 
@@ -34,6 +36,7 @@ def notify(
     ] = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
+    vocabulary: VocabularyOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -49,7 +52,7 @@ def notify(
     env = ctx.obj.env
     talk = speaks(env.stderr_isatty, quiet, verbose)
     report = run_notify(
-        ctx.obj.config(),
+        with_vocabulary(ctx.obj.config(), vocabulary),
         files or [],
         as_of=as_of,
         policy=policy,

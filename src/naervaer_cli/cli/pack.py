@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, KindOpt, PolicyOpt, parse_date
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    KindOpt,
+    PolicyOpt,
+    VocabularyOpt,
+    parse_date,
+    with_vocabulary,
+)
 
 
 class PackFormat(StrEnum):
@@ -126,6 +133,7 @@ def pack(
     as_of: AsOfOpt = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """Lag møtedokumenter: innkalling, referat, verktøyene for nivået og fraværsoversikt.
 
@@ -153,7 +161,7 @@ def pack(
         place=place,
     )
     request.check()
-    env, config = ctx.obj.env, ctx.obj.config()
+    env, config = ctx.obj.env, with_vocabulary(ctx.obj.config(), vocabulary)
     loaded = load_inputs(
         config, inputs or [], policy=policy, as_of=as_of, kind=kind, today=env.today
     )

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, FilesArg, KindOpt, PolicyOpt, RejectsOpt
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    FilesArg,
+    KindOpt,
+    PolicyOpt,
+    RejectsOpt,
+    VocabularyOpt,
+    with_vocabulary,
+)
 from naervaer_cli.output import Format
 
 
@@ -63,6 +71,7 @@ def scan(
     policy: PolicyOpt = None,
     kind: KindOpt = None,
     rejects: RejectsOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """Finn elever med bekymringsfullt fravær: hva slo ut, foreslått NIVÅ, hvem gjør hva.
 
@@ -73,7 +82,7 @@ def scan(
 
     env = ctx.obj.env
     inputs = load_inputs(
-        ctx.obj.config(),
+        with_vocabulary(ctx.obj.config(), vocabulary),
         files or [],
         policy=policy,
         as_of=as_of,

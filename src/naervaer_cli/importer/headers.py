@@ -87,6 +87,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Fraværsårsak",
         "Fravær",
     ),
+    # A long text beside a short code: gives the code its kind when the text names one.
+    "code_text": ("Beskrivelse", "Forklaring", "Fraværstekst", "Kodetekst"),
     "notified": ("Meldt", "Meldt av foresatt", "Meldt av foresatte", "Varslet"),
     "comment": ("Merknad", "Kommentar", "Notat"),
     "birth_date": ("Fødselsdato", "Født"),
@@ -116,6 +118,7 @@ FIELD_LABELS: dict[str, str] = {
     "time_range": "tidsrom (fra–til)",
     "documented": "dokumentert (Ja/Nei)",
     "code": "fraværstype",
+    "code_text": "kodetekst",
     "notified": "meldt",
     "comment": "merknad",
     "birth_date": "fødselsdato",
