@@ -210,7 +210,7 @@ def test_flyt_is_detected_from_its_nynorsk_headers(cli, tmp_path):
     assert (
         "Merk: Ordliste: flyt (Visma Flyt Skole), gjenkjent på kolonnen «Kontaktlærar». "
         "Velg en annen med --vocabulary NAVN.\n"
-    ) in run.out
+    ) in run.err
 
 
 def test_bare_letters_are_never_mapped_by_default(cli, tmp_path):

@@ -108,6 +108,10 @@ def scan(
         width=env.width,
         group=group,
     )
+    if output is None and not env.stdout_isatty and fmt in (Format.table, Format.csv):
+        # Piped table and CSV are data only; what the footer would say goes to stderr.
+        for note in result.notes:
+            env.stderr.write(f"Merk: {note}\n")
     if output is not None and env.stderr_isatty:
         count = len(result.pupils)
         from naervaer_cli.words import person as who
