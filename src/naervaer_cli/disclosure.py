@@ -60,7 +60,7 @@ def holds(
         return False
     for relation in relations:
         hidden = [k for k in relation if marks[k] != SHOWN]
-        if hidden and len(hidden) < len(relation):
-            if len(hidden) < 2 or all(values[k] < minimum for k in hidden):
-                return False
+        partial = hidden and len(hidden) < len(relation)
+        if partial and (len(hidden) < 2 or all(values[k] < minimum for k in hidden)):
+            return False
     return True
