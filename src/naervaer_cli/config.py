@@ -154,6 +154,12 @@ FIELDS: tuple[Field, ...] = (
     Field("mail.reply_to", "text", "Svaradresse."),
     Field("mail.leadership", "text_or_texts", "Skoleledelsen: får oppsummeringen. Påkrevd."),
     Field("mail.full_names", "boolean", "Fulle navn i e-posten i stedet for initialer.", False),
+    Field(
+        "mail.details_hint",
+        "text",
+        "Hvor kontaktlæreren ser hele fraværet; står under hver elev i e-posten.",
+        "Se fraværet i IST",
+    ),
     Field("mail.timeout", "number", "Sekunder før SMTP-serveren gis opp.", 30, minimum=1),
     Field("mail.staff_csv", "path", "Ansattliste: kolonner navn;epost, valgfritt gruppe."),
     Field("mail.staff", "table", "Navn → e-post; går foran ansattlisten."),

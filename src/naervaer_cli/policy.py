@@ -224,6 +224,13 @@ class Policy:
         found.update(self.school.signals.labels)
         return {rule: label or rule for rule, label in found.items()}
 
+    @property
+    def limits(self) -> dict[str, int]:
+        """Each guide rule's limit (its `concern` threshold) by id, for outputs that say
+        «grense 7» also on a watch flag; signals have none (their threshold is their limit)."""
+        thresholds = {**self.school.rules, **self.kindergarten.rules}
+        return {rule: t.concern for rule, t in thresholds.items() if t.concern is not None}
+
     def counting_kinds(self, setting: str) -> tuple[str, ...]:
         """The kinds that count as absence in `setting` (rules, overviews, evaluations)."""
         if setting == "barnehage":
