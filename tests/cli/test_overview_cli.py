@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-
 from tests.test_overview import HEADER, IDS, NAMES, ROWS
 
 TODAY = date(2025, 9, 5)
