@@ -91,6 +91,7 @@ def _register() -> None:
         check,
         importcmd,
         notify,
+        overview,
         pack,
         policy,
         purge,
@@ -109,6 +110,7 @@ def _register() -> None:
     app.add_typer(policy.app, name="policy")
     app.command("purge")(purge.purge)
     app.command("vitnemal")(vitnemal.vitnemal)
+    app.command("overview")(overview.overview)
 
 
 _register()

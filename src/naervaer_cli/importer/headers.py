@@ -45,6 +45,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "first_name": ("Fornavn",),
     "last_name": ("Etternavn",),
     "group": ("Klasse", "Basisgruppe", "Gruppe", "Avdeling", "Klassenavn"),
+    # Only `naervaer overview` reads it (several schools in one export); not a record column.
+    "school": ("Skole", "Skolenavn"),
     "contact": (
         "Kontaktlærer",
         "Kontaktlærar",
@@ -105,6 +107,7 @@ FIELD_LABELS: dict[str, str] = {
     "first_name": "fornavn",
     "last_name": "etternavn",
     "group": "klasse/gruppe",
+    "school": "skole",
     "contact": "kontaktlærer",
     "date": "dato",
     "date_to": "til dato",
