@@ -56,7 +56,8 @@ def export(tmp_path: Path) -> Path:
 def build(export: Path, school: str = "Nordby"):
     from naervaer_cli.calendar import SchoolCalendar
     from naervaer_cli.config import load_config
-    from naervaer_cli.overview import load_school_records, overview
+    from naervaer_cli.inputs import load_school_records
+    from naervaer_cli.overview import overview
     from naervaer_cli.policy import load_policy
 
     config = load_config()
@@ -149,7 +150,8 @@ def test_no_count_under_five_and_no_personal_data_in_json(export: Path) -> None:
 def test_min_group_comes_from_the_policy(export: Path, tmp_path: Path) -> None:
     from naervaer_cli.calendar import SchoolCalendar
     from naervaer_cli.config import load_config
-    from naervaer_cli.overview import load_school_records, overview
+    from naervaer_cli.inputs import load_school_records
+    from naervaer_cli.overview import overview
     from naervaer_cli.policy import load_policy
 
     policy_file = tmp_path / "liten.toml"

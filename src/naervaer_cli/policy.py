@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -230,6 +230,19 @@ class Policy:
         «grense 7» also on a watch flag; signals have none (their threshold is their limit)."""
         thresholds = {**self.school.rules, **self.kindergarten.rules}
         return {rule: t.concern for rule, t in thresholds.items() if t.concern is not None}
+
+    def term_start(self, as_of: date) -> date:
+        """The latest term start (`school.signals.term_start`, month-day) on or before `as_of`."""
+        candidates = []
+        for month, day in self.school.signals.term_starts:
+            for year in (as_of.year, as_of.year - 1):
+                try:
+                    candidate = date(year, month, day)
+                except ValueError:  # 02-30 and the like: the month's last day
+                    candidate = date(year, month % 12 + 1, 1) - timedelta(days=1)
+                if candidate <= as_of:
+                    candidates.append(candidate)
+        return max(candidates)
 
     def counting_kinds(self, setting: str) -> tuple[str, ...]:
         """The kinds that count as absence in `setting` (rules, overviews, evaluations)."""

@@ -48,8 +48,8 @@ def overview(
 ) -> None:
     """Anonym fraværsoversikt per skole, trinn, gruppe og uke; tall om færre enn 5 elever
     vises som «<5»."""
+    from naervaer_cli.inputs import load_overview_inputs
     from naervaer_cli.output.overview import OverviewFormat, write
-    from naervaer_cli.overview import load_overview_inputs
     from naervaer_cli.overview import overview as build
 
     env = ctx.obj.env
