@@ -11,7 +11,6 @@ leaves half a history; a lock file keeps two imports from overwriting each other
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -21,7 +20,7 @@ import polars as pl
 
 from naervaer_cli.errors import InputError, RuntimeFailure
 from naervaer_cli.locking import exclusive_lock
-from naervaer_cli.privacy import ensure_private_dir, open_private
+from naervaer_cli.privacy import ensure_private_dir, write_atomic
 from naervaer_cli.schema import empty_records, record_schema
 
 HISTORY_DIR = "history"
@@ -107,17 +106,9 @@ def _read(folder: Path) -> pl.DataFrame:
 
 
 def _write(folder: Path, frame: pl.DataFrame) -> None:
-    path = folder / RECORDS_FILE
-    tmp = folder / f".{RECORDS_FILE}.{os.getpid()}.tmp"
-    try:
-        with open_private(tmp, "wb") as fh:
-            frame.write_parquet(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    # Temporary file, fsync, rename (privacy.write_atomic): a killed import leaves the old
+    # history whole, and its temporary file is removed at the next start.
+    write_atomic(folder / RECORDS_FILE, frame.write_parquet)
 
 
 def _canonical(frame: pl.DataFrame, origin: str) -> pl.DataFrame:

@@ -14,6 +14,7 @@ from naervaer_cli.cli.options import (
     PolicyOpt,
     QuietOpt,
     VerboseOpt,
+    dry_run_folder,
     speaks,
 )
 
@@ -26,6 +27,7 @@ def notify(
         Path | None,
         typer.Option(
             "--dry-run",
+            callback=dry_run_folder,
             metavar="MAPPE",
             help="Send ingenting: skriv e-postene som .eml-filer i "
             "MAPPE (tilgang bare for deg). Utsendelsesloggen endres ikke.",

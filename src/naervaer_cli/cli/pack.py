@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, KindOpt, PolicyOpt, parse_date
+from naervaer_cli.cli.options import AsOfOpt, KindOpt, PolicyOpt, out_folder, parse_date
 
 
 class PackFormat(StrEnum):
@@ -45,6 +45,7 @@ def pack(
         typer.Option(
             "--out",
             "-o",
+            callback=out_folder,
             metavar="MAPPE",
             help="Mappen filene skrives til (tilgang bare for deg, 0600).",
         ),

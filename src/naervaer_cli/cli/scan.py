@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, FilesArg, KindOpt, PolicyOpt, RejectsOpt
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    FilesArg,
+    KindOpt,
+    PolicyOpt,
+    RejectsOpt,
+    output_file,
+)
 from naervaer_cli.output import Format
 
 
@@ -44,6 +51,7 @@ def scan(
         typer.Option(
             "--output",
             "-o",
+            callback=output_file,
             metavar="FIL",
             help="Skriv til fil (tilgang bare for deg, 0600) i stedet for til "
             "skjermen. Påkrevd for xlsx på en terminal.",
