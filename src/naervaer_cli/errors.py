@@ -102,7 +102,7 @@ def os_failure(exc: OSError, path: object = None) -> RuntimeFailure | None:
     return None
 
 
-def sqlite_failure(exc: Exception, path: object) -> RuntimeFailure | None:
+def sqlite_failure(exc: BaseException, path: object) -> RuntimeFailure | None:
     """The same for a sqlite3 error on the database file `path` (and «locked»)."""
     import os
 
@@ -117,7 +117,7 @@ def sqlite_failure(exc: Exception, path: object) -> RuntimeFailure | None:
     if primary in (_SQLITE_PERM, _SQLITE_AUTH, _SQLITE_CANTOPEN, _SQLITE_IOERR):
         if _read_only_fs(path):
             return read_only(path)
-        target = path if os.path.exists(str(path)) else os.path.dirname(str(path)) or "."
+        target = str(path) if os.path.exists(str(path)) else os.path.dirname(str(path)) or "."
         if not os.access(target, os.R_OK | os.W_OK):
             return no_access(path)
         if primary == _SQLITE_IOERR and _no_space(path):

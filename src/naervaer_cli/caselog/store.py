@@ -956,9 +956,9 @@ def _check_known_migrations(db: Db) -> None:
 
 def _cannot_migrate(db: Db, exc: BaseException) -> RuntimeFailure:
     # A full disk or a lock is what it is, not a schema problem.
-    if isinstance(db, SqliteDb) and isinstance(exc, Exception):
-        if known := sqlite_failure(exc, db.where):
-            return known
+    known = sqlite_failure(exc, db.where) if isinstance(db, SqliteDb) else None
+    if known is not None:
+        return known
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     hint = (
         " Kjør «naervaer case migrate» som eieren av databasen."

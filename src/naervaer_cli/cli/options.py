@@ -48,6 +48,8 @@ AsOfOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
 def output_file(value: Path | None) -> Path | None:
     """--output: a regular file, a new path, or `-` for standard output (None)."""
     from naervaer_cli.output import output_target
