@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from naervaer_cli.documents.htmltree import Element, flow, parse, sections, visible
+from naervaer_cli.textsafe import safe_text
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that can start
 # markup (emphasis, links, raw HTML, code, tables, headings, entities).
@@ -32,7 +33,7 @@ def to_markdown(html: str) -> str:
         blocks: list[str] = []
         _flow(part.children, blocks)
         parts.append("\n\n".join(b for b in blocks if b.strip()))
-    return "\n\n---\n\n".join(parts).strip() + "\n"
+    return safe_text("\n\n---\n\n".join(parts).strip()) + "\n"
 
 
 def _flow(nodes: Sequence[Element | str], out: list[str], cell: bool = False) -> None:

@@ -82,14 +82,18 @@ def write(
 
 
 def deliver(data: str | bytes, output: Path | None, stream: TextIO, *, terminal: bool) -> None:
-    """Write rendered `data` to `output` (mode 0600), or to `stream`.
+    """Write rendered `data` to `output` (mode 0600), or to `stream`; text without control
+    characters or escape sequences.
 
     Bytes (XLSX) never go to a terminal. Text with its own CRLF (CSV) goes out as bytes where
     the stream allows, so Windows' text stdout cannot make it \\r\\r\\n.
     """
     from naervaer_cli.errors import os_failure
     from naervaer_cli.privacy import write_private
+    from naervaer_cli.textsafe import safe_text
 
+    if isinstance(data, str):
+        data = safe_text(data)  # defence in depth: the importer strips these already
     if output is not None:
         try:
             write_private(output, data)

@@ -8,6 +8,7 @@ from typing import IO
 from naervaer_cli.output import labels
 from naervaer_cli.output.rows import display_rows
 from naervaer_cli.result import ScanResult
+from naervaer_cli.textsafe import safe_text
 
 _STATUS_STYLE = {"Bekymring": "bold red", "Følg med": "yellow"}
 
@@ -82,15 +83,15 @@ def print_rich(
             )
         for row in rows:
             # colour the status cell only; the rest stays readable on any background
-            cells = [Text(cell) for cell in row]
+            cells = [Text(safe_text(cell)) for cell in row]
             cells[2].stylize(_STATUS_STYLE.get(row[2], ""))
             table.add_row(*cells)
         console.print(table)
         console.print()
     lines = footer_lines(result, group)
     for text in lines[:-1]:
-        console.print(text)
-    console.print(lines[-1], style="bold")
+        console.print(safe_text(text))
+    console.print(safe_text(lines[-1]), style="bold")
 
 
 def render_rich(
