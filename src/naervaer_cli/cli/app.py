@@ -39,6 +39,7 @@ class State:
     config_path: Path | None = None
     debug: bool = False
     warned: bool = False
+    leftovers: int = 0  # temporary files of interrupted writes removed at start
 
     def config(self) -> Config:
         from naervaer_cli.config import load_config
@@ -53,7 +54,7 @@ class State:
                     self.env.stderr.write(f"Advarsel: {warning}\n")
             # A damaged key stops every command; leftovers of a killed write go at start.
             check_key(config.home)
-            remove_leftovers(config.home)
+            self.leftovers = remove_leftovers(config.home)
         return config
 
 
