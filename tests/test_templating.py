@@ -152,6 +152,8 @@ def test_pack_with_an_escaping_override_exits_2_and_writes_nothing(
     )
     run = cli("pack", "10229", "-i", SAMPLE, "--out", tmp_path / "ut")
     assert run.code == 2
-    assert run.err == f"Feil: Malen {folder / 'innkalling.html.j2'}, linje 2: «__init__» {SANDBOX}\n"
+    assert (
+        run.err == f"Feil: Malen {folder / 'innkalling.html.j2'}, linje 2: «__init__» {SANDBOX}\n"
+    )
     assert not (tmp_path / "ut").exists()
     assert not Path("pwned").exists()

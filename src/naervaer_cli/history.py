@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import polars as pl
 
@@ -108,7 +109,36 @@ def _read(folder: Path) -> pl.DataFrame:
 def _write(folder: Path, frame: pl.DataFrame) -> None:
     # Temporary file, fsync, rename (privacy.write_atomic): a killed import leaves the old
     # history whole, and its temporary file is removed at the next start.
-    write_atomic(folder / RECORDS_FILE, frame.write_parquet)
+    write_atomic(folder / RECORDS_FILE, lambda fh: _write_parquet(frame, fh))
+
+
+class _Recording:
+    """A file that remembers the OSError of a failed write: Polars reports it as a
+    ComputeError, and a full disk should be told as one."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.fh.write(data)
+        except OSError as exc:
+            self.error = exc
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.fh, name)
+
+
+def _write_parquet(frame: pl.DataFrame, fh: BinaryIO) -> None:
+    recording = _Recording(fh)
+    try:
+        frame.write_parquet(recording)  # type: ignore[arg-type]
+    except pl.exceptions.PolarsError:
+        if recording.error is not None:
+            raise recording.error from None
+        raise
 
 
 def _canonical(frame: pl.DataFrame, origin: str) -> pl.DataFrame:

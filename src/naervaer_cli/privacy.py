@@ -111,6 +111,11 @@ def write_atomic(
             os.replace(tmp, path)
         else:
             _link(tmp, path)
+    except OSError as exc:
+        # A failed write() names no file; the message should name the one being written.
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
     finally:
         tmp.unlink(missing_ok=True)
     _sync_folder(path.parent)

@@ -115,6 +115,12 @@ def test_a_dash_is_standard_output(cli, tmp_path: Path) -> None:
 
 def test_a_dash_is_no_folder_and_no_rejects_file(cli) -> None:
     run = cli("pack", "10229", "-i", SAMPLE, "--out", "-")
-    assert (run.code, run.err) == (2, "Feil: --out -: standard ut kan ikke brukes her; oppgi en mappe.\n")
+    assert (run.code, run.err) == (
+        2,
+        "Feil: --out -: standard ut kan ikke brukes her; oppgi en mappe.\n",
+    )
     run = cli("import", SAMPLE, "--rejects", "-")
-    assert (run.code, run.err) == (2, "Feil: --rejects -: standard ut kan ikke brukes her; oppgi en fil.\n")
+    assert (run.code, run.err) == (
+        2,
+        "Feil: --rejects -: standard ut kan ikke brukes her; oppgi en fil.\n",
+    )
