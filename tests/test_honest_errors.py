@@ -107,7 +107,7 @@ def test_a_full_disk_during_import_keeps_the_history(
     before = target.read_bytes()
     extra = small_disk / "uke48.csv"
     lines = SAMPLE.read_text("utf-8").splitlines(keepends=True)
-    extra.write_text(lines[0] + "".join(l.replace("2026", "2025") for l in lines[1:]), "utf-8")
+    extra.write_text(lines[0] + "".join(row.replace("2026", "2025") for row in lines[1:]), "utf-8")
     filler = fill(small_disk)
 
     run = cli("import", extra)
