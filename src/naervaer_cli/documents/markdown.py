@@ -26,14 +26,14 @@ def _line_starts(text: str) -> str:
 
 def to_markdown(html: str) -> str:
     """Convert rendered document HTML into Markdown; documents are separated by a rule."""
-    root = parse(html)
+    root = parse(safe_text(html))
     docs = sections(root) or [root]
     parts = []
     for part in docs:
         blocks: list[str] = []
         _flow(part.children, blocks)
         parts.append("\n\n".join(b for b in blocks if b.strip()))
-    return safe_text("\n\n---\n\n".join(parts).strip()) + "\n"
+    return "\n\n---\n\n".join(parts).strip() + "\n"
 
 
 def _flow(nodes: Sequence[Element | str], out: list[str], cell: bool = False) -> None:
