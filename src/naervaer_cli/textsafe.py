@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 # The same classes the importer strips (importer/normalize.py): whole escape sequences (CSI,
-# OSC, two-byte ESC, and their one-byte C1 forms), C0 and C1 controls, DEL and the bidirectional overrides. Tab and line
-# feed stay: they are the output's own layout. A carriage return stays only before a line
-# feed (CSV's CRLF); alone it would move the cursor back over what was printed.
+# OSC, two-byte ESC, and their one-byte C1 forms), C0 and C1 controls, DEL and the
+# bidirectional overrides. Tab and line feed stay: they are the output's own layout. A
+# carriage return stays only before a line feed (CSV's CRLF); alone it would move the
+# cursor back over what was printed.
 _UNSAFE = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?"
     r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c)?"
