@@ -191,6 +191,7 @@ class Plan:
     evaluation_days: int | None
     levels: tuple[PlanLevel, ...]
     talk_to_child: str = ""  # the NB line in this setting's words; "" = the policy's
+    archive: str = ""  # where meeting papers are filed («arkiveres i IST dokumentflyt»)
 
     def level(self, number: int) -> PlanLevel:
         """The plan's NIVÅ `number`, capped to the highest level the plan has."""
@@ -221,6 +222,13 @@ class Policy:
         found = {rule: t.label for rule, t in thresholds.items()}
         found.update(self.school.signals.labels)
         return {rule: label or rule for rule, label in found.items()}
+
+    @property
+    def limits(self) -> dict[str, int]:
+        """Each guide rule's limit (its `concern` threshold) by id, for outputs that say
+        «grense 7» also on a watch flag; signals have none (their threshold is their limit)."""
+        thresholds = {**self.school.rules, **self.kindergarten.rules}
+        return {rule: t.concern for rule, t in thresholds.items() if t.concern is not None}
 
     def counting_kinds(self, setting: str) -> tuple[str, ...]:
         """The kinds that count as absence in `setting` (rules, overviews, evaluations)."""
@@ -681,6 +689,7 @@ class _Reader:
             else self.integer(days, f"{dotted}.evaluation_days", 1),
             levels=tuple(levels),
             talk_to_child=self.text(table.get("talk_to_child", ""), f"{dotted}.talk_to_child"),
+            archive=self.text(table.get("archive", ""), f"{dotted}.archive"),
         )
 
 

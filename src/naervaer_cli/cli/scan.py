@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -43,7 +43,8 @@ def scan(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="Utdata: table (tabell), json, csv, xlsx eller md (Markdown).",
+            help="Utdata: table (tabell), json, csv, xlsx, md (Markdown) eller html "
+            "(side for nettleseren).",
         ),
     ] = Format.table,
     output: Annotated[
@@ -92,6 +93,10 @@ def scan(
         env.stderr.write(
             f"Merk: {inputs.rejected} rad(er) kunne ikke leses og er skrevet til {rejects}.\n"
         )
+    if group is not None:
+        check_group(inputs.records, group)
+    for warning in scope_warnings(inputs):
+        env.stderr.write(f"Advarsel: {warning}\n")
     result = run_scan(inputs, group)
     write(
         result,
@@ -110,3 +115,59 @@ def scan(
     worst = {FailOn.concern: ("concern",), FailOn.watch: ("concern", "watch")}
     if fail_on and any(p.status in worst[fail_on] for p in result.pupils):
         raise typer.Exit(code=1)
+
+
+def check_group(records: Any, group: str) -> None:
+    """Refuse a `--group` the data does not hold, naming the groups it does, closest first."""
+    from difflib import SequenceMatcher
+
+    from naervaer_cli.errors import UsageError
+    from naervaer_cli.scan import group_key
+
+    names = sorted(set(records.get_column("group").drop_nulls().to_list()), key=group_key)
+    wanted = group.strip().casefold()
+    if any(name.strip().casefold() == wanted for name in names):
+        return
+    if not names:
+        raise UsageError(f"Gruppen «{group}» finnes ikke: dataene har ingen grupper.")
+
+    def closeness(name: str) -> float:
+        return SequenceMatcher(None, wanted, name.strip().casefold()).ratio()
+
+    # sorted() is stable: equally close groups stay in natural order (2B before 10A)
+    ranked = sorted(names, key=closeness, reverse=True)
+    raise UsageError(
+        f"Gruppen «{group}» finnes ikke i dataene. Kjente grupper (nærmest først): "
+        f"{', '.join(ranked)}."
+    )
+
+
+def scope_warnings(inputs: Any) -> list[str]:
+    """Warnings about the window: a reference date outside the data, or no school days."""
+    from datetime import timedelta
+
+    from naervaer_cli.output.labels import window_text_for
+    from naervaer_cli.words import date_text, words
+
+    out: list[str] = []
+    dates = inputs.records.get_column("date").drop_nulls()
+    as_of = inputs.as_of
+    if not dates.is_empty():
+        first, last = dates.min(), dates.max()
+        if as_of > last:
+            out.append(
+                f"referansedatoen {date_text(as_of)} er etter siste dato i dataene "
+                f"({date_text(last)}); dagene etter den har ingen føringer."
+            )
+        elif as_of < first:
+            out.append(
+                f"referansedatoen {date_text(as_of)} er før første dato i dataene "
+                f"({date_text(first)}); vinduet har ingen føringer."
+            )
+    days = inputs.policy.window_days(inputs.setting)
+    if not inputs.calendar.school_days(as_of - timedelta(days=days - 1), as_of):
+        out.append(
+            f"vinduet {window_text_for(as_of, days)} har ingen {words(inputs.setting).day}er "
+            "(ferie eller fridager), så ingen regel kan slå ut."
+        )
+    return out

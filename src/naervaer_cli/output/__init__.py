@@ -7,6 +7,7 @@
 | csv    | one row per pupil, UTF-8 with BOM and `;` (Norwegian Excel)  |
 | xlsx   | workbook: per pupil, per flag date, and an «Om» sheet        |
 | md     | Markdown table and summary                                   |
+| html   | one self-contained page: table, details, filter, print CSS   |
 
 Every file written here holds personal data and gets mode 0600.
 """
@@ -28,6 +29,7 @@ class Format(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     md = "md"
+    html = "html"
 
 
 def render(result: ScanResult, fmt: Format, *, group: str | None = None) -> str | bytes:
@@ -53,6 +55,10 @@ def render(result: ScanResult, fmt: Format, *, group: str | None = None) -> str 
             from naervaer_cli.output.md import render_md
 
             return render_md(result, group)
+        case Format.html:
+            from naervaer_cli.output.html import render_html
+
+            return render_html(result, group)
         case _:
             assert_never(fmt)
 
