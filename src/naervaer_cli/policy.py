@@ -211,6 +211,7 @@ class Policy:
     plans: Mapping[str, Plan]
     source: str  # the file it came from, for messages and `policy show`
     certificate: CertificatePolicy
+    overview: OverviewPolicy
 
     def window_days(self, setting: str) -> int:
         return self.kindergarten.window_days if setting == "barnehage" else self.school.window_days
@@ -545,6 +546,9 @@ class _Reader:
             plans=plans,
             source=self.origin,
             certificate=build_certificate(self, data),
+            overview=OverviewPolicy(
+                min_group=self.integer(g(data, "overview.min_group"), "overview.min_group", 1)
+            ),
         )
 
     def build_school(self, data: Mapping[str, Any]) -> SchoolPolicy:
@@ -821,6 +825,10 @@ def describe_policy(policy: Policy) -> str:
         f"  Permisjon: {', '.join(c.leave_kinds)}",
         f"  Høyst {c.max_left_off_days} dager unntatt per skoleår; timer avrundes {rounding}",
         "",
+        "OVERSIKT",
+        f"  Tall om færre enn {policy.overview.min_group} elever vises som "
+        f"«<{policy.overview.min_group}»",
+        "",
         f"NB – {policy.talk_to_child}",
     ]
     return "\n".join(out) + "\n"
@@ -833,6 +841,7 @@ POLICY_SECTIONS: dict[str, str] = {
     "kindergarten": "BARNEHAGE",
     "plan": "INNSATSPLAN",
     "certificate": "VITNEMÅL",
+    "overview": "OVERSIKT",
 }
 
 
@@ -905,3 +914,13 @@ def build_certificate(reader: _Reader, data: Mapping[str, Any]) -> CertificatePo
         ),
         hours_rounding=rounding,
     )
+
+
+# ------------------------------------------------------------------------------- oversikt
+
+
+@dataclass(frozen=True)
+class OverviewPolicy:
+    """The anonymous overview: a figure about fewer than `min_group` pupils is hidden."""
+
+    min_group: int

@@ -98,6 +98,7 @@ def _register() -> None:
         check,
         importcmd,
         notify,
+        overview,
         pack,
         policy,
         purge,
@@ -116,6 +117,7 @@ def _register() -> None:
     app.add_typer(policy.app, name="policy")
     app.command("purge")(purge.purge)
     app.command("vitnemal")(vitnemal.vitnemal)
+    app.command("overview")(overview.overview)
 
 
 _register()

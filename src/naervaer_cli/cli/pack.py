@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, KindOpt, PolicyOpt, out_folder, parse_date
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    KindOpt,
+    PolicyOpt,
+    VocabularyOpt,
+    out_folder,
+    parse_date,
+    with_vocabulary,
+)
 
 
 class PackFormat(StrEnum):
@@ -127,6 +135,7 @@ def pack(
     as_of: AsOfOpt = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """Lag møtedokumenter: innkalling, referat, verktøyene for nivået og fraværsoversikt.
 
@@ -154,7 +163,7 @@ def pack(
         place=place,
     )
     request.check()
-    env, config = ctx.obj.env, ctx.obj.config()
+    env, config = ctx.obj.env, with_vocabulary(ctx.obj.config(), vocabulary)
     loaded = load_inputs(
         config, inputs or [], policy=policy, as_of=as_of, kind=kind, today=env.today
     )
