@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from naervaer_cli.cli.options import parse_date
+from naervaer_cli.cli.options import output_file, parse_date
 
 if TYPE_CHECKING:
     from naervaer_cli.caselog.store import CaseStore
@@ -466,6 +466,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
+            callback=output_file,
             metavar="FIL",
             help="Skriv til denne filen (0600) i stedet for til skjermen.",
         ),

@@ -15,6 +15,7 @@ from naervaer_cli.cli.options import (
     QuietOpt,
     VerboseOpt,
     VocabularyOpt,
+    dry_run_folder,
     speaks,
     with_vocabulary,
 )
@@ -28,6 +29,7 @@ def notify(
         Path | None,
         typer.Option(
             "--dry-run",
+            callback=dry_run_folder,
             metavar="MAPPE",
             help="Send ingenting: skriv e-postene som .eml-filer i "
             "MAPPE (tilgang bare for deg). Utsendelsesloggen endres ikke.",

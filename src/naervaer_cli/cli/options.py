@@ -51,10 +51,38 @@ AsOfOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def output_file(value: Path | None) -> Path | None:
+    """--output: a regular file, a new path, or `-` for standard output (None)."""
+    from naervaer_cli.output import output_target
+
+    return output_target(value, "--output")
+
+
+def rejects_file(value: Path | None) -> Path | None:
+    from naervaer_cli.output import output_target
+
+    return output_target(value, "--rejects", stdout=False)
+
+
+def out_folder(value: Path | None) -> Path | None:
+    from naervaer_cli.output import output_target
+
+    return output_target(value, "--out", folder=True)
+
+
+def dry_run_folder(value: Path | None) -> Path | None:
+    from naervaer_cli.output import output_target
+
+    return output_target(value, "--dry-run", folder=True)
+
+
 RejectsOpt = Annotated[
     Path | None,
     typer.Option(
         "--rejects",
+        callback=rejects_file,
         metavar="FIL",
         help="Rader som ikke kan leses, skrives hit med "
         "fil, rad, kolonne og feil (tilgang bare for deg), og resten leses. Uten: "

@@ -14,6 +14,7 @@ from naervaer_cli.cli.options import (
     KindOpt,
     PolicyOpt,
     VocabularyOpt,
+    out_folder,
     parse_date,
     with_vocabulary,
 )
@@ -52,6 +53,7 @@ def pack(
         typer.Option(
             "--out",
             "-o",
+            callback=out_folder,
             metavar="MAPPE",
             help="Mappen filene skrives til (tilgang bare for deg, 0600).",
         ),

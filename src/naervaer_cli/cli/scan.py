@@ -15,6 +15,7 @@ from naervaer_cli.cli.options import (
     PolicyOpt,
     RejectsOpt,
     VocabularyOpt,
+    output_file,
     with_vocabulary,
 )
 from naervaer_cli.output import Format
@@ -53,6 +54,7 @@ def scan(
         typer.Option(
             "--output",
             "-o",
+            callback=output_file,
             metavar="FIL",
             help="Skriv til fil (tilgang bare for deg, 0600) i stedet for til "
             "skjermen. Påkrevd for xlsx på en terminal.",
