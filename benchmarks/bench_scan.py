@@ -3,7 +3,7 @@
     python benchmarks/bench_scan.py [--sizes 1000000 10000000] [--help-runs 10]
 
 For each size it generates (once, cached in benchmarks/data/) an IST-style lesson-level CSV,
-then times in separate child processes `naervaer scan FILE --format json --output /dev/null`
+then times in separate child processes `naervaer scan FILE --format json` (stdout a drained pipe)
 and, in the same run, a bare `python -c "import polars; polars.read_csv(FILE)"`, printing
 wall time and peak memory (wait4's ru_maxrss) of each. Skips with a message when the
 installed naervaer has no `scan` command yet.
@@ -49,8 +49,9 @@ def bare_read(path: Path, env: dict[str, str]) -> Measured:
 
 
 def scan(cmd: list[str], path: Path, env: dict[str, str], cwd: Path) -> Measured:
+    # stdout is a pipe that is drained: /dev/null as an --output is refused (a device).
     return run_measured(
-        [*cmd, "scan", str(path), "--format", "json", "--output", "/dev/null"], env=env, cwd=cwd
+        [*cmd, "scan", str(path), "--format", "json"], env=env, cwd=cwd, drain_stdout=True
     )
 
 

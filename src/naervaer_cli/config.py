@@ -20,6 +20,9 @@ from naervaer_cli.errors import ConfigError
 from naervaer_cli.schema import KINDS
 from naervaer_cli.tomlconfig import Field, KeyPath
 
+# The shipped vocabularies (naervaer_cli/vocabularies/*.toml; a test keeps the two the same).
+VOCABULARIES = ("standard", "ist", "ist-oslo", "vis", "transponder", "vigilo", "flyt")
+
 CONFIG_NAME = "config.toml"
 CONFIG_ENV = "NAERVAER_CONFIG"
 
@@ -68,6 +71,13 @@ FIELDS: tuple[Field, ...] = (
     Field("calendar.skolerute", "path", "Skolerute som CSV med kolonnene dato,skole,elevdag."),
     Field("calendar.school", "text", "Hvilken skoles rader i skoleruten som gjelder."),
     Field("import.sheet", "text", "Arket som leses i en XLSX-fil.", shown_default="første ark"),
+    Field(
+        "import.vocabulary",
+        "text",
+        "Fagsystemets ordliste for koder og kolonnenavn (som --vocabulary).",
+        choices=VOCABULARIES,
+        shown_default="gjenkjent på kolonnene, ellers standard",
+    ),
     Field(
         "import.max_xlsx_cells",
         "integer",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -211,6 +211,7 @@ class Policy:
     plans: Mapping[str, Plan]
     source: str  # the file it came from, for messages and `policy show`
     certificate: CertificatePolicy
+    overview: OverviewPolicy
 
     def window_days(self, setting: str) -> int:
         return self.kindergarten.window_days if setting == "barnehage" else self.school.window_days
@@ -229,6 +230,19 @@ class Policy:
         «grense 7» also on a watch flag; signals have none (their threshold is their limit)."""
         thresholds = {**self.school.rules, **self.kindergarten.rules}
         return {rule: t.concern for rule, t in thresholds.items() if t.concern is not None}
+
+    def term_start(self, as_of: date) -> date:
+        """The latest term start (`school.signals.term_start`, month-day) on or before `as_of`."""
+        candidates = []
+        for month, day in self.school.signals.term_starts:
+            for year in (as_of.year, as_of.year - 1):
+                try:
+                    candidate = date(year, month, day)
+                except ValueError:  # 02-30 and the like: the month's last day
+                    candidate = date(year, month % 12 + 1, 1) - timedelta(days=1)
+                if candidate <= as_of:
+                    candidates.append(candidate)
+        return max(candidates)
 
     def counting_kinds(self, setting: str) -> tuple[str, ...]:
         """The kinds that count as absence in `setting` (rules, overviews, evaluations)."""
@@ -545,6 +559,9 @@ class _Reader:
             plans=plans,
             source=self.origin,
             certificate=build_certificate(self, data),
+            overview=OverviewPolicy(
+                min_group=self.integer(g(data, "overview.min_group"), "overview.min_group", 1)
+            ),
         )
 
     def build_school(self, data: Mapping[str, Any]) -> SchoolPolicy:
@@ -821,6 +838,10 @@ def describe_policy(policy: Policy) -> str:
         f"  Permisjon: {', '.join(c.leave_kinds)}",
         f"  Høyst {c.max_left_off_days} dager unntatt per skoleår; timer avrundes {rounding}",
         "",
+        "OVERSIKT",
+        f"  Tall om færre enn {policy.overview.min_group} elever vises som "
+        f"«<{policy.overview.min_group}»",
+        "",
         f"NB – {policy.talk_to_child}",
     ]
     return "\n".join(out) + "\n"
@@ -833,6 +854,7 @@ POLICY_SECTIONS: dict[str, str] = {
     "kindergarten": "BARNEHAGE",
     "plan": "INNSATSPLAN",
     "certificate": "VITNEMÅL",
+    "overview": "OVERSIKT",
 }
 
 
@@ -905,3 +927,13 @@ def build_certificate(reader: _Reader, data: Mapping[str, Any]) -> CertificatePo
         ),
         hours_rounding=rounding,
     )
+
+
+# ------------------------------------------------------------------------------- oversikt
+
+
+@dataclass(frozen=True)
+class OverviewPolicy:
+    """The anonymous overview: a figure about fewer than `min_group` pupils is hidden."""
+
+    min_group: int

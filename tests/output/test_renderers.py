@@ -332,5 +332,5 @@ def test_unwritable_output_is_a_usage_error(result: ScanResult, tmp_path) -> Non
 
     with pytest.raises(UsageError) as err:
         write(result, Format.csv, tmp_path)  # a folder, not a file
-    assert str(err.value).startswith(f"Kan ikke skrive {tmp_path} (")
+    assert str(err.value) == f"{tmp_path} er en mappe. Oppgi et filnavn."
     assert err.value.exit_code == 2

@@ -66,7 +66,7 @@ from naervaer_cli.caselog.events import (
     OpenCase,
 )
 from naervaer_cli.caselog.migrations import MIGRATIONS, applied, migrate, pending
-from naervaer_cli.errors import InputError, RuntimeFailure, UsageError
+from naervaer_cli.errors import InputError, RuntimeFailure, UsageError, sqlite_failure
 from naervaer_cli.privacy import contains_fnr, id_fnr
 from naervaer_cli.result import CaseSummary
 from naervaer_cli.words import date_text
@@ -1040,6 +1040,10 @@ def _check_known_migrations(db: Db) -> None:
 
 
 def _cannot_migrate(db: Db, exc: BaseException) -> RuntimeFailure:
+    # A full disk or a lock is what it is, not a schema problem.
+    known = sqlite_failure(exc, db.where) if isinstance(db, SqliteDb) else None
+    if known is not None:
+        return known
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     hint = (
         " Kjør «naervaer case migrate» som eieren av databasen."

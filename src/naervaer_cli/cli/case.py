@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from naervaer_cli.cli.options import parse_date
+from naervaer_cli.cli.options import output_file, parse_date
 
 if TYPE_CHECKING:
     from naervaer_cli.calendar import SchoolCalendar
@@ -595,6 +595,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
+            callback=output_file,
             metavar="FIL",
             help="Skriv til denne filen (0600) i stedet for til skjermen.",
         ),

@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, KindOpt, PolicyOpt, parse_date
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    KindOpt,
+    PolicyOpt,
+    VocabularyOpt,
+    out_folder,
+    parse_date,
+    with_vocabulary,
+)
 
 
 class PackFormat(StrEnum):
@@ -45,6 +53,7 @@ def pack(
         typer.Option(
             "--out",
             "-o",
+            callback=out_folder,
             metavar="MAPPE",
             help="Mappen filene skrives til (tilgang bare for deg, 0600).",
         ),
@@ -134,6 +143,7 @@ def pack(
     as_of: AsOfOpt = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """Lag møtedokumenter: innkalling, referat, verktøyene for nivået og fraværsoversikt.
 
@@ -162,7 +172,7 @@ def pack(
         force=force,
     )
     request.check()
-    env, config = ctx.obj.env, ctx.obj.config()
+    env, config = ctx.obj.env, with_vocabulary(ctx.obj.config(), vocabulary)
     loaded = load_inputs(
         config, inputs or [], policy=policy, as_of=as_of, kind=kind, today=env.today
     )

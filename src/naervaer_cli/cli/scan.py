@@ -8,7 +8,16 @@ from typing import Annotated, Any
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, FilesArg, KindOpt, PolicyOpt, RejectsOpt
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    FilesArg,
+    KindOpt,
+    PolicyOpt,
+    RejectsOpt,
+    VocabularyOpt,
+    output_file,
+    with_vocabulary,
+)
 from naervaer_cli.output import Format
 
 
@@ -45,6 +54,7 @@ def scan(
         typer.Option(
             "--output",
             "-o",
+            callback=output_file,
             metavar="FIL",
             help="Skriv til fil (tilgang bare for deg, 0600) i stedet for til "
             "skjermen. Påkrevd for xlsx på en terminal.",
@@ -63,6 +73,7 @@ def scan(
     policy: PolicyOpt = None,
     kind: KindOpt = None,
     rejects: RejectsOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """Finn elever med bekymringsfullt fravær: hva slo ut, foreslått NIVÅ, hvem gjør hva.
 
@@ -73,7 +84,7 @@ def scan(
 
     env = ctx.obj.env
     inputs = load_inputs(
-        ctx.obj.config(),
+        with_vocabulary(ctx.obj.config(), vocabulary),
         files or [],
         policy=policy,
         as_of=as_of,
@@ -99,6 +110,10 @@ def scan(
         width=env.width,
         group=group,
     )
+    if output is None and not env.stdout_isatty and fmt in (Format.table, Format.csv):
+        # Piped table and CSV are data only; what the footer would say goes to stderr.
+        for note in result.notes:
+            env.stderr.write(f"Merk: {note}\n")
     if output is not None and env.stderr_isatty:
         count = len(result.pupils)
         from naervaer_cli.words import person as who

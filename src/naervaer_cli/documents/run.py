@@ -29,7 +29,7 @@ from naervaer_cli.documents.render import (
     team_pack,
     write,
 )
-from naervaer_cli.errors import ConfigError, UsageError
+from naervaer_cli.errors import UsageError
 from naervaer_cli.privacy import write_private
 from naervaer_cli.templating import override_dir
 
@@ -58,16 +58,7 @@ class PackRequest:
 def settings_from(config: Config) -> PackSettings:
     """`[documents] school` and `term_start` from the config."""
     school = config.get("documents.school", config.get("school", ""))
-    first = config.get("documents.term_start")
-    if first is not None and not isinstance(first, date):
-        try:
-            first = date.fromisoformat(str(first))
-        except ValueError:
-            raise ConfigError(
-                f"{config.where()}: documents.term_start «{first}» er ikke en "
-                "dato; bruk ÅÅÅÅ-MM-DD."
-            ) from None
-    return PackSettings(school=str(school or ""), first_day=first)
+    return PackSettings(school=str(school or ""), first_day=config.get("documents.term_start"))
 
 
 def caselog_timeline(config: Config) -> Callable[[str], Sequence[Any]]:

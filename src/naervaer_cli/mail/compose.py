@@ -23,6 +23,7 @@ from naervaer_cli.output.labels import (
     status_label,
 )
 from naervaer_cli.result import PupilResult, ScanResult
+from naervaer_cli.textsafe import safe_text
 from naervaer_cli.words import count_text, date_short, date_text, person, words
 
 if TYPE_CHECKING:
@@ -220,7 +221,7 @@ def overdue_rows(result: ScanResult, full_names: bool) -> tuple[OverdueRow, ...]
 
 def clean(text: str) -> str:
     """Header-safe: values from an export (group names) may hold line breaks."""
-    return " ".join(text.split())
+    return " ".join(safe_text(text).split())
 
 
 def week_of(day: date) -> int:
@@ -294,7 +295,8 @@ def build_message(draft: Draft, settings: MailSettings, now: datetime) -> EmailM
     # Tell auto-responders and vacation replies not to answer a cron job (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = "nb"
-    message.set_content(draft.text, subtype="plain", charset="utf-8")
+    # A text part is often read in a terminal (mutt, less): no escape sequences in it.
+    message.set_content(safe_text(draft.text), subtype="plain", charset="utf-8")
     message.add_alternative(draft.html, subtype="html", charset="utf-8")
     return message
 

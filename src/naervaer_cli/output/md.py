@@ -5,12 +5,14 @@ from __future__ import annotations
 from naervaer_cli.output.rows import display_rows
 from naervaer_cli.output.table import footer_lines, under_table
 from naervaer_cli.result import ScanResult
+from naervaer_cli.textsafe import safe_text
 from naervaer_cli.words import date_text
 
 
 def _escape(text: str) -> str:
     # A pipe would end the cell and a newline the row; backslash first so escapes stay escapes.
-    out = text.replace("\\", "\\\\").replace("|", "\\|")
+    # Escape sequences go first: escaping their «[» would leave the rest of one behind.
+    out = safe_text(text).replace("\\", "\\\\").replace("|", "\\|")
     for char in "*_`[]<>":
         out = out.replace(char, "\\" + char)
     return " ".join(out.split())

@@ -17,6 +17,7 @@ from typing import IO
 from naervaer_cli.output import labels
 from naervaer_cli.output.rows import TableRow, case_lines, display_rows, step_lines, table_rows
 from naervaer_cli.result import ScanResult
+from naervaer_cli.textsafe import safe_text
 
 _STATUS_STYLE = {"Bekymring": "bold red", "Følg med": "yellow"}
 
@@ -82,7 +83,7 @@ def under_table(result: ScanResult) -> list[str]:
 
 def _clean(text: str) -> str:
     # A tab or line break from an export would shift every later column of the line.
-    return " ".join(text.split())
+    return " ".join(safe_text(text).split())
 
 
 def render_plain(result: ScanResult, group: str | None = None) -> str:
@@ -287,7 +288,8 @@ def print_rich(
             )
         status_at = plan.shown.index(3)
         for row, cells in zip(rows, plan.cells, strict=True):
-            texts = [Text("\n".join(lines)) for lines in cells]
+            # Names and groups come from an export: no escape sequence reaches the terminal.
+            texts = [Text(safe_text("\n".join(lines))) for lines in cells]
             # colour the status cell only; the rest stays readable on any background
             texts[status_at].stylize(_STATUS_STYLE.get(row.status, ""))
             table.add_row(*texts)
@@ -297,12 +299,13 @@ def print_rich(
         for line in under_table(result):
             # an indented line keeps its indent when it wraps
             indent = len(line) - len(line.lstrip(" "))
+            line = safe_text(line)
             console.print(Padding(Text(line.lstrip(" ")), (0, 0, 0, indent)) if indent else line)
         console.print()
     lines = footer_lines(result, group)
     for text in lines[:-1]:
-        console.print(text)
-    console.print(lines[-1], style="bold")
+        console.print(safe_text(text))
+    console.print(safe_text(lines[-1]), style="bold")
 
 
 def render_rich(
