@@ -20,7 +20,7 @@ from naervaer_cli.calendar import SchoolCalendar, calendar_from_config
 from naervaer_cli.config import Config
 from naervaer_cli.errors import ConfigError, InputError
 from naervaer_cli.importer.codes import code_table
-from naervaer_cli.importer.dedupe import merge_sources, occurrences
+from naervaer_cli.importer.dedupe import merge_sources, repeated_rows
 from naervaer_cli.importer.grid import grid_span
 from naervaer_cli.importer.headers import synonym_table
 from naervaer_cli.importer.normalize import (
@@ -54,7 +54,8 @@ class FileReport:
     records: int
     problems: tuple[RowProblem, ...]
     notes: tuple[str, ...]
-    repeated_rows: tuple[int, ...] = ()  # rows identical to an earlier row of the same file
+    # Rows identical to an earlier row of the same file; found for `check` (collect_problems).
+    repeated_rows: tuple[int, ...] = ()
     skipped_rows: tuple[int, ...] = ()  # sum and summary rows under the table, not read
     warnings: tuple[str, ...] = ()  # what makes a number less than exact (also in scan notes)
 
@@ -114,7 +115,8 @@ def load_exports(
         if raw.match.grid:
             columns["lesson"] = columns["code"] = grid_span(raw.match)
         frames.append(result.records)
-        repeated = occurrences(result.records) > 0
+        # Only `check` (collect_problems) shows them, and finding them hashes every record.
+        repeated = repeated_rows(result.records) if collect_problems else ()
         reports.append(
             FileReport(
                 path=raw.path,
@@ -130,9 +132,7 @@ def load_exports(
                 records=result.records.height,
                 problems=result.needs + result.problems,
                 notes=result.notes,
-                repeated_rows=tuple(
-                    result.records.get_column("source_row").filter(repeated).unique().sort()
-                ),
+                repeated_rows=repeated,
                 skipped_rows=raw.skipped_rows,
                 warnings=result.warnings,
             )
