@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from io import BytesIO
 
@@ -49,10 +50,15 @@ def _column(index: int) -> str:
 
 
 class _Strings:
-    """The shared string table: each distinct text once, cells refer to it by number."""
+    """The shared string table, and each distinct cell's XML made once.
+
+    A large scan repeats the same names, groups, labels and dates in thousands of rows: a
+    cell is one dict lookup after its first time.
+    """
 
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
+        self.cells: dict[Cell, str] = {}
 
     def cell(self, text: str, style: int = 0) -> str:
         number = self.index.get(text)
@@ -61,6 +67,21 @@ class _Strings:
         if style:
             return f'<c s="{style}" t="s"><v>{number}</v></c>'
         return f'<c t="s"><v>{number}</v></c>'
+
+    def value(self, value: Cell) -> str:
+        """The XML of a cell holding `value` (text neutralised as a formula guard)."""
+        found = self.cells.get(value)
+        if found is None:
+            if value is None or value == "":
+                found = "<c/>"
+            elif isinstance(value, str):
+                found = self.cell(labels.neutralise(value))
+            elif isinstance(value, date):
+                found = f'<c s="{_DATE}"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>'
+            else:
+                found = f"<c><v>{value}</v></c>"
+            self.cells[value] = found
+        return found
 
     def xml(self) -> str:
         items = "".join(
@@ -71,17 +92,13 @@ class _Strings:
 
 
 def _row(number: int, values: Sequence[Cell], strings: _Strings) -> str:
-    cells = []
-    for value in values:
-        if value is None or value == "":
-            cells.append("<c/>")
-        elif isinstance(value, str):
-            cells.append(strings.cell(labels.neutralise(value)))
-        elif isinstance(value, date):
-            cells.append(f'<c s="{_DATE}"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>')
-        else:
-            cells.append(f"<c><v>{value}</v></c>")
-    return f'<row r="{number}">{"".join(cells)}</row>'
+    value = strings.value
+    return f'<row r="{number}">{"".join([value(v) for v in values])}</row>'
+
+
+def _shown(value: Cell) -> int:
+    """The width a value needs in its column (a date shows as dd.mm.yyyy)."""
+    return 10 if isinstance(value, date) else len(str(value or ""))
 
 
 def _sheet_xml(
@@ -106,23 +123,68 @@ def _sheet_xml(
     )
 
 
-def _table_sheet(headers: list[str], rows: list[list[Cell]], strings: _Strings) -> str:
-    """A sheet of one header row (bold, frozen, with an autofilter) and the data rows."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, value in enumerate(row):
-            shown = 10 if isinstance(value, date) else len(str(value or ""))
-            if shown > widths[i]:
-                widths[i] = shown
+def _table_sheet(headers: list[str], rows: list[str], widths: list[int], strings: _Strings) -> str:
+    """A sheet of one header row (bold, frozen, with an autofilter) and the data rows' XML."""
     header = "".join(strings.cell(h, _BOLD) for h in headers)
-    lines = [f'<row r="1">{header}</row>']
-    lines += [_row(number, row, strings) for number, row in enumerate(rows, start=2)]
     return _sheet_xml(
-        lines,
-        [min(width + 2, MAX_WIDTH) for width in widths],
+        [f'<row r="1">{header}</row>', *rows],
+        [min(max(width, len(h)) + 2, MAX_WIDTH) for width, h in zip(widths, headers, strict=True)],
         frozen=True,
         filter_ref=f"A1:{_column(len(headers))}{len(rows) + 1}",
     )
+
+
+def _pupil_sheet(result: ScanResult, strings: _Strings) -> str:
+    headers, rows = data_rows(result)
+    widths = [0] * len(headers)
+    for row in rows:
+        for i, value in enumerate(row):
+            if (shown := _shown(value)) > widths[i]:
+                widths[i] = shown
+    lines = [_row(number, row, strings) for number, row in enumerate(rows, start=2)]
+    return _table_sheet(headers, lines, widths, strings)
+
+
+def _evidence_sheet(result: ScanResult, strings: _Strings) -> str:
+    """One row per flag and date, as rows.evidence_rows gives them.
+
+    Built here flag by flag rather than from evidence_rows' flat rows: the seven cells a
+    flag's rows share are made once per flag, not once per date.
+    """
+    headers, _ = evidence_rows(replace(result, pupils=()))
+    widths = [0] * len(headers)
+    value = strings.value
+    lines: list[str] = []
+    number = 2
+    for pupil in result.pupils:
+        for flag in pupil.flags:
+            shared: list[Cell] = [
+                pupil.pupil_id,
+                pupil.name,
+                pupil.group,
+                labels.rule_label(flag.rule, result.labels, flag.subject),
+                labels.status_label(flag.severity),
+                flag.count,
+                flag.threshold,
+            ]
+            if flag.dates:
+                for i, cell in enumerate(shared):
+                    if (shown := _shown(cell)) > widths[i]:
+                        widths[i] = shown
+                widths[7] = max(widths[7], 10)
+            prefix = "".join([value(cell) for cell in shared])
+            for day in flag.dates:
+                # lessons name their own date ("27.10 09:15–10:00 Matte"); keep the day's
+                lessons = (
+                    "; ".join(x for x in flag.lessons if x.startswith(f"{day:%d.%m}"))
+                    if flag.lessons
+                    else ""
+                )
+                if len(lessons) > widths[8]:
+                    widths[8] = len(lessons)
+                lines.append(f'<row r="{number}">{prefix}{value(day)}{value(lessons)}</row>')
+                number += 1
+    return _table_sheet(headers, lines, widths, strings)
 
 
 _STYLES = (
@@ -215,8 +277,8 @@ def render_xlsx(result: ScanResult, group: str | None = None) -> bytes:
     ]
     about_rows = [_row(number, row, strings) for number, row in enumerate(about, start=1)]
     sheets = [
-        ("Oppfølging", _table_sheet(*data_rows(result), strings)),
-        ("Datoer", _table_sheet(*evidence_rows(result), strings)),
+        ("Oppfølging", _pupil_sheet(result, strings)),
+        ("Datoer", _evidence_sheet(result, strings)),
         ("Om", _sheet_xml(about_rows, [16, 80], frozen=False, filter_ref=None)),
     ]
     return _package(sheets, strings)
