@@ -14,10 +14,12 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -383,15 +385,33 @@ class Measured:
 
 
 def run_measured(
-    argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+    argv: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    *,
+    drain_stdout: bool = False,
 ) -> Measured:
-    """Run a child, measure its wall time and peak memory (ru_maxrss from wait4)."""
+    """Run a child, measure its wall time and peak memory (ru_maxrss from wait4).
+
+    With `drain_stdout` the child's stdout is a pipe whose data is read and dropped (its
+    stdout then reads as ""): output to throw away, without writing to /dev/null, which
+    naervaer refuses as an --output.
+    """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd)
+        proc = subprocess.Popen(
+            argv, stdout=subprocess.PIPE if drain_stdout else out, stderr=err, env=env, cwd=cwd
+        )
+        drain = None
+        if drain_stdout:
+            drain = threading.Thread(target=_drain, args=(proc.stdout,), daemon=True)
+            drain.start()
         # wait4 gives this child's own rusage; RUSAGE_CHILDREN would be a max over all.
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
+        if drain is not None and proc.stdout is not None:
+            drain.join()
+            proc.stdout.close()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -403,6 +423,11 @@ def run_measured(
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
         )
+
+
+def _drain(stream: BinaryIO) -> None:
+    while stream.read(1 << 16):
+        pass
 
 
 def python_child(code: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:

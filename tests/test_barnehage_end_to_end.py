@@ -333,8 +333,9 @@ def test_scan_finds_the_planted_patterns(story: Story) -> None:
 
 def test_every_scan_format_shows_the_same_children_in_barnehage_words(story: Story) -> None:
     table = story.texts["scan table (stdout)"]
-    assert table.splitlines()[0].split()[:2] == ["Barn", "Avdeling"]
-    assert "6 barn å følge opp (3 bekymring, 3 følg med) av 31" in table
+    # piped, the table is tab-separated data: a header and one line per child
+    assert table.splitlines()[0].split("\t")[:3] == ["Barnenr", "Barn", "Avdeling"]
+    assert len(table.splitlines()) == 1 + 6
     rows = list(
         csv.DictReader(
             io.StringIO(story.texts["scan csv (stdout)"].lstrip("\ufeff")), delimiter=";"
@@ -422,9 +423,14 @@ def test_resource_team_pack_lists_the_case_at_nivaa_1(story: Story) -> None:
     (name,) = [n for n in story.texts if n.startswith("pack ressursteam-")]
     text = story.texts[name]
     agenda = text.split("\n---\n")[0]
-    assert "| Nr | Barn | Avdeling |" in agenda and "Selma Rustad" in agenda
+    # No consent from the parents in the log: the case is on the agenda by number only.
+    assert "| Sak | Barn | Nivå | Bakgrunn | Samtykke |" in agenda
+    assert "| 1 | Sak 1 | NIVÅ 1 |" in agenda and "Ikke registrert – anonym" in agenda
+    assert "Selma" not in text and "Rustad" not in text
     assert "Kolstad" not in text
-    assert "# Trivsels- og utviklingssamtale" in text
+    # The team gets the referral and the absence, not the parents' papers.
+    assert "# Melding til ressursteam" in text and "# Fraværsoversikt" in text
+    assert "# Trivsels- og utviklingssamtale" not in text
 
 
 def test_a_barnehage_gets_the_samarbeidsavtale_only_when_it_asks(story: Story) -> None:
@@ -441,15 +447,21 @@ def test_a_school_pack_refuses_the_barnehage_tools(cli) -> None:
     assert (run.code, run.out) == (2, "")
     assert run.err == (
         "Feil: Dokumentet «tiltaksplan» hører ikke til i skolen. Velg blant: innkalling, "
-        "referat, samarbeidsavtale, kartlegging, fravaersoversikt.\n"
+        "referat, elevsamtale, bli-kjent-samtale, foreldresamtale, samarbeidsavtale, "
+        "skaleringsmodell, melding, kartlegging, fravaersoversikt.\n"
     )
 
 
 def test_the_document_set_follows_the_setting() -> None:
     from naervaer_cli.documents.render import check_documents
+    from naervaer_cli.documents.tools import level_documents
     from naervaer_cli.errors import UsageError
+    from naervaer_cli.policy import load_policy
 
-    assert check_documents((), "barnehage") == (
+    # None asked for: each pupil's level decides (the tools the innsatsplan names there).
+    assert check_documents((), "barnehage") == ()
+    plans = load_policy("aas").plans
+    assert level_documents("barnehage", plans["barnehage"].level(1).tools) == (
         "innkalling",
         "referat",
         "trivselssamtale",
@@ -457,10 +469,29 @@ def test_the_document_set_follows_the_setting() -> None:
         "kartlegging",
         "fravaersoversikt",
     )
-    assert check_documents((), "skole") == (
+    assert level_documents("skole", plans["skole"].level(1).tools) == (
         "innkalling",
         "referat",
+        "elevsamtale",
+        "bli-kjent-samtale",
+        "foreldresamtale",
         "samarbeidsavtale",
+        "skaleringsmodell",
+        "melding",
+        "kartlegging",
+        "fravaersoversikt",
+    )
+    # NIVÅ 0 names no template; NIVÅ 2 «Drøfting i tverrfaglig ressursteam» is the referral.
+    assert level_documents("skole", plans["skole"].level(0).tools) == (
+        "innkalling",
+        "referat",
+        "kartlegging",
+        "fravaersoversikt",
+    )
+    assert level_documents("skole", plans["skole"].level(2).tools) == (
+        "innkalling",
+        "referat",
+        "melding",
         "kartlegging",
         "fravaersoversikt",
     )
@@ -535,7 +566,7 @@ def test_the_guide_reminder_is_worded_for_the_child(story: Story) -> None:
     assert reminders == {TALK}
     for where in (
         "scan json (stdout)",
-        "scan table (stdout)",
+        "scan table on a terminal",
         "scan md (stdout)",
         "scan.xlsx",
         "show (stdout)",

@@ -204,6 +204,7 @@ def test_unknown_key_names_line_and_suggests(tmp_path, cli):
         (
             "[mail]\nhost = 'h'\nxyz = 1\n",
             "linje 3: ukjent nøkkel «xyz» i [mail]. Kjente nøkler i [mail]: allow_plain, cafile, "
+            "details_hint, "
             "from, full_names, groups, host, leadership, password_env, password_file, port, "
             "reply_to, security, staff, staff_csv, timeout, username.",
         ),

@@ -196,16 +196,26 @@ def test_fnr_in_a_typed_column_is_an_error_that_never_echoes_it(cli, tmp_path: P
     shown = str(tmp_path / "uke_«et fødselsnummer».csv")
     run = cli("scan", path)
     assert (run.code, run.out) == (2, "")
+    # The unknown code (a fødselsnummer typed as the code) is named as «et fødselsnummer»,
+    # with its row, and the other bad row is counted.
     assert run.err == (
-        f"Feil: {shown}, rad 2, kolonne «Dato»: «et fødselsnummer» er ikke en gyldig dato "
-        "(forventet dd.mm.åååå eller åååå-mm-dd). (1 rader til har feil; `naervaer check "
-        f"{shown}` viser alle, og --rejects FIL legger dem til side og leser resten.)\n"
+        "Feil: Én ukjent fraværskode (ordliste standard). Skriv hva hver betyr i naervaer.toml "
+        "i stedet for «?» (har filen allerede [import.codes], legg bare linjene under den):\n"
+        "\n"
+        "[import.codes]\n"
+        '"«et fødselsnummer»" = "?"   # 1 rad, f.eks. uke_«et fødselsnummer».csv rad 3 – velg '
+        "udokumentert, dokumentert, sykdom, permisjon, ubehandlet, for_sent, forlot_skolen eller "
+        "ikke_fravaer\n"
+        "`naervaer check FIL --suggest-config` skriver hele forslaget.\n"
+        f"I tillegg har 1 rad(er) andre feil; `naervaer check {shown}` viser alle.\n"
     )
     check = cli("check", path)
     assert check.code == 2
     assert f"Fil: {shown}\n" in check.out
     assert "    rad 2, kolonne «Dato»: «et fødselsnummer» er ikke en gyldig dato" in check.out
-    assert "    rad 3, kolonne «Fraværstype»: ukjent fraværskode «et fødselsnummer»." in check.out
+    assert '    "«et fødselsnummer»" = "?"   # 1 rad, f.eks. uke_«et fødselsnummer».csv rad 3' in (
+        check.out
+    )
     rejects = tmp_path / "avvist.csv"
     assert cli("scan", path, "--rejects", rejects).code == 0
     text = rejects.read_text(encoding="utf-8-sig")

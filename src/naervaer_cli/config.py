@@ -20,6 +20,9 @@ from naervaer_cli.errors import ConfigError
 from naervaer_cli.schema import KINDS
 from naervaer_cli.tomlconfig import Field, KeyPath
 
+# The shipped vocabularies (naervaer_cli/vocabularies/*.toml; a test keeps the two the same).
+VOCABULARIES = ("standard", "ist", "ist-oslo", "vis", "transponder", "vigilo", "flyt")
+
 CONFIG_NAME = "config.toml"
 CONFIG_ENV = "NAERVAER_CONFIG"
 
@@ -69,6 +72,13 @@ FIELDS: tuple[Field, ...] = (
     Field("calendar.school", "text", "Hvilken skoles rader i skoleruten som gjelder."),
     Field("import.sheet", "text", "Arket som leses i en XLSX-fil.", shown_default="første ark"),
     Field(
+        "import.vocabulary",
+        "text",
+        "Fagsystemets ordliste for koder og kolonnenavn (som --vocabulary).",
+        choices=VOCABULARIES,
+        shown_default="gjenkjent på kolonnene, ellers standard",
+    ),
+    Field(
         "import.max_xlsx_cells",
         "integer",
         "Største regneark som leses (celler); et større avvises før det lastes.",
@@ -116,6 +126,14 @@ FIELDS: tuple[Field, ...] = (
         shown_default="15. august",
     ),
     Field("documents.resource_team", "texts", "Deltakerne i ressursteamet (pack --resource-team)."),
+    Field(
+        "documents.contact_name",
+        "text",
+        "Kontaktperson i møteinnkallingen.",
+        shown_default="elevens kontaktlærer",
+    ),
+    Field("documents.contact_phone", "text", "Telefonnummeret i møteinnkallingen."),
+    Field("documents.contact_email", "text", "E-postadressen i møteinnkallingen."),
     Field("mail.host", "text", "SMTP-serveren, f.eks. smtp.kommune.no."),
     Field(
         "mail.port",
@@ -146,6 +164,12 @@ FIELDS: tuple[Field, ...] = (
     Field("mail.reply_to", "text", "Svaradresse."),
     Field("mail.leadership", "text_or_texts", "Skoleledelsen: får oppsummeringen. Påkrevd."),
     Field("mail.full_names", "boolean", "Fulle navn i e-posten i stedet for initialer.", False),
+    Field(
+        "mail.details_hint",
+        "text",
+        "Hvor kontaktlæreren ser hele fraværet; står under hver elev i e-posten.",
+        "Se fraværet i IST",
+    ),
     Field("mail.timeout", "number", "Sekunder før SMTP-serveren gis opp.", 30, minimum=1),
     Field("mail.staff_csv", "path", "Ansattliste: kolonner navn;epost, valgfritt gruppe."),
     Field("mail.staff", "table", "Navn → e-post; går foran ansattlisten."),

@@ -11,17 +11,17 @@ leaves half a history; a lock file keeps two imports from overwriting each other
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import polars as pl
 
 from naervaer_cli.errors import InputError, RuntimeFailure
 from naervaer_cli.locking import exclusive_lock
-from naervaer_cli.privacy import ensure_private_dir, open_private
+from naervaer_cli.privacy import ensure_private_dir, write_atomic
 from naervaer_cli.schema import empty_records, record_schema
 
 HISTORY_DIR = "history"
@@ -107,16 +107,37 @@ def _read(folder: Path) -> pl.DataFrame:
 
 
 def _write(folder: Path, frame: pl.DataFrame) -> None:
-    path = folder / RECORDS_FILE
-    tmp = folder / f".{RECORDS_FILE}.{os.getpid()}.tmp"
+    # Temporary file, fsync, rename (privacy.write_atomic): a killed import leaves the old
+    # history whole, and its temporary file is removed at the next start.
+    write_atomic(folder / RECORDS_FILE, lambda fh: _write_parquet(frame, fh))
+
+
+class _Recording:
+    """A file that remembers the OSError of a failed write: Polars reports it as a
+    ComputeError, and a full disk should be told as one."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.fh.write(data)
+        except OSError as exc:
+            self.error = exc
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.fh, name)
+
+
+def _write_parquet(frame: pl.DataFrame, fh: BinaryIO) -> None:
+    recording = _Recording(fh)
     try:
-        with open_private(tmp, "wb") as fh:
-            frame.write_parquet(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+        frame.write_parquet(recording)  # type: ignore[arg-type]
+    except pl.exceptions.PolarsError:
+        if recording.error is not None:
+            raise recording.error from None
         raise
 
 

@@ -7,6 +7,7 @@ its history, calendar and policy figures here too, so the case log never loads t
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +17,7 @@ import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar, calendar_from_config
 from naervaer_cli.config import Config
-from naervaer_cli.errors import ConfigError, InputError
+from naervaer_cli.errors import ConfigError, InputError, UsageError, where
 from naervaer_cli.policy import Policy, load_policy
 from naervaer_cli.result import CaseSummary, ScanResult, Setting
 
@@ -156,3 +157,160 @@ def run_scan(inputs: ScanInputs, group: str | None = None) -> ScanResult:
         setting=inputs.setting,
     )
     return replace(result, notes=(*inputs.notes, *result.notes)) if inputs.notes else result
+
+
+# ----------------------------------------------------------- the overview (naervaer overview)
+
+
+def load_school_records(
+    files: Sequence[Path],
+    named: Sequence[tuple[str, Path]],
+    config: Config,
+    *,
+    today: date,
+    calendar: SchoolCalendar,
+    default_school: str,
+) -> pl.DataFrame:
+    """The records of every file with a `school` column: the file's school from `--school
+    NAVN=FIL`, else each row's «Skole» column, else `default_school` (only one school)."""
+    import polars as pl
+
+    from naervaer_cli.importer import load_exports
+    from naervaer_cli.importer.dedupe import merge_sources
+    from naervaer_cli.importer.headers import synonym_table
+    from naervaer_cli.importer.read import read_table
+
+    by_school: dict[str, list[pl.DataFrame]] = defaultdict(list)
+    without_column: list[Path] = []
+    synonyms = synonym_table(config.table("import").get("columns"))
+    for path in files:
+        records = load_exports([path], config, today=today, calendar=calendar).records
+        raw = read_table(Path(path), synonyms, config.get("import.sheet"))
+        if "school" not in raw.match.fields:
+            without_column.append(Path(path))
+            by_school[default_school].append(records)
+            continue
+        header = raw.match.header_of("school")
+        schools = raw.frame.select(
+            pl.col("_row").cast(pl.Int32).alias("source_row"),
+            pl.col("school").str.strip_chars().alias("school"),
+        )
+        tagged = records.join(schools, on="source_row", how="left")
+        missing = tagged.filter(pl.col("school").is_null() | (pl.col("school") == ""))
+        if missing.height:
+            row = int(missing.get_column("source_row").min())  # type: ignore[arg-type]
+            raise InputError(
+                f"{where(Path(path).name, row, header)}: skolen mangler. Fyll den ut, eller "
+                "oppgi filens skole med --school NAVN=FIL."
+            )
+        for (school,), part in tagged.group_by("school", maintain_order=True):
+            by_school[str(school)].append(part.drop("school"))
+    for name, path in named:
+        records = load_exports([path], config, today=today, calendar=calendar).records
+        by_school[name].append(records)
+    if without_column and len(by_school) > 1 and not default_school_named(config):
+        raise UsageError(
+            f"{without_column[0]} har ingen kolonne Skole, og dataene gjelder flere skoler. "
+            "Oppgi filens skole med --school NAVN=FIL."
+        )
+    frames = [
+        merge_sources(parts).with_columns(pl.lit(school, dtype=pl.String).alias("school"))
+        for school, parts in by_school.items()
+    ]
+    return pl.concat(frames, how="vertical")
+
+
+def default_school_named(config: Config) -> bool:
+    return bool(config.get("school"))
+
+
+def with_one_school(records: pl.DataFrame, school: str) -> pl.DataFrame:
+    """Stored history (no files given): every record belongs to `school`."""
+    import polars as pl
+
+    return records.with_columns(pl.lit(school, dtype=pl.String).alias("school"))
+
+
+@dataclass(frozen=True)
+class OverviewInputs:
+    records: pl.DataFrame  # canonical records and a `school` column
+    policy: Policy
+    calendar: SchoolCalendar
+    as_of: date
+    first: date
+    cases: dict[str, dict[str, CaseSummary]]
+    templates: Path | None
+
+
+def load_overview_inputs(
+    config: Config,
+    files: Sequence[Path],
+    schools: Sequence[str],
+    *,
+    policy: str | None = None,
+    as_of: date | None = None,
+    today: date,
+) -> OverviewInputs:
+    """Exports (each file's school from `--school NAVN=FIL`, the Skole column or the config),
+    else the stored history as one school; the policy, the calendar and the open cases.
+
+    The overview runs from the start of the term (`documents.term_start`, else the policy's
+    term start) to `as_of` (default: the latest date in the data not after today).
+    """
+    from naervaer_cli.scan import latest_date
+    from naervaer_cli.templating import override_dir
+
+    calendar = calendar_from_config(config.table("calendar"), config.where())
+    named = [_named_file(text) for text in schools]
+    default = str(config.get("school") or "") or "Skolen"
+    if files or named:
+        records = load_school_records(
+            files, named, config, today=today, calendar=calendar, default_school=default
+        )
+    else:
+        from naervaer_cli.history import load_history
+
+        history = load_history(config.home)
+        if history.is_empty():
+            raise InputError(
+                f"Ingen eksportfiler oppgitt, og ingen lagret fraværshistorikk i {config.home}. "
+                "Oppgi én eller flere fraværseksporter (CSV eller XLSX)."
+            )
+        records = with_one_school(history, default)
+    if detect_setting(records) == "barnehage":
+        raise UsageError("Oversikten gjelder skoler; dataene er fra en barnehage (Kom/Hentet).")
+    if as_of is None:
+        as_of = latest_date(records, today=today) or today
+    rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
+    first = config.get("documents.term_start") or rules.term_start(as_of)
+    names = sorted(set(records.get_column("school").unique().to_list()))
+    open_cases = _open_cases(config, as_of)
+    return OverviewInputs(
+        records=records,
+        policy=rules,
+        calendar=calendar,
+        as_of=as_of,
+        first=first,
+        # The case log knows pupils by number: with several schools, numbers must differ.
+        cases={name: open_cases for name in names},
+        templates=override_dir(config),
+    )
+
+
+def _named_file(text: str) -> tuple[str, Path]:
+    name, sep, file = text.partition("=")
+    if not sep or not name.strip() or not file.strip():
+        raise UsageError(
+            f"--school «{text}»: skriv skolen og filen som NAVN=FIL, f.eks. "
+            '--school "Ås ungdomsskole=aas.csv".'
+        )
+    return name.strip(), Path(file.strip())
+
+
+def _open_cases(config: Config, as_of: date) -> dict[str, CaseSummary]:
+    from naervaer_cli.caselog.store import CaseStore, caselog_exists
+
+    if not caselog_exists(config):
+        return {}
+    with CaseStore.from_config(config) as store:
+        return store.summaries(as_of)

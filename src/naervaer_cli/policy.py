@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -191,6 +191,7 @@ class Plan:
     evaluation_days: int | None
     levels: tuple[PlanLevel, ...]
     talk_to_child: str = ""  # the NB line in this setting's words; "" = the policy's
+    archive: str = ""  # where meeting papers are filed («arkiveres i IST dokumentflyt»)
 
     def level(self, number: int) -> PlanLevel:
         """The plan's NIVÅ `number`, capped to the highest level the plan has."""
@@ -210,6 +211,7 @@ class Policy:
     plans: Mapping[str, Plan]
     source: str  # the file it came from, for messages and `policy show`
     certificate: CertificatePolicy
+    overview: OverviewPolicy
 
     def window_days(self, setting: str) -> int:
         return self.kindergarten.window_days if setting == "barnehage" else self.school.window_days
@@ -221,6 +223,26 @@ class Policy:
         found = {rule: t.label for rule, t in thresholds.items()}
         found.update(self.school.signals.labels)
         return {rule: label or rule for rule, label in found.items()}
+
+    @property
+    def limits(self) -> dict[str, int]:
+        """Each guide rule's limit (its `concern` threshold) by id, for outputs that say
+        «grense 7» also on a watch flag; signals have none (their threshold is their limit)."""
+        thresholds = {**self.school.rules, **self.kindergarten.rules}
+        return {rule: t.concern for rule, t in thresholds.items() if t.concern is not None}
+
+    def term_start(self, as_of: date) -> date:
+        """The latest term start (`school.signals.term_start`, month-day) on or before `as_of`."""
+        candidates = []
+        for month, day in self.school.signals.term_starts:
+            for year in (as_of.year, as_of.year - 1):
+                try:
+                    candidate = date(year, month, day)
+                except ValueError:  # 02-30 and the like: the month's last day
+                    candidate = date(year, month % 12 + 1, 1) - timedelta(days=1)
+                if candidate <= as_of:
+                    candidates.append(candidate)
+        return max(candidates)
 
     def counting_kinds(self, setting: str) -> tuple[str, ...]:
         """The kinds that count as absence in `setting` (rules, overviews, evaluations)."""
@@ -537,6 +559,9 @@ class _Reader:
             plans=plans,
             source=self.origin,
             certificate=build_certificate(self, data),
+            overview=OverviewPolicy(
+                min_group=self.integer(g(data, "overview.min_group"), "overview.min_group", 1)
+            ),
         )
 
     def build_school(self, data: Mapping[str, Any]) -> SchoolPolicy:
@@ -681,6 +706,7 @@ class _Reader:
             else self.integer(days, f"{dotted}.evaluation_days", 1),
             levels=tuple(levels),
             talk_to_child=self.text(table.get("talk_to_child", ""), f"{dotted}.talk_to_child"),
+            archive=self.text(table.get("archive", ""), f"{dotted}.archive"),
         )
 
 
@@ -812,6 +838,10 @@ def describe_policy(policy: Policy) -> str:
         f"  Permisjon: {', '.join(c.leave_kinds)}",
         f"  Høyst {c.max_left_off_days} dager unntatt per skoleår; timer avrundes {rounding}",
         "",
+        "OVERSIKT",
+        f"  Tall om færre enn {policy.overview.min_group} elever vises som "
+        f"«<{policy.overview.min_group}»",
+        "",
         f"NB – {policy.talk_to_child}",
     ]
     return "\n".join(out) + "\n"
@@ -824,6 +854,7 @@ POLICY_SECTIONS: dict[str, str] = {
     "kindergarten": "BARNEHAGE",
     "plan": "INNSATSPLAN",
     "certificate": "VITNEMÅL",
+    "overview": "OVERSIKT",
 }
 
 
@@ -896,3 +927,13 @@ def build_certificate(reader: _Reader, data: Mapping[str, Any]) -> CertificatePo
         ),
         hours_rounding=rounding,
     )
+
+
+# ------------------------------------------------------------------------------- oversikt
+
+
+@dataclass(frozen=True)
+class OverviewPolicy:
+    """The anonymous overview: a figure about fewer than `min_group` pupils is hidden."""
+
+    min_group: int

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from naervaer_cli.portable import modes_apply
 
@@ -19,35 +22,157 @@ KEY_FILE = "pseudonym.key"
 # (os.chmod only sets the read-only flag), so nothing there pretends otherwise: state lives
 # under the user's own profile (platformdirs' user data folder), private by its default ACLs.
 
+KEY_BYTES = 32
+# An interrupted write leaves `.NAME.PID.tmp` beside its target; nothing else is named so.
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.tmp$")
+_SPECIAL = (
+    (stat.S_ISFIFO, "en FIFO (navngitt rør)"),
+    (stat.S_ISCHR, "en enhetsfil"),
+    (stat.S_ISBLK, "en blokkenhet"),
+    (stat.S_ISSOCK, "en socket"),
+)
+
+
+def special_kind(path: Path) -> str | None:
+    """What `path` is when it is a device, FIFO or socket (in bokmål), else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return next((kind for test, kind in _SPECIAL if test(mode)), None)
+
+
+def check_file_target(path: Path) -> None:
+    """Refuse to write over anything but a regular file or a new path: replacing a FIFO or a
+    device node (/dev/null, run as root) with a regular file breaks the machine."""
+    from naervaer_cli.errors import UsageError
+
+    if kind := special_kind(path):
+        raise UsageError(
+            f"{path} er {kind}, ikke en vanlig fil, og blir ikke skrevet over. Oppgi en vanlig "
+            "fil eller en ny sti."
+        )
+    if path.is_dir():
+        raise UsageError(f"{path} er en mappe. Oppgi et filnavn.")
+
+
+def check_folder_target(path: Path) -> None:
+    """Refuse a folder option that names something other than a folder or a new path."""
+    from naervaer_cli.errors import UsageError
+
+    if os.path.exists(path) and not path.is_dir():
+        kind = special_kind(path) or "en fil"
+        raise UsageError(f"{path} er {kind}, ikke en mappe. Oppgi en mappe eller en ny sti.")
+
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) with mode 0700 for the folders this creates (POSIX)."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create `path` and every missing parent with mode 0700 (POSIX); existing ones are kept."""
+    check_folder_target(path)
+    for folder in reversed((path, *path.parents)):
+        if not folder.is_dir():
+            folder.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def temp_path(path: Path) -> Path:
+    """The temporary file a write to `path` goes through: same folder, so the rename is atomic."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def write_atomic(
+    path: Path,
+    data: bytes | str | Callable[[BinaryIO], object],
+    *,
+    replace: bool = True,
+) -> Path:
+    """Write a private (0600) file atomically: a temporary file in the same folder, fsync,
+    rename. A crash or a full disk leaves the old file whole (and at most a temporary file,
+    removed at the next start). `data` is the content, or a function that writes it.
+
+    With `replace=False` an existing file wins: FileExistsError, and nothing is changed.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    check_file_target(path)
+    ensure_private_dir(path.parent)
+    tmp = temp_path(path)
+    fd = _create(tmp)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                data(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if modes_apply():
+            os.chmod(tmp, 0o600)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _link(tmp, path)
+    except OSError as exc:
+        # A failed write() names no file; the message should name the one being written.
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
+    _sync_folder(path.parent)
     return path
 
 
 def write_private(path: Path, data: bytes | str) -> Path:
     """Write a file that holds personal data with mode 0600, replacing it atomically."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return write_atomic(path, data)
+
+
+def _link(tmp: Path, path: Path) -> None:
+    """Give `tmp` the name `path` unless that exists (FileExistsError): never clobbers."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        if modes_apply():
-            os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+        os.link(tmp, path)
+    except FileExistsError:
         raise
-    return path
+    except OSError as exc:
+        # File systems without hard links (FAT, some network shares): exists-check, then rename.
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS):
+            raise
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+        os.replace(tmp, path)
+
+
+def _create(tmp: Path) -> int:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    try:
+        return os.open(tmp, flags, 0o600)
+    except FileExistsError:
+        # A leftover of a killed run that had our process id; it is ours to replace.
+        tmp.unlink()
+        return os.open(tmp, flags, 0o600)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows cannot open a folder for this."""
+    if not modes_apply():
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def open_private(path: Path, mode: str = "w", **kwargs):
     """Open a new file for writing with mode 0600 (for writers that want a file object)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_file_target(path)
+    ensure_private_dir(path.parent)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     fd = os.open(path, flags, 0o600)
     if modes_apply():
@@ -55,20 +180,128 @@ def open_private(path: Path, mode: str = "w", **kwargs):
     return os.fdopen(fd, mode, **kwargs)
 
 
-def pseudonym_key(home: Path) -> bytes:
-    """The secret key for keyed hashes, created once per NAERVAER_HOME (mode 0600)."""
-    path = home / KEY_FILE
-    if path.is_file():
-        return path.read_bytes()
-    ensure_private_dir(home)
-    key = secrets.token_bytes(32)
+def leftover_temp_files(home: Path, *, now: float | None = None) -> list[Path]:
+    """Temporary files of interrupted writes under `home` (our own name pattern only) whose
+    writer is no longer running."""
+    if not home.is_dir():
+        return []
+    found = []
+    for folder, _, names in os.walk(home):  # symlinked folders are not followed
+        for name in names:
+            match = _TEMP_NAME.match(name)
+            path = Path(folder) / name
+            if match and not _writing(int(match["pid"]), path, now):
+                found.append(path)
+    return sorted(found)
+
+
+def remove_leftovers(home: Path) -> int:
+    """Delete :func:`leftover_temp_files`; return how many were deleted."""
+    removed = 0
+    for path in leftover_temp_files(home):
+        try:
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                path.unlink()
+                removed += 1
+        except OSError:
+            pass  # gone already, or not ours to delete: left for purge to report
+    return removed
+
+
+def _writing(pid: int, path: Path, now: float | None) -> bool:
+    """Whether the process that named `path` may still be writing it."""
+    if pid == os.getpid():
+        return False  # this run has no write under way while it looks
+    if not modes_apply():
+        # Windows has no harmless "is it alive" signal: an hour-old temporary file is dead.
+        import time
+
+        try:
+            return (now or time.time()) - path.stat().st_mtime < 3600
+        except OSError:
+            return False
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    except OSError:
+        return False
+    return True
+
+
+def home_mode_warning(home: Path) -> str | None:
+    """A bokmål warning when NAERVAER_HOME is open to group or others (POSIX), else None."""
+    if not modes_apply():
+        return None
+    try:
+        mode = stat.S_IMODE(os.stat(home).st_mode)
+    except OSError:
+        return None
+    if not mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return None
+    return (
+        f"NAERVAER_HOME ({home}) har rettigheter {mode:04o}: andre brukere kan komme til "
+        f"saksloggen, historikken og nøkkelen. Kjør «chmod 700 {home}»."
+    )
+
+
+def pseudonym_key(home: Path) -> bytes:
+    """The secret key for keyed hashes, created once per NAERVAER_HOME (0600, atomically).
+
+    An existing key is checked on every read; a bad one is refused, never replaced: a new
+    key would give every pupil imported by fødselsnummer a new id.
+    """
+    path = home / KEY_FILE
+    if os.path.lexists(path):
+        return read_key(path)
+    key = secrets.token_bytes(KEY_BYTES)
+    try:
+        write_atomic(path, key, replace=False)
     except FileExistsError:  # another process made it first
-        return path.read_bytes()
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key)
+        return read_key(path)
     return key
+
+
+def check_key(home: Path) -> None:
+    """Refuse a damaged key at start, before any command uses or stores a pseudonym."""
+    path = home / KEY_FILE
+    if os.path.lexists(path):
+        read_key(path)
+
+
+def read_key(path: Path) -> bytes:
+    """The key in `path`, checked: exactly KEY_BYTES bytes, not all zero."""
+    from naervaer_cli.errors import ConfigError
+
+    data = b""
+    try:
+        if path.is_file():
+            data = path.read_bytes()
+            problem = key_problem(data)
+        else:
+            problem = "er ikke en vanlig fil"
+    except OSError as exc:
+        problem = f"kan ikke leses ({exc.strerror})"
+    if problem is None:
+        return data
+    raise ConfigError(
+        f"Nøkkelfilen {path} {problem}. Den gjør fødselsnummer om til elev-id-er, og en ny "
+        "nøkkel ville gitt alle elever nye id-er, så naervaer lager ikke en ny. Kopier "
+        f"{KEY_FILE} fra sikkerhetskopien til {path}, kjør «chmod 600 {path}» og prøv igjen."
+    )
+
+
+def key_problem(data: bytes) -> str | None:
+    """What is wrong with a key's bytes (in bokmål), or None for a good key."""
+    if not data:
+        return "er tom"
+    if len(data) != KEY_BYTES:
+        return f"har {len(data)} byte, ikke {KEY_BYTES}"
+    if not any(data):
+        return "inneholder bare nuller"
+    return None
 
 
 # Hex digits 0-9 become the letters g-p: a pseudonym then has no digit run that could look

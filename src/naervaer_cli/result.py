@@ -95,6 +95,8 @@ class ScanResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
     # Rule id → the policy's label (Policy.labels), for every output that names a rule.
     labels: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # Rule id → the guide's limit (the policy's concern threshold), for «grense 7».
+    limits: Mapping[str, int] = field(default_factory=dict, hash=False)
 
 
 # ------------------------------------------------------------------------------- §10 JSON

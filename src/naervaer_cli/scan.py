@@ -166,6 +166,7 @@ def scan(
         talk_to_child=policy.talk_to(setting),
         notes=tuple(notes),
         labels=policy.labels,
+        limits=policy.limits,
     )
 
 

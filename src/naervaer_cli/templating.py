@@ -5,10 +5,18 @@ override folder replaces the shipped one of the same name; it can also
 extend it through the `shipped/` prefix (`{% extends "shipped/samarbeidsavtale.html.j2" %}`).
 `StrictUndefined` turns a typo into an error, and every Jinja error becomes one Norwegian
 :class:`~naervaer_cli.errors.InputError` naming the template and the line.
+
+Every template, shipped or overridden, runs in Jinja's immutable sandbox: an expression that
+reaches for Python's internals (`cycler.__init__.__globals__`) or changes a value it was
+given stops the render. An override comes only from the configured folder: a symlink
+leading out of it, or a folder or template that group or others may change, is refused.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 import sys
 from collections.abc import Callable
 from importlib import resources
@@ -16,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from naervaer_cli.errors import ConfigError, InputError
+from naervaer_cli.portable import modes_apply
 
 if TYPE_CHECKING:
     import jinja2
@@ -47,26 +56,88 @@ def override_dir(config: Config) -> Path | None:
             raise ConfigError(
                 f"{config.where()}: malmappen «{configured}» (documents.templates) finnes ikke."
             )
-        return path
+        return check_folder(path)
     home = config.home / "templates"
-    return home if home.is_dir() else None
+    return check_folder(home) if home.is_dir() else None
+
+
+def check_folder(folder: Path) -> Path:
+    """Refuse a template folder that group or others may change, as ssh refuses a loose
+    config (config.check_private): a template decides what every document and mail says."""
+    if (mode := _loose(folder)) is not None:
+        raise ConfigError(
+            f"Malmappen {folder} kan endres av andre (rettigheter {mode:04o}) og brukes ikke. "
+            f"Kjør «chmod go-w {folder}» og prøv igjen."
+        )
+    return folder
+
+
+def _loose(path: Path) -> int | None:
+    """The mode of `path` when group or others may write it (POSIX only), else None."""
+    if not modes_apply():
+        return None
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return None
+    return mode if mode & (stat.S_IWGRP | stat.S_IWOTH) else None
+
+
+def _override_loader(root: Path) -> jinja2.BaseLoader:
+    """Templates from `root` only: a path that resolves outside it (a symlink out, `..`) is
+    refused, and so is a template or subfolder others may change."""
+    import jinja2
+    from jinja2.loaders import split_template_path
+
+    real_root = root.resolve()
+
+    class OverrideLoader(jinja2.BaseLoader):
+        def get_source(
+            self, environment: jinja2.Environment, template: str
+        ) -> tuple[str, str, Callable[[], bool]]:
+            path = root.joinpath(*split_template_path(template))
+            if not os.path.lexists(path):
+                raise jinja2.TemplateNotFound(template)
+            real = path.resolve()
+            if not real.is_relative_to(real_root):
+                raise InputError(
+                    f"Malen {path} peker ut av malmappen {root} (en symbolsk lenke) og brukes "
+                    "ikke. Legg selve filen i malmappen."
+                )
+            if not real.is_file():
+                raise jinja2.TemplateNotFound(template)
+            for part in (real, *real.parents):
+                if part == real_root:
+                    break
+                if (mode := _loose(part)) is not None:
+                    raise InputError(
+                        f"Malen {part} kan endres av andre (rettigheter {mode:04o}) og brukes "
+                        f"ikke. Kjør «chmod go-w {part}» og prøv igjen."
+                    )
+            source = real.read_text("utf-8")
+            mtime = real.stat().st_mtime
+            return source, str(path), lambda: real.stat().st_mtime == mtime
+
+    return OverrideLoader()
 
 
 def template_environment(
     override: Path | None, *, autoescape: bool | Callable[[str | None], bool]
 ) -> jinja2.Environment:
     """Templates from `override` first, then the shipped ones (also as `shipped/…`, so an
-    override can extend the one it replaces); StrictUndefined. Documents and mails share it."""
+    override can extend the one it replaces); StrictUndefined; sandboxed. Documents and mails
+    share it."""
     import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     shipped = jinja2.FileSystemLoader(str(shipped_dir()))
     loaders: list[jinja2.BaseLoader] = [
         jinja2.PrefixLoader({SHIPPED_PREFIX: shipped}, delimiter="/"),
     ]
     if override is not None:
-        loaders.append(jinja2.FileSystemLoader(str(override)))
+        loaders.append(_override_loader(override))
     loaders.append(shipped)
-    return jinja2.Environment(
+    return ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
@@ -87,6 +158,19 @@ def guarded(name: str, call: Callable[[], T]) -> T:
 
     try:
         return call()
+    except jinja2.exceptions.SecurityError as exc:
+        file, line = _template_frame(sys.exc_info()[2])
+        found = re.search(r"attribute '([^']+)'", exc.message or "")
+        what = f"«{found[1]}»" if found else "uttrykket"
+        raise InputError(
+            f"Malen {_where(file or name, line)}: {what} er ikke tillatt i maler (malene kjører "
+            "i en sandkasse som stenger Pythons indre og endringer av verdier). Fjern det."
+        ) from None
+    except OverflowError:  # the sandbox's range() limit
+        file, line = _template_frame(sys.exc_info()[2])
+        raise InputError(
+            f"Malen {_where(file or name, line)}: et tall eller en range() er for stor."
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         where = _where(exc.filename or exc.name or name, exc.lineno)
         raise InputError(f"Malen {where}: syntaksfeil: {exc.message}.") from None

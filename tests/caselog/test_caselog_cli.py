@@ -70,7 +70,8 @@ def test_a_case_from_open_to_close(cli, caselog: Backend) -> None:
     r = cli("case", "list", "--as-of", "2026-11-26")
     assert r.out == (
         "Åpne saker per 26.11.2026:\n"
-        "! 10234  skole  NIVÅ 1  åpnet 02.11.2026  Evaluering forfalt 25.11.2026; "
+        "   Nr.    Navn  Gruppe  NIVÅ  Åpnet       Hva forfaller\n"
+        "!  10234  –     –       1     02.11.2026  Evaluering forfalt 25.11.2026; "
         "Møte forfalt 25.11.2026\n"
         "(! = forfalt, * = denne uken)\n"
     )
@@ -330,3 +331,39 @@ def test_the_access_log_records_who_read_the_case(cli, caselog: Backend) -> None
     school = "  Testskolen" if caselog.is_postgres else ""
     # «dd.mm.åååå tt:mm  rolle (navn)  elev 1  skole  viste saken»; the time is the clock's.
     assert line[16:] == f"  {role} (Kari Lærer)  elev 1{school}  viste saken"
+
+
+def test_case_list_names_groups_and_what_the_evaluation_calls_for(
+    cli, caselog: Backend, tmp_path: Path
+) -> None:
+    export = _export(
+        tmp_path / "uke47.csv",
+        [
+            _whole_day("10234", "02.11.2026"),
+            "10301;Berg, Jonas;7B;Per Lærer;03.11.2026;;;;Ikke dokumentert;Ja\n",
+            "10402;Dahl, Siri;7C;Per Lærer;03.11.2026;;;;Ikke dokumentert;Ja\n",
+        ],
+    )
+    cli("case", "open", "10234", "--date", "2026-11-02")
+    cli("case", "level", "10234", "1", "--date", "2026-11-02")
+    cli("case", "measure", "10234", "Fast oppmøte", "-r", "Kontaktlærer", "--date", "2026-11-02")
+    cli("case", "evaluate", "10234", "--not-improved", "--date", "2026-11-20")
+    cli("case", "open", "10301", "--date", "2026-11-03")
+    cli("case", "level", "10301", "1", "--date", "2026-11-03")
+    cli("case", "measure", "10301", "Samtale", "-r", "Kontaktlærer", "--date", "2026-11-03")
+    r = cli("case", "list", "--as-of", "2026-11-26", "-i", export)
+    assert (r.code, r.err) == (0, "")
+    assert r.out == (
+        "Åpne saker per 26.11.2026:\n"
+        "   Nr.    Navn           Gruppe  NIVÅ  Åpnet       Hva forfaller\n"
+        "!  10301  Berg, Jonas    7B      1     03.11.2026  Evaluering forfalt 24.11.2026\n"
+        "   10234  Nordmann, Ola  7A      1     02.11.2026  "
+        "Evalueringen viste ikke økt nærvær – vurder NIVÅ 2\n"
+        "(! = forfalt, * = denne uken)\n"
+    )
+    r = cli("case", "list", "--as-of", "2026-11-26", "-i", export, "--group", "7a")
+    assert r.out.splitlines()[0] == "Åpne saker i 7a per 26.11.2026:"
+    assert [line.split()[0] for line in r.out.splitlines()[2:-1]] == ["10234"]
+    assert "Ingenting forfaller" not in r.out
+    r = cli("case", "list", "--as-of", "2026-11-26", "-i", export, "--group", "7C")
+    assert r.out == "Ingen åpne saker i 7C per 26.11.2026.\n"

@@ -74,8 +74,8 @@ def test_weekly_imports_to_nivaa_2(cli, tmp_path: Path, monkeypatch: pytest.Monk
         "Evaluering var 07.12.2026: nærværet har ikke økt (47 % før tiltaket, "
         "20 % etter) – registrer evalueringen."
     )
-    assert cli("case", "list", "--as-of", "2026-12-07").out.splitlines()[1] == (
-        "* 10234  skole  NIVÅ 1  åpnet 16.11.2026  Evaluering 07.12.2026 (denne uken)"
+    assert cli("case", "list", "--as-of", "2026-12-07").out.splitlines()[2] == (
+        "*  10234  Nordmann, Ola  7A      1     16.11.2026  Evaluering 07.12.2026 (denne uken)"
     )
 
     # Before: 26.10–13.11 (8 of 15 days away); after: 17.11–07.12 (12 of 15 days away).

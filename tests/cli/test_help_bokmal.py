@@ -88,7 +88,7 @@ def test_notes_ranges_and_metavars_are_bokmal(cli):
 USAGE_ERRORS = [
     (
         ("scan", "--format", "pdf"),
-        "Ugyldig verdi for --format: «pdf». Velg en av: table, json, csv, xlsx, md. "
+        "Ugyldig verdi for --format: «pdf». Velg en av: table, json, csv, xlsx, md, html. "
         "Se «naervaer scan --help».",
     ),
     (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import stat
 import zipfile
 from datetime import date
@@ -32,6 +33,7 @@ def open_cases(home: Path) -> None:
             text="Fast samtale hver mandag morgen",
             responsible="Terje Nygård",
         )
+        store.record_consent("10229", day=date(2026, 11, 9), by="Terje Nygård", consent=True)
         store.open_case(
             "10235", setting="skole", day=date(2026, 11, 10), by="Terje Nygård", level=2
         )
@@ -81,12 +83,25 @@ def test_resource_team_pack_from_the_case_log(cli, tmp_path: Path, naervaer_home
     assert run.code == 0, run.err
     assert run.out == f"{tmp_path / 'ressursteam-2026-11-26.md'}\n"
     md = (tmp_path / "ressursteam-2026-11-26.md").read_text(encoding="utf-8")
-    agenda = md.split("\n---\n")[0]
-    # NIVÅ 2 first; the NIVÅ 0 case is below --min-level 1.
-    assert agenda.index("Oskar Fjeld") < agenda.index("Jonas Bakke")
+    parts = md.split("\n---\n")
+    agenda = parts[0]
+    # NIVÅ 2 first, anonymous (no consent); Jonas Bakke's parents said yes; the NIVÅ 0 case
+    # is below --min-level 1.
+    assert agenda.index("| 1 | Sak 1") < agenda.index("| 2 | Jonas Bakke")
+    assert "Oskar" not in md and "Fjeld" not in md and "10235" not in md
     assert "Sander Solberg" not in agenda
     assert "Fast samtale hver mandag morgen" in md
-    assert md.count("# Samarbeidsavtale") == 2
+    # Only what the team uses: per case the referral and the absence, then the team referat.
+    titles = [re.search(r"^# (.+)$", p, re.MULTILINE).group(1) for p in parts]
+    assert titles == [
+        "Ressursteam – sakliste",
+        "Melding til ressursteam",
+        "Fraværsoversikt",
+        "Melding til ressursteam",
+        "Fraværsoversikt",
+        "Referat fra ressursteam",
+    ]
+    assert "Samarbeidsavtale" not in md and "Innkalling" not in md
 
     run = cli(
         "pack",
@@ -106,7 +121,11 @@ def test_resource_team_pack_from_the_case_log(cli, tmp_path: Path, naervaer_home
     assert run.code == 0, run.err
     agenda = (tmp_path / "ressursteam-2026-11-26.md").read_text(encoding="utf-8")
     agenda = agenda.split("\n---\n")[0]
-    assert "Sander Solberg" in agenda and "Viktor Nes" in agenda
+    # More cases, and without consent none of the new ones is named.
+    cases = re.findall(r"^\| (\d+) \| (.+?) \|", agenda, re.MULTILINE)
+    assert len(cases) > 2 and ("2", "Jonas Bakke *7A*") in cases
+    assert ("1", "Sak 1 *7. trinn*") in cases
+    assert "Sander Solberg" not in agenda and "Viktor Nes" not in agenda
 
 
 def test_usage_errors(cli, tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.caselog.events import EventType
 from naervaer_cli.documents import build_pupil_context
 from naervaer_cli.documents.assemble import result_for, team_pupils
-from naervaer_cli.documents.context import term_start
 from naervaer_cli.errors import UsageError
 from naervaer_cli.policy import load_policy
 from naervaer_cli.result import CaseSummary, ScanResult
@@ -126,10 +125,11 @@ def test_display_name() -> None:
     assert replace(ctx.pupil, name="").display_name == "Elev 10234"
 
 
-def test_term_start() -> None:
-    assert term_start(date(2026, 11, 20)) == date(2026, 8, 15)
-    assert term_start(date(2026, 8, 10)) == date(2026, 8, 1)
-    assert term_start(date(2027, 3, 3)) == date(2027, 1, 1)
+def test_the_overview_starts_at_the_policys_term_start() -> None:
+    policy = load_policy()
+    assert policy.term_start(date(2026, 11, 20)) == date(2026, 8, 15)
+    assert policy.term_start(date(2026, 8, 10)) == date(2025, 8, 15)
+    assert policy.term_start(date(2027, 3, 3)) == date(2026, 8, 15)
 
 
 def _scanned(*pupils) -> ScanResult:

@@ -92,14 +92,79 @@ def test_docx_converts_and_every_document_starts_a_page(tmp_path: Path) -> None:
         titles = [
             "Innkalling til møte om nærvær",
             "Referat fra møte om nærvær",
+            "Elevsamtale",
+            "Bli kjent-samtale",
+            "Samtale med foreldre",
             "Samarbeidsavtale",
+            "Skaleringsmodell",
+            "Melding til ressursteam",
             "Kartlegging",
             "Fraværsoversikt",
         ]
-        starts = [i for i, text in enumerate(texts) if text.lstrip().startswith("Ås ungdomsskole")]
+        # Every page opens with its running header; a document's first page then the school.
+        heads = [text.lstrip().split("\n", 1) for text in texts]
+        starts = [
+            i for i, (_, rest) in enumerate(heads) if rest.lstrip().startswith("Ås ungdomsskole")
+        ]
         assert len(starts) == len(DOCUMENTS)
         for start, title in zip(starts, titles, strict=True):
             assert title in texts[start]
+        # The referral (no consent in the log) is anonymous, its running header too.
+        assert [head for head, _ in heads] == [
+            "Sak 1 · møte 26.11.2026"
+            if "Melding til ressursteam" in texts[i] or (i > starts[7] and i < starts[8])
+            else "Ola Nordmann · møte 26.11.2026"
+            for i in range(total)
+        ]
+        assert all(f"Side {n} av {total}" in t for n, t in enumerate(texts, start=1))
         assert all(text.strip() for text in texts)
         # The footer on every page.
         assert all("Snakk med barnet/eleven under hele prosessen." in t for t in texts)
+
+
+def test_ressursteam_pack_is_what_the_team_uses(cli, tmp_path: Path, naervaer_home: Path) -> None:
+    from test_documents_cli import SAMPLE, open_cases
+
+    open_cases(naervaer_home)
+    run = cli(
+        "pack",
+        "--resource-team",
+        "-i",
+        SAMPLE,
+        "--out",
+        tmp_path,
+        "--meeting",
+        "2026-11-26",
+        "--time",
+        "09:00–10:30",
+        "--place",
+        "Møterom 2",
+        "-f",
+        "docx",
+    )
+    assert run.code == 0, run.err
+    to_pdf([tmp_path / "ressursteam-2026-11-26.docx"], tmp_path / "pdf", tmp_path / "profile")
+    pdf = tmp_path / "pdf" / "ressursteam-2026-11-26.pdf"
+    total = pages(pdf)
+    # Two cases: the agenda, each case's referral and absence overview, the team referat;
+    # not the 49 pages of parent papers the pack once was.
+    assert total <= 14
+    if shutil.which("pdftotext"):
+        texts = page_texts(pdf, total)
+        joined = "\n".join(texts)
+        for parent_paper in ("Innkalling til møte", "Samarbeidsavtale", "Beskyttelsesfaktorer"):
+            assert parent_paper not in joined
+        heads = [text.lstrip().split("\n", 1)[0] for text in texts]
+        team, one, two = (
+            "Ressursteam · møte 26.11.2026",
+            "Sak 1 · møte 26.11.2026",
+            "Sak 2: Jonas Bakke · møte 26.11.2026",
+        )
+        # Agenda, case 1, case 2, team referat, each on its own pages with its own header.
+        # Oskar Fjeld's parents have not consented: his case is «Sak 1» on every page.
+        order = [h for n, h in enumerate(heads) if n == 0 or heads[n - 1] != h]
+        assert order == [team, one, two, team]
+        assert "Oskar" not in joined and "Fjeld" not in joined
+        assert joined.count("Melding til ressursteam") >= 2
+        assert "Referat fra ressursteam" in texts[-1] or "Referat fra ressursteam" in texts[-2]
+        assert all(f"Side {n} av {total}" in t for n, t in enumerate(texts, start=1))

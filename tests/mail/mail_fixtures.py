@@ -65,8 +65,16 @@ def gym(*ds: int) -> Flag:
 
 def school_result(*pupils: PupilResult, as_of: date = AS_OF) -> ScanResult:
     ordered = tuple(sorted(pupils, key=lambda p: (p.group, p.name)))
+    policy = load_policy()
     return ScanResult(
-        as_of, 28, "aas", "skole", ordered, pupils_scanned=60, labels=load_policy().labels
+        as_of,
+        28,
+        "aas",
+        "skole",
+        ordered,
+        pupils_scanned=60,
+        labels=policy.labels,
+        limits=policy.limits,
     )
 
 

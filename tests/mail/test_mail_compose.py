@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -148,3 +148,50 @@ def test_a_broken_override_template_is_one_clear_error(naervaer_home: Path, tmp_
     with pytest.raises(InputError, match="kontaktlaerer.txt.j2"):
         dry_run(make_config(naervaer_home, mail_table()), result, tmp_path / "out")
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_pupils_sorted_by_status_then_days_and_watch_flags_name_the_guide_limit() -> None:
+    from mail_fixtures import absence, gym, pupil, school_result
+
+    from naervaer_cli.mail.compose import flag_terms, views
+
+    result = school_result(
+        pupil("1", "Aas, Anne", "7A", "Kari Lærer", absence(5, severity="watch")),
+        pupil("2", "Berg, Bo", "7A", "Kari Lærer", gym(4, 11)),
+        pupil("3", "Dahl, Dag", "7A", "Kari Lærer", absence(9)),
+    )
+    shown = views(result.pupils, {}, False, result.labels, **flag_terms(result))
+    assert [v.pupil_id for v in shown] == ["3", "2", "1"]
+    assert (
+        shown[2].flags[0].text
+        == "Fraværsdager: 5 dager med fravær siste 4 uker – nærmer seg grensen (7)"
+    )
+    assert (
+        shown[0].flags[0].text
+        == "Fraværsdager: 9 dager med fravær siste 4 uker – veilederens grense er 7"
+    )
+
+
+def test_summary_overview_counts_levels_and_lists_overdue_evaluations() -> None:
+    from mail_fixtures import NIVA1, absence, pupil, school_result
+
+    from naervaer_cli.mail.compose import LevelRow, OverdueRow, level_rows, overdue_rows
+    from naervaer_cli.result import CaseSummary
+
+    case = CaseSummary("2", 1, date(2026, 10, 1), evaluation_due=date(2026, 11, 12))
+    result = school_result(
+        pupil("1", "Aas, Anne", "7A", "Kari Lærer", absence(8)),
+        pupil(
+            "2",
+            "Berg, Bo",
+            "7B",
+            "Per Lærer",
+            absence(5, severity="watch"),
+            suggestion=NIVA1,
+            case=case,
+        ),
+    )
+    assert level_rows(result) == (LevelRow(0, 1, 0), LevelRow(1, 0, 1))
+    assert overdue_rows(result, False) == (
+        OverdueRow("B.B. (7B, 2)", 1, "12.11.2026", "Per Lærer"),
+    )

@@ -101,9 +101,11 @@ def test_leadership_summary_lists_pupils_without_recipient(
     unrouted, _, news = rest.partition("Nytt siden forrige oversikt")
     assert "S.D. (7C, 10402)" in unrouted
     assert "Merk: ingen e-postadresse for Ukjent Vikar" in unrouted
-    assert "Hele bildet: naervaer show 10402" in unrouted
-    assert "- 7C (Ukjent Vikar): 1 bekymring, 0 følg med – varslet: uten mottaker" in head
-    assert "- 7A (Kari Lærer): 2 bekymring, 0 følg med – varslet: ja" in head
+    assert "Se fraværet i IST (elevnummer 10402)." in unrouted
+    # counts per NIVÅ open the summary; the groups follow the pupils without a recipient
+    assert "Per NIVÅ:\r\n- NIVÅ 0: 3 bekymring, 0 følg med\r\n" in head
+    assert "- 7C (Ukjent Vikar): 1 bekymring, 0 følg med – varslet: uten mottaker" in unrouted
+    assert "- 7A (Kari Lærer): 2 bekymring, 0 følg med – varslet: ja" in unrouted
     for label in ("O.N. (7A, 10234)", "E.H. (7A, 10240)", "J.B. (7B, 10301)"):
         assert label in news
     assert "Mangler e-postadresse: Ukjent Vikar." in text
@@ -155,7 +157,10 @@ def test_only_the_pupil_with_something_new_is_mailed_again(
     kari = got["kari@skole.no"][0]
     assert kari.message["Subject"] == "Nærvær uke 47: 1 elev å følge opp (7A)"
     assert "O.N. (7A, 10234)" in kari.text() and "10240" not in kari.text()
-    assert "Fraværsdager: 9 (grense 7, bekymring) [nytt]" in kari.text()
+    assert (
+        "Fraværsdager: 9 dager med fravær siste 4 uker – veilederens grense er 7 [nytt]"
+        in kari.text()
+    )
     assert "I tillegg står 1 elev fortsatt på listen" in kari.text()
     assert "per@skole.no" not in got
     assert list(got) == ["kari@skole.no", "rektor@skole.no"]

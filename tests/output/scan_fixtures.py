@@ -10,6 +10,7 @@ from naervaer_cli.result import CaseSummary, Flag, PupilResult, ScanResult, Sugg
 
 # The shipped policy's rule labels, as a scan carries them.
 LABELS = load_policy().labels
+LIMITS = load_policy().limits
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -104,4 +105,5 @@ def make_result(*, with_case: bool = False) -> ScanResult:
         pupils=(hacker, ola, kari),
         pupils_scanned=64,
         labels=LABELS,
+        limits=LIMITS,
     )

@@ -7,11 +7,17 @@ import stat
 from datetime import date, datetime
 
 import pytest
-from scan_fixtures import GOLDEN, LABELS
+from scan_fixtures import GOLDEN, LABELS, LIMITS, d
 
 from golden_files import check_golden
 from naervaer_cli.output import Format, render, write
-from naervaer_cli.output.labels import flag_short, neutralise, summary_line, window_text
+from naervaer_cli.output.labels import (
+    flag_short,
+    flag_words,
+    neutralise,
+    summary_line,
+    window_text,
+)
 from naervaer_cli.output.table import render_rich
 from naervaer_cli.result import Flag, ScanResult
 
@@ -25,10 +31,28 @@ def test_plain_table_with_case(result_with_case: ScanResult) -> None:
 
 
 def test_plain_table_nobody_flagged(empty_result: ScanResult) -> None:
+    # Piped, the table is data: the header line and no pupil.
     assert render(empty_result, Format.table, group="7A") == (
-        "Ingen elever å følge opp av 64 i 7A, vindu 24.10.–20.11.2026\n"
-        "Snakk med barnet/eleven under hele prosessen.\n"
+        "Elevnr\tElev\tGruppe\tStatus\tHva slo ut\tNIVÅ\tAnsvarlig\tSak/Frist\n"
     )
+
+
+def test_plain_table_is_one_tab_separated_line_per_pupil(result: ScanResult) -> None:
+    text = render(result, Format.table)
+    assert isinstance(text, str)
+    lines = text.splitlines()
+    assert len(lines) == 1 + len(result.pupils)
+    assert {line.count("\t") for line in lines} == {7}
+    assert lines[2].split("\t") == [
+        "10234",
+        "Nordmann, Ola",
+        "7A",
+        "Bekymring",
+        "Fraværsdager 8 (grense 7) 27.10–12.11; Kroppsøving 2 (grense 2) 29.10–05.11",
+        "0",
+        "Kontaktlærer",
+        "",
+    ]
 
 
 def test_rich_table_fixed_width(result_with_case: ScanResult) -> None:
@@ -71,15 +95,52 @@ def test_window_across_new_year() -> None:
 @pytest.mark.parametrize(
     ("flag", "text"),
     [
-        (Flag("absence_days", "concern", 8, 7, ()), "Fraværsdager 8/7"),
-        (Flag("subject_absence", "concern", 2, 2, (), subject="Kroppsøving"), "Kroppsøving 2/2"),
-        (Flag("late_arrivals", "watch", 4, 3, (), signal=True), "For sent 4/3"),
-        (Flag("term_share", "watch", 11, 10, (), signal=True), "Fraværsandel i terminen 11 %/10 %"),
-        (Flag("some_new_rule", "watch", 1, 1, ()), "some_new_rule 1/1"),
+        (
+            Flag("absence_days", "concern", 8, 7, (d(26, 10), d(19))),
+            "Fraværsdager 8 (grense 7) 26.10–19.11",
+        ),
+        # a watch flag names the guide's limit (7), not the watch threshold it reached (5)
+        (Flag("absence_days", "watch", 5, 5, (d(2),)), "Fraværsdager 5 (grense 7) 02.11"),
+        (
+            Flag("subject_absence", "concern", 2, 2, (), subject="Kroppsøving"),
+            "Kroppsøving 2 (grense 2)",
+        ),
+        (Flag("late_arrivals", "watch", 4, 3, (), signal=True), "For sent 4 (grense 3)"),
+        (
+            Flag("term_share", "watch", 11, 10, (), signal=True),
+            "Fraværsandel i terminen 11 % (grense 10 %)",
+        ),
+        (Flag("some_new_rule", "watch", 1, 1, ()), "some_new_rule 1 (grense 1)"),
     ],
 )
 def test_flag_short(flag: Flag, text: str) -> None:
-    assert flag_short(flag, LABELS) == text
+    assert flag_short(flag, LABELS, LIMITS) == text
+
+
+@pytest.mark.parametrize(
+    ("flag", "text"),
+    [
+        (
+            Flag("absence_days", "concern", 8, 7, ()),
+            "Fraværsdager: 8 dager med fravær siste 4 uker – veilederens grense er 7",
+        ),
+        (
+            Flag("absence_days", "watch", 5, 5, ()),
+            "Fraværsdager: 5 dager med fravær siste 4 uker – nærmer seg grensen (7)",
+        ),
+        (
+            Flag("subject_absence", "concern", 3, 2, (), subject="Kroppsøving"),
+            "Fravær i kroppsøving: 3 dager siste 4 uker – veilederens grense er 2",
+        ),
+        (
+            Flag("rising_trend", "watch", 40, 29, (), signal=True),
+            "Økende fravær: 40 % fravær de siste dagene – tilleggssignal utenfor veilederen, "
+            "slår ut fra 29 %",
+        ),
+    ],
+)
+def test_flag_words(flag: Flag, text: str) -> None:
+    assert flag_words(flag, LABELS, LIMITS, 28) == text
 
 
 @pytest.mark.parametrize(
@@ -240,23 +301,30 @@ def test_case_only_pupil_and_barnehage_words() -> None:
     )
     text = render(result, Format.table)
     assert isinstance(text, str)
-    header, _, row, *_ = text.splitlines()
-    assert header.split() == [
+    header, row = text.splitlines()
+    assert header.split("\t") == [
+        "Barnenr",
         "Barn",
         "Avdeling",
         "Status",
-        "Hva",
-        "slo",
-        "ut",
+        "Hva slo ut",
         "NIVÅ",
         "Ansvarlig",
-        "Neste",
-        "steg",
         "Sak/Frist",
     ]
-    assert row.split("  ")[0] == "Fjellheim, Oda"
-    assert "  –  " in row and row.endswith("Åpen, NIVÅ 1; Evaluering forfalt 13.11.2026")
-    assert "1 barn å følge opp (1 følg med) av 31, vindu 24.10.–20.11.2026" in text
+    assert row.split("\t") == [
+        "b-1",
+        "Fjellheim, Oda",
+        "Maurtua",
+        "Følg med",
+        "–",
+        "1",
+        "Ped.leder",
+        "Åpen, NIVÅ 1; Evaluering forfalt 13.11.2026",
+    ]
+    shown = render_rich(result, width=80)
+    assert "1 barn å følge opp (1 følg med) av 31, vindu 24.10.–20.11.2026" in shown
+    assert "b-1 Fjellheim, Oda: Åpen, NIVÅ 1; Evaluering forfalt 13.11.2026" in shown
 
 
 def test_unwritable_output_is_a_usage_error(result: ScanResult, tmp_path) -> None:
@@ -264,5 +332,5 @@ def test_unwritable_output_is_a_usage_error(result: ScanResult, tmp_path) -> Non
 
     with pytest.raises(UsageError) as err:
         write(result, Format.csv, tmp_path)  # a folder, not a file
-    assert str(err.value).startswith(f"Kan ikke skrive {tmp_path} (")
+    assert str(err.value) == f"{tmp_path} er en mappe. Oppgi et filnavn."
     assert err.value.exit_code == 2

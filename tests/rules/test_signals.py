@@ -8,7 +8,7 @@ from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.policy import load_policy
 from naervaer_cli.result import Flag
 from naervaer_cli.rules.sample import record, records
-from naervaer_cli.rules.signals import signal_flags, term_start
+from naervaer_cli.rules.signals import signal_flags
 
 POLICY = load_policy("aas")
 CALENDAR = SchoolCalendar()
@@ -113,8 +113,8 @@ SEP11 = date(2026, 9, 11)  # 20 school days since the term began 15 August
 
 
 def test_term_start_is_the_latest_before_as_of() -> None:
-    assert term_start(POLICY, SEP11) == date(2026, 8, 15)
-    assert term_start(POLICY, date(2026, 3, 1)) == date(2025, 8, 15)
+    assert POLICY.term_start(SEP11) == date(2026, 8, 15)
+    assert POLICY.term_start(date(2026, 3, 1)) == date(2025, 8, 15)
 
 
 def test_term_share_ten_percent() -> None:

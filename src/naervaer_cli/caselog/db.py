@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from naervaer_cli.errors import ConfigError, RuntimeFailure
+from naervaer_cli.errors import ConfigError, RuntimeFailure, os_failure, sqlite_failure
 from naervaer_cli.privacy import ensure_private_dir
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class SqliteDb:
         try:
             self.conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         except sqlite3.OperationalError as exc:
-            raise RuntimeFailure(
+            raise sqlite_failure(exc, self.where) or RuntimeFailure(
                 f"{self.where}: saksloggen er opptatt eller låst ({exc}). Prøv igjen om litt."
             ) from None
         try:
@@ -142,6 +142,8 @@ Db = SqliteDb | PostgresDb
 
 
 def _failed(where: str, exc: BaseException) -> RuntimeFailure:
+    if isinstance(exc, sqlite3.Error) and (known := sqlite_failure(exc, where)):
+        return known
     return RuntimeFailure(
         f"{where}: saksloggen kunne ikke leses eller oppdateres ({_first_line(exc)}); "
         "ingenting er endret."
@@ -164,11 +166,15 @@ def _connect_sqlite(path: Path, timeout: float) -> sqlite3.Connection:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise RuntimeFailure(f"{path}: saksloggen kan ikke opprettes ({exc.strerror}).") from None
+        raise os_failure(exc, path) or RuntimeFailure(
+            f"{path}: saksloggen kan ikke opprettes ({exc.strerror})."
+        ) from None
     try:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     except sqlite3.Error as exc:
-        raise RuntimeFailure(f"{path}: saksloggen kan ikke åpnes ({exc}).") from None
+        raise sqlite_failure(exc, path) or RuntimeFailure(
+            f"{path}: saksloggen kan ikke åpnes ({exc})."
+        ) from None
     try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -178,11 +184,47 @@ def _connect_sqlite(path: Path, timeout: float) -> sqlite3.Connection:
         conn.execute("PRAGMA secure_delete = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise RuntimeFailure(
-            f"{path}: filen er ikke en sakslogg naervaer kan lese ({exc}). Sjekk "
-            "«caselog.path» i konfigurasjonen."
-        ) from None
+        raise _open_failure(path, exc) from None
+    if not _is_caselog(conn):
+        conn.close()
+        raise _not_caselog(path, "en annen database")
     return conn
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Tables that only a case log has; a database with tables but none of these is not one.
+_CASELOG_TABLES = ("migrations", "cases")
+
+
+def _open_failure(path: Path, exc: sqlite3.DatabaseError) -> RuntimeFailure:
+    """Why a log could not be opened: «not a case log» only when its header says so; a full
+    disk, a read-only file system, missing rights or a lock each say what they are."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as err:
+        return os_failure(err, path) or RuntimeFailure(
+            f"{path}: saksloggen kan ikke leses ({err.strerror})."
+        )
+    if header and header != SQLITE_HEADER:
+        return _not_caselog(path, "ikke en SQLite-database")
+    return sqlite_failure(exc, path) or RuntimeFailure(
+        f"{path}: saksloggen kan ikke åpnes ({exc}). Filen er en SQLite-database, men kan "
+        "være skadet: legg tilbake siste sikkerhetskopi (naervaer case export/restore)."
+    )
+
+
+def _is_caselog(conn: sqlite3.Connection) -> bool:
+    """A new (empty) database, or one whose schema table names the case log's tables."""
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return not names or any(table in names for table in _CASELOG_TABLES)
+
+
+def _not_caselog(path: Path, what: str) -> RuntimeFailure:
+    return RuntimeFailure(
+        f"{path}: filen er ikke en sakslogg naervaer kan lese ({what}). Sjekk "
+        "«caselog.path» i konfigurasjonen."
+    )
 
 
 def _wal(conn: sqlite3.Connection, timeout: float) -> None:

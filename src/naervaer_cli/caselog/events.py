@@ -27,6 +27,7 @@ class EventType(StrEnum):
     NOTE = "note"
     CLOSED = "closed"
     CERTIFICATE_LEAVE_OFF = "certificate_leave_off"
+    CONSENT = "consent"
 
 
 # Bokmål labels for timelines, tables and documents.
@@ -40,6 +41,7 @@ EVENT_LABELS: dict[EventType, str] = {
     EventType.NOTE: "Notat",
     EventType.CLOSED: "Sak avsluttet",
     EventType.CERTIFICATE_LEAVE_OFF: "Krav: fravær føres ikke på vitnemålet",
+    EventType.CONSENT: "Samtykke fra foresatte",
 }
 
 # Keys in `Event.data` that hold dates; stored as ISO text, handed out as `date`.
@@ -88,6 +90,12 @@ class Event:
         """A measure's evaluation date; None for other types."""
         value = self.data.get("evaluation_date")
         return value if isinstance(value, date) else None
+
+    @property
+    def consent(self) -> bool | None:
+        """The parents' answer to a referral to the ressursteam; None for other types."""
+        value = self.data.get("consent")
+        return value if isinstance(value, bool) else None
 
     @property
     def next_meeting(self) -> Day | None:

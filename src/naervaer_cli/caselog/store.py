@@ -17,6 +17,8 @@ has a date and who recorded it (`by`). :meth:`CaseStore.timeline` hands them out
 - ``meeting`` «Møte holdt»: `next_meeting` (date or None).
 - ``note`` «Notat»: `{}`.
 - ``closed`` «Sak avsluttet»: `{}`.
+- ``consent`` «Samtykke fra foresatte»: `consent` (bool), the parents' answer to the case
+  being brought to the ressursteam with the pupil's name; without it the referral is anonymous.
 
 The event's own words (the measure, the note, the meeting's summary) are in `Event.text`.
 
@@ -59,7 +61,7 @@ from naervaer_cli.caselog.events import (
     OpenCase,
 )
 from naervaer_cli.caselog.migrations import MIGRATIONS, applied, migrate, pending
-from naervaer_cli.errors import InputError, RuntimeFailure, UsageError
+from naervaer_cli.errors import InputError, RuntimeFailure, UsageError, sqlite_failure
 from naervaer_cli.privacy import contains_fnr, id_fnr
 from naervaer_cli.result import CaseSummary
 from naervaer_cli.words import date_text
@@ -441,6 +443,12 @@ class CaseStore:
         return self._event(
             pupil_id, day, by, EventType.MEETING, text, {"next_meeting": next_meeting}
         )
+
+    def record_consent(
+        self, pupil_id: str, *, day: date, by: str, consent: bool, text: str = ""
+    ) -> Event:
+        """Record whether the parents consent to the case going to the ressursteam by name."""
+        return self._event(pupil_id, day, by, EventType.CONSENT, text, {"consent": bool(consent)})
 
     def dismiss(self, pupil_id: str, *, day: date, by: str, text: str = "") -> Event:
         """The concern is not confirmed ("uro avkreftet"): record it and close the case."""
@@ -955,6 +963,10 @@ def _check_known_migrations(db: Db) -> None:
 
 
 def _cannot_migrate(db: Db, exc: BaseException) -> RuntimeFailure:
+    # A full disk or a lock is what it is, not a schema problem.
+    known = sqlite_failure(exc, db.where) if isinstance(db, SqliteDb) else None
+    if known is not None:
+        return known
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     hint = (
         " Kjør «naervaer case migrate» som eieren av databasen."

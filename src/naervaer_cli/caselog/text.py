@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from naervaer_cli.caselog.events import Access, Case, Event, EventType, OpenCase
 from naervaer_cli.caselog.store import norwegian
+from naervaer_cli.result import CaseSummary
 from naervaer_cli.rules.presence import PresenceComparison
 from naervaer_cli.words import percent, person
 
@@ -18,20 +19,72 @@ def points(diff: float | None) -> str:
     return f"{diff * 100:+.1f} prosentpoeng".replace(".", ",")
 
 
-def open_cases_text(items: Sequence[OpenCase], as_of: date) -> str:
+def open_cases_text(
+    items: Sequence[OpenCase],
+    as_of: date,
+    *,
+    names: Mapping[str, tuple[str, str]] | None = None,
+    summaries: Mapping[str, CaseSummary] | None = None,
+    group: str | None = None,
+) -> str:
+    """Open cases as aligned columns: number, name, group, level, what is due and when.
+
+    `items` come overdue first (the store's order); `names` maps a pupil to (name, group)
+    from the history or an export; `summaries` say how the last evaluation answered, so a
+    NIVÅ 1 case whose evaluation said «Nei» reads «vurder NIVÅ 2». With `group`, only that
+    group's cases (matched without regard to case or blanks) are shown.
+    """
+    names = names or {}
+    summaries = summaries or {}
+    if group is not None:
+        wanted = group.strip().casefold()
+        items = [
+            i for i in items if names.get(i.case.pupil_id, ("", ""))[1].strip().casefold() == wanted
+        ]
+    where = f" i {group.strip()}" if group is not None else ""
     if not items:
-        return f"Ingen åpne saker per {norwegian(as_of)}.\n"
-    lines = [f"Åpne saker per {norwegian(as_of)}:"]
+        return f"Ingen åpne saker{where} per {norwegian(as_of)}.\n"
+    header = ["", "Nr.", "Navn", "Gruppe", "NIVÅ", "Åpnet", "Hva forfaller"]
+    rows = []
     for item in items:
-        mark = "!" if item.overdue else ("*" if item.due_this_week else " ")
         case = item.case
-        due = item.due or "Ingenting forfaller"
-        lines.append(
-            f"{mark} {case.pupil_id}  {case.setting}  NIVÅ {case.level}  "
-            f"åpnet {norwegian(case.opened)}  {due}"
+        name, grp = names.get(case.pupil_id, ("", ""))
+        mark = "!" if item.overdue else ("*" if item.due_this_week else "")
+        rows.append(
+            [
+                mark,
+                case.pupil_id,
+                name or "–",
+                grp or "–",
+                str(case.level),
+                norwegian(case.opened),
+                _due(item, summaries),
+            ]
         )
+    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header) - 1)]
+
+    def line(cells: list[str]) -> str:
+        padded = [c.ljust(w) for c, w in zip(cells[:-1], widths, strict=True)]
+        return "  ".join([*padded, cells[-1]]).rstrip()
+
+    lines = [f"Åpne saker{where} per {norwegian(as_of)}:", line(header)]
+    lines += [line(row) for row in rows]
     lines.append("(! = forfalt, * = denne uken)")
     return "\n".join(lines) + "\n"
+
+
+def _due(item: OpenCase, summaries: Mapping[str, CaseSummary]) -> str:
+    """What is due for the case, or what the last evaluation calls for."""
+    summary = summaries.get(item.case.pupil_id)
+    improved = summary.last_evaluation_improved if summary else None
+    said = [item.due] if item.due else []
+    if item.case.level == 1 and improved is False:
+        said.insert(0, "Evalueringen viste ikke økt nærvær – vurder NIVÅ 2")
+    elif improved is True and not item.due:
+        said.append("Nærværet har økt ved siste evaluering – saken kan avsluttes")
+    elif item.case.level == 1 and item.measure_date is None and not item.due:
+        said.append("Beslutt tiltak og avtal evalueringsdato")
+    return "; ".join(said) or "Ingenting forfaller"
 
 
 def event_line(event: Event) -> str:
@@ -98,6 +151,8 @@ def _details(event: Event) -> str:
         case EventType.MEETING:
             nxt = data.get("next_meeting")
             return f"neste møte {norwegian(nxt)}" if nxt else ""
+        case EventType.CONSENT:
+            return "ja" if data.get("consent") else "nei"
         case EventType.CONCERN_DISMISSED | EventType.NOTE | EventType.CLOSED:
             return ""
     return ""

@@ -39,15 +39,22 @@ class State:
     config_path: Path | None = None
     debug: bool = False
     warned: bool = False
+    leftovers: int = 0  # temporary files of interrupted writes removed at start
 
     def config(self) -> Config:
         from naervaer_cli.config import load_config
         from naervaer_cli.portable import home_warning
+        from naervaer_cli.privacy import check_key, home_mode_warning, remove_leftovers
 
         config = load_config(self.config_path, home=self.env.home)
-        if not self.warned and (warning := home_warning(config.home)):
-            self.env.stderr.write(f"Advarsel: {warning}\n")
+        if not self.warned:
             self.warned = True
+            for warning in (home_warning(config.home), home_mode_warning(config.home)):
+                if warning:
+                    self.env.stderr.write(f"Advarsel: {warning}\n")
+            # A damaged key stops every command; leftovers of a killed write go at start.
+            check_key(config.home)
+            self.leftovers = remove_leftovers(config.home)
         return config
 
 
@@ -91,6 +98,7 @@ def _register() -> None:
         check,
         importcmd,
         notify,
+        overview,
         pack,
         policy,
         purge,
@@ -109,6 +117,7 @@ def _register() -> None:
     app.add_typer(policy.app, name="policy")
     app.command("purge")(purge.purge)
     app.command("vitnemal")(vitnemal.vitnemal)
+    app.command("overview")(overview.overview)
 
 
 _register()
@@ -171,15 +180,28 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
     except BrokenPipeError:
         env.stderr.close()
         sys.exit(ExitCode.OK)
+    except OSError as exc:
+        if debug:
+            raise
+        from naervaer_cli.errors import os_failure
+
+        # Disk full, read-only or no access: say which, and where.
+        failure = os_failure(exc, exc.filename or "utdataene")
+        _error(str(failure) if failure else _unexpected(exc))
+        sys.exit(int(failure.exit_code) if failure else ExitCode.FAILURE)
     except Exception as exc:  # the boundary: never a traceback for users
         if debug:
             raise
-        _error(
-            f"Uventet feil ({type(exc).__name__}). Kjør igjen med --debug for detaljer, "
-            "og meld feilen til den som drifter naervaer."
-        )
+        _error(_unexpected(exc))
         sys.exit(ExitCode.FAILURE)
     # Typer returns the code of a typer.Exit (130 after Ctrl-C) in non-standalone mode.
     if result == ExitCode.INTERRUPTED:
         _error("Avbrutt.")
     sys.exit(result if isinstance(result, int) else ExitCode.OK)
+
+
+def _unexpected(exc: BaseException) -> str:
+    return (
+        f"Uventet feil ({type(exc).__name__}). Kjør igjen med --debug for detaljer, "
+        "og meld feilen til den som drifter naervaer."
+    )

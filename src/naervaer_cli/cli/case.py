@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from naervaer_cli.cli.options import parse_date
+from naervaer_cli.cli.options import output_file, parse_date
 
 if TYPE_CHECKING:
     from naervaer_cli.caselog.store import CaseStore
@@ -308,6 +308,50 @@ def meeting(
     _say(ctx, f"Møte registrert for {who} {pupil}{suffix}.")
 
 
+class Answer(StrEnum):
+    ja = "ja"
+    nei = "nei"
+
+
+@app.command("consent")
+def consent(
+    ctx: typer.Context,
+    pupil: Pupil,
+    answer: Annotated[
+        Answer,
+        typer.Argument(
+            metavar="JA|NEI",
+            help="ja: foresatte samtykker til at saken drøftes med navn i ressursteamet; "
+            "nei: saken drøftes anonymt.",
+        ),
+    ],
+    text: Text = "",
+    day: Day = None,
+    by: By = None,
+) -> None:
+    """Registrer foresattes samtykke (ja/nei) til at saken meldes til ressursteamet med navn."""
+    config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
+    with store:
+        who = _person_of(store, pupil)
+        event = store.record_consent(
+            pupil,
+            day=day or _today(ctx),
+            by=_by(config, by),
+            consent=answer is Answer.ja,
+            text=text,
+        )
+    if event.consent:
+        outcome = "saken drøftes med navn i ressursteamet"
+    else:
+        outcome = "saken drøftes anonymt i ressursteamet"
+    _say(
+        ctx,
+        f"Samtykke registrert for {who} {pupil} ({event.date:%d.%m.%Y}): "
+        f"{answer.value}; {outcome}.",
+    )
+
+
 @app.command("dismiss")
 def dismiss(
     ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None, by: By = None
@@ -335,16 +379,68 @@ def close(
 
 
 @app.command("list")
-def list_(ctx: typer.Context, as_of: AsOf = None) -> None:
-    """Vis åpne saker, og hva som forfaller denne uken eller har forfalt."""
+def list_(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    group: Annotated[
+        str | None,
+        typer.Option(
+            "--group", "-g", metavar="GRUPPE", help="Bare sakene i denne klassen/gruppen."
+        ),
+    ] = None,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--input",
+            "-i",
+            metavar="FIL",
+            help="Ta navn og gruppe fra denne eksporten i stedet for den lagrede historikken.",
+        ),
+    ] = None,
+) -> None:
+    """Vis åpne saker med navn og gruppe: hva som forfaller og når, det forfalte først."""
     from naervaer_cli.caselog.text import open_cases_text
 
-    _, store = _store(ctx)
+    config, store = _store(ctx)
     as_of = as_of or _today(ctx)
     with store:
-        typer.echo(
-            open_cases_text(store.list_open(as_of), as_of), file=ctx.obj.env.stdout, nl=False
-        )
+        items, summaries = store.list_open(as_of), store.summaries(as_of)
+    who = _names(config, inputs or [], _today(ctx))
+    typer.echo(
+        open_cases_text(items, as_of, names=who, summaries=summaries, group=group),
+        file=ctx.obj.env.stdout,
+        nl=False,
+    )
+
+
+def _names(config: Config, files: list[Path], today: date) -> dict[str, tuple[str, str]]:
+    """Each pupil's name and group on their latest date, from `files` or the stored history.
+
+    A name that holds a fødselsnummer is left out rather than shown.
+    """
+    import polars as pl
+
+    from naervaer_cli.privacy import contains_fnr
+
+    if files:
+        from naervaer_cli.importer import load_exports
+
+        records = load_exports(files, config, today=today).records
+    else:
+        from naervaer_cli.history import load_history
+
+        records = load_history(config.home)
+    if records.is_empty():
+        return {}
+    latest = (
+        records.sort("date")
+        .group_by("pupil_id")
+        .agg(pl.col("name").drop_nulls().last(), pl.col("group").drop_nulls().last())
+    )
+    return {
+        pid: ("" if contains_fnr(name or "") else name or "", grp or "")
+        for pid, name, grp in latest.iter_rows()
+    }
 
 
 @app.command("show")
@@ -370,6 +466,7 @@ def export(
         typer.Option(
             "--output",
             "-o",
+            callback=output_file,
             metavar="FIL",
             help="Skriv til denne filen (0600) i stedet for til skjermen.",
         ),

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from naervaer_cli.cli.options import VocabularyOpt, with_vocabulary
 from naervaer_cli.errors import ExitCode
 
 
@@ -15,14 +16,35 @@ def check(
     files: Annotated[
         list[Path], typer.Argument(metavar="FIL...", help="Fraværseksporter (CSV eller XLSX).")
     ],
+    suggest_config: Annotated[
+        bool,
+        typer.Option(
+            "--suggest-config",
+            help="Skriv et forslag til naervaer.toml for filene: ukjente koder og kolonner "
+            "med «?» der du må velge.",
+        ),
+    ] = False,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
-    """Vis hva som ble funnet i eksportfilene: koding, kolonner, rader, elever og problemer."""
-    from naervaer_cli.importer import load_exports
-    from naervaer_cli.importer.report import check_report
+    """Vis hva som ble funnet i eksportfilene: koding, kolonner, koder, elever og problemer."""
+    from naervaer_cli.importer import load_exports, report
+    from naervaer_cli.importer.normalize import MissingColumns
 
     env = ctx.obj.env
-    result = load_exports(files, ctx.obj.config(), today=env.today, collect_problems=True)
-    env.stdout.write(check_report(result))
+    config = with_vocabulary(ctx.obj.config(), vocabulary)
+    try:
+        result = load_exports(files, config, today=env.today, collect_problems=True)
+    except MissingColumns as missing:
+        if not suggest_config:
+            raise
+        env.stdout.write(
+            report.suggest_for_missing(missing.path.name, missing.fields, missing.unused)
+        )
+        return
+    if suggest_config:
+        env.stdout.write(report.suggest_config(result))
+        return
+    env.stdout.write(report.check_report(result))
     if any(f.problems for f in result.files):
         env.stderr.write("Feil: eksporten har rader som ikke kan leses (se over).\n")
         raise typer.Exit(ExitCode.BAD_INPUT)

@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import QuietOpt, RejectsOpt, VerboseOpt, speaks
+from naervaer_cli.cli.options import (
+    QuietOpt,
+    RejectsOpt,
+    VerboseOpt,
+    VocabularyOpt,
+    speaks,
+    with_vocabulary,
+)
 
 
 def import_(
@@ -18,6 +25,7 @@ def import_(
     rejects: RejectsOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """Lagre fraværet i eksportene i historikken, så «scan» og «show» kan brukes uten filer.
 
@@ -28,7 +36,7 @@ def import_(
     from naervaer_cli.importer import load_exports
 
     talk = speaks(ctx.obj.env.stdout_isatty, quiet, verbose)
-    config = ctx.obj.config()
+    config = with_vocabulary(ctx.obj.config(), vocabulary)
     result = load_exports(files, config, today=ctx.obj.env.today, rejects=rejects)
     if result.rejected and not quiet:
         typer.echo(

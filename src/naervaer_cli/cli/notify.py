@@ -14,7 +14,10 @@ from naervaer_cli.cli.options import (
     PolicyOpt,
     QuietOpt,
     VerboseOpt,
+    VocabularyOpt,
+    dry_run_folder,
     speaks,
+    with_vocabulary,
 )
 
 
@@ -26,6 +29,7 @@ def notify(
         Path | None,
         typer.Option(
             "--dry-run",
+            callback=dry_run_folder,
             metavar="MAPPE",
             help="Send ingenting: skriv e-postene som .eml-filer i "
             "MAPPE (tilgang bare for deg). Utsendelsesloggen endres ikke.",
@@ -34,6 +38,7 @@ def notify(
     ] = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
+    vocabulary: VocabularyOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -49,7 +54,7 @@ def notify(
     env = ctx.obj.env
     talk = speaks(env.stderr_isatty, quiet, verbose)
     report = run_notify(
-        ctx.obj.config(),
+        with_vocabulary(ctx.obj.config(), vocabulary),
         files or [],
         as_of=as_of,
         policy=policy,

@@ -6,11 +6,14 @@ import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from naervaer_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from naervaer_cli.config import Config
 
 
 def parse_date(value: str) -> date:
@@ -48,10 +51,38 @@ AsOfOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def output_file(value: Path | None) -> Path | None:
+    """--output: a regular file, a new path, or `-` for standard output (None)."""
+    from naervaer_cli.output import output_target
+
+    return output_target(value, "--output")
+
+
+def rejects_file(value: Path | None) -> Path | None:
+    from naervaer_cli.output import output_target
+
+    return output_target(value, "--rejects", stdout=False)
+
+
+def out_folder(value: Path | None) -> Path | None:
+    from naervaer_cli.output import output_target
+
+    return output_target(value, "--out", folder=True)
+
+
+def dry_run_folder(value: Path | None) -> Path | None:
+    from naervaer_cli.output import output_target
+
+    return output_target(value, "--dry-run", folder=True)
+
+
 RejectsOpt = Annotated[
     Path | None,
     typer.Option(
         "--rejects",
+        callback=rejects_file,
         metavar="FIL",
         help="Rader som ikke kan leses, skrives hit med "
         "fil, rad, kolonne og feil (tilgang bare for deg), og resten leses. Uten: "
@@ -113,3 +144,30 @@ def speaks(terminal: bool, quiet: bool, verbose: bool) -> bool:
     if quiet and verbose:
         raise UsageError("Velg enten --quiet eller --verbose, ikke begge.")
     return verbose or (not quiet and terminal)
+
+
+VocabularyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--vocabulary",
+        metavar="ORDLISTE",
+        help="Fagsystemets ordliste for koder og kolonnenavn: ist, ist-oslo, vis "
+        "(Visma InSchool), transponder, vigilo, flyt (Visma Flyt Skole) eller standard. "
+        "Standard: [import] vocabulary i konfigurasjonen, ellers gjenkjent på kolonnene.",
+        show_default=False,
+    ),
+]
+
+
+def with_vocabulary(config: Config, name: str | None) -> Config:
+    """The config with --vocabulary over `[import] vocabulary` (flag > config file)."""
+    if name is None:
+        return config
+    from dataclasses import replace
+
+    from naervaer_cli.vocabulary import load_vocabulary
+
+    load_vocabulary(name)  # an unknown name: «Ukjent ordliste …», exit 2
+    data = dict(config.data)
+    data["import"] = {**data.get("import", {}), "vocabulary": name}
+    return replace(config, data=data)

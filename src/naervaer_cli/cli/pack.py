@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, KindOpt, PolicyOpt, parse_date
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    KindOpt,
+    PolicyOpt,
+    VocabularyOpt,
+    out_folder,
+    parse_date,
+    with_vocabulary,
+)
 
 
 class PackFormat(StrEnum):
@@ -45,6 +53,7 @@ def pack(
         typer.Option(
             "--out",
             "-o",
+            callback=out_folder,
             metavar="MAPPE",
             help="Mappen filene skrives til (tilgang bare for deg, 0600).",
         ),
@@ -97,22 +106,45 @@ def pack(
             "--document",
             "-d",
             metavar="DOK",
-            help="Bare disse dokumentene: innkalling, referat, samarbeidsavtale "
-            "(skole), trivselssamtale og tiltaksplan (barnehage), kartlegging, "
-            "fravaersoversikt. Kan gis flere ganger.",
+            help="Bare disse dokumentene: innkalling, referat, elevsamtale, "
+            "bli-kjent-samtale, foreldresamtale, samarbeidsavtale, skaleringsmodell, "
+            "melding (til ressursteam), kartlegging, fravaersoversikt; i barnehagen også "
+            "trivselssamtale og tiltaksplan. Kan gis flere ganger. Standard: verktøyene "
+            "innsatsplanen nevner på elevens nivå.",
             show_default=False,
         ),
     ] = None,
+    time: Annotated[
+        str,
+        typer.Option(
+            "--time",
+            metavar="KL",
+            help="Klokkeslett for møtet, f.eks. 14:00–15:00. Uten: en linje å fylle ut.",
+            show_default=False,
+        ),
+    ] = "",
+    place: Annotated[
+        str,
+        typer.Option(
+            "--place",
+            metavar="STED",
+            help="Møtested, f.eks. «Møterom 2, administrasjonen». Uten: en linje å fylle ut.",
+            show_default=False,
+        ),
+    ] = "",
     as_of: AsOfOpt = None,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
-    """Lag møtedokumenter: innkalling, referat, kartlegging, fraværsoversikt og mer.
+    """Lag møtedokumenter: innkalling, referat, verktøyene for nivået og fraværsoversikt.
 
-    Skole: også samarbeidsavtale. Barnehage: også trivsels- og utviklingssamtale og
-    tiltaksplan ved uro. Én fil per elev eller barn (navngitt etter nummeret), eller med
-    --resource-team én fil med sakliste og dokumentene for hver sak. Filstiene skrives til
-    standard ut.
+    Verktøyene er dem innsatsplanen nevner på elevens nivå (skole NIVÅ 1: elevsamtale,
+    bli kjent-samtale, samtale med foreldre, samarbeidsavtale, skaleringsmodell, melding til
+    ressursteam; barnehage: trivsels- og utviklingssamtale, tiltaksplan ved uro). Én fil per
+    elev eller barn (navngitt etter nummeret), eller med --resource-team én fil med sakliste,
+    melding og fraværsoversikt for hver sak og ressursteamets referat. Uten samtykke fra
+    foresatte («naervaer case consent») er saken anonym. Filstiene skrives til standard ut.
     """
     from naervaer_cli.documents.render import Format
     from naervaer_cli.documents.run import PackRequest, run_pack
@@ -127,9 +159,11 @@ def pack(
         out_dir=out,
         meeting=meeting,
         documents=tuple(documents or ()),
+        time=time,
+        place=place,
     )
     request.check()
-    env, config = ctx.obj.env, ctx.obj.config()
+    env, config = ctx.obj.env, with_vocabulary(ctx.obj.config(), vocabulary)
     loaded = load_inputs(
         config, inputs or [], policy=policy, as_of=as_of, kind=kind, today=env.today
     )

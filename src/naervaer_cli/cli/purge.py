@@ -35,6 +35,7 @@ def purge(
     """Slett lagret fraværshistorikk og avsluttede saker eldre enn en dato (lagringsbegrensning)."""
     from naervaer_cli.caselog.store import norwegian, purge_from_config
     from naervaer_cli.history import purge_history, purge_invalid_dates
+    from naervaer_cli.privacy import remove_leftovers
 
     if before is None and not invalid_dates:
         raise UsageError("Oppgi --before DATO, --invalid-dates eller begge.")
@@ -51,3 +52,6 @@ def purge(
             f"avsluttede saker avsluttet før {norwegian(before)}.",
             file=out,
         )
+    # Interrupted writes' temporary files hold records too (most went already at start).
+    if leftovers := ctx.obj.leftovers + remove_leftovers(config.home):
+        typer.echo(f"Slettet {leftovers} midlertidige filer etter avbrutte skrivinger.", file=out)

@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, FilesArg, KindOpt, PolicyOpt
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    FilesArg,
+    KindOpt,
+    PolicyOpt,
+    VocabularyOpt,
+    with_vocabulary,
+)
 
 
 def show(
@@ -25,6 +32,7 @@ def show(
     ] = 6,
     policy: PolicyOpt = None,
     kind: KindOpt = None,
+    vocabulary: VocabularyOpt = None,
 ) -> None:
     """Vis én elev: hva som slo ut og hvorfor, kalender, fravær per ukedag og fag, innsatsplanen."""
     from naervaer_cli.inputs import load_inputs
@@ -32,7 +40,7 @@ def show(
     from naervaer_cli.pupil_view import find_pupil, pupil_view
 
     env = ctx.obj.env
-    config = ctx.obj.config()
+    config = with_vocabulary(ctx.obj.config(), vocabulary)
     inputs = load_inputs(
         config, files or [], policy=policy, as_of=as_of, kind=kind, today=env.today
     )

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import FilesArg, PolicyOpt
+from naervaer_cli.cli.options import FilesArg, PolicyOpt, output_file
 
 
 class Format(StrEnum):  # mirrors output.certificate.CertificateFormat without importing it
@@ -46,6 +46,7 @@ def vitnemal(
         typer.Option(
             "--output",
             "-o",
+            callback=output_file,
             metavar="FIL",
             help="Skriv til fil (tilgang bare for deg, 0600). Påkrevd for xlsx på en terminal.",
         ),

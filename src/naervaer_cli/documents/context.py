@@ -197,14 +197,6 @@ class TeamContext:
     attendees: tuple[str, ...] = field(default_factory=tuple)
 
 
-def term_start(as_of: date) -> date:
-    """The first day of the term `as_of` lies in: 15 August (autumn) or 1 January (spring)."""
-    if as_of.month >= 8:
-        start = date(as_of.year, 8, 15)
-        return start if as_of >= start else date(as_of.year, 8, 1)
-    return date(as_of.year, 1, 1)
-
-
 def flag_view(flag: Flag, labels: Mapping[str, str]) -> FlagView:
     """`flag` with the policy's label for its rule (`Policy.labels`)."""
     return FlagView(
@@ -279,7 +271,7 @@ def build_pupil_context(
     day_minutes, whole_day_minutes = day.minutes, day.whole_day_minutes
     counting_kinds = policy.counting_kinds(setting)
     plan = policy.plans[setting]
-    first = first_day or term_start(as_of)
+    first = first_day or policy.term_start(as_of)
     mine = records.filter(
         (pl.col("pupil_id") == result.pupil_id)
         & (pl.col("date") >= first)

@@ -1,7 +1,12 @@
 """DOCX from the rendered HTML: real headings, lists and tables a teacher can edit in Word.
 
 Every value is added with python-docx's run API (`add_run`, `add_heading`), which stores it
-as text in `<w:t>`; nothing from an export becomes markup, a field or a hyperlink.
+as text in `<w:t>`; nothing from an export becomes markup, a field or a hyperlink. The only
+fields are the page numbers in the footer, which are this module's constants.
+
+Each document's running header (`data-running`: whose paper, which meeting) heads every page
+of it: a new header starts a new Word section. Header rows repeat on every page and keep with
+the row below; a `keep` block (a signature block with its heading) stays on one page.
 """
 
 from __future__ import annotations
@@ -50,23 +55,72 @@ def to_docx(html: str, *, title: str = "", footer: str = TALK) -> bytes:
         style.font.color.rgb = RGBColor(*HEADING_COLOUR)
         style.paragraph_format.space_before = Pt(10 if name != "Heading 1" else 0)
         style.paragraph_format.space_after = Pt(4)
-    foot = section.footer.paragraphs[0]
-    run = foot.add_run(footer)
-    run.font.size = Pt(8)
-    run.italic = True
+    _footer(section, footer)
 
     root = parse(html)
     docs = sections(root) or [root]
+    running: str | None = None
     for index, part in enumerate(docs):
+        header = part.attrs.get("data-running", "")
         start = len(doc.paragraphs)
+        if index and header != running:
+            from docx.enum.section import WD_SECTION
+
+            section = doc.add_section(WD_SECTION.NEW_PAGE)
+            start = -1  # the new section starts the page
+        if index == 0 or header != running:
+            _header(section, header)
+            running = header
         _flow(doc, part.children, doc)
-        if index and start < len(doc.paragraphs):
+        if index and 0 <= start < len(doc.paragraphs):
             # A break on the next document's first paragraph, not an extra paragraph after
             # this one: a document that fills its last page exactly gets no blank page.
             doc.paragraphs[start].paragraph_format.page_break_before = True
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _header(section: Any, text: str) -> None:
+    """The running header of a Word section: its own, not the previous section's."""
+    from docx.shared import Pt, RGBColor
+
+    section.header.is_linked_to_previous = False
+    paragraph = section.header.paragraphs[0]
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    run = paragraph.add_run(text)
+    run.font.size = Pt(8)
+    run.font.color.rgb = RGBColor(0x52, 0x60, 0x6D)
+
+
+def _footer(section: Any, text: str) -> None:
+    """The NB line, then «Side N av M» from Word's own page fields."""
+    from docx.shared import Pt
+
+    foot = section.footer.paragraphs[0]
+    run = foot.add_run(text)
+    run.font.size = Pt(8)
+    run.italic = True
+    pages = section.footer.add_paragraph()
+    for part in ("Side ", "PAGE", " av ", "NUMPAGES"):
+        if part.isupper():
+            _field(pages, part)
+        else:
+            pages.add_run(part).font.size = Pt(8)
+
+
+def _field(paragraph: Any, code: str) -> None:
+    """A simple field (PAGE or NUMPAGES); `code` is always one of those two constants."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.append(
+        parse_xml(
+            f'<w:fldSimple {nsdecls("w")} w:instr="{code}"><w:r><w:rPr><w:sz w:val="16"/>'
+            "</w:rPr><w:t>1</w:t></w:r></w:fldSimple>"
+        )
+    )
 
 
 def _flow(
@@ -134,6 +188,11 @@ def _block(container: Any, el: Element, doc: Document, paragraph: Any) -> Any:
     if tag == "footer":
         p = container.add_paragraph()
         _inline(p, el.children, small=True)
+        return None
+    if tag == "div" and "keep" in el.classes:
+        before = _block_count(container)
+        _flow(container, el.children, doc)
+        _keep_together(container, before)
         return None
     _flow(container, el.children, doc)
     return None
@@ -231,9 +290,11 @@ def _table(container: Any, el: Element, doc: Document) -> None:
     # LibreOffice lays out by the grid columns, Word by the cell widths: set both.
     for index, column in enumerate(table.columns):
         column.width = Mm(widths[index])
+    header = _header_row(el, rows) and "facts" not in el.classes
     for r_index, row in enumerate(rows):
         cells = _cells(row)
         doc_row = table.rows[r_index]
+        _row_props(doc_row, header and r_index == 0)
         if "sign" in el.classes and r_index:
             doc_row.height = Mm(12)
             doc_row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
@@ -266,10 +327,23 @@ def _table(container: Any, el: Element, doc: Document) -> None:
             for p in target.paragraphs:
                 p.paragraph_format.space_before = Pt(1.5)
                 p.paragraph_format.space_after = Pt(1.5)
+                # A header row keeps with the first row below it: never alone at a page foot.
+                if header and r_index == 0 and len(rows) > 1:
+                    p.paragraph_format.keep_with_next = True
     container.add_paragraph().paragraph_format.space_after = Pt(2)
 
 
+# Arial 10 pt: about 2 mm a character, bold included; a cell's padding on both sides.
+CHAR_MM = 2.0
+CELL_PAD_MM = 5.0
+# A hand-writing column wants room for a sentence.
+WRITE_CHARS = 30
+LONG_CHARS = 45  # a longer text wraps; it does not take the whole line
+
+
 def _column_widths(rows: list[Element], columns: int, facts: bool) -> list[float]:
+    """Widths in mm that fit the content: a column gets at least its longest word and, room
+    permitting, its longest line; the template's own widths (`style="width: …%"`) win."""
     fixed: list[float | None] = [None] * columns
     for row in rows:
         for index, cell in enumerate(_cells(row)):
@@ -280,8 +354,47 @@ def _column_widths(rows: list[Element], columns: int, facts: bool) -> list[float
         fixed[0] = TEXT_WIDTH_MM * 0.32
     free = [i for i, w in enumerate(fixed) if w is None]
     rest = TEXT_WIDTH_MM - sum(w for w in fixed if w is not None)
-    share = max(rest, 20.0) / len(free) if free else 0.0
-    return [w if w is not None else share for w in fixed]
+    if not free:
+        return [w or 0.0 for w in fixed]
+    want: dict[int, float] = {}
+    floor: dict[int, float] = {}
+    for i in free:
+        texts = [_cells(r)[i] for r in rows if i < len(_cells(r))]
+        lines = [line for c in texts for line in (c.text().split("\n") or [""])]
+        words = [w for line in lines for w in line.split()]
+        natural = min(max((len(line) for line in lines), default=0), LONG_CHARS)
+        if any("write" in c.classes and not c.text() for c in texts):
+            natural = max(natural, WRITE_CHARS)
+        shortest = max((len(w) for w in words), default=1) + 1  # bold headers are wider
+        want[i] = max(natural, shortest) * CHAR_MM + CELL_PAD_MM
+        floor[i] = max(shortest * CHAR_MM + CELL_PAD_MM, 9.0)
+    rest = max(rest, sum(floor.values()))
+    total_want = sum(want.values())
+    if total_want <= rest:
+        share = {i: want[i] * rest / total_want for i in free}
+    else:
+        spare = rest - sum(floor.values())
+        slack = sum(want[i] - floor[i] for i in free) or 1.0
+        share = {i: floor[i] + spare * (want[i] - floor[i]) / slack for i in free}
+    return [share[i] if w is None else w for i, w in enumerate(fixed)]
+
+
+def _header_row(table: Element, rows: list[Element]) -> bool:
+    """Whether the table's first row is a header: in `<thead>`, or all `<th>` in a grid."""
+    if any(isinstance(c, Element) and c.tag == "thead" for c in table.children):
+        return True
+    cells = _cells(rows[0]) if rows else []
+    return len(rows) > 1 and len(cells) > 1 and all(c.tag == "th" for c in cells)
+
+
+def _row_props(row: Any, header: bool) -> None:
+    """No row splits across pages; a header row repeats on every page the table runs to."""
+    from docx.oxml import OxmlElement
+
+    props = row._tr.get_or_add_trPr()
+    props.append(OxmlElement("w:cantSplit"))
+    if header:
+        props.append(OxmlElement("w:tblHeader"))
 
 
 def _write_area(container: Any, el: Element, doc: Document) -> None:
@@ -301,6 +414,34 @@ def _write_area(container: Any, el: Element, doc: Document) -> None:
     cell.width = Mm(TEXT_WIDTH_MM)
     _flow(cell, el.children, doc, paragraph=cell.paragraphs[0])
     container.add_paragraph().paragraph_format.space_after = Pt(2)
+
+
+def _body_blocks(container: Any) -> list[Any]:
+    from docx.oxml.ns import qn
+
+    body = getattr(getattr(container, "element", None), "body", None)
+    if body is None:
+        return []
+    return [c for c in body.iterchildren() if c.tag != qn("w:sectPr")]
+
+
+def _block_count(container: Any) -> int:
+    return len(_body_blocks(container))
+
+
+def _keep_together(container: Any, first: int) -> None:
+    """Keep every paragraph written since block `first` with the next, so Word moves the
+    whole block (a heading with its signature table) to the next page rather than split it."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    paragraphs = [
+        p
+        for block in _body_blocks(container)[first:]
+        for p in ([block] if block.tag == qn("w:p") else block.iter(qn("w:p")))
+    ]
+    for p in paragraphs[:-2]:  # the last one is the spacing paragraph after a table
+        Paragraph(p, container).paragraph_format.keep_with_next = True
 
 
 def _keep_previous(container: Any) -> None:

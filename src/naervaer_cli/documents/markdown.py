@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from naervaer_cli.documents.htmltree import Element, flow, parse, sections, visible
+from naervaer_cli.textsafe import safe_text
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that can start
 # markup (emphasis, links, raw HTML, code, tables, headings, entities).
@@ -25,7 +26,7 @@ def _line_starts(text: str) -> str:
 
 def to_markdown(html: str) -> str:
     """Convert rendered document HTML into Markdown; documents are separated by a rule."""
-    root = parse(html)
+    root = parse(safe_text(html))
     docs = sections(root) or [root]
     parts = []
     for part in docs:

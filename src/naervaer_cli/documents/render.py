@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from naervaer_cli.documents import charts
 from naervaer_cli.documents.context import PupilContext, TeamContext
+from naervaer_cli.documents.papers import MeetingPaper, css_string, page_name, running_header
+from naervaer_cli.documents.referral import anonymise, build_referral
+from naervaer_cli.documents.teampack import TeamCase, team_cases
+from naervaer_cli.documents.tools import ALL_DOCUMENTS, FITS, TITLES, level_documents
 from naervaer_cli.errors import UsageError
 from naervaer_cli.privacy import write_private
 from naervaer_cli.result import Setting
@@ -23,46 +28,18 @@ from naervaer_cli.templating import render
 if TYPE_CHECKING:
     import jinja2
 
-# Every pupil document, in the order a pack holds them.
-ALL_DOCUMENTS: tuple[str, ...] = (
-    "innkalling",
-    "referat",
-    "samarbeidsavtale",
-    "trivselssamtale",
-    "tiltaksplan",
-    "kartlegging",
-    "fravaersoversikt",
-)
-# A setting's pack. The samarbeidsavtale is the school's tool (innsatsplan SKOLE, NIVÅ 1); the
-# barnehage's NIVÅ 1 names the trivsels- og utviklingssamtale and the tiltaksplan ved uro.
-DOCUMENTS_BY_SETTING: dict[Setting, tuple[str, ...]] = {
-    "skole": ("innkalling", "referat", "samarbeidsavtale", "kartlegging", "fravaersoversikt"),
-    "barnehage": (
-        "innkalling",
-        "referat",
-        "trivselssamtale",
-        "tiltaksplan",
-        "kartlegging",
-        "fravaersoversikt",
-    ),
-}
-# Documents a setting gets only when asked for by name: the samarbeidsavtale has barnehage
-# wording, for a barnehage that wants one. The barnehage tools have no school wording.
-ON_REQUEST: dict[Setting, tuple[str, ...]] = {"skole": (), "barnehage": ("samarbeidsavtale",)}
-DOCUMENTS: tuple[str, ...] = DOCUMENTS_BY_SETTING["skole"]
-DOCUMENT_TITLES: dict[str, str] = {
-    "innkalling": "Møteinnkalling",
-    "referat": "Møtereferat",
-    "samarbeidsavtale": "Samarbeidsavtale",
-    "trivselssamtale": "Trivsels- og utviklingssamtale",
-    "tiltaksplan": "Tiltaksplan ved uro",
-    "kartlegging": "Kartlegging",
-    "fravaersoversikt": "Fraværsoversikt",
-    "ressursteam": "Ressursteam",
-}
+    from naervaer_cli.caselog.events import Event
+
+# The documents, what fits each setting and each level's set: see documents/tools.py.
+DOCUMENTS_BY_SETTING: dict[Setting, tuple[str, ...]] = FITS
+DOCUMENTS: tuple[str, ...] = FITS["skole"]
+DOCUMENT_TITLES: dict[str, str] = {**TITLES, "ressursteam": "Ressursteam"}
 # The word for one child in file names and file titles, which never carry a name.
 PERSON_WORD: dict[Setting, str] = {"skole": "elev", "barnehage": "barn"}
 TEAM_TEMPLATE = "ressursteam.html.j2"
+TEAM_REFERAT_TEMPLATE = "ressursteam-referat.html.j2"
+# What the ressursteam gets for each case: the referral and the absence, no parent papers.
+TEAM_CASE_DOCUMENTS: tuple[str, ...] = ("melding", "fravaersoversikt")
 PAGE_TEMPLATE = "page.html.j2"
 
 
@@ -73,16 +50,12 @@ class Format(StrEnum):
 
 
 def check_documents(names: Sequence[str], setting: Setting | None = None) -> tuple[str, ...]:
-    """The requested documents in pack order; none requested means the setting's pack.
+    """The requested documents in pack order; none requested means each pupil's level set.
 
     Without a setting (before the data is read) any known name passes; with one, a name that
     does not fit the setting is a usage error that says which documents do.
     """
-    if setting is None:
-        known = ALL_DOCUMENTS
-    else:
-        fits = {*DOCUMENTS_BY_SETTING[setting], *ON_REQUEST[setting]}
-        known = tuple(n for n in ALL_DOCUMENTS if n in fits)
+    known = ALL_DOCUMENTS if setting is None else FITS[setting]
     unknown = [n for n in names if n not in known]
     if unknown:
         what = (
@@ -91,9 +64,14 @@ def check_documents(names: Sequence[str], setting: Setting | None = None) -> tup
             else f"Ukjent dokument «{unknown[0]}»"
         )
         raise UsageError(f"{what}. Velg blant: {', '.join(known)}.")
-    if not names:
-        return DOCUMENTS_BY_SETTING[setting or "skole"]
     return tuple(n for n in known if n in names)
+
+
+def pack_documents(ctx: PupilContext, documents: Sequence[str] = ()) -> tuple[str, ...]:
+    """The requested documents, or the tools the innsatsplan names for the pupil's level."""
+    if documents:
+        return check_documents(documents, ctx.setting)
+    return level_documents(ctx.setting, ctx.plan.tools)
 
 
 def chart_set(ctx: PupilContext) -> dict[str, object]:
@@ -108,29 +86,110 @@ def chart_set(ctx: PupilContext) -> dict[str, object]:
     }
 
 
-def pupil_sections(
-    env: jinja2.Environment, ctx: PupilContext, documents: Sequence[str] = ()
-) -> list[str]:
-    """Each requested document for one pupil (default: the setting's set) as an HTML `<section>`."""
+def page_values(running: str) -> dict[str, object]:
+    """What the frame needs for the running header: its text, a CSS page name, the CSS string."""
     from markupsafe import Markup
 
-    figures = chart_set(ctx)
-    return [
-        Markup(render(env, f"{name}.html.j2", doc=ctx, charts=figures))
-        for name in check_documents(documents, ctx.setting)
-    ]
+    # css_string escapes everything but letters, digits and spaces: safe inside <style>.
+    return {
+        "running": running,
+        "page": page_name(running),
+        "running_css": Markup(css_string(running)),
+    }
+
+
+def default_paper(meeting: date) -> MeetingPaper:
+    return MeetingPaper(letter_date=meeting, reply_by=None)
+
+
+def pupil_sections(
+    env: jinja2.Environment,
+    ctx: PupilContext,
+    documents: Sequence[str] = (),
+    *,
+    paper: MeetingPaper | None = None,
+    events: Sequence[Event] = (),
+    number: int = 1,
+) -> list[str]:
+    """Each requested document for one pupil (default: the level's set) as an HTML `<section>`.
+
+    The referral is anonymised, running header included, unless the parents have consented.
+    """
+    from markupsafe import Markup
+
+    paper = paper or default_paper(ctx.meeting)
+    referral = build_referral(ctx, events, number)
+    hidden = anonymise(ctx, referral)
+    out: list[str] = []
+    for name in pack_documents(ctx, documents):
+        doc = hidden if name == "melding" else ctx
+        running = running_header(doc.pupil.display_name, doc.meeting)
+        out.append(
+            Markup(
+                render(
+                    env,
+                    f"{name}.html.j2",
+                    doc=doc,
+                    charts=chart_set(doc),
+                    paper=paper,
+                    ref=referral,
+                    **page_values(running),
+                )
+            )
+        )
+    return out
 
 
 def team_sections(
-    env: jinja2.Environment, team: TeamContext, documents: Sequence[str] = ()
+    env: jinja2.Environment,
+    team: TeamContext,
+    documents: Sequence[str] = (),
+    *,
+    paper: MeetingPaper | None = None,
+    events: Mapping[str, Sequence[Event]] | None = None,
 ) -> list[str]:
-    """The agenda page, then every pupil's documents in agenda order."""
+    """The agenda with room for minutes, each case's referral and absence overview, and the
+    team's referat. A case without the parents' consent is anonymous throughout."""
     from markupsafe import Markup
 
-    parts: list[str] = [Markup(render(env, TEAM_TEMPLATE, team=team))]
-    for ctx in team.pupils:
-        parts.extend(pupil_sections(env, ctx, documents))
+    paper = paper or default_paper(team.meeting)
+    cases = team_cases(team, events or {})
+    values = {"team": team, "cases": cases, "paper": paper}
+    running = running_header("Ressursteam", team.meeting)
+    parts: list[str] = [Markup(render(env, TEAM_TEMPLATE, **values, **page_values(running)))]
+    wanted = [d for d in TEAM_CASE_DOCUMENTS if not documents or d in documents]
+    for case in cases:
+        parts.extend(case_sections(env, case, wanted, paper))
+    parts.append(Markup(render(env, TEAM_REFERAT_TEMPLATE, **values, **page_values(running))))
     return parts
+
+
+def case_sections(
+    env: jinja2.Environment, case: TeamCase, documents: Sequence[str], paper: MeetingPaper
+) -> list[str]:
+    """One case's documents, all from its (anonymised unless consented) context."""
+    from markupsafe import Markup
+
+    running = running_header(
+        f"Sak {case.number}: {case.doc.pupil.display_name}"
+        if not case.ref.anonymous
+        else case.ref.label,
+        case.doc.meeting,
+    )
+    return [
+        Markup(
+            render(
+                env,
+                f"{name}.html.j2",
+                doc=case.doc,
+                charts=chart_set(case.doc),
+                paper=paper,
+                ref=case.ref,
+                **page_values(running),
+            )
+        )
+        for name in documents
+    ]
 
 
 def page(env: jinja2.Environment, sections: Sequence[str], title: str) -> str:
@@ -165,13 +224,18 @@ def pupil_pack(
     ctx: PupilContext,
     fmt: Format,
     documents: Sequence[str] = (),
+    *,
+    paper: MeetingPaper | None = None,
+    events: Sequence[Event] = (),
 ) -> bytes:
-    """One file's content with the requested documents (default: the setting's) for one pupil."""
-    # The title ends up in file metadata: the pupil number, never the name.
+    """One file's content with the requested documents (default: the level's) for one pupil."""
+    # The title ends up in file metadata: the pupil number, never the name; an anonymous
+    # referral on its own carries neither.
     title = f"Nærvær – {PERSON_WORD[ctx.setting]} {ctx.pupil.pupil_id}"
-    return convert(
-        page(env, pupil_sections(env, ctx, documents), title), fmt, title, ctx.talk_to_child
-    )
+    if pack_documents(ctx, documents) == ("melding",) and build_referral(ctx, events).anonymous:
+        title = f"Melding til ressursteam {ctx.meeting.isoformat()}"
+    sections = pupil_sections(env, ctx, documents, paper=paper, events=events)
+    return convert(page(env, sections, title), fmt, title, ctx.talk_to_child)
 
 
 def team_pack(
@@ -179,12 +243,15 @@ def team_pack(
     team: TeamContext,
     fmt: Format,
     documents: Sequence[str] = (),
+    *,
+    paper: MeetingPaper | None = None,
+    events: Mapping[str, Sequence[Event]] | None = None,
 ) -> bytes:
-    """One file's content: the ressursteam agenda and every pupil's documents."""
+    """One file's content: the ressursteam's agenda, each case's referral and absence
+    overview, and the team's referat."""
     title = f"Ressursteam {team.meeting.isoformat()}"
-    return convert(
-        page(env, team_sections(env, team, documents), title), fmt, title, team.talk_to_child
-    )
+    sections = team_sections(env, team, documents, paper=paper, events=events)
+    return convert(page(env, sections, title), fmt, title, team.talk_to_child)
 
 
 def safe_id(pupil_id: str) -> str:

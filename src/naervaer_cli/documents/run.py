@@ -16,6 +16,7 @@ from naervaer_cli.documents.assemble import (
     team_pupils,
 )
 from naervaer_cli.documents.loader import environment
+from naervaer_cli.documents.papers import paper_from_config
 from naervaer_cli.documents.render import (
     Format,
     check_documents,
@@ -25,7 +26,7 @@ from naervaer_cli.documents.render import (
     team_pack,
     write,
 )
-from naervaer_cli.errors import ConfigError, UsageError
+from naervaer_cli.errors import UsageError
 from naervaer_cli.templating import override_dir
 
 
@@ -38,7 +39,9 @@ class PackRequest:
     fmt: Format = Format.HTML
     out_dir: Path = Path(".")
     meeting: date | None = None  # default: `today`
-    documents: tuple[str, ...] = ()  # none: the setting's whole set
+    documents: tuple[str, ...] = ()  # none: the level's set (each pupil's innsatsplan tools)
+    time: str = ""  # the meeting's time (--time); "" = a line to fill in
+    place: str = ""  # the meeting's place (--place)
 
     def check(self) -> None:
         """Pupils or --resource-team, not both and not neither; known document names."""
@@ -50,16 +53,7 @@ class PackRequest:
 def settings_from(config: Config) -> PackSettings:
     """`[documents] school` and `term_start` from the config."""
     school = config.get("documents.school", config.get("school", ""))
-    first = config.get("documents.term_start")
-    if first is not None and not isinstance(first, date):
-        try:
-            first = date.fromisoformat(str(first))
-        except ValueError:
-            raise ConfigError(
-                f"{config.where()}: documents.term_start «{first}» er ikke en "
-                "dato; bruk ÅÅÅÅ-MM-DD."
-            ) from None
-    return PackSettings(school=str(school or ""), first_day=first)
+    return PackSettings(school=str(school or ""), first_day=config.get("documents.term_start"))
 
 
 def caselog_timeline(config: Config) -> Callable[[str], Sequence[Any]]:
@@ -115,6 +109,17 @@ def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> 
         settings=settings,
     )
     env = environment(override_dir(config))
+    # The consent, measures and evaluations of each case, for the referral.
+    events = {pid: tuple(caselog_timeline(config)(pid)) for pid in ids}
+    paper = paper_from_config(
+        config,
+        letter=today,
+        meeting=meeting,
+        time=request.time,
+        place=request.place,
+        archive=inputs.policy.plans[scanned.setting].archive,
+        calendar=inputs.calendar,
+    )
     if request.resource_team:
         attendees = config.get("documents.resource_team", [])
         team = team_context(
@@ -124,13 +129,15 @@ def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> 
             settings,
             [str(a) for a in attendees] if isinstance(attendees, list) else [],
         )
-        data = team_pack(env, team, request.fmt, documents)
+        data = team_pack(env, team, request.fmt, documents, paper=paper, events=events)
         return [write(request.out_dir, team_file(meeting.isoformat(), request.fmt), data)]
     return [
         write(
             request.out_dir,
             pupil_file(ctx.pupil.pupil_id, request.fmt, ctx.setting),
-            pupil_pack(env, ctx, request.fmt, documents),
+            pupil_pack(
+                env, ctx, request.fmt, documents, paper=paper, events=events[ctx.pupil.pupil_id]
+            ),
         )
         for ctx in contexts
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
 
@@ -19,13 +19,21 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar, calendar_from_config
 from naervaer_cli.config import Config
 from naervaer_cli.errors import ConfigError, InputError
-from naervaer_cli.importer.codes import code_table
+from naervaer_cli.importer.codes import (
+    CodeTable,
+    Derived,
+    UnknownCode,
+    code_table,
+    merge_unknown,
+    unknown_codes_message,
+)
 from naervaer_cli.importer.dedupe import merge_sources, repeated_rows
 from naervaer_cli.importer.grid import grid_span
 from naervaer_cli.importer.headers import synonym_table
 from naervaer_cli.importer.normalize import (
     MAX_MINUTES,
     Context,
+    Normalized,
     RowProblem,
     is_attendance_log,
     normalize,
@@ -33,6 +41,13 @@ from naervaer_cli.importer.normalize import (
 from naervaer_cli.importer.read import MAX_XLSX_CELLS, RawTable, read_table
 from naervaer_cli.privacy import hide_fnr, pseudonym_key, write_private
 from naervaer_cli.schema import empty_records
+from naervaer_cli.vocabulary import (
+    STANDARD,
+    Choice,
+    Vocabulary,
+    choose_vocabulary,
+    load_vocabulary,
+)
 
 MAX_PROBLEMS_SHOWN = 5
 
@@ -56,6 +71,10 @@ class FileReport:
     notes: tuple[str, ...]
     # Rows identical to an earlier row of the same file; found for `check` (collect_problems).
     repeated_rows: tuple[int, ...] = ()
+    vocabulary: Choice | None = None
+    unknown_codes: tuple[UnknownCode, ...] = ()
+    derived_codes: tuple[Derived, ...] = ()
+    code_counts: tuple[tuple[str, str | None, int], ...] = ()  # (code, kind, rows)
     skipped_rows: tuple[int, ...] = ()  # sum and summary rows under the table, not read
     warnings: tuple[str, ...] = ()  # what makes a number less than exact (also in scan notes)
 
@@ -78,6 +97,7 @@ def load_exports(
     calendar: SchoolCalendar | None = None,
     rejects: Path | None = None,
     collect_problems: bool = False,
+    vocabulary: str | None = None,
     lesson_minutes: int | None = None,
 ) -> ImportResult:
     """Read and normalise `paths` into one canonical frame.
@@ -87,29 +107,31 @@ def load_exports(
     (for `check`, which reports every problem instead of stopping at the first). `today`
     bounds the dates an export may hold (normalize.date_limits). `lesson_minutes` is the
     policy's lesson length; without it the configured policy is read when a file needs it.
+    `vocabulary` (--vocabulary) goes before `[import] vocabulary`; without either, a file's
+    headers may choose one (vocabulary.py). Unknown codes in any file are one InputError
+    naming them all.
     """
     if not paths:
         raise InputError("Ingen filer oppgitt. Oppgi én eller flere fraværseksporter.")
-    synonyms = synonym_table(config.table("import").get("columns"))
+    reader = Reader(config, vocabulary)
     ctx = Context(
-        codes=code_table(config.table("import").get("codes")),
+        codes=reader.codes(load_vocabulary(STANDARD)),
         calendar=calendar or calendar_from_config(config.table("calendar"), config.where()),
         key=pseudonym_key(config.home),
         today=today,
         max_minutes=_positive(config, "max_minutes", MAX_MINUTES),
+        count_codes=collect_problems,
         lesson_times=lesson_times(config),
         lesson_minutes=functools.cache(lambda: lesson_minutes or _policy_lesson_minutes(config)),
     )
-    sheet = config.get("import.sheet")
-    max_cells = _positive(config, "max_xlsx_cells", MAX_XLSX_CELLS)
-    frames, reports, rejected_rows = [], [], []
+    frames, reports, rejected_rows, failed = [], [], [], []
     for path in paths:
-        raw: RawTable = read_table(Path(path), synonyms, sheet, max_cells)
-        result = normalize(raw, ctx)
+        raw, choice = reader.read(Path(path))
+        result = normalize(raw, replace(ctx, codes=reader.codes(choice.vocabulary)))
         if result.needs and not collect_problems:
             raise InputError(_needs_message(raw.path, result.needs, result.problems))
         if result.problems and rejects is None and not collect_problems:
-            raise InputError(_problem_message(raw.path, result.problems))
+            failed.append((raw.path, result, choice.vocabulary))
         rejected_rows += [(raw.path.name, p) for p in result.problems]
         columns = {f: raw.match.header_of(f) for f in raw.match.fields}
         if raw.match.grid:
@@ -133,10 +155,16 @@ def load_exports(
                 problems=result.needs + result.problems,
                 notes=result.notes,
                 repeated_rows=repeated,
+                vocabulary=choice,
+                unknown_codes=result.unknown_codes,
+                derived_codes=result.derived_codes,
+                code_counts=result.code_counts,
                 skipped_rows=raw.skipped_rows,
                 warnings=result.warnings,
             )
         )
+    if failed:
+        raise InputError(_failure_message(failed))
     settings = {r.setting for r in reports}
     if len(settings) > 1:
         raise InputError(
@@ -151,8 +179,87 @@ def load_exports(
         setting=settings.pop(),
         duplicates=sum(f.height for f in frames) - unique.height,
         rejected=len(rejected_rows),
-        notes=tuple(w for r in reports for w in r.warnings),
+        notes=(*_vocabulary_notes(reports), *(w for r in reports for w in r.warnings)),
     )
+
+
+class Reader:
+    """Reads each file with the synonyms and codes of its vocabulary (chosen or detected)."""
+
+    def __init__(self, config: Config, vocabulary: str | None) -> None:
+        imported = config.table("import")
+        self.config = config
+        self.name = vocabulary or config.get("import.vocabulary", None)
+        if self.name:
+            load_vocabulary(self.name)  # an unknown name is an error before any file is read
+        self.columns = imported.get("columns") or {}
+        for name, names in self.columns.items():
+            if "?" in ([names] if isinstance(names, str) else list(names)):
+                raise config.fail(
+                    ("import", "columns", name),
+                    "er ikke fylt ut («?»). Skriv kolonnenavnet slik eksporten skriver det, "
+                    "eller fjern linjen.",
+                )
+        self.sheet = config.get("import.sheet")
+        self.max_cells = _positive(config, "max_xlsx_cells", MAX_XLSX_CELLS)
+        self._codes: dict[str, CodeTable] = {}
+
+    def synonyms(self, vocabulary: Vocabulary) -> dict[str, str]:
+        """The header table: shipped synonyms, the vocabulary's, then the config's."""
+        merged: dict[str, list[str]] = {f: list(n) for f, n in vocabulary.columns.items()}
+        for key, names in self.columns.items():
+            merged.setdefault(key, []).extend([names] if isinstance(names, str) else names)
+        return synonym_table(merged)
+
+    def codes(self, vocabulary: Vocabulary) -> CodeTable:
+        if vocabulary.name not in self._codes:
+            self._codes[vocabulary.name] = code_table(
+                vocabulary,
+                self.config.table("import").get("codes"),
+                lambda code: self.config.where(("import", "codes", code)),
+            )
+        return self._codes[vocabulary.name]
+
+    def read(self, path: Path) -> tuple[RawTable, Choice]:
+        """The raw table and the vocabulary it is read with; a detected vocabulary with its
+        own header names reads the file again with them."""
+        first = load_vocabulary(self.name or STANDARD)
+        raw = read_table(path, self.synonyms(first), self.sheet, self.max_cells)
+        choice = choose_vocabulary(self.name, raw.match.headers)
+        if choice.vocabulary.columns != first.columns:
+            raw = read_table(path, self.synonyms(choice.vocabulary), self.sheet, self.max_cells)
+        return raw, choice
+
+
+def _failure_message(failed: list[tuple[Path, Normalized, Vocabulary]]) -> str:
+    """Every unknown code of every file in one message; else the first bad row."""
+    unknown = merge_unknown(u for _, result, _ in failed for u in result.unknown_codes)
+    if not unknown:
+        path, result, _ = failed[0]
+        return _problem_message(path, result.problems)
+    message = unknown_codes_message(unknown, failed[0][2])
+    others = sum(1 for _, r, _ in failed for p in r.problems if not p.unknown_code)
+    if others:
+        files = " ".join(str(path) for path, _, _ in failed)
+        message += (
+            f"\nI tillegg har {others} rad(er) andre feil; `naervaer check {files}` viser alle."
+        )
+    return message
+
+
+def _vocabulary_notes(reports: Sequence[FileReport]) -> tuple[str, ...]:
+    """Which vendor vocabulary the files were read with (standard needs no note)."""
+    notes: list[str] = []
+    for report in reports:
+        choice = report.vocabulary
+        if choice is None or choice.vocabulary.name == STANDARD:
+            continue
+        note = choice.note()
+        if len(reports) > 1 and choice.reason == "gjenkjent":
+            note = f"{report.path.name}: {note}"
+        if note not in notes:
+            notes.append(note)
+    return tuple(notes)
 
 
 def _positive(config: Config, key: str, default: int) -> int:

@@ -45,6 +45,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "first_name": ("Fornavn",),
     "last_name": ("Etternavn",),
     "group": ("Klasse", "Basisgruppe", "Gruppe", "Avdeling", "Klassenavn"),
+    # Only `naervaer overview` reads it (several schools in one export); not a record column.
+    "school": ("Skole", "Skolenavn"),
     "contact": (
         "Kontaktlærer",
         "Kontaktlærar",
@@ -87,6 +89,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Fraværsårsak",
         "Fravær",
     ),
+    # A long text beside a short code: gives the code its kind when the text names one.
+    "code_text": ("Beskrivelse", "Forklaring", "Fraværstekst", "Kodetekst"),
     "notified": ("Meldt", "Meldt av foresatt", "Meldt av foresatte", "Varslet"),
     "comment": ("Merknad", "Kommentar", "Notat"),
     "birth_date": ("Fødselsdato", "Født"),
@@ -103,6 +107,7 @@ FIELD_LABELS: dict[str, str] = {
     "first_name": "fornavn",
     "last_name": "etternavn",
     "group": "klasse/gruppe",
+    "school": "skole",
     "contact": "kontaktlærer",
     "date": "dato",
     "date_to": "til dato",
@@ -116,6 +121,7 @@ FIELD_LABELS: dict[str, str] = {
     "time_range": "tidsrom (fra–til)",
     "documented": "dokumentert (Ja/Nei)",
     "code": "fraværstype",
+    "code_text": "kodetekst",
     "notified": "meldt",
     "comment": "merknad",
     "birth_date": "fødselsdato",

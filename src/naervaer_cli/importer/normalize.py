@@ -10,14 +10,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
+from pathlib import Path
 
 import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.errors import InputError
+from naervaer_cli.importer.codes import (
+    CodeTable,
+    Derived,
+    UnknownCode,
+    code_key,
+    derive_from_descriptions,
+    merge_unknown,
+)
 from naervaer_cli.importer.fnr import pseudonymise_fnr
 from naervaer_cli.importer.grid import HEADER_COLUMN, grid_span, is_grid, unpivot_grid
-from naervaer_cli.importer.headers import LESSON_NUMBERS, SYNONYMS, HeaderMatch, fold
+from naervaer_cli.importer.headers import LESSON_NUMBERS, SYNONYMS, HeaderMatch
 from naervaer_cli.importer.read import RawTable
 from naervaer_cli.privacy import hide_fnr, keyed_hash, mask_fnr_in_text
 from naervaer_cli.schema import KINDS, record_schema
@@ -52,7 +61,7 @@ def date_limits(today: date) -> tuple[date, date]:
 class Context:
     """What normalising needs besides the table: code map, calendar and the pseudonym key."""
 
-    codes: dict[str, str]
+    codes: CodeTable
     calendar: SchoolCalendar
     key: bytes
     today: date
@@ -63,6 +72,15 @@ class Context:
     # The policy's lesson length (school.lesson_minutes), asked for only when a file has
     # lesson rows without times, so a file without them never reads the policy.
     lesson_minutes: Callable[[], int] | None = None
+    count_codes: bool = False  # `check`: count the rows of every distinct code
+
+
+class MissingColumns(InputError):
+    """A required column is missing; carries what `check --suggest-config` needs."""
+
+    def __init__(self, path: Path, fields: tuple[str, ...], unused: tuple[str, ...], text: str):
+        super().__init__(text)
+        self.path, self.fields, self.unused = path, fields, unused
 
 
 @dataclass(frozen=True)
@@ -70,6 +88,7 @@ class RowProblem:
     row: int
     column: str
     message: str
+    unknown_code: bool = False  # listed once per code by `check`, not once per row
 
     def text(self, file: str) -> str:
         return f"{file}, rad {self.row}, kolonne «{self.column}»: {self.message}"
@@ -87,6 +106,9 @@ class Normalized:
     # Notes that change what the numbers mean (a lesson counted at the policy's length):
     # shown by `check` and in the scan's notes.
     warnings: tuple[str, ...] = ()
+    unknown_codes: tuple[UnknownCode, ...] = ()
+    derived_codes: tuple[Derived, ...] = ()
+    code_counts: tuple[tuple[str, str | None, int], ...] = ()  # (code, kind, rows) for check
 
 
 # --- value parsers (expressions over String columns) -------------------------------------
@@ -307,6 +329,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
     def has(field: str) -> bool:
         return field in raw.match.fields
 
+    codes, derived = _codes_with_descriptions(raw, ctx.codes)
     parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]] = {}
     for field in raw.match.fields:
         if field in _PARSERS:
@@ -314,7 +337,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
         elif field == "code" and documented:
             parsers[field] = (_documented_kind, pl.Enum(KINDS))
         elif field == "code":
-            parsers[field] = (_code_parser(ctx.codes), pl.Enum(KINDS))
+            parsers[field] = (_code_parser(codes), pl.Enum(KINDS))
         else:
             parsers[field] = (_as_text, pl.String())
     data, invalid_fields = _parse_columns(frame, parsers, raw.may_have_controls)
@@ -325,6 +348,8 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
         expected["start"] = expected["end"] = "et tidsrom (TT:MM–TT:MM)"
     if documented:
         expected["code"] = "Ja eller Nei"
+    unknown = () if documented else _unknown_codes(data, unreadable.get("code"), raw)
+    counts = _code_counts(data, codes) if ctx.count_codes and has("code") else ()
     checks: list[tuple[str, pl.Series, Callable[[dict], str]]] = [
         (
             field,
@@ -441,7 +466,17 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
 
     warnings: list[str] = []
     records = _build(data, raw, ctx, has, notes, warnings)
-    return Normalized(records, problems, tuple(notes), rows_read, tuple(needs), tuple(warnings))
+    return Normalized(
+        records,
+        problems,
+        tuple(notes),
+        rows_read,
+        tuple(needs),
+        tuple(warnings),
+        unknown_codes=unknown,
+        derived_codes=derived,
+        code_counts=counts,
+    )
 
 
 def _header_is(raw: RawTable, field: str, other: str) -> bool:
@@ -506,16 +541,79 @@ def is_attendance_log(raw: RawTable) -> bool:
     return bool({"arrived", "departed"} & raw.match.fields.keys())
 
 
-def _code_parser(table: dict[str, str]) -> Callable[[pl.Expr], pl.Expr]:
+def _code_parser(table: CodeTable) -> Callable[[pl.Expr], pl.Expr]:
+    # Runs on the distinct codes only (_parse_columns), so a million rows cost a handful.
     def parse(clean: pl.Expr) -> pl.Expr:
         return clean.map_batches(
-            lambda s: pl.Series(
-                [table.get(fold(c)) if c is not None else None for c in s], dtype=pl.String
-            ),
+            lambda s: pl.Series([table.kind(c) for c in s], dtype=pl.String),
             return_dtype=pl.String,
         )
 
     return parse
+
+
+def _codes_with_descriptions(
+    raw: RawTable, table: CodeTable
+) -> tuple[CodeTable, tuple[Derived, ...]]:
+    """The code table with the kinds a description column gives the codes it does not know."""
+    if not {"code", "code_text"} <= raw.match.fields.keys():
+        return table, ()
+    pairs = raw.frame.select("code", "code_text").unique().iter_rows()
+    unknown = [(c, t) for c, t in pairs if c is not None and table.kind(c.strip()) is None]
+    derived = derive_from_descriptions(unknown, table, str(raw.path))
+    if not derived:
+        return table, ()
+    kinds = {**table.kinds, **{code_key(d.code): d.kind for d in derived}}
+    return CodeTable(kinds, table.vocabulary, table.words), derived
+
+
+def _unknown_codes(
+    data: pl.DataFrame, mask: pl.Series | None, raw: RawTable
+) -> tuple[UnknownCode, ...]:
+    """Every distinct unknown code once, with its rows and the first row it is in."""
+    if mask is None or not mask.any():
+        return ()
+    described = "code_text" in data.columns
+    # A lesson grid's code came from one of several columns: the example names it.
+    grid = HEADER_COLUMN in data.columns
+    groups = (
+        data.filter(mask)
+        .sort("_row")
+        .group_by("raw_code", maintain_order=True)
+        .agg(
+            pl.len().alias("rows"),
+            pl.col("_row").first().alias("first"),
+            (pl.col("code_text").drop_nulls().first() if described else pl.lit(None)).alias("text"),
+            (pl.col(HEADER_COLUMN).first() if grid else pl.lit(None)).alias("column"),
+        )
+    )
+    return tuple(
+        merge_unknown(
+            UnknownCode(
+                _shown(code),
+                rows,
+                hide_fnr(raw.path.name),
+                first,
+                hide_fnr(_shown(text or "")),
+                hide_fnr(column or ""),
+            )
+            for code, rows, first, text, column in groups.iter_rows()
+        )
+    )
+
+
+def _code_counts(data: pl.DataFrame, table: CodeTable) -> tuple[tuple[str, str | None, int], ...]:
+    """(code as written, its kind or None, rows) for every distinct code, most rows first."""
+    counts = (
+        data.filter(pl.col("raw_code").is_not_null())
+        .group_by("raw_code")
+        .agg(pl.len().alias("rows"))
+        .sort(["rows", "raw_code"], descending=[True, False])
+    )
+    return tuple(
+        (hide_fnr(_shown(code)), table.kind(_shown(code)), rows)
+        for code, rows in counts.iter_rows()
+    )
 
 
 def _require_columns(raw: RawTable) -> None:
@@ -529,10 +627,13 @@ def _require_columns(raw: RawTable) -> None:
         wanted = "; ".join(
             f"{FIELD_LABELS[f]} (f.eks. {', '.join(SYNONYMS[f][:3])})" for f in missing
         )
-        raise InputError(
+        raise MissingColumns(
+            raw.path,
+            tuple(missing),
+            raw.match.unused,
             f"{raw.path}, rad {raw.header_row}: mangler kolonne for {wanted}. Fant kolonnene: "
             f"{', '.join(h for h in raw.match.headers if h)}. Koble et annet kolonnenavn i "
-            'naervaer.toml under [import.columns], f.eks. date = ["Min datokolonne"].'
+            'naervaer.toml under [import.columns], f.eks. date = ["Min datokolonne"].',
         )
 
 
@@ -541,10 +642,9 @@ def _bad_value(expected: str) -> Callable[[dict], str]:
 
 
 def _unknown_code_text(row: dict) -> str:
-    code = row["_value"]
     return (
-        f"ukjent fraværskode «{code}». Koble den i naervaer.toml: [import.codes] "
-        f'"{code}" = "udokumentert" (eller en av: {", ".join(KINDS)}).'
+        f"ukjent fraværskode «{row['_value']}». Koble den under [import.codes] i naervaer.toml "
+        "(`naervaer check FIL --suggest-config` skriver blokken)."
     )
 
 
@@ -568,7 +668,14 @@ def _problems(
                 column = (
                     row.get(HEADER_COLUMN) if field in _GRID_FIELDS else None
                 ) or raw.match.header_of(field)
-                problems.append(RowProblem(row["_row"], hide_fnr(column), hide_fnr(message(row))))
+                problems.append(
+                    RowProblem(
+                        row["_row"],
+                        hide_fnr(column),
+                        hide_fnr(message(row)),
+                        unknown_code=message is _unknown_code_text,
+                    )
+                )
                 break
     return tuple(problems)
 

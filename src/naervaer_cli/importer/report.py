@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from naervaer_cli.importer import ImportResult
-from naervaer_cli.importer.headers import FIELD_LABELS
+from naervaer_cli.importer import FileReport, ImportResult
+from naervaer_cli.importer.codes import UnknownCode, placeholder_lines, vocabularies_knowing
+from naervaer_cli.importer.headers import FIELD_LABELS, SYNONYMS
 from naervaer_cli.importer.read import DELIMITER_NAMES
 from naervaer_cli.privacy import hide_fnr
 from naervaer_cli.schema import KIND_LABELS
@@ -28,12 +29,15 @@ def check_report(result: ImportResult) -> str:
             detected.append(f"ark «{f.sheet}»")
         detected.append(f"overskrift i rad {f.header_row}")
         lines.append("  Funnet: " + ", ".join(detected))
+        if f.vocabulary is not None:
+            lines.append("  " + f.vocabulary.note())
         lines.append("  Kolonner:")
         for field, header in f.columns.items():
             lines.append(f"    {header:<24} → {FIELD_LABELS[field]}")
         if f.unused_columns:
             lines.append("  Ikke brukt: " + ", ".join(f.unused_columns))
         lines.append(f"  Rader lest: {f.rows_read}, fraværsposter: {f.records}")
+        lines += _codes(f)
         if f.skipped_rows:
             shown = ", ".join(str(r) for r in f.skipped_rows[:MAX_ROWS_LISTED])
             more = len(f.skipped_rows) - MAX_ROWS_LISTED
@@ -54,18 +58,118 @@ def check_report(result: ImportResult) -> str:
                 f"fil (rad {shown}{f' og {more} til' if more > 0 else ''}); de telles hver "
                 "for seg. Er de dobbeltført, rett dem i fagsystemet."
             )
-        if f.problems:
-            lines.append(f"  Problemer ({len(f.problems)}):")
-            for problem in f.problems[:MAX_PROBLEMS_LISTED]:
+        # Rows with an unknown code are listed once per code above, not once per row.
+        problems = [p for p in f.problems if not p.unknown_code]
+        if problems:
+            lines.append(f"  Problemer ({len(problems)}):")
+            for problem in problems[:MAX_PROBLEMS_LISTED]:
                 lines.append(
                     f"    rad {problem.row}, kolonne «{problem.column}»: {problem.message}"
                 )
-            if len(f.problems) > MAX_PROBLEMS_LISTED:
-                lines.append(f"    … og {len(f.problems) - MAX_PROBLEMS_LISTED} til.")
+            if len(problems) > MAX_PROBLEMS_LISTED:
+                lines.append(f"    … og {len(problems) - MAX_PROBLEMS_LISTED} til.")
         lines.append("")
     lines += _totals(result)
     # File names and headers as written: never a fødselsnummer.
     return hide_fnr("\n".join(lines)) + "\n"
+
+
+def _codes(f: FileReport) -> list[str]:
+    """Every distinct code with its rows and kind, the kinds read from descriptions, and the
+    unknown codes as one block to paste."""
+    lines: list[str] = []
+    if f.code_counts:
+        lines.append("  Koder:")
+        for code, kind, rows in f.code_counts:
+            meaning = KIND_LABELS[kind] if kind else "ukjent"
+            shown = f"«{code}»"
+            lines.append(f"    {shown:<24} {rows:>7} {'rad' if rows == 1 else 'rader'} → {meaning}")
+    if f.derived_codes:
+        lines.append("  Fra beskrivelseskolonnen:")
+        for d in f.derived_codes:
+            lines.append(f"    «{d.code}» → {KIND_LABELS[d.kind]} («{d.text}»)")
+    if f.unknown_codes:
+        lines.append(
+            f"  Ukjente fraværskoder ({len(f.unknown_codes)}); lim inn i naervaer.toml og "
+            "bytt «?» med fraværsarten:"
+        )
+        lines.append("    [import.codes]")
+        lines += [f"    {line}" for line in placeholder_lines(f.unknown_codes)]
+    return lines
+
+
+def suggest_config(result: ImportResult) -> str:
+    """A naervaer.toml fragment for these files: every «?» to fill in, nothing guessed."""
+    unknown: list[UnknownCode] = [u for f in result.files for u in f.unknown_codes]
+    files = ", ".join(f.path.name for f in result.files)
+    lines = [
+        f"# naervaer.toml for {files} (naervaer check --suggest-config).",
+        "# Bytt hvert «?» med riktig verdi; en «?» som blir stående, er en feil.",
+    ]
+    chosen = {f.vocabulary.vocabulary.name: f.vocabulary for f in result.files if f.vocabulary}
+    vendor = [c for c in chosen.values() if c.vocabulary.name != "standard"]
+    settings: list[str] = []
+    if len(vendor) == 1:
+        settings.append(
+            f'vocabulary = "{vendor[0].vocabulary.name}"   # {vendor[0].vocabulary.title}'
+        )
+    else:
+        known: dict[str, list[str]] = {}
+        for u in unknown:
+            for label, _ in vocabularies_knowing(u.code):
+                known.setdefault(label, []).append(u.code)
+        for label, codes in known.items():
+            name, title = label.split(" ", 1)
+            settings.append(f'# vocabulary = "{name}"   # {title[1:-1]} kjenner {", ".join(codes)}')
+    if settings:
+        lines += ["", "[import]", *settings]
+    unused = sorted({c for f in result.files for c in f.unused_columns})
+    lines += _unused_lines(unused)
+    if unknown:
+        lines += ["", "[import.codes]", *placeholder_lines(unknown)]
+    if len(lines) == 2:
+        lines.append("# Filene leses uten mer konfigurasjon.")
+    others = sum(1 for f in result.files for p in f.problems if not p.unknown_code)
+    if others:
+        lines += [
+            "",
+            f"# Merk: {others} rad(er) har andre feil, som må rettes i eksporten; "
+            "`naervaer check` uten --suggest-config viser dem.",
+        ]
+    return hide_fnr("\n".join(lines)) + "\n"
+
+
+def suggest_for_missing(path: str, fields: tuple[str, ...], unused: tuple[str, ...]) -> str:
+    """The fragment when required columns are missing: one «?» line per missing field."""
+    lines = [
+        f"# naervaer.toml for {path} (naervaer check --suggest-config).",
+        "# Bytt hvert «?» med kolonnenavnet slik eksporten skriver det; en «?» som blir "
+        "stående, er en feil.",
+        "",
+        "[import.columns]",
+    ]
+    choices = ", ".join(unused) if unused else "ingen ubrukte kolonner"
+    for field in fields:
+        lines.append(
+            f'{field} = "?"   # {FIELD_LABELS[field]} (f.eks. {", ".join(SYNONYMS[field][:3])}); '
+            f"ubrukte kolonner: {choices}"
+        )
+    lines.append("# Kjør `naervaer check FIL --suggest-config` igjen etterpå for kodene.")
+    return hide_fnr("\n".join(lines)) + "\n"
+
+
+def _unused_lines(unused: list[str]) -> list[str]:
+    if not unused:
+        return []
+    fields = ", ".join(SYNONYMS)
+    lines = [
+        "",
+        "[import.columns]",
+        "# Kolonner naervaer ikke bruker. Skal en av dem leses, skriv feltet foran, f.eks.",
+        '# comment = ["Registrert av"]. Felt: ' + fields + ".",
+    ]
+    lines += [f'# ? = ["{c}"]' for c in unused]
+    return lines
 
 
 def _totals(result: ImportResult) -> list[str]:

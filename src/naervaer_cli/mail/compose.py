@@ -12,13 +12,18 @@ from typing import TYPE_CHECKING, Any
 from naervaer_cli.mail.sentlog import is_flag_new, is_pupil_new
 from naervaer_cli.mail.settings import MailSettings
 from naervaer_cli.output.labels import (
+    STATUS_ORDER,
     amount,
     case_text,
+    evidence_dates,
+    flag_words,
     flags_text,
+    limit,
     rule_label,
     status_label,
 )
 from naervaer_cli.result import PupilResult, ScanResult
+from naervaer_cli.textsafe import safe_text
 from naervaer_cli.words import count_text, date_short, date_text, person, words
 
 if TYPE_CHECKING:
@@ -32,7 +37,8 @@ class FlagLine:
     label: str
     status: str
     count: str  # "8", or "40 %" for the rate signals
-    threshold: str
+    threshold: str  # the guide's limit (7 also on a watch flag at 5); a signal's own
+    text: str  # in words: "8 dager med fravær siste 4 uker – veilederens grense er 7"
     dates: str
     lessons: tuple[str, ...]
     signal: bool
@@ -66,6 +72,25 @@ class GroupRow:
     concern: int
     watch: int
     mailed: str  # "ja", "uten mottaker", "sending feilet"
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    """How many pupils the scan suggests at one NIVÅ, by status."""
+
+    level: int
+    concern: int
+    watch: int
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    """A case whose evaluation date has passed with no evaluation recorded."""
+
+    label: str
+    level: int
+    due: str  # dd.mm.åååå
+    contact: str
 
 
 @dataclass(frozen=True)
@@ -111,14 +136,19 @@ def pupil_view(
     labels: Mapping[str, str],
     contact: str = "",
     note: str = "",
+    *,
+    limits: Mapping[str, int] | None = None,
+    window_days: int = 28,
 ) -> PupilView:
-    """The pupil as a mail shows it; `labels` are the policy's rule labels."""
+    """The pupil as a mail shows it; `labels` and `limits` are the policy's."""
+    limits = limits or {}
     flags = tuple(
         FlagLine(
             label=rule_label(flag.rule, labels, flag.subject),
             status=status_label(flag.severity),
             count=amount(flag, flag.count),
-            threshold=amount(flag, flag.threshold),
+            threshold=amount(flag, limit(flag, limits)),
+            text=flag_words(flag, labels, limits, window_days),
             dates=", ".join(date_short(d) for d in flag.dates),
             lessons=flag.lessons,
             signal=flag.signal,
@@ -137,16 +167,61 @@ def pupil_view(
         tools=pupil.suggestion.tools,
         case=case_text(pupil),
         flags=flags,
-        flags_short=flags_text(pupil, labels),
+        flags_short=flags_text(pupil, labels, limits=limits),
         new=is_pupil_new(pupil, known),
         contact=contact,
         note=note,
     )
 
 
+def by_severity(pupils: Iterable[PupilResult]) -> list[PupilResult]:
+    """Bekymring before følg med, then the most days counted first (the input's order after)."""
+    order = {status: n for n, status in enumerate(STATUS_ORDER)}
+    return sorted(pupils, key=lambda p: (order.get(p.status, 9), -len(evidence_dates(p))))
+
+
+def level_rows(result: ScanResult) -> tuple[LevelRow, ...]:
+    """Pupils per suggested NIVÅ and status, lowest level first."""
+    levels = sorted({p.suggestion.level for p in result.pupils})
+    return tuple(
+        LevelRow(
+            level=level,
+            concern=sum(
+                p.suggestion.level == level and p.status == "concern" for p in result.pupils
+            ),
+            watch=sum(p.suggestion.level == level and p.status == "watch" for p in result.pupils),
+        )
+        for level in levels
+    )
+
+
+def overdue_rows(result: ScanResult, full_names: bool) -> tuple[OverdueRow, ...]:
+    """Cases whose evaluation date has come with no evaluation recorded, oldest first."""
+    overdue = sorted(
+        (
+            (p.case.evaluation_due, p)
+            for p in result.pupils
+            if p.case is not None
+            and p.case.evaluation_due is not None
+            and p.case.evaluation_due <= result.as_of
+            and p.case.last_evaluation_improved is None
+        ),
+        key=lambda item: item[0],
+    )
+    return tuple(
+        OverdueRow(
+            label=pupil_label(p, full_names),
+            level=p.case.level if p.case else 0,
+            due=date_text(due),
+            contact=p.contact or "",
+        )
+        for due, p in overdue
+    )
+
+
 def clean(text: str) -> str:
     """Header-safe: values from an export (group names) may hold line breaks."""
-    return " ".join(text.split())
+    return " ".join(safe_text(text).split())
 
 
 def week_of(day: date) -> int:
@@ -173,7 +248,13 @@ def summary_subject(result: ScanResult, school: str, count: int, unrouted: int) 
 
 
 def base_context(result: ScanResult, settings: MailSettings) -> dict[str, Any]:
+    """The fields both mails share, with the summary's overview (counts per NIVÅ and status,
+    overdue evaluations) so the leadership mail can open with it."""
     return {
+        "details_hint": settings.details_hint,
+        "pupil_number": words(result.setting).pupil_number,
+        "levels": level_rows(result),
+        "overdue": overdue_rows(result, settings.full_names),
         "school": settings.school,
         "week": week_of(result.as_of),
         "as_of": date_text(result.as_of),
@@ -214,7 +295,8 @@ def build_message(draft: Draft, settings: MailSettings, now: datetime) -> EmailM
     # Tell auto-responders and vacation replies not to answer a cron job (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = "nb"
-    message.set_content(draft.text, subtype="plain", charset="utf-8")
+    # A text part is often read in a terminal (mutt, less): no escape sequences in it.
+    message.set_content(safe_text(draft.text), subtype="plain", charset="utf-8")
     message.add_alternative(draft.html, subtype="html", charset="utf-8")
     return message
 
@@ -246,7 +328,11 @@ def views(
     labels: Mapping[str, str],
     contact: dict[str, str] | None = None,
     note: dict[str, str] | None = None,
+    *,
+    limits: Mapping[str, int] | None = None,
+    window_days: int = 28,
 ) -> list[PupilView]:
+    """The pupils as a mail shows them, bekymring first, then by days counted."""
     contact = contact or {}
     note = note or {}
     return [
@@ -257,6 +343,13 @@ def views(
             labels,
             contact.get(p.pupil_id, ""),
             note.get(p.pupil_id, ""),
+            limits=limits,
+            window_days=window_days,
         )
-        for p in pupils
+        for p in by_severity(pupils)
     ]
+
+
+def flag_terms(result: ScanResult) -> dict[str, Any]:
+    """What `views` needs of the scan to word a flag: the guide's limits and the window."""
+    return {"limits": result.limits, "window_days": result.window_days}

@@ -184,7 +184,9 @@ def _contact_draft(
         "recipient_name": name,
         "groups": ", ".join(groups),
         "count_text": compose.count_text(result.setting, len(new)),
-        "pupils": compose.views(new, known, settings.full_names, result.labels),
+        "pupils": compose.views(
+            new, known, settings.full_names, result.labels, **compose.flag_terms(result)
+        ),
         "unchanged": unchanged,
     }
     text, html = compose.render_pair(env, CONTACT, context)
@@ -228,9 +230,16 @@ def _summary_draft(
             settings.full_names,
             result.labels,
             contacts,
+            **compose.flag_terms(result),
         ),
         "unrouted": compose.views(
-            unrouted, known, settings.full_names, result.labels, contacts, unrouted_ids
+            unrouted,
+            known,
+            settings.full_names,
+            result.labels,
+            contacts,
+            unrouted_ids,
+            **compose.flag_terms(result),
         ),
         "missing_addresses": list(routing.missing_addresses),
     }

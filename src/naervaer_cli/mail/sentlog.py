@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from naervaer_cli.errors import RuntimeFailure
+from naervaer_cli.errors import RuntimeFailure, os_failure, sqlite_failure
+from naervaer_cli.portable import modes_apply
 from naervaer_cli.privacy import ensure_private_dir
 from naervaer_cli.result import Flag, PupilResult
 
@@ -103,16 +104,26 @@ class SentLog:
     def __init__(self, path: Path) -> None:
         self.path = path
         ensure_private_dir(path.parent)
-        if not path.exists():
+        try:
             # Create it private before SQLite opens it; SQLite gives its journal the same mode.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-            os.close(fd)
-        os.chmod(path, 0o600)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise os_failure(exc, path) or RuntimeFailure(
+                f"{path}: utsendelsesloggen kan ikke opprettes ({exc.strerror})."
+            ) from None
+        if modes_apply():
+            os.chmod(path, 0o600)
         try:
             self._db = sqlite3.connect(path, timeout=30)
+            # Each record() is one transaction; FULL makes a committed one survive a power cut.
+            self._db.execute("PRAGMA synchronous = FULL")
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
-            raise RuntimeFailure(f"{path}: utsendelsesloggen kan ikke åpnes ({exc}).") from None
+            raise sqlite_failure(exc, path) or RuntimeFailure(
+                f"{path}: utsendelsesloggen kan ikke åpnes ({exc})."
+            ) from None
 
     @classmethod
     def in_home(cls, home: Path) -> SentLog:
@@ -140,9 +151,15 @@ class SentLog:
                     (stamp, recipient, record.kind, as_of, len(record.pupils), record.message_id),
                 )
         except sqlite3.Error as exc:
+            known = sqlite_failure(exc, self.path)
+            what = (
+                str(known)
+                if known
+                else (f"{self.path}: kunne ikke skrive til utsendelsesloggen ({exc}).")
+            )
             raise RuntimeFailure(
-                f"{self.path}: kunne ikke skrive til utsendelsesloggen ({exc}). E-posten til "
-                f"{record.recipient} er sendt, men kan bli sendt på nytt ved neste kjøring."
+                f"{what} E-posten til {record.recipient} er sendt, men kan bli sendt på nytt "
+                "ved neste kjøring."
             ) from None
 
     def mails(self) -> list[tuple[str, str, int]]:

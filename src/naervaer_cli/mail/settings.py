@@ -51,6 +51,7 @@ class MailSettings:
     full_names: bool = False
     reply_to: str | None = None
     allow_plain: bool = False
+    details_hint: str = "Se fraværet i IST"
 
 
 def _base_dir(config: Config) -> Path:
@@ -172,6 +173,7 @@ def load_mail_settings(config: Config, *, for_sending: bool = True) -> MailSetti
         cafile=cafile_path,
         timeout=float(config.get("mail.timeout")),
         full_names=config.get("mail.full_names"),
+        details_hint=" ".join(str(config.get("mail.details_hint")).split()),
         reply_to=reply_to,
         allow_plain=allow_plain,
     )

@@ -7,6 +7,7 @@
 | csv    | one row per pupil, UTF-8 with BOM and `;` (Norwegian Excel)  |
 | xlsx   | workbook: per pupil, per flag date, and an «Om» sheet        |
 | md     | Markdown table and summary                                   |
+| html   | one self-contained page: table, details, filter, print CSS   |
 
 Every file written here holds personal data and gets mode 0600.
 """
@@ -28,6 +29,7 @@ class Format(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     md = "md"
+    html = "html"
 
 
 def render(result: ScanResult, fmt: Format, *, group: str | None = None) -> str | bytes:
@@ -53,6 +55,10 @@ def render(result: ScanResult, fmt: Format, *, group: str | None = None) -> str 
             from naervaer_cli.output.md import render_md
 
             return render_md(result, group)
+        case Format.html:
+            from naervaer_cli.output.html import render_html
+
+            return render_html(result, group)
         case _:
             assert_never(fmt)
 
@@ -82,18 +88,23 @@ def write(
 
 
 def deliver(data: str | bytes, output: Path | None, stream: TextIO, *, terminal: bool) -> None:
-    """Write rendered `data` to `output` (mode 0600), or to `stream`.
+    """Write rendered `data` to `output` (mode 0600), or to `stream`; text without control
+    characters or escape sequences.
 
     Bytes (XLSX) never go to a terminal. Text with its own CRLF (CSV) goes out as bytes where
     the stream allows, so Windows' text stdout cannot make it \\r\\r\\n.
     """
+    from naervaer_cli.errors import os_failure
     from naervaer_cli.privacy import write_private
+    from naervaer_cli.textsafe import safe_text
 
+    if isinstance(data, str):
+        data = safe_text(data)  # defence in depth: the importer strips these already
     if output is not None:
         try:
             write_private(output, data)
         except OSError as exc:
-            raise UsageError(
+            raise os_failure(exc, output) or UsageError(
                 f"Kan ikke skrive {output} ({exc.strerror}). Velg en annen fil med --output."
             ) from None
         return
@@ -107,3 +118,31 @@ def deliver(data: str | bytes, output: Path | None, stream: TextIO, *, terminal:
         stream.buffer.flush()
     else:
         stream.write(data)
+
+
+STDOUT = "-"
+
+
+def output_target(
+    path: Path | None, option: str, *, folder: bool = False, stdout: bool = True
+) -> Path | None:
+    """Check a path given to --output, --out, --rejects or --dry-run before any work is done.
+
+    A regular file (a folder, with `folder`) or a new path is accepted; a device, a FIFO or a
+    socket is refused and left as it is. `-` means standard output (None) where `stdout`
+    allows it.
+    """
+    from naervaer_cli.privacy import check_file_target, check_folder_target
+
+    if path is None:
+        return None
+    if str(path) == STDOUT:
+        if stdout and not folder:
+            return None
+        wanted = "en mappe" if folder else "en fil"
+        raise UsageError(f"{option} -: standard ut kan ikke brukes her; oppgi {wanted}.")
+    try:
+        (check_folder_target if folder else check_file_target)(path)
+    except UsageError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+    return path

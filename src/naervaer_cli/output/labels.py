@@ -35,14 +35,84 @@ def rule_label(rule: str, labels: Mapping[str, str], subject: str | None = None)
     return labels.get(rule, rule)
 
 
-def flag_short(flag: Flag, labels: Mapping[str, str]) -> str:
-    """A flag as the table shows it: label and count/threshold, e.g. "Fraværsdager 8/7".
+# What a rule's count counts, in words, for mails and the HTML page; the rule's name stays
+# the policy's label, so «8» needs no guessing.
+# {window}: " siste 4 uker" (or " siste 30 dager") for the rules counted in the window.
+_LONG: dict[str, str] = {
+    "absence_days": "{n} dager med fravær{window}",
+    "left_during_day": "{n} ganger{window}",
+    "single_lessons": "{n} timer{window}",
+    "subject_absence": "{n} dager{window}",
+    "consecutive_days": "{n} dager på rad",
+    "late_arrivals": "{n} ganger{window}",
+    "weekday_pattern": "samme ukedag i {n} uker",
+    "rising_trend": "{n} fravær de siste dagene",
+    "term_share": "{n} fravær så langt i terminen",
+    "unnotified_absence": "{n} dager{window}",
+    "high_absence": "{n} dager med fravær{window}",
+    "pickup_dropoff": "{n} ganger{window}",
+}
 
-    A subject flag is named by its subject alone ("Kroppsøving 2/2") to keep the column narrow.
-    """
-    subject = flag.rule == "subject_absence" and flag.subject
-    name = flag.subject if subject else rule_label(flag.rule, labels)
-    return f"{name} {amount(flag, flag.count)}/{amount(flag, flag.threshold)}"
+
+def limit(flag: Flag, limits: Mapping[str, int]) -> int:
+    """The guide's limit for `flag`: its rule's concern threshold; a signal's own threshold."""
+    if flag.signal:
+        return flag.threshold
+    return limits.get(flag.rule, flag.threshold)
+
+
+def date_span(days: tuple[date, ...]) -> str:
+    """ "26.10–19.11" (first–last date counted), "26.10" for one date, "" for none."""
+    if not days:
+        return ""
+    if days[0] == days[-1]:
+        return date_short(days[0])
+    return f"{date_short(days[0])}–{date_short(days[-1])}"
+
+
+def flag_parts(
+    flag: Flag, labels: Mapping[str, str], limits: Mapping[str, int] | None = None
+) -> tuple[str, ...]:
+    """A flag as the table shows it, in pieces a line may break between (never inside):
+    ("Fraværsdager 8", "(grense 7)", "26.10–19.11")."""
+    # The policy's label, its words free to break between; the count stays with the last.
+    *words, last = rule_label(flag.rule, labels, flag.subject).split() or [flag.rule]
+    if flag.rule == "subject_absence" and flag.subject:
+        *words, last = flag.subject.split()  # the subject alone keeps the column narrow
+    what = [*words, f"{last} {amount(flag, flag.count)}"]
+    parts = [*what, f"(grense {amount(flag, limit(flag, limits or {}))})"]
+    if flag.dates:
+        parts.append(date_span(flag.dates))
+    return tuple(parts)
+
+
+def flag_short(
+    flag: Flag, labels: Mapping[str, str], limits: Mapping[str, int] | None = None
+) -> str:
+    """A flag on one line: "Fraværsdager 8 (grense 7) 26.10–19.11"."""
+    return " ".join(flag_parts(flag, labels, limits))
+
+
+def flag_words(
+    flag: Flag, labels: Mapping[str, str], limits: Mapping[str, int], window_days: int
+) -> str:
+    """A flag in words with the guide's limit, for mails and the HTML page:
+    "Fraværsdager: 8 dager med fravær siste 4 uker – veilederens grense er 7"."""
+    count = amount(flag, flag.count)
+    weeks, rest = divmod(window_days, 7)
+    window = f" siste {weeks} uker" if not rest and weeks > 1 else f" siste {window_days} dager"
+    label = rule_label(flag.rule, labels, flag.subject)
+    form = _LONG.get(flag.rule)
+    if form is None:
+        text = f"{label}: {count}"
+    else:
+        text = f"{label}: {form.format(n=count, window=window)}"
+    reach = amount(flag, limit(flag, limits))
+    if flag.signal:
+        return f"{text} – tilleggssignal utenfor veilederen, slår ut fra {reach}"
+    if flag.severity == "watch":
+        return f"{text} – nærmer seg grensen ({reach})"
+    return f"{text} – veilederens grense er {reach}"
 
 
 def amount(flag: Flag, value: int) -> str:
@@ -50,8 +120,13 @@ def amount(flag: Flag, value: int) -> str:
     return f"{value} %" if flag.rule in PERCENT_RULES else str(value)
 
 
-def flags_text(pupil: PupilResult, labels: Mapping[str, str], sep: str = ", ") -> str:
-    return sep.join(flag_short(flag, labels) for flag in pupil.flags)
+def flags_text(
+    pupil: PupilResult,
+    labels: Mapping[str, str],
+    sep: str = ", ",
+    limits: Mapping[str, int] | None = None,
+) -> str:
+    return sep.join(flag_short(flag, labels, limits) for flag in pupil.flags)
 
 
 def status_label(status: str) -> str:

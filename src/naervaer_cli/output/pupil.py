@@ -8,6 +8,7 @@ from typing import IO
 from naervaer_cli import words
 from naervaer_cli.output import labels
 from naervaer_cli.pupil_view import PupilView
+from naervaer_cli.textsafe import safe_text
 
 # (symbol when piped, style on a terminal) per day state; the legend below explains them.
 DAY_MARKS: dict[str, tuple[str, str]] = {
@@ -27,7 +28,8 @@ def _lines(view: PupilView) -> list[Line]:
     out: list[Line] = []
 
     def add(*pieces: tuple[str, str]) -> None:
-        out.append(list(pieces))
+        # Names and groups come from an export: no escape sequence reaches the terminal.
+        out.append([(safe_text(piece), style) for piece, style in pieces])
 
     def text(value: str = "", style: str = "") -> None:
         add((value, style))

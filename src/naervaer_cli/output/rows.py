@@ -2,49 +2,111 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from naervaer_cli.output import labels
-from naervaer_cli.result import ScanResult
+from naervaer_cli.result import ScanResult, Setting
 from naervaer_cli.words import dates_text
 
 Cell = str | int | date | None
 
 
-def display_rows(result: ScanResult, sep: str = ", ") -> tuple[list[str], list[list[str]]]:
-    """Headers and rows for the human table (terminal, plain text, Markdown).
+@dataclass(frozen=True)
+class TableRow:
+    """One pupil as the human table shows it; flags and names as pieces a line may break
+    between (never inside a piece), so no renderer splits a word."""
 
-    The Sak/Frist column is there only when some pupil has a case or something due. `sep`
-    joins flags and roles: ", " on one line, or "\n" for one per line in a terminal table.
-    """
-    cols = labels.columns(result.setting)
-    headers = [
+    pupil_id: str
+    name: str
+    group: str
+    status: str
+    flags: tuple[tuple[str, ...], ...]  # per flag: ("8 dager", "(grense 7)", "26.10–19.11")
+    level: int
+    responsible: tuple[str, ...]
+    case: str  # the case log's state and what is due, or ""
+
+
+def table_headers(setting: Setting) -> list[str]:
+    """The human table's columns, in order: Elevnr, Elev, Gruppe, Status, Hva slo ut, NIVÅ,
+    Ansvarlig (Barnenr, Barn, Avdeling … in a barnehage)."""
+    cols = labels.columns(setting)
+    return [
+        cols["pupil_id"],
         cols["pupil"],
         cols["group"],
         "Status",
         "Hva slo ut",
         "NIVÅ",
         "Ansvarlig",
-        "Neste steg",
     ]
+
+
+def table_rows(result: ScanResult) -> list[TableRow]:
+    """The pupils of `result` as table rows, in the result's order."""
+    return [
+        TableRow(
+            pupil_id=pupil.pupil_id,
+            name=pupil.name or pupil.pupil_id,
+            group=pupil.group,
+            status=labels.status_label(pupil.status),
+            # a pupil listed only for an overdue case evaluation has no flag
+            flags=tuple(
+                labels.flag_parts(flag, result.labels, result.limits) for flag in pupil.flags
+            )
+            or (("–",),),
+            level=pupil.suggestion.level,
+            responsible=pupil.suggestion.responsible,
+            case=labels.case_text(pupil),
+        )
+        for pupil in result.pupils
+    ]
+
+
+def step_lines(result: ScanResult) -> list[str]:
+    """The innsatsplan's next step once per level the table shows, lowest level first:
+    "NIVÅ 0 (Kontaktlærer): Sikre muntlig dialog …"."""
+    steps: dict[int, str] = {}
+    for pupil in sorted(result.pupils, key=lambda p: p.suggestion.level):
+        s = pupil.suggestion
+        who = f" ({', '.join(s.responsible)})" if s.responsible else ""
+        steps.setdefault(s.level, f"NIVÅ {s.level}{who}: {s.next_step}")
+    return list(steps.values())
+
+
+def case_lines(result: ScanResult) -> list[str]:
+    """One line per pupil with an open case or something due: "10229 Bakke, Jonas: …"."""
+    return [
+        f"{p.pupil_id} {p.name or ''}".rstrip() + f": {text}"
+        for p in result.pupils
+        if (text := labels.case_text(p))
+    ]
+
+
+def display_rows(result: ScanResult, sep: str = ", ") -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the table as flat text (Markdown, tab-separated text).
+
+    The Sak/Frist column is there only when some pupil has a case or something due. `sep`
+    joins flags and roles.
+    """
+    headers = table_headers(result.setting)
     with_cases = labels.has_cases(result)
     if with_cases:
         headers.append("Sak/Frist")
     rows = []
-    for pupil in result.pupils:
-        row = [
-            pupil.name or pupil.pupil_id,
-            pupil.group,
-            labels.status_label(pupil.status),
-            # a pupil listed only for an overdue case evaluation has no flag
-            labels.flags_text(pupil, result.labels, sep) or "–",
-            str(pupil.suggestion.level),
-            labels.responsible_text(pupil, sep),
-            pupil.suggestion.next_step,
+    for row in table_rows(result):
+        cells = [
+            row.pupil_id,
+            row.name,
+            row.group,
+            row.status,
+            sep.join(" ".join(parts) for parts in row.flags),
+            str(row.level),
+            sep.join(row.responsible),
         ]
         if with_cases:
-            row.append(labels.case_text(pupil))
-        rows.append(row)
+            cells.append(row.case)
+        rows.append(cells)
     return headers, rows
 
 
@@ -81,7 +143,7 @@ def data_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
                 pupil.group,
                 pupil.contact or "",
                 labels.status_label(pupil.status),
-                labels.flags_text(pupil, result.labels),
+                labels.flags_text(pupil, result.labels, limits=result.limits),
                 pupil.suggestion.level,
                 labels.responsible_text(pupil),
                 pupil.suggestion.next_step,

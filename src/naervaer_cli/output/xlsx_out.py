@@ -27,6 +27,11 @@ _BOLD, _DATE = 1, 2
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+# Relationship types, written out whole (they are URIs, not paths).
+_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+_STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+_STRINGS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # XML 1.0 allows no C0 control but tab, LF and CR; the importer removes them from the data,
 # this keeps any other text (a policy label) from making the file unreadable.
@@ -229,7 +234,7 @@ def _package(sheets: list[tuple[str, str]], strings: _Strings) -> bytes:
     )
     root_rels = (
         f'{_HEAD}<Relationships xmlns="{_PACKAGE_RELS}"><Relationship Id="rId1" '
-        f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        f'Type="{_DOCUMENT}" Target="xl/workbook.xml"/></Relationships>'
     )
     entries = "".join(
         f'<sheet name="{_escape(title)}" sheetId="{n}" r:id="rId{n}"/>'
@@ -243,11 +248,11 @@ def _package(sheets: list[tuple[str, str]], strings: _Strings) -> bytes:
     workbook_rels = (
         f'{_HEAD}<Relationships xmlns="{_PACKAGE_RELS}">'
         + "".join(
-            f'<Relationship Id="rId{i}" Type="{_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            f'<Relationship Id="rId{i}" Type="{_WORKSHEET}" Target="worksheets/sheet{i}.xml"/>'
             for i in range(1, n + 1)
         )
-        + f'<Relationship Id="rId{n + 1}" Type="{_RELS}/styles" Target="styles.xml"/>'
-        f'<Relationship Id="rId{n + 2}" Type="{_RELS}/sharedStrings" '
+        + f'<Relationship Id="rId{n + 1}" Type="{_STYLES_REL}" Target="styles.xml"/>'
+        f'<Relationship Id="rId{n + 2}" Type="{_STRINGS_REL}" '
         'Target="sharedStrings.xml"/></Relationships>'
     )
     buffer = BytesIO()

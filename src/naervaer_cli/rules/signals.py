@@ -18,23 +18,9 @@ _EPS = 1e-9
 _WEEK_DAYS = timedelta(weeks=1).days
 
 
-def term_start(policy: Policy, as_of: date) -> date:
-    """The latest configured term start (month-day) on or before `as_of`."""
-    candidates = []
-    for month, day in policy.school.signals.term_starts:
-        for year in (as_of.year, as_of.year - 1):
-            try:
-                candidate = date(year, month, day)
-            except ValueError:  # 02-30 and the like: the month's last day
-                candidate = date(year, month % 12 + 1, 1) - timedelta(days=1)
-            if candidate <= as_of:
-                candidates.append(candidate)
-    return max(candidates)
-
-
 def signals_first_day(policy: Policy, as_of: date) -> date:
     """The earliest date the signals need (the term start or the window start)."""
-    return min(term_start(policy, as_of), window_start(as_of, policy.school.window_days))
+    return min(policy.term_start(as_of), window_start(as_of, policy.school.window_days))
 
 
 def _school_days(calendar: SchoolCalendar, first: date, last: date) -> pl.DataFrame:
@@ -119,7 +105,7 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
     """Rising trend and term share, both measured in school days of absence."""
     sig = policy.school.signals
     as_of = prep.as_of
-    term_first = term_start(policy, as_of)
+    term_first = policy.term_start(as_of)
     recent_first = as_of - timedelta(days=sig.rising_recent_days - 1)
     term_days = _school_days(calendar, term_first, as_of)
     term_n = term_days.height

@@ -1,0 +1,27 @@
+"""Text made safe to show: no control characters or terminal escape sequences.
+
+The importer already strips them from every value it reads; this is the second guard, at
+output (tables, show, Markdown, a mail's text part), so a name that slipped in some other way
+still cannot clear the screen, hide rows, move the cursor or retitle the window.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The same classes the importer strips (importer/normalize.py): whole escape sequences (CSI,
+# OSC, two-byte ESC, and their one-byte C1 forms), C0 and C1 controls, DEL and the
+# bidirectional overrides. Tab and line feed stay: they are the output's own layout. A
+# carriage return stays only before a line feed (CSV's CRLF); alone it would move the
+# cursor back over what was printed.
+_UNSAFE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c)?"
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    r"|\r(?!\n)"
+)
+
+
+def safe_text(text: str) -> str:
+    """`text` without control characters and escape sequences (tab, line feed and CRLF kept)."""
+    return _UNSAFE.sub("", text)
