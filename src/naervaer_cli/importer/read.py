@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -310,14 +311,14 @@ def _read_decoded(path: Path, synonyms: dict[str, str], head: bytes, decoded: _D
     # a file with quotes or CR-only line breaks is read by the csv module, which tells the
     # exact line every record starts on.
     raw = None if decoded.text is None else decoded.text.encode("utf-8")
-    scan = _scan_bytes(_file_chunks(path, head) if raw is None else [raw])
-    if scan.quotes or scan.lone_cr:
-        frame, rows = _csv_records(
-            path, whole_text().lstrip("\ufeff"), header_index, delimiter, width
-        )
-    else:
-        # Polars reads a path about twice as fast as bytes: UTF-8 files go by path.
-        source: Path | bytes = path if raw is None else raw
+    # Polars reads a path about twice as fast as bytes: UTF-8 files go by path. The byte scan
+    # runs beside the read, which lets go of the GIL and leaves part of the second core idle;
+    # its answer decides whether Polars' frame is used (a file that needs the csv module is
+    # rare, and then the read was only wasted time).
+    source: Path | bytes = path if raw is None else raw
+    failure: pl.exceptions.PolarsError | None = None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(_scan_bytes, _file_chunks(path, head) if raw is None else [raw])
         try:
             frame = pl.read_csv(
                 source,
@@ -328,10 +329,19 @@ def _read_decoded(path: Path, synonyms: dict[str, str], head: bytes, decoded: _D
                 truncate_ragged_lines=False,
             )
         except pl.exceptions.PolarsError as exc:
-            if decoded.text is None and "utf-8" in str(exc).lower():
+            frame, failure = pl.DataFrame(), exc
+        scan = scanning.result()
+    if scan.quotes or scan.lone_cr:
+        del frame
+        frame, rows = _csv_records(
+            path, whole_text().lstrip("\ufeff"), header_index, delimiter, width
+        )
+    else:
+        if failure is not None:
+            if decoded.text is None and "utf-8" in str(failure).lower():
                 raise _NotUtf8 from None
             raise _csv_shape_error(
-                path, whole_text(), header_index, delimiter, width, exc
+                path, whole_text(), header_index, delimiter, width, failure
             ) from None
         rows = None
         # Header cells can be empty or repeated; address columns by position instead.
