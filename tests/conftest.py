@@ -63,3 +63,23 @@ def cli(capsys: pytest.CaptureFixture[str]):
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+KNOWN_HEADER = "Elevnr;Elev;Klasse;Kontaktlærer;Dato;Fra kl.;Til kl.;Fag;Fraværstype;Heldag\n"
+
+
+@pytest.fixture
+def known(cli, tmp_path_factory: pytest.TempPathFactory):
+    """Import a whole day absent for each pupil id, so `case open` finds them in the history."""
+
+    def run(*ids: str, day: str = "02.11.2026", group: str = "7A") -> None:
+        path = tmp_path_factory.mktemp("known") / "kjente.csv"
+        rows = "".join(
+            f"{pid};Elev {pid};{group};Kari Lærer;{day};;;;Ikke dokumentert;Ja\n" for pid in ids
+        )
+        path.write_text(KNOWN_HEADER + rows, encoding="utf-8")
+        result = run_cli("import", path)
+        assert result.code == 0, result.err
+
+    run_cli = cli
+    return run

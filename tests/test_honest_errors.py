@@ -76,9 +76,10 @@ def fill(folder: Path) -> Path:
 
 
 def test_a_full_disk_says_so_and_loses_no_committed_event(
-    cli, small_disk: Path, monkeypatch: pytest.MonkeyPatch
+    cli, known, small_disk: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NAERVAER_HOME", str(small_disk))
+    known("p1")  # case open finds the pupil in the stored history
     log = small_disk / "caselog.sqlite"
     assert cli("case", "open", "p1", "--date", "2026-11-02", "--by", "Kari").code == 0
     for n in range(3):
@@ -139,9 +140,10 @@ def test_a_failed_write_gives_the_disk_full_message(
 
 
 def test_a_read_only_file_system_says_so(
-    cli, small_disk: Path, monkeypatch: pytest.MonkeyPatch
+    cli, known, small_disk: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NAERVAER_HOME", str(small_disk))
+    known("p1")  # case open finds the pupil in the stored history
     assert cli("case", "open", "p1", "--date", "2026-11-02", "--by", "Kari").code == 0
     remounted = subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], capture_output=True)
     if remounted.returncode != 0:

@@ -270,9 +270,10 @@ def test_pack_looks_up_a_typed_fnr(cli, tmp_path: Path, naervaer_home: Path) -> 
     assert run.out == f"{tmp_path / 'docs' / ('elev-' + pseudonym)}.md\n"
 
 
-def test_case_commands_hash_a_typed_fnr(cli, naervaer_home: Path) -> None:
+def test_case_commands_hash_a_typed_fnr(cli, naervaer_home: Path, tmp_path: Path) -> None:
     pseudonym = hash_fnr(B, pseudonym_key(naervaer_home))
-    run = cli("case", "open", spaced(B), "--by", "Kari", "--date", "2026-11-02")
+    export = _flagged_export(tmp_path, pupil=B)
+    run = cli("case", "open", spaced(B), "-i", export, "--by", "Kari", "--date", "2026-11-02")
     assert (run.code, run.err) == (0, "")
     assert run.out == f"Åpnet sak for elev {pseudonym} (skole) på NIVÅ 0, 02.11.2026.\n"
     note = cli("case", "note", B, "Samtale med mor", "--by", "Kari", "--date", "2026-11-03")
@@ -296,7 +297,8 @@ REFUSED = "Feil: Skriv ikke fødselsnummer i saksloggen ({where}). Fjern det og 
         (["close", "10234", "--text", f"{B}", "--by", "Kari"], "teksten"),
     ],
 )
-def test_case_free_text_refuses_an_fnr(cli, args: list[str], where: str) -> None:
+def test_case_free_text_refuses_an_fnr(cli, known, args: list[str], where: str) -> None:
+    known("10234")
     if args[0] != "open":
         assert cli("case", "open", "10234", "--by", "Kari", "--date", "2026-11-02").code == 0
     run = cli("case", *args)
@@ -304,13 +306,17 @@ def test_case_free_text_refuses_an_fnr(cli, args: list[str], where: str) -> None
     assert run.err == REFUSED.format(where=where)
 
 
-def test_case_by_from_the_environment_is_refused(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_case_by_from_the_environment_is_refused(
+    cli, known, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    known("10234")
     monkeypatch.setenv("NAERVAER_BY", f"Kari {B}")
     run = cli("case", "open", "10234")
     assert (run.code, run.err) == (2, REFUSED.format(where="--by"))
 
 
-def test_case_restore_refuses_an_fnr_and_restores_nothing(cli, tmp_path: Path) -> None:
+def test_case_restore_refuses_an_fnr_and_restores_nothing(cli, known, tmp_path: Path) -> None:
+    known("10234")
     assert cli("case", "open", "10234", "--by", "Kari", "--date", "2026-11-02").code == 0
     exported = tmp_path / "sak.json"
     assert cli("case", "export", "-o", exported).code == 0

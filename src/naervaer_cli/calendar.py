@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from naervaer_cli.errors import ConfigError, InputError, where
+from naervaer_cli.errors import ConfigError, InputError, UsageError, where
 
 
 def _easter_sunday(year: int) -> date:
@@ -57,6 +57,26 @@ class SchoolCalendar:
             return self.overrides[day]
         return day.weekday() < 5 and day not in self.breaks and not is_public_holiday(day)
 
+    def next_school_day(self, day: date) -> date:
+        """`day` when it is a school day, else the first school day after it."""
+        for offset in range(366):  # a calendar with no school day for a year is broken
+            candidate = day + timedelta(days=offset)
+            if self.is_school_day(candidate):
+                return candidate
+        raise ConfigError(f"Skolekalenderen har ingen skoledag i året etter {day:%d.%m.%Y}.")
+
+    def why_not(self, day: date) -> str:
+        """Why `day` is no school day, in bokmål: «en lørdag», «en helligdag», «i en ferie»."""
+        if day in self.overrides:
+            return "en fridag i skoleruten"
+        if day in self.breaks:
+            return "en feriedag"
+        if day.weekday() >= 5:
+            return "en lørdag" if day.weekday() == 5 else "en søndag"
+        if is_public_holiday(day):
+            return "en helligdag"
+        return ""
+
     def school_days(self, first: date, last: date) -> list[date]:
         """School days from `first` to `last`, both included."""
         days = []
@@ -66,6 +86,18 @@ class SchoolCalendar:
                 days.append(day)
             day += timedelta(days=1)
         return days
+
+
+def check_planned(day: date, calendar: SchoolCalendar, what: str) -> date:
+    """A planned date (a meeting, an evaluation) must fall on a school day; else a UsageError
+    that names the next one. `what` starts the message: «Møtedatoen», «Evalueringsdatoen»."""
+    if calendar.is_school_day(day):
+        return day
+    nxt = calendar.next_school_day(day)
+    raise UsageError(
+        f"{what} {day:%d.%m.%Y} er {calendar.why_not(day)}, ikke en skoledag. "
+        f"Velg en skoledag, f.eks. {nxt:%d.%m.%Y}."
+    )
 
 
 def _date(value: Any, origin: str) -> date:

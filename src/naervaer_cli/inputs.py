@@ -94,7 +94,7 @@ def load_inputs(
         calendar=calendar,
         as_of=as_of,
         setting=setting,
-        cases=_case_summaries(config, as_of),
+        cases=_case_summaries(config, as_of, setting),
         rejected=rejected,
         notes=notes,
     )
@@ -132,13 +132,14 @@ def detect_setting(records: pl.DataFrame) -> Setting:
     return "barnehage" if present.any() else "skole"
 
 
-def _case_summaries(config: Config, as_of: date) -> dict[str, CaseSummary] | None:
+def _case_summaries(config: Config, as_of: date, setting: str) -> dict[str, CaseSummary] | None:
+    """The open cases of `setting` only: a school run never sees a barnehage case."""
     from naervaer_cli.caselog.store import CaseStore, caselog_exists
 
     if not caselog_exists(config):
         return None
     with CaseStore.from_config(config) as store:
-        return store.summaries(as_of)
+        return store.summaries(as_of, setting)
 
 
 def run_scan(inputs: ScanInputs, group: str | None = None) -> ScanResult:

@@ -82,8 +82,12 @@ def find_pupil(
         wanted = lookup_id(wanted, home)
     if pupils.filter(pl.col("pupil_id") == wanted).height == 1:
         return wanted
+    # «Jonas Berg» finds «Berg, Jonas» as well as «Berg, Jonas» does.
+    named = pl.col("name").fill_null("").str.to_lowercase()
+    turned = named.str.replace(r"^\s*([^,]*?)\s*,\s*(.*?)\s*$", "${2} ${1}")
+    asked = " ".join(wanted.lower().split())
     hits = pupils.filter(
-        pl.col("name").fill_null("").str.to_lowercase().str.contains(wanted.lower(), literal=True)
+        named.str.contains(asked, literal=True) | turned.str.contains(asked, literal=True)
     ).sort("group", "pupil_id")
     if hits.height == 1:
         return hits.item(0, "pupil_id")
@@ -93,7 +97,7 @@ def find_pupil(
     if hits.height == 0:
         raise UsageError(
             f"Fant ingen {person} med {number} eller navn som inneholder «{wanted}». "
-            f"Sjekk stavemåten, eller bruk {number}et."
+            f"Sjekk stavemåten, eller bruk {number}et.{_closest(pupils, asked)}"
         )
     shown = ", ".join(
         f"{row['pupil_id']} ({row['group']})" for row in hits.head(10).iter_rows(named=True)
@@ -102,6 +106,24 @@ def find_pupil(
     raise UsageError(
         f"«{wanted}» passer på {hits.height} {found.pupils}: {shown}{more}. Oppgi {number}et."
     )
+
+
+def _closest(pupils: pl.DataFrame, asked: str) -> str:
+    """« Nærmeste: 10234 (7A), …» for the ids and names most like `asked`, or ""."""
+    from difflib import SequenceMatcher
+
+    def score(row: dict[str, str | None]) -> float:
+        name = (row["name"] or "").lower()
+        last, _, first = name.partition(",")
+        texts = [row["pupil_id"] or "", name, f"{first.strip()} {last.strip()}", *name.split()]
+        return max(SequenceMatcher(None, asked, t.strip(",")).ratio() for t in texts)
+
+    scored = sorted(
+        ((score(row), row["pupil_id"], row["group"]) for row in pupils.iter_rows(named=True)),
+        key=lambda item: (-item[0], item[1] or ""),
+    )
+    near = [f"{pid} ({group})" for value, pid, group in scored[:3] if value >= 0.6]
+    return f" Nærmeste: {', '.join(near)}." if near else ""
 
 
 def pupil_view(

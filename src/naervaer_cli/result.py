@@ -95,6 +95,9 @@ class ScanResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
     # Rule id → the policy's label (Policy.labels), for every output that names a rule.
     labels: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # Open cases with something overdue whose pupil is not in the scanned files: listed apart
+    # («ikke i eksporten») by number, never as nameless rows among the flagged.
+    not_in_export: tuple[CaseSummary, ...] = ()
     # Rule id → the guide's limit (the policy's concern threshold), for «grense 7».
     limits: Mapping[str, int] = field(default_factory=dict, hash=False)
 
@@ -181,4 +184,7 @@ def to_json(result: ScanResult) -> dict[str, Any]:
         "talk_to_child": result.talk_to_child,
         "notes": list(result.notes),
         "pupils": list(map(pupil_to_json, result.pupils)),
+        "not_in_export": [
+            {"pupil_id": case.pupil_id, "case": case_to_json(case)} for case in result.not_in_export
+        ],
     }

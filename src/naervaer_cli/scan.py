@@ -131,8 +131,9 @@ def scan(
     missing = interesting - set(identity)
     if missing:
         identity.update(_identities(seen, missing))
-    if group is not None:
-        interesting &= set(identity)
+    # An overdue case whose pupil the files do not hold is listed apart, by number only.
+    absent = sorted(interesting - set(identity))
+    interesting &= set(identity)
     cases = _with_presence(cases, records, policy, setting, as_of, calendar)
     pupils = []
     # Without a case every pupil gets the same NIVÅ 0 suggestion: build it once.
@@ -166,6 +167,7 @@ def scan(
         talk_to_child=policy.talk_to(setting),
         notes=tuple(notes),
         labels=policy.labels,
+        not_in_export=tuple(cases[pid] for pid in absent if group is None and pid in cases),
         limits=policy.limits,
     )
 

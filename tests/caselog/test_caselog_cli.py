@@ -32,7 +32,8 @@ def _whole_day(pupil: str, day: str) -> str:
     return f"{pupil};Nordmann, Ola;7A;Kari Lærer;{day};;;;Ikke dokumentert;Ja\n"
 
 
-def test_a_case_from_open_to_close(cli, caselog: Backend) -> None:
+def test_a_case_from_open_to_close(cli, known, caselog: Backend) -> None:
+    known("10234")
     r = cli("case", "open", "10234", "--date", "02.11.2026", "-t", "7 dager fravær")
     assert (r.code, r.out, r.err) == (
         0,
@@ -70,8 +71,8 @@ def test_a_case_from_open_to_close(cli, caselog: Backend) -> None:
     r = cli("case", "list", "--as-of", "2026-11-26")
     assert r.out == (
         "Åpne saker per 26.11.2026:\n"
-        "   Nr.    Navn  Gruppe  NIVÅ  Åpnet       Hva forfaller\n"
-        "!  10234  –     –       1     02.11.2026  Evaluering forfalt 25.11.2026; "
+        "   Nr.    Navn        Gruppe  NIVÅ  Åpnet       Hva forfaller\n"
+        "!  10234  Elev 10234  7A      1     02.11.2026  Evaluering forfalt 25.11.2026; "
         "Møte forfalt 25.11.2026\n"
         "(! = forfalt, * = denne uken)\n"
     )
@@ -141,7 +142,14 @@ def test_import_again_adds_nothing(cli, tmp_path: Path) -> None:
 def test_purge_says_what_it_deleted(cli, caselog: Backend, tmp_path: Path) -> None:
     cli(
         "import",
-        _export(tmp_path / "x.csv", [_whole_day("1", "02.11.2026"), _whole_day("1", "10.11.2026")]),
+        _export(
+            tmp_path / "x.csv",
+            [
+                _whole_day("1", "02.11.2026"),
+                _whole_day("1", "10.11.2026"),
+                _whole_day("2", "10.11.2026"),
+            ],
+        ),
     )
     cli("case", "open", "1", "--date", "2026-11-02")
     cli("case", "dismiss", "1", "--date", "2026-11-03", "-t", "Var syk")
@@ -156,7 +164,10 @@ def test_purge_says_what_it_deleted(cli, caselog: Backend, tmp_path: Path) -> No
     assert cli("case", "show", "2").code == 0
 
 
-def test_export_to_stdout_and_to_a_private_file(cli, caselog: Backend, tmp_path: Path) -> None:
+def test_export_to_stdout_and_to_a_private_file(
+    cli, known, caselog: Backend, tmp_path: Path
+) -> None:
+    known("1")
     cli("case", "open", "1", "--date", "2026-11-02")
     data = json.loads(cli("case", "export").out)
     assert [c["pupil_id"] for c in data["cases"]] == ["1"]
@@ -168,8 +179,9 @@ def test_export_to_stdout_and_to_a_private_file(cli, caselog: Backend, tmp_path:
 
 
 def test_errors_are_one_norwegian_line(
-    cli, caselog: Backend, monkeypatch: pytest.MonkeyPatch
+    cli, known, caselog: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    known("1")
     cli("case", "open", "1", "--date", "2026-11-02")
     r = cli("case", "open", "1")
     assert (r.code, r.out) == (2, "")
@@ -211,8 +223,9 @@ def test_errors_are_one_norwegian_line(
 
 
 def test_by_and_setting_come_from_the_config(
-    cli, caselog: Backend, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
+    cli, known, caselog: Backend, naervaer_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    known("b7")
     monkeypatch.delenv("NAERVAER_BY")
     (naervaer_home / "config.toml").write_text(
         caselog.config('setting = "barnehage"\n[case]\nby = "Per Ped.leder"\n'), encoding="utf-8"
@@ -225,7 +238,8 @@ def test_by_and_setting_come_from_the_config(
     assert "(Per Ped.leder)" in cli("case", "show", "b7").out
 
 
-def test_caselog_path_from_config(cli, naervaer_home: Path, tmp_path: Path) -> None:
+def test_caselog_path_from_config(cli, known, naervaer_home: Path, tmp_path: Path) -> None:
+    known("1")
     target = tmp_path / "annet" / "saker.sqlite"
     (naervaer_home / "config.toml").write_text(f'[caselog]\npath = "{target}"\n', encoding="utf-8")
     cli("case", "open", "1", "--date", "2026-11-02")
@@ -284,8 +298,9 @@ def test_dates_in_both_forms() -> None:
 
 
 def test_export_then_restore_on_another_machine(
-    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli, known, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    known("1")
     cli("case", "open", "1", "--date", "2026-11-02")
     cli("case", "measure", "1", "Tiltak", "-r", "Kari", "--date", "2026-11-03")
     backup = tmp_path / "backup.json"
@@ -319,7 +334,8 @@ def test_restore_refuses_a_bad_file(cli, caselog: Backend, tmp_path: Path) -> No
     assert cli("case", "list", "--as-of", "2026-11-02").out == "Ingen åpne saker per 02.11.2026.\n"
 
 
-def test_the_access_log_records_who_read_the_case(cli, caselog: Backend) -> None:
+def test_the_access_log_records_who_read_the_case(cli, known, caselog: Backend) -> None:
+    known("1")
     cli("case", "open", "1", "--date", "2026-11-02")
     assert cli("case", "access-log", "1").out == "Ingen har lest saken til elev 1.\n"
     cli("case", "show", "1")
@@ -344,11 +360,11 @@ def test_case_list_names_groups_and_what_the_evaluation_calls_for(
             "10402;Dahl, Siri;7C;Per Lærer;03.11.2026;;;;Ikke dokumentert;Ja\n",
         ],
     )
-    cli("case", "open", "10234", "--date", "2026-11-02")
+    cli("case", "open", "10234", "-i", export, "--date", "2026-11-02")
     cli("case", "level", "10234", "1", "--date", "2026-11-02")
     cli("case", "measure", "10234", "Fast oppmøte", "-r", "Kontaktlærer", "--date", "2026-11-02")
     cli("case", "evaluate", "10234", "--not-improved", "--date", "2026-11-20")
-    cli("case", "open", "10301", "--date", "2026-11-03")
+    cli("case", "open", "10301", "-i", export, "--date", "2026-11-03")
     cli("case", "level", "10301", "1", "--date", "2026-11-03")
     cli("case", "measure", "10301", "Samtale", "-r", "Kontaktlærer", "--date", "2026-11-03")
     r = cli("case", "list", "--as-of", "2026-11-26", "-i", export)

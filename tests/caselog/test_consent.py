@@ -15,7 +15,8 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NAERVAER_BY", "Kari Lærer")
 
 
-def test_consent_yes_then_no_is_kept_as_events(cli, caselog: Backend) -> None:
+def test_consent_yes_then_no_is_kept_as_events(cli, known, caselog: Backend) -> None:
+    known("10234")
     assert cli("case", "open", "10234", "--date", "02.11.2026").code == 0
     r = cli("case", "consent", "10234", "ja", "--date", "2026-11-05")
     assert (r.code, r.out, r.err) == (
@@ -41,7 +42,8 @@ def test_consent_yes_then_no_is_kept_as_events(cli, caselog: Backend) -> None:
     ]
 
 
-def test_consent_needs_an_open_case_and_a_known_answer(cli, caselog: Backend) -> None:
+def test_consent_needs_an_open_case_and_a_known_answer(cli, known, caselog: Backend) -> None:
+    known("10234")
     r = cli("case", "consent", "10234", "ja")
     assert (r.code, r.err) == (
         2,

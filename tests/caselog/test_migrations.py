@@ -30,7 +30,14 @@ def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
             "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"
         )
     }
-    assert tables == {"migrations", "cases", "events", "certificate_leave_off", "access_log"}
+    assert tables == {
+        "migrations",
+        "cases",
+        "events",
+        "certificate_leave_off",
+        "access_log",
+        "pupil_numbers",
+    }
     assert indexes == {
         "events_by_case",
         "cases_by_pupil",
@@ -72,6 +79,12 @@ def test_blank_file_gets_the_expected_schema(tmp_path: Path) -> None:
         ("recorded_at", "TEXT", 1),
         ("school", "TEXT", 1),
     ]
+    assert _columns(conn, "pupil_numbers") == [
+        ("school", "TEXT", 1),
+        ("number", "INTEGER", 1),
+        ("pupil_id", "TEXT", 1),
+        ("setting", "TEXT", 1),
+    ]
     assert _columns(conn, "access_log") == [
         ("id", "INTEGER", 0),
         ("at", "TEXT", 1),
@@ -92,6 +105,7 @@ NAMES = [
     "m002_one_open_case_per_pupil",
     "m003_certificate_leave_off",
     "m004_schools_and_access_log",
+    "m005_pupil_numbers",
 ]
 
 
@@ -137,6 +151,7 @@ def test_blank_postgres_database_gets_the_same_named_migrations(pg: Backend) -> 
         "certificate_leave_off",
         "events",
         "grants",
+        "pupil_numbers",
     ]
 
 

@@ -156,12 +156,13 @@ def test_a_sqlite_log_moved_to_postgres_exports_exactly_the_same(
         assert event.id > max(e["id"] for c in json.loads(exported)["cases"] for e in c["events"])
 
 
-def test_move_through_the_cli(cli, pg: Backend, naervaer_home: Path, tmp_path: Path) -> None:
+def test_move_through_the_cli(cli, known, pg: Backend, naervaer_home: Path, tmp_path: Path) -> None:
     sqlite_home = tmp_path / "laptop"
     sqlite_home.mkdir()
     (sqlite_home / "config.toml").write_text('school = "Testskolen"\n', encoding="utf-8")
     os.environ["NAERVAER_HOME"] = str(sqlite_home)
     try:
+        known("1")
         assert cli("case", "open", "1", "--date", "2026-11-02", "--by", "Kari").code == 0
         cli("case", "note", "1", "Ringte mor", "--date", "2026-11-03", "--by", "Kari")
         backup = tmp_path / "sakslogg.json"
@@ -235,7 +236,8 @@ def test_a_host_that_is_not_local_is_verified() -> None:
     assert explicit["sslmode"] == "require"
 
 
-def test_the_grant_commands_and_the_access_log_through_the_cli(cli, pg: Backend) -> None:
+def test_the_grant_commands_and_the_access_log_through_the_cli(cli, known, pg: Backend) -> None:
+    known("1")
     teacher = _role(pg, "laerer_cli")
     assert cli("case", "open", "1", "--date", "2026-11-02", "--by", "Kari").code == 0
     r = cli("case", "grant", teacher, "Testskolen")

@@ -163,7 +163,9 @@ def test_a_measures_responsible_role_reaches_ansvarlig(
     cli, tmp_path: Path, naervaer_home: Path
 ) -> None:
     """`case measure -r Foresatte --by …`: the documents name the role, not who typed it."""
-    opened = cli("case", "open", "10229", "--date", "2026-11-02", "--by", "Terje Nygård")
+    opened = cli(
+        "case", "open", "10229", "-i", SAMPLE, "--date", "2026-11-02", "--by", "Terje Nygård"
+    )
     assert opened.code == 0, opened.err
     assert cli("case", "level", "10229", "1", "--date", "2026-11-05", "--by", "T N").code == 0
     run = cli(
@@ -186,8 +188,11 @@ def test_a_measures_responsible_role_reaches_ansvarlig(
     agreement = text[text.index("# Samarbeidsavtale") :]
     agreement = agreement[agreement.index("## Tiltak vi er enige om") :]
     agreement = agreement[: agreement.index("## Hvem gjør hva")]
-    assert "| Tiltak | Ansvarlig | Evalueres |" in agreement
-    assert "| Følger Jonas til skolen hver morgen | Foresatte | 27.11.2026 |" in agreement
+    assert "| Tiltak | Ansvarlig | Fra | Evalueres |" in agreement
+    # Decided 06.11, so in the agreement of 26.11 it runs from then; its own evaluation stands.
+    assert "| Følger Jonas til skolen hver morgen | Foresatte | 26.11.2026 | 27.11.2026 |" in (
+        agreement
+    )
     assert "Terje Nygård" not in agreement
     # The referat's measures table too: Ansvarlig is the role; the timeline keeps who typed it.
     assert "| Følger Jonas til skolen hver morgen | Foresatte | 06.11.2026 | 27.11.2026 |" in text

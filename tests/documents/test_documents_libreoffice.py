@@ -143,8 +143,12 @@ def test_ressursteam_pack_is_what_the_team_uses(cli, tmp_path: Path, naervaer_ho
         "docx",
     )
     assert run.code == 0, run.err
-    to_pdf([tmp_path / "ressursteam-2026-11-26.docx"], tmp_path / "pdf", tmp_path / "profile")
-    pdf = tmp_path / "pdf" / "ressursteam-2026-11-26.pdf"
+    # The meeting's date and time in the name: two meetings the same day keep apart.
+    assert run.out == f"{tmp_path / 'ressursteam-2026-11-26-kl0900.docx'}\n"
+    to_pdf(
+        [tmp_path / "ressursteam-2026-11-26-kl0900.docx"], tmp_path / "pdf", tmp_path / "profile"
+    )
+    pdf = tmp_path / "pdf" / "ressursteam-2026-11-26-kl0900.pdf"
     total = pages(pdf)
     # Two cases: the agenda, each case's referral and absence overview, the team referat;
     # not the 49 pages of parent papers the pack once was.

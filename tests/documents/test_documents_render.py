@@ -102,7 +102,7 @@ def test_referat_has_the_innsatsplan_agenda_and_attendees() -> None:
         assert item in text
     for who in ("Elev", "Foresatte", "Kontaktlærer", "Skoleledelse"):
         assert who in text
-    assert "Tiltakene evalueres fredag 27. november 2026" in text
+    assert "Neste evaluering: fredag 27. november 2026" in text
     assert "Fast samtale med kontaktlærer hver mandag" in text
 
 

@@ -6,6 +6,7 @@ The event types, their bokmål labels and what each keeps in `Event.data` are li
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -27,6 +28,7 @@ class EventType(StrEnum):
     NOTE = "note"
     CLOSED = "closed"
     CERTIFICATE_LEAVE_OFF = "certificate_leave_off"
+    DELETED = "deleted"
     CONSENT = "consent"
 
 
@@ -41,6 +43,7 @@ EVENT_LABELS: dict[EventType, str] = {
     EventType.NOTE: "Notat",
     EventType.CLOSED: "Sak avsluttet",
     EventType.CERTIFICATE_LEAVE_OFF: "Krav: fravær føres ikke på vitnemålet",
+    EventType.DELETED: "Sak slettet (åpnet ved en feil)",
     EventType.CONSENT: "Samtykke fra foresatte",
 }
 
@@ -56,6 +59,12 @@ DATE_KEYS: frozenset[str] = frozenset(
         "after_last",
     }
 )
+
+
+def split_roles(text: str) -> tuple[str, ...]:
+    """«Foresatte, kontaktlærer og rektor» → ("Foresatte", "kontaktlærer", "rektor")."""
+    parts = re.split(r",|/|\s+og\s+|\s*&\s*", text)
+    return tuple(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,22 @@ class Event:
         """A measure's evaluation date; None for other types."""
         value = self.data.get("evaluation_date")
         return value if isinstance(value, date) else None
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The measure's responsible roles: «Foresatte og kontaktlærer» → both, as typed."""
+        return split_roles(self.responsible)
+
+    @property
+    def improved(self) -> bool | None:
+        """An evaluation's answer to «Har nærværet økt?»; None for other types."""
+        value = self.data.get("improved")
+        return value if isinstance(value, bool) else None
+
+    def rate(self, key: str) -> float | None:
+        """An evaluation's presence rate (`presence_before`, `presence_after`), 0–1, if any."""
+        value = self.data.get(key)
+        return float(value) if isinstance(value, int | float) else None
 
     @property
     def consent(self) -> bool | None:

@@ -231,6 +231,32 @@ def m004_schools_and_access_log(conn: Any) -> None:
     )
 
 
+@migration
+def m005_pupil_numbers(conn: Any) -> None:
+    """A short stable number per child and school (`barn-0007`) for file names: a barnehage's
+    pupil id is a code made from the name, which no parent should read. The store hands out
+    max + 1 inside its write transaction."""
+    conn.execute(
+        """
+        CREATE TABLE pupil_numbers (
+            school   TEXT    NOT NULL DEFAULT '',
+            number   INTEGER NOT NULL,
+            pupil_id TEXT    NOT NULL,
+            setting  TEXT    NOT NULL CHECK (setting IN ('skole', 'barnehage')),
+            PRIMARY KEY (school, number),
+            UNIQUE (school, pupil_id)
+        )
+        """
+    )
+    if is_postgres(conn):
+        granted = _GRANTED.format(table="pupil_numbers")
+        conn.execute("ALTER TABLE pupil_numbers ENABLE ROW LEVEL SECURITY")
+        conn.execute(
+            "CREATE POLICY granted_school ON pupil_numbers"
+            f" USING ({granted}) WITH CHECK ({granted})"
+        )
+
+
 def applied(conn: Any) -> list[str]:
     """Names of the migrations already applied, in order."""
     if is_postgres(conn):

@@ -19,6 +19,11 @@ has a date and who recorded it (`by`). :meth:`CaseStore.timeline` hands them out
 - ``closed`` «Sak avsluttet»: `{}`.
 - ``consent`` «Samtykke fra foresatte»: `consent` (bool), the parents' answer to the case
   being brought to the ressursteam with the pupil's name; without it the referral is anonymous.
+- ``deleted`` «Sak slettet (åpnet ved en feil)»: `{}`, the reason in `text`; the case is
+  closed and hidden from `cases`, `timeline`, `list_open` and `summaries` (kept in `export`).
+
+Each child also gets a short stable number on request (`pupil_number`, table
+``pupil_numbers``): file names use it (`barn-0007`) rather than a code made from the name.
 
 The event's own words (the measure, the note, the meeting's summary) are in `Event.text`.
 
@@ -208,8 +213,8 @@ class CaseStore:
             ).fetchone()
             name = sql.Identifier(role)
             for statement in (
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON cases, events, certificate_leave_off"
-                " TO {}",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON cases, events, certificate_leave_off,"
+                " pupil_numbers TO {}",
                 "GRANT SELECT ON grants, migrations, access_log TO {}",
                 # Not `at` or `role`: those are the server's clock and the role itself.
                 'GRANT INSERT (pupil_id, school, setting, "by", action) ON access_log TO {}',
@@ -457,6 +462,39 @@ class CaseStore:
     def close_case(self, pupil_id: str, *, day: date, by: str, text: str = "") -> Event:
         return self._event(pupil_id, day, by, EventType.CLOSED, text, {}, close=True)
 
+    def delete_case(self, pupil_id: str, *, day: date, by: str, reason: str) -> Event:
+        """A case opened by mistake: record why, close it and hide it from every reading."""
+        if not reason.strip():
+            raise UsageError("Oppgi hvorfor saken slettes med --reason, f.eks. «feil elev».")
+        case = self._require_open(pupil_id)
+        # The deletion may be dated the day the case was opened, whatever today is.
+        return self._event(
+            pupil_id, max(day, case.opened), by, EventType.DELETED, reason, {}, close=True
+        )
+
+    def pupil_number(self, pupil_id: str, setting: str) -> int:
+        """The child's short stable number at this log's school (1, 2, …), handed out the
+        first time it is asked."""
+        _check_pupil(pupil_id)
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT number FROM pupil_numbers WHERE school = ? AND pupil_id = ?",
+                (self.school, pupil_id),
+            ).fetchone()
+            if row is not None:
+                return int(row["number"])
+            number = int(
+                conn.execute(
+                    "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM pupil_numbers WHERE school = ?",
+                    (self.school,),
+                ).fetchone()["n"]
+            )
+            conn.execute(
+                "INSERT INTO pupil_numbers (school, number, pupil_id, setting) VALUES (?, ?, ?, ?)",
+                (self.school, number, pupil_id, setting),
+            )
+        return number
+
     def purge_closed(self, before: date) -> int:
         """Delete the cases closed before `before` with all their events; return how many."""
         with self._transaction() as conn:
@@ -491,6 +529,17 @@ class CaseStore:
                     _restore_case(conn, item, fallback)
                 for item in exported.get("certificate_leave_off", []):
                     _restore_leave_off(conn, item, fallback)
+                for item in exported.get("pupil_numbers", []):
+                    conn.execute(
+                        "INSERT INTO pupil_numbers (school, number, pupil_id, setting)"
+                        " VALUES (?, ?, ?, ?)",
+                        (
+                            str(item.get("school") or fallback),
+                            int(item["number"]),
+                            str(item["pupil_id"]),
+                            str(item["setting"]),
+                        ),
+                    )
             except (KeyError, TypeError, ValueError, conn.IntegrityError) as exc:
                 problem = f"feltet «{exc.args[0]}» mangler" if isinstance(exc, KeyError) else exc
                 raise InputError(
@@ -530,10 +579,14 @@ class CaseStore:
         """All cases, or one pupil's, oldest first."""
         with self._read() as conn:
             if pupil_id is None:
-                rows = conn.execute("SELECT * FROM cases ORDER BY opened, id").fetchall()
+                rows = conn.execute(
+                    f"SELECT * FROM cases c WHERE {_NOT_DELETED} ORDER BY opened, id"
+                ).fetchall()
             else:
                 rows = conn.execute(
-                    "SELECT * FROM cases WHERE pupil_id = ? ORDER BY opened, id", (pupil_id,)
+                    f"SELECT * FROM cases c WHERE pupil_id = ? AND {_NOT_DELETED}"
+                    " ORDER BY opened, id",
+                    (pupil_id,),
                 ).fetchall()
         return tuple(_case(row) for row in rows)
 
@@ -542,7 +595,7 @@ class CaseStore:
         with self._transaction() as conn:
             rows = conn.execute(
                 "SELECT e.*, c.pupil_id FROM events e JOIN cases c ON c.id = e.case_id"
-                " WHERE c.pupil_id = ? ORDER BY c.opened, c.id, e.date, e.id",
+                f" WHERE c.pupil_id = ? AND {_NOT_DELETED} ORDER BY c.opened, c.id, e.date, e.id",
                 (pupil_id,),
             ).fetchall()
             if rows:
@@ -557,17 +610,24 @@ class CaseStore:
         with self._read() as conn:
             return int(conn.execute("SELECT count(*) AS n FROM events").fetchone()["n"])
 
-    def list_open(self, as_of: date) -> tuple[OpenCase, ...]:
-        """Open cases with what is next; overdue first, then by the date due, then pupil."""
-        items = [_open_case(case, events, as_of) for case, events in self._open_with_events()]
+    def list_open(self, as_of: date, setting: str | None = None) -> tuple[OpenCase, ...]:
+        """Open cases (of `setting`, or all) with what is next; overdue first, then by the
+        date due, then pupil."""
+        items = [
+            _open_case(case, events, as_of)
+            for case, events in self._open_with_events()
+            if setting is None or case.setting == setting
+        ]
         far = date.max
         items.sort(key=lambda o: (not o.overdue, min(_due_dates(o), default=far), o.case.pupil_id))
         return tuple(items)
 
-    def summaries(self, as_of: date) -> dict[str, CaseSummary]:
-        """What the level suggestion needs about each open case, by pupil id."""
+    def summaries(self, as_of: date, setting: str | None = None) -> dict[str, CaseSummary]:
+        """What the level suggestion needs about each open case (of `setting`, or all)."""
         result = {}
         for case, events in self._open_with_events():
+            if setting is not None and case.setting != setting:
+                continue
             item = _open_case(case, events, as_of)
             measure = _latest(events, EventType.MEASURE_DECIDED)
             evaluation = _evaluation_since(events, measure)
@@ -594,6 +654,10 @@ class CaseStore:
             names = applied(conn.conn)
             events = {case.id: self._events(conn, case.id, case.pupil_id) for case in cases}
             leave_offs = _leave_offs(conn, None)
+            numbers = conn.execute(
+                "SELECT school, number, pupil_id, setting FROM pupil_numbers"
+                " ORDER BY school, number"
+            ).fetchall()
             for case in cases:
                 self._log_access(conn, case, "export")
         return {
@@ -628,6 +692,15 @@ class CaseStore:
                 for case in cases
             ],
             "certificate_leave_off": [_leave_off_json(item) for item in leave_offs],
+            "pupil_numbers": [
+                {
+                    "school": row["school"],
+                    "number": row["number"],
+                    "pupil_id": row["pupil_id"],
+                    "setting": row["setting"],
+                }
+                for row in numbers
+            ],
         }
 
     def export_json(self) -> str:
@@ -802,6 +875,10 @@ class CaseStore:
         """Every vitnemål requirement, or one pupil's, by pupil and first date."""
         with self._read() as conn:
             return tuple(_leave_offs(conn, pupil_id))
+
+
+# A case deleted as opened by mistake is hidden from every reading (alias `c` for cases).
+_NOT_DELETED = "NOT EXISTS (SELECT 1 FROM events d WHERE d.case_id = c.id AND d.type = 'deleted')"
 
 
 def leave_offs_at(path: Path) -> tuple[LeaveOff, ...]:

@@ -153,7 +153,13 @@ def _details(event: Event) -> str:
             return f"neste møte {norwegian(nxt)}" if nxt else ""
         case EventType.CONSENT:
             return "ja" if data.get("consent") else "nei"
-        case EventType.CONCERN_DISMISSED | EventType.NOTE | EventType.CLOSED:
+        case (
+            EventType.CONCERN_DISMISSED
+            | EventType.NOTE
+            | EventType.CLOSED
+            | EventType.DELETED
+            | EventType.CERTIFICATE_LEAVE_OFF
+        ):
             return ""
     return ""
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from naervaer_cli.cli.options import output_file, parse_date
 
 if TYPE_CHECKING:
+    from naervaer_cli.calendar import SchoolCalendar
     from naervaer_cli.caselog.store import CaseStore
     from naervaer_cli.config import Config
 
@@ -100,34 +101,62 @@ def _person_of(store: CaseStore, pupil: str) -> str:
     return _person(case.setting if case else "skole")
 
 
+Inputs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--input",
+        "-i",
+        metavar="FIL",
+        help="Fraværseksport (CSV eller XLSX) å finne eleven i; kan gis flere ganger. "
+        "Uten: den lagrede fraværshistorikken.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("open")
 def open_(
     ctx: typer.Context,
-    pupil: Pupil,
+    pupil: Annotated[
+        str,
+        typer.Argument(
+            metavar="ELEV",
+            help="Elevnummeret, eller en del av navnet («Fornavn Etternavn» eller "
+            "«Etternavn, Fornavn») som bare passer på én elev i dataene.",
+        ),
+    ],
     setting: Annotated[
         str | None,
         typer.Option(
             "--setting",
             metavar="TYPE",
             help="skole eller barnehage. Standard: NAERVAER_SETTING eller «setting» i "
-            "konfigurasjonen, ellers skole.",
+            "konfigurasjonen, ellers det dataene er.",
         ),
     ] = None,
     level: Annotated[
         int, typer.Option("--level", metavar="NIVÅ", help="Nivået saken åpnes på.")
     ] = 0,
+    inputs: Inputs = None,
     school: School = None,
     text: Text = "",
     day: Day = None,
     by: By = None,
 ) -> None:
-    """Åpne en sak: uro for bekymringsfullt fravær registreres (NIVÅ 0)."""
-    from naervaer_cli.caselog.store import norwegian
+    """Åpne en sak: uro for bekymringsfullt fravær registreres (NIVÅ 0).
 
-    config, store = _store(ctx)
-    pupil = _pupil(config, pupil)
-    setting = config.setting(setting, "NAERVAER_SETTING", "setting", "skole")
-    with store:
+    Eleven må finnes i fraværshistorikken eller i eksporten gitt med -i.
+    """
+    from naervaer_cli.caselog.store import CaseStore, norwegian
+    from naervaer_cli.inputs import detect_setting
+    from naervaer_cli.pupil_view import find_pupil
+
+    config = ctx.obj.config()
+    chosen = config.setting(setting, "NAERVAER_SETTING", "setting", None)
+    records = _records(ctx, config, inputs or [], chosen or "skole")
+    setting = chosen or detect_setting(records)
+    pupil = find_pupil(records, pupil, setting, config.home)
+    with CaseStore.from_config(config) as store:
         case = store.open_case(
             pupil,
             setting=setting,
@@ -142,6 +171,34 @@ def open_(
         f"Åpnet sak for {_person(case.setting)} {pupil} ({case.setting}) "
         f"på NIVÅ {case.level}, {norwegian(case.opened)}.",
     )
+
+
+def _records(ctx: typer.Context, config: Config, files: list[Path], setting: str) -> Any:
+    """The exports given with -i, else the stored history: where a pupil must be found."""
+    from naervaer_cli.errors import UsageError
+
+    if files:
+        from naervaer_cli.calendar import calendar_from_config
+        from naervaer_cli.importer import load_exports
+
+        calendar = calendar_from_config(config.table("calendar"), config.where())
+        return load_exports(files, config, today=_today(ctx), calendar=calendar).records
+    from naervaer_cli.history import load_history
+
+    records = load_history(config.home)
+    if records.is_empty():
+        child = "barnet" if setting == "barnehage" else "eleven"
+        raise UsageError(
+            f"Ingen lagret fraværshistorikk å finne {child} i. Importer eksportene først med "
+            "«naervaer import FIL ...», eller oppgi eksporten med -i FIL."
+        )
+    return records
+
+
+def _calendar(config: Config) -> SchoolCalendar:
+    from naervaer_cli.calendar import calendar_from_config
+
+    return calendar_from_config(config.table("calendar"), config.where())
 
 
 @app.command("note")
@@ -169,30 +226,65 @@ def measure(
     responsible: Annotated[
         str,
         typer.Option(
-            "--responsible", "-r", metavar="NAVN", help="Hvem som er ansvarlig for tiltaket."
+            "--responsible",
+            "-r",
+            metavar="ROLLE",
+            help="Hvem som er ansvarlig for tiltaket, f.eks. «Foresatte» eller "
+            "«Kontaktlærer og helsesykepleier».",
         ),
     ],
     evaluation_date: Annotated[
         date | None,
         typer.Option(
+            "--evaluate",
             "--evaluation-date",
             parser=parse_date,
             metavar="DATO",
-            help="Når tiltaket evalueres. Skole: standard 3 uker etter. Barnehage: datoen avtalt "
-            "med foreldrene (påkrevd).",
+            help="Når tiltaket evalueres (en skoledag). Skole: standard 3 uker etter, flyttet "
+            "til neste skoledag. Barnehage: datoen avtalt med foreldrene (påkrevd).",
+        ),
+    ] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            "--policy",
+            metavar="NAVN|STI",
+            help="Policy (navn eller TOML-fil) som gir tiden til evalueringen. Standard: "
+            "«policy» i konfigurasjonen.",
         ),
     ] = None,
     day: Day = None,
     by: By = None,
 ) -> None:
     """Registrer et tiltak som ble besluttet, med ansvarlig og evalueringsdato."""
+    from datetime import timedelta
+
+    from naervaer_cli.calendar import check_planned
+    from naervaer_cli.errors import UsageError
+
     config, store = _store(ctx)
     pupil = _pupil(config, pupil)
+    decided = day or _today(ctx)
+    calendar = _calendar(config)
     with store:
-        who = _person_of(store, pupil)
+        case = store.current_case(pupil)
+        who = _person(case.setting if case else "skole")
+        if case is not None and evaluation_date is None:
+            if case.setting == "barnehage":
+                raise UsageError(
+                    "I barnehagen avtales tidspunktet for evalueringen med foreldrene; "
+                    "oppgi datoen med --evaluate DATO."
+                )
+            from naervaer_cli.policy import load_policy
+
+            rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
+            days = rules.plans["skole"].evaluation_days or 21
+            evaluation_date = calendar.next_school_day(decided + timedelta(days=days))
+        elif evaluation_date is not None:
+            check_planned(evaluation_date, calendar, "Evalueringsdatoen")
         event = store.add_measure(
             pupil,
-            day=day or _today(ctx),
+            day=decided,
             by=_by(config, by),
             text=text,
             responsible=responsible,
@@ -299,6 +391,10 @@ def meeting(
     """Registrer et møte som ble holdt, og eventuelt datoen for neste møte."""
     config, store = _store(ctx)
     pupil = _pupil(config, pupil)
+    if next_meeting is not None:
+        from naervaer_cli.calendar import check_planned
+
+        check_planned(next_meeting, _calendar(config), "Neste møte")
     with store:
         who = _person_of(store, pupil)
         store.record_meeting(
@@ -378,6 +474,28 @@ def close(
     _say(ctx, f"Saken til {who} {pupil} er avsluttet.")
 
 
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    pupil: Pupil,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason", metavar="GRUNN", help="Hvorfor saken slettes, f.eks. «feil elev»."
+        ),
+    ],
+    day: Day = None,
+    by: By = None,
+) -> None:
+    """Slett en sak som ble åpnet ved en feil; den skjules overalt (grunnen lagres)."""
+    config, store = _store(ctx)
+    pupil = _pupil(config, pupil)
+    with store:
+        who = _person_of(store, pupil)
+        store.delete_case(pupil, day=day or _today(ctx), by=_by(config, by), reason=reason)
+    _say(ctx, f"Saken til {who} {pupil} er slettet.")
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -397,14 +515,25 @@ def list_(
             help="Ta navn og gruppe fra denne eksporten i stedet for den lagrede historikken.",
         ),
     ] = None,
+    setting: Annotated[
+        str | None,
+        typer.Option(
+            "--setting",
+            metavar="TYPE",
+            help="skole eller barnehage. Standard: NAERVAER_SETTING eller «setting» i "
+            "konfigurasjonen, ellers skole.",
+        ),
+    ] = None,
 ) -> None:
     """Vis åpne saker med navn og gruppe: hva som forfaller og når, det forfalte først."""
     from naervaer_cli.caselog.text import open_cases_text
 
     config, store = _store(ctx)
     as_of = as_of or _today(ctx)
+    chosen = config.setting(setting, "NAERVAER_SETTING", "setting", "skole")
     with store:
-        items, summaries = store.list_open(as_of), store.summaries(as_of)
+        items = store.list_open(as_of, chosen)
+        summaries = store.summaries(as_of, chosen)
     who = _names(config, inputs or [], _today(ctx))
     typer.echo(
         open_cases_text(items, as_of, names=who, summaries=summaries, group=group),

@@ -73,10 +73,18 @@ def pack(
             "--meeting",
             parser=parse_date,
             metavar="DATO",
-            help="Møtedato (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: i dag.",
+            help="Møtedato, en skoledag (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: neste skoledag.",
             show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Erstatt en fil som er endret etter at naervaer skrev den (ellers skrives "
+            "den nye ved siden av).",
+        ),
+    ] = False,
     resource_team: Annotated[
         bool,
         typer.Option(
@@ -161,11 +169,16 @@ def pack(
         documents=tuple(documents or ()),
         time=time,
         place=place,
+        force=force,
     )
     request.check()
     env, config = ctx.obj.env, with_vocabulary(ctx.obj.config(), vocabulary)
     loaded = load_inputs(
         config, inputs or [], policy=policy, as_of=as_of, kind=kind, today=env.today
     )
-    for path in run_pack(config, loaded, request, today=env.today):
+
+    def warn(text: str) -> None:
+        env.stderr.write(f"Merk: {text}\n")
+
+    for path in run_pack(config, loaded, request, today=env.today, warn=warn):
         env.stdout.write(f"{path}\n")

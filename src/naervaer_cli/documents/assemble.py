@@ -101,24 +101,41 @@ def pupil_contexts(
     timeline: Callable[[str], Sequence[Event]],
     meeting: date,
     settings: PackSettings = PackSettings(),
+    reference: Callable[[str], str] = lambda pupil_id: "",
+    skip_missing: Callable[[str], None] | None = None,
 ) -> list[PupilContext]:
-    """One context per pupil; the policy gives its plan, day length and counting kinds."""
+    """One context per pupil; the policy gives its plan, day length and counting kinds.
+
+    `reference` gives the number a reader may see (a barnehage child's short number). With
+    `skip_missing`, a pupil not in the data is handed to it and left out instead of stopping
+    the pack (the ressursteam pack: one stale case must not hold up the meeting).
+    """
     setting: Setting = scanned.setting
-    return [
-        build_pupil_context(
-            result_for(pid, scanned, records, policy, cases),
-            records,
-            as_of=scanned.as_of,
-            meeting=meeting,
-            policy=policy,
-            events=timeline(pid),
-            setting=setting,
-            school=settings.school,
-            calendar=calendar,
-            first_day=settings.first_day,
+    contexts = []
+    for pid in pupil_ids:
+        try:
+            result = result_for(pid, scanned, records, policy, cases)
+        except UsageError:
+            if skip_missing is None:
+                raise
+            skip_missing(pid)
+            continue
+        contexts.append(
+            build_pupil_context(
+                result,
+                records,
+                as_of=scanned.as_of,
+                meeting=meeting,
+                policy=policy,
+                events=timeline(pid),
+                setting=setting,
+                school=settings.school,
+                calendar=calendar,
+                first_day=settings.first_day,
+                reference=reference(pid),
+            )
         )
-        for pid in pupil_ids
-    ]
+    return contexts
 
 
 def team_context(

@@ -9,7 +9,7 @@ dataclasses the templates render. Nothing here formats HTML; the templates and c
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,7 +18,7 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.caselog.events import Event, EventType
 from naervaer_cli.output.labels import PERCENT_RULES, status_label
-from naervaer_cli.policy import PlanLevel, Policy
+from naervaer_cli.policy import Plan, PlanLevel, Policy
 from naervaer_cli.result import Flag, PupilResult, Setting
 from naervaer_cli.schema import KIND_LABELS
 from naervaer_cli.words import WEEKDAYS, capital, words
@@ -31,14 +31,21 @@ class PupilInfo:
     group: str
     contact: str
     person: str  # "Elev", "Barn" in a barnehage: names a nameless row by its number
+    # The number a reader may see: the pupil number at school; in a barnehage the short
+    # number from the case log («0007»), never the code the importer made from the name.
+    reference: str = ""
+
+    @property
+    def shown_number(self) -> str:
+        return self.reference or self.pupil_id
 
     @property
     def display_name(self) -> str:
-        """'Nordmann, Ola' → 'Ola Nordmann'; the pupil number when there is no name."""
+        """'Nordmann, Ola' → 'Ola Nordmann'; the shown number when there is no name."""
         if "," in self.name:
             last, first = self.name.split(",", 1)
             return f"{first.strip()} {last.strip()}".strip()
-        return self.name.strip() or f"{self.person} {self.pupil_id}"
+        return self.name.strip() or f"{self.person} {self.shown_number}"
 
     @property
     def first_name(self) -> str:
@@ -137,8 +144,49 @@ class Measure:
     text: str
     responsible: str  # who carries the measure out («Ansvarlig»), as decided
     by: str  # who recorded it in the case log
-    decided: date
-    evaluation: date | None
+    decided: date  # the start date
+    evaluation: date | None  # its own evaluation date, as stored
+    roles: tuple[str, ...] = ()  # `responsible` split into roles («Foresatte og kontaktlærer»)
+
+
+@dataclass(frozen=True)
+class RoleTask:
+    """A row of «Hvem gjør hva»: a role and the measures it carries out, from the case log."""
+
+    role: str
+    measures: tuple[Measure, ...]
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    """The latest «Har nærværet økt?» of the case, as `case evaluate` recorded it."""
+
+    day: date
+    improved: bool
+    presence_before: float | None
+    presence_after: float | None
+    text: str
+
+    @property
+    def answer(self) -> str:
+        return "Ja" if self.improved else "Nei"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What was decided after the latest evaluation: the level kept or changed, next meeting."""
+
+    level_from: int
+    level_to: int
+    day: date | None  # when the level changed; None when it was kept
+    next_meeting: date | None
+
+    @property
+    def text(self) -> str:
+        if self.day is None:
+            return f"NIVÅ {self.level_to} videreføres"
+        verb = "heves" if self.level_to > self.level_from else "senkes"
+        return f"Nivået {verb} fra NIVÅ {self.level_from} til NIVÅ {self.level_to}"
 
 
 @dataclass(frozen=True)
@@ -170,6 +218,12 @@ class PupilContext:
     attendees: tuple[str, ...]
     talk_to_child: str
     pupil_words: str = ""
+    # The samarbeidsavtale: its measures from the agreement on (a measure decided before it
+    # starts with it; one whose own evaluation has passed is evaluated with the agreement).
+    agreement_measures: tuple[Measure, ...] = ()
+    who_does_what: tuple[RoleTask, ...] = ()
+    last_evaluation: EvaluationView | None = None
+    decision: Decision | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +311,7 @@ def build_pupil_context(
     calendar: SchoolCalendar | None = None,
     first_day: date | None = None,
     pupil_words: str = "",
+    reference: str = "",
 ) -> PupilContext:
     """Build the context for one pupil's documents.
 
@@ -305,6 +360,7 @@ def build_pupil_context(
     )
     # Measures of the current case only: the latest case.
     current = max((e.case_id for e in events), default=None)
+    mine_events = [e for e in events if e.case_id == current]
     measures = tuple(
         Measure(
             text=e.text,
@@ -312,17 +368,21 @@ def build_pupil_context(
             by=e.by,
             decided=e.date,
             evaluation=e.evaluation_date,
+            roles=e.roles,
         )
-        for e in events
-        if e.case_id == current and e.type is EventType.MEASURE_DECIDED
+        for e in mine_events
+        if e.type is EventType.MEASURE_DECIDED
     )
     case = result.case
-    evaluation = case.evaluation_due if case and case.evaluation_due else None
-    if evaluation is None and measures and measures[-1].evaluation:
-        evaluation = measures[-1].evaluation
-    if evaluation is None and plan.evaluation_days is not None:
-        evaluation = meeting + timedelta(days=plan.evaluation_days)
-
+    evaluation = _agreement_evaluation(result, measures, meeting, plan, calendar)
+    agreement_measures = tuple(
+        replace(
+            m,
+            decided=max(m.decided, meeting),
+            evaluation=m.evaluation if m.evaluation and m.evaluation > meeting else evaluation,
+        )
+        for m in measures
+    )
     level = result.suggestion.level
     step = plan.level(level)
     # The guide's NIVÅ 1: a meeting of pupil, parents and school, but of parents and
@@ -342,6 +402,7 @@ def build_pupil_context(
             group=result.group or "",
             contact=result.contact or "",
             person=capital(words(setting).pupil),
+            reference=reference,
         ),
         status=result.status if result.flags else "",
         status_label=status_label(result.status) if result.flags else "Ingen varsler nå",
@@ -362,7 +423,71 @@ def build_pupil_context(
         attendees=attendees,
         talk_to_child=policy.talk_to(setting),
         pupil_words=pupil_words,
+        agreement_measures=agreement_measures,
+        who_does_what=who_does_what(agreement_measures),
+        last_evaluation=_last_evaluation(mine_events),
+        decision=_decision(mine_events, case.level if case else level),
     )
+
+
+def _agreement_evaluation(
+    result: PupilResult,
+    measures: Sequence[Measure],
+    meeting: date,
+    plan: Plan,
+    calendar: SchoolCalendar,
+) -> date | None:
+    """When the agreement made at `meeting` is first evaluated: the earliest of its measures'
+    own evaluation dates after the meeting, else the case's, else the policy's time after the
+    meeting (skole: 3 weeks) moved to a school day; in a barnehage with no agreed date ahead,
+    None («avtales med foreldrene»)."""
+    ahead = [m.evaluation for m in measures if m.evaluation and m.evaluation > meeting]
+    if ahead:
+        return min(ahead)
+    case = result.case
+    if case and case.evaluation_due and case.evaluation_due > meeting:
+        return case.evaluation_due
+    if plan.evaluation_days is None:
+        return None
+    return calendar.next_school_day(meeting + timedelta(days=plan.evaluation_days))
+
+
+def who_does_what(measures: Sequence[Measure]) -> tuple[RoleTask, ...]:
+    """«Hvem gjør hva» from the measures: each responsible role with the measures it carries."""
+    roles: dict[str, list[Measure]] = {}
+    for measure in measures:
+        for role in measure.roles or (measure.responsible,):
+            roles.setdefault(capital(role), []).append(measure)
+    return tuple(RoleTask(role, tuple(items)) for role, items in roles.items())
+
+
+def _last_evaluation(events: Sequence[Event]) -> EvaluationView | None:
+    found = [e for e in events if e.type is EventType.EVALUATION]
+    if not found:
+        return None
+    last = found[-1]
+    return EvaluationView(
+        day=last.date,
+        improved=bool(last.improved),
+        presence_before=last.rate("presence_before"),
+        presence_after=last.rate("presence_after"),
+        text=last.text,
+    )
+
+
+def _decision(events: Sequence[Event], level: int) -> Decision | None:
+    """The level after the latest evaluation (kept, or changed since) and the next meeting."""
+    evaluations = [i for i, e in enumerate(events) if e.type is EventType.EVALUATION]
+    meetings = [e for e in events if e.type is EventType.MEETING]
+    next_meeting = meetings[-1].next_meeting if meetings else None
+    if not evaluations:
+        return None
+    since = events[evaluations[-1] :]
+    changes = [e for e in since if e.type is EventType.LEVEL_CHANGED]
+    if not changes:
+        return Decision(level, level, None, next_meeting)
+    first, last = changes[0], changes[-1]
+    return Decision(int(first.data["from"]), int(last.data["to"]), last.date, next_meeting)
 
 
 def _weeks(

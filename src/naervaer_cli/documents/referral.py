@@ -137,7 +137,9 @@ def anonymise(ctx: PupilContext, referral: Referral) -> PupilContext:
     if not referral.anonymous:
         return ctx
     pupil = ctx.pupil
-    hidden = replace(pupil, pupil_id="", name=referral.label, group=referral.grade, contact="")
+    hidden = replace(
+        pupil, pupil_id="", reference="", name=referral.label, group=referral.grade, contact=""
+    )
     return replace(
         ctx,
         pupil=hidden,

@@ -231,7 +231,7 @@ def pupil_pack(
     """One file's content with the requested documents (default: the level's) for one pupil."""
     # The title ends up in file metadata: the pupil number, never the name; an anonymous
     # referral on its own carries neither.
-    title = f"Nærvær – {PERSON_WORD[ctx.setting]} {ctx.pupil.pupil_id}"
+    title = f"Nærvær – {PERSON_WORD[ctx.setting]} {ctx.pupil.shown_number}"
     if pack_documents(ctx, documents) == ("melding",) and build_referral(ctx, events).anonymous:
         title = f"Melding til ressursteam {ctx.meeting.isoformat()}"
     sections = pupil_sections(env, ctx, documents, paper=paper, events=events)

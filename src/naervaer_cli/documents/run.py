@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ from naervaer_cli.documents.render import (
     write,
 )
 from naervaer_cli.errors import UsageError
+from naervaer_cli.privacy import write_private
 from naervaer_cli.templating import override_dir
 
 
@@ -38,10 +42,11 @@ class PackRequest:
     include_flagged: bool = False
     fmt: Format = Format.HTML
     out_dir: Path = Path(".")
-    meeting: date | None = None  # default: `today`
+    meeting: date | None = None  # default: the next school day after `today`
     documents: tuple[str, ...] = ()  # none: the level's set (each pupil's innsatsplan tools)
     time: str = ""  # the meeting's time (--time); "" = a line to fill in
     place: str = ""  # the meeting's place (--place)
+    force: bool = False  # replace a file edited since naervaer wrote it
 
     def check(self) -> None:
         """Pupils or --resource-team, not both and not neither; known document names."""
@@ -70,15 +75,34 @@ def caselog_timeline(config: Config) -> Callable[[str], Sequence[Any]]:
     return timeline
 
 
-def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> list[Path]:
-    """Write the requested packs and return the files written.
+# In NAERVAER_HOME: each file a pack wrote and the SHA-256 of what it wrote there, so an
+# edited file (a teacher's changes in Word) is never overwritten without --force.
+WRITTEN_FILE = "written.json"
+
+
+def run_pack(
+    config: Config,
+    inputs: Any,
+    request: PackRequest,
+    today: date,
+    warn: Callable[[str], None] = lambda text: None,
+) -> list[Path]:
+    """Write the requested packs and return the files written; `warn` hears what was skipped
+    or written beside an edited file.
 
     `inputs` are the loaded scan inputs (:class:`naervaer_cli.inputs.ScanInputs`).
     """
+    from naervaer_cli.calendar import check_planned
     from naervaer_cli.inputs import run_scan
     from naervaer_cli.pupil_view import find_pupil
+    from naervaer_cli.words import capital, words
 
     request.check()
+    calendar = inputs.calendar
+    if request.meeting is not None:
+        meeting = check_planned(request.meeting, calendar, "Møtedatoen")
+    else:
+        meeting = calendar.next_school_day(today + timedelta(days=1))
     scanned = run_scan(inputs)
     # The setting comes from the data, so the document set is only known now.
     documents = check_documents(request.documents, scanned.setting)
@@ -95,18 +119,27 @@ def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> 
                 find_pupil(inputs.records, q, scanned.setting, config.home) for q in request.pupils
             )
         )
-    meeting = request.meeting or today
+    number = capital(words(scanned.setting).pupil_number)
+
+    def skipped(pupil_id: str) -> None:
+        warn(
+            f"{number} {pupil_id} har en åpen sak, men finnes ikke i dataene; saken er ikke "
+            "tatt med. Importer en nyere eksport, eller slett saken med «naervaer case delete»."
+        )
+
     settings = settings_from(config)
     contexts = pupil_contexts(
         ids,
         scanned=scanned,
         records=inputs.records,
         policy=inputs.policy,
-        calendar=inputs.calendar,
+        calendar=calendar,
         cases=inputs.cases,
         timeline=caselog_timeline(config),
         meeting=meeting,
         settings=settings,
+        reference=short_numbers(config) if scanned.setting == "barnehage" else lambda pid: "",
+        skip_missing=skipped if request.resource_team else None,
     )
     env = environment(override_dir(config))
     # The consent, measures and evaluations of each case, for the referral.
@@ -130,14 +163,78 @@ def run_pack(config: Config, inputs: Any, request: PackRequest, today: date) -> 
             [str(a) for a in attendees] if isinstance(attendees, list) else [],
         )
         data = team_pack(env, team, request.fmt, documents, paper=paper, events=events)
-        return [write(request.out_dir, team_file(meeting.isoformat(), request.fmt), data)]
+        name = team_file(meeting.isoformat() + _clock(request.time), request.fmt)
+        return [write_kept(request.out_dir / name, data, config.home, request.force, warn)]
     return [
-        write(
-            request.out_dir,
-            pupil_file(ctx.pupil.pupil_id, request.fmt, ctx.setting),
+        write_kept(
+            request.out_dir
+            / pupil_file(ctx.pupil.reference or ctx.pupil.pupil_id, request.fmt, ctx.setting),
             pupil_pack(
                 env, ctx, request.fmt, documents, paper=paper, events=events[ctx.pupil.pupil_id]
             ),
+            config.home,
+            request.force,
+            warn,
         )
         for ctx in contexts
     ]
+
+
+def _clock(time: str) -> str:
+    """«-kl1400» from the first time of day in `--time` («14:00–15:00», «kl. 14.00»), or ""."""
+    found = re.search(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b", time)
+    return f"-kl{int(found.group(1)):02d}{found.group(2)}" if found else ""
+
+
+def short_numbers(config: Config) -> Callable[[str], str]:
+    """A barnehage child's short stable number from the case log («0007»), made on first use."""
+    from naervaer_cli.caselog.store import CaseStore
+
+    def reference(pupil_id: str) -> str:
+        with CaseStore.from_config(config) as store:
+            return f"{store.pupil_number(pupil_id, 'barnehage'):04d}"
+
+    return reference
+
+
+def write_kept(
+    target: Path, data: bytes, home: Path, force: bool, warn: Callable[[str], None]
+) -> Path:
+    """Write `data` to `target` (0600) unless someone edited what naervaer last wrote there:
+    then beside it (`elev-10234-2.docx`), saying so; `force` replaces it anyway."""
+    ledger_path = home / WRITTEN_FILE
+    ledger = _ledger(ledger_path)
+    digest = _digest(data)
+    path = target
+    if target.exists() and not force:
+        current = _digest(target.read_bytes())
+        if current not in (ledger.get(str(target.resolve())), digest):
+            path = _beside(target)
+            warn(
+                f"{target} er endret etter at naervaer skrev den, og er ikke overskrevet; de nye "
+                f"dokumentene står i {path}. Bruk --force for å erstatte den."
+            )
+    written = write(path.parent, path.name, data)
+    ledger[str(written.resolve())] = digest
+    write_private(ledger_path, json.dumps(ledger, ensure_ascii=False, indent=1, sort_keys=True))
+    return written
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _ledger(path: Path) -> dict[str, str]:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no ledger yet, or a damaged one: every existing file counts as edited
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def _beside(target: Path) -> Path:
+    """The first free `name-2.ext`, `name-3.ext`, … next to `target`."""
+    n = 2
+    while (candidate := target.with_name(f"{target.stem}-{n}{target.suffix}")).exists():
+        n += 1
+    return candidate

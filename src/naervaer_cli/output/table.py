@@ -38,8 +38,24 @@ _SPAN = re.compile(r"\d\d\.\d\d(–\d\d\.\d\d)?")  # a flag's dates, "26.10–19
 def footer_lines(result: ScanResult, group: str | None = None) -> list[str]:
     """The summary line, any notes, and the guide's reminder."""
     lines = [labels.summary_line(result, group)]
+    lines += not_in_export_lines(result)
     lines += [f"Merk: {note}" for note in result.notes]
     lines.append(result.talk_to_child)
+    return lines
+
+
+def not_in_export_lines(result: ScanResult) -> list[str]:
+    """Open cases with something overdue whose pupil is not in the scanned files, by number."""
+    if not result.not_in_export:
+        return []
+    from naervaer_cli.words import words
+
+    found = words(result.setting)
+    lines = [f"Forfalt i saksloggen, ikke i eksporten ({found.pupil_number}):"]
+    lines += [
+        f"  {case.pupil_id}  {case.state or f'Åpen, NIVÅ {case.level}'}"
+        for case in result.not_in_export
+    ]
     return lines
 
 

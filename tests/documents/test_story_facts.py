@@ -1,0 +1,204 @@
+"""Issue 13's story: a case with two measures, an evaluation and a meeting, packed in every
+format, read back as a parent, a teacher and a PPT advisor would read it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from naervaer_cli.words import MONTHS
+
+REPO = Path(__file__).resolve().parents[2]
+IST = REPO / "sample_data" / "ist_fravaer.csv"
+BARNEHAGE = REPO / "sample_data" / "barnehage_tilstede.csv"
+AGREEMENT = date(2026, 11, 23)  # Monday: the meeting the pack is made for
+
+
+@pytest.fixture(autouse=True)
+def recorder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NAERVAER_BY", "Terje Nygård")
+
+
+def blocks(path: Path) -> list[str]:
+    """The document's headings, paragraphs and table rows («a | b | c») in reading order."""
+    if path.suffix == ".docx":
+        from docx import Document
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        doc = Document(str(path))
+        out = []
+        for child in doc.element.body.iterchildren():
+            if child.tag.endswith("}p"):
+                out.append(Paragraph(child, doc).text)
+            elif child.tag.endswith("}tbl"):
+                for row in Table(child, doc).rows:
+                    out.append(" | ".join(" ".join(c.text.split()) for c in row.cells))
+        return [" ".join(b.split()) for b in out if b.strip()]
+    if path.suffix == ".html":
+        from lxml import html
+
+        root = html.fromstring(path.read_bytes())
+        out = []
+        for el in root.iter("h1", "h2", "p", "li", "tr"):
+            if el.tag == "tr":
+                cells = el.findall("./td") + el.findall("./th")
+                cells.sort(key=lambda c: list(el).index(c))
+                out.append(" | ".join(" ".join(c.text_content().split()) for c in cells))
+            else:
+                out.append(" ".join(el.text_content().split()))
+        return [b for b in out if b]
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if re.fullmatch(r"\|[-| ]+\|", line):
+            continue
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            out.append(
+                " | ".join(" ".join(c.replace("<br>", " ").replace("*", "").split()) for c in cells)
+            )
+        elif line:
+            out.append(" ".join(line.lstrip("#> ").replace("*", "").split()))
+    return out
+
+
+def section(found: list[str], first: str, then: str = "") -> list[str]:
+    """The blocks from the heading that starts with `first` up to the one starting `then`
+    (to the end without one)."""
+    start = next(i for i, b in enumerate(found) if b.startswith(first))
+    if not then:
+        return found[start:]
+    end = next(i for i, b in enumerate(found) if i > start and b.startswith(then))
+    return found[start:end]
+
+
+def row_with(found: list[str], *parts: str) -> str:
+    rows = [b for b in found if " | " in b and all(p in b for p in parts)]
+    assert rows, f"no row with {parts}"
+    return rows[0]
+
+
+LONG = re.compile(r"(\d{1,2})\. (" + "|".join(MONTHS) + r") (\d{4})")
+
+
+def dates_in(text: str) -> list[date]:
+    short = [
+        date(int(y), int(m), int(d)) for d, m, y in re.findall(r"(\d\d)\.(\d\d)\.(\d{4})", text)
+    ]
+    long = [date(int(y), MONTHS.index(m) + 1, int(d)) for d, m, y in LONG.findall(text)]
+    return short + long
+
+
+@pytest.fixture
+def story(cli, tmp_path: Path) -> dict[str, list[str]]:
+    """Import, open «Jonas Bakke» by name, two measures (one decided on a Saturday), an
+    evaluation from the history, NIVÅ 2 and a meeting; then the pack in every format."""
+    assert cli("import", IST).code == 0
+    steps = [
+        ("case", "open", "Jonas Bakke", "--date", "2026-11-02"),
+        ("case", "level", "10229", "1", "--date", "2026-11-04"),
+        # Saturday: 21 days on is Saturday 28.11, so the evaluation moves to Monday 30.11.
+        (
+            "case",
+            "measure",
+            "10229",
+            "Mor følger Jonas til skolen",
+            "-r",
+            "Foresatte",
+            "--date",
+            "2026-11-07",
+        ),
+        (
+            "case",
+            "measure",
+            "10229",
+            "Fast samtale hver mandag",
+            "-r",
+            "Kontaktlærer og helsesykepleier",
+            "--date",
+            "2026-11-09",
+            "--evaluate",
+            "2026-12-02",
+        ),
+        ("case", "evaluate", "10229", "--date", "2026-11-20"),
+        ("case", "level", "10229", "2", "--date", "2026-11-20", "-t", "Fortsatt bekymring"),
+        ("case", "meeting", "10229", "--date", "2026-11-20", "--next", "2026-12-04"),
+    ]
+    outs = [cli(*step) for step in steps]
+    assert [(r.code, r.err) for r in outs] == [(0, "")] * len(steps)
+    assert outs[2].out == "Tiltak registrert for elev 10229; evalueres 30.11.2026.\n"
+    assert outs[4].out.startswith("Har nærværet økt? Nei.\n")
+    found = {}
+    for fmt in ("html", "docx", "md"):
+        out = tmp_path / fmt
+        run = cli(
+            "pack",
+            "10229",
+            "-f",
+            fmt,
+            "-o",
+            out,
+            "--meeting",
+            "2026-11-23",
+            "-d",
+            "referat",
+            "-d",
+            "samarbeidsavtale",
+        )
+        assert (run.code, run.err) == (0, ""), run.err
+        found[fmt] = blocks(out / f"elev-10229.{fmt}")
+    return found
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "md"])
+def test_each_measure_stands_with_its_role_and_dates(story, fmt: str) -> None:
+    found = story[fmt]
+    referat = section(found, "Referat fra møte om nærvær", "Samarbeidsavtale")
+    # The log's facts: who carries it out (not who typed it), decided, its own evaluation.
+    assert row_with(referat, "Mor følger Jonas til skolen") == (
+        "Mor følger Jonas til skolen | Foresatte | 07.11.2026 | 30.11.2026"
+    )
+    assert row_with(referat, "Fast samtale hver mandag") == (
+        "Fast samtale hver mandag | Kontaktlærer og helsesykepleier | 09.11.2026 | 02.12.2026"
+    )
+    agreement = section(found, "Samarbeidsavtale")
+    assert row_with(agreement, "Mor følger Jonas til skolen", "Foresatte") == (
+        "Mor følger Jonas til skolen | Foresatte | 23.11.2026 | 30.11.2026"
+    )
+    assert row_with(agreement, "Fast samtale hver mandag", "helsesykepleier") == (
+        "Fast samtale hver mandag | Kontaktlærer og helsesykepleier | 23.11.2026 | 02.12.2026"
+    )
+    # «Hvem gjør hva» from the measures: one row per role, the role's measure beside it.
+    who = section(agreement, "Hvem gjør hva", "Kontakt mellom hjem")
+    assert row_with(who, "Foresatte |").startswith("Foresatte | Mor følger Jonas til skolen |")
+    assert row_with(who, "Kontaktlærer |").startswith("Kontaktlærer | Fast samtale hver mandag |")
+    assert row_with(who, "Helsesykepleier |").startswith(
+        "Helsesykepleier | Fast samtale hver mandag |"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "md"])
+def test_the_evaluation_and_the_decision_reach_the_referat(story, fmt: str) -> None:
+    referat = section(story[fmt], "Referat fra møte om nærvær", "Samarbeidsavtale")
+    assert row_with(referat, "Evaluert") == "Evaluert | 20.11.2026"
+    assert row_with(referat, "Har nærværet økt?") == "Har nærværet økt? | Nei"
+    before = row_with(referat, "Nærvær før tiltaket")
+    after = row_with(referat, "Nærvær etter tiltaket")
+    assert re.fullmatch(r"Nærvær før tiltaket \| \d+,\d %", before)
+    assert re.fullmatch(r"Nærvær etter tiltaket \| \d+,\d %", after)
+    assert row_with(referat, "Nivå |") == "Nivå | Nivået heves fra NIVÅ 1 til NIVÅ 2 (20.11.2026)"
+    assert row_with(referat, "Neste møte") == "Neste møte | fredag 4. desember 2026"
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "md"])
+def test_no_date_in_the_agreement_before_it_or_on_a_weekend(story, fmt: str) -> None:
+    agreement = section(story[fmt], "Samarbeidsavtale")
+    # The footer's «Fraværstall per» is the data's date, not a planned one.
+    text = " ".join(b for b in agreement if "Fraværstall per" not in b)
+    found = dates_in(text)
+    assert AGREEMENT in found and date(2026, 11, 30) in found
+    assert [d for d in found if d < AGREEMENT or d.weekday() >= 5] == []
