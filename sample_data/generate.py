@@ -1,6 +1,6 @@
 """Deterministic generator of the sample absence exports in sample_data/ (see README.md there).
 
-Run `python sample_data/generate.py` from anywhere; it rewrites the four sample files next
+Run `python sample_data/generate.py` from anywhere; it rewrites the sample files next
 to itself. The output depends only on the fixed seed and the fixed dates below (no clock),
 so two runs give byte-identical files. Standard library and openpyxl only.
 
