@@ -201,7 +201,8 @@ def test_the_evaluation_and_the_decision_reach_the_referat(story, fmt: str) -> N
     ]
     # The timeline says what each step recorded, not an empty cell.
     assert re.fullmatch(
-        r"20\.11\.2026 \| Evaluering \| Nærværet har ikke økt \(\d+,\d % → \d+,\d %\) \| Terje Nygård",
+        r"20\.11\.2026 \| Evaluering \| "
+        r"Nærværet har ikke økt \(\d+,\d % → \d+,\d %\) \| Terje Nygård",
         row_with(referat, "| Evaluering |"),
     )
     assert row_with(referat, "| Nivå endret |", "Fortsatt") == (
