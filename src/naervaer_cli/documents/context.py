@@ -632,8 +632,10 @@ def _weekday_rows(
                 if day_minutes
                 else 0.0,
                 dates=len(days),
+                # Lessons and their minutes on days that were not whole absence days: a whole
+                # day is counted in `days`, and its minutes (often none recorded) say nothing.
                 lessons=sum(int(r["lessons"]) for r in days if not r["whole_day"]),
-                minutes=sum(int(r["minutes"]) for r in days),
+                minutes=sum(int(r["minutes"]) for r in days if not r["whole_day"]),
             )
         )
     return tuple(rows)
