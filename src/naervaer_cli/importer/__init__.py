@@ -272,6 +272,10 @@ def _positive(config: Config, key: str, default: int) -> int:
     return value
 
 
+# What to write in [import] lesson_times: said by the «?» error and `check --suggest-config`.
+LESSON_TIMES_HELP = (
+    'skriv klokkeslettene for time 1, 2, 3 … i rekkefølge, f.eks. ["08:30-09:15", "09:25-10:10"]'
+)
 _LESSON_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
@@ -286,6 +290,8 @@ def lesson_times(config: Config) -> tuple[tuple[time, time], ...] | None:
         return None
     if not entries:
         raise config.fail("import.lesson_times", "er tom; oppgi klokkeslettene for hver time.")
+    if "?" in entries:  # pasted from `check --suggest-config` and not filled in
+        raise config.fail("import.lesson_times", f"er ikke fylt ut («?»); {LESSON_TIMES_HELP}.")
     times: list[tuple[time, time]] = []
     for number, entry in enumerate(entries, start=1):
         found = _LESSON_TIME.match(entry)

@@ -89,6 +89,9 @@ class RowProblem:
     column: str
     message: str
     unknown_code: bool = False  # listed once per code by `check`, not once per row
+    # A need (Normalized.needs): the config key that would let the file be read, for
+    # `check --suggest-config`; empty for a problem in the rows themselves.
+    config_key: str = ""
 
     def text(self, file: str) -> str:
         return f"{file}, rad {self.row}, kolonne «{self.column}»: {self.message}"
@@ -533,6 +536,7 @@ def _lesson_times_needed(raw: RawTable, header: str, grid: bool) -> RowProblem:
         header,
         f"filen har {what}, men naervaer.toml har ikke klokkeslettene for timene. Legg dem "
         f"til under [import]: {example} (første time først).",
+        config_key="import.lesson_times",
     )
 
 
