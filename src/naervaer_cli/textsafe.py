@@ -20,8 +20,16 @@ _UNSAFE = re.compile(
     r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
     r"|\r(?!\n)"
 )
+# Every match of _UNSAFE starts with one of these characters or with a lone CR. Searching a
+# single character class is about five times faster than trying each alternative at every
+# position, and almost every output has nothing to remove (a 10M-row scan's JSON is 170 MB).
+_SUSPECT = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def safe_text(text: str) -> str:
     """`text` without control characters and escape sequences (tab, line feed and CRLF kept)."""
+    if _SUSPECT.search(text) is None and text.count("\r") == text.count("\r\n"):
+        return text
     return _UNSAFE.sub("", text)

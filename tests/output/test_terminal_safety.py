@@ -36,6 +36,10 @@ def _bare(text: str) -> None:
 def test_safe_text_removes_sequences_and_keeps_layout() -> None:
     assert safe_text(EVIL) == CLEAN
     assert safe_text("a\tb\nc;d\r\n") == "a\tb\nc;d\r\n"
+    # a lone CR among CRLFs, and each starting character alone (the fast path's check)
+    assert safe_text("a\r\nb\rc\r\n") == "a\r\nbc\r\n"
+    for start in "\x1b\x9b\x9d\x00\x7f\u200e\u202e\u2069":
+        assert safe_text(f"a{start}") == "a"
 
 
 @pytest.mark.parametrize("fmt", [Format.table, Format.md, Format.csv])
