@@ -193,16 +193,126 @@ def ist_frame(rows: int):  # noqa: ANN201 - a polars DataFrame; polars imported 
     return frame
 
 
-def ensure_csv(rows: int) -> Path:
-    """An IST-style CSV (`;`, UTF-8 with BOM) with `rows` lesson rows; cached."""
-    path = DATA / f"ist_lessons_v{VERSION}_{rows}.csv"
+# The realistic distribution (issue 18): the share of the term's lessons a pupil misses.
+# Of 100 pupils, 3 miss 15-30 %, 12 miss 5-10 % and the other 85 miss 1-4 %.
+TERM_LESSONS = 420
+HEAVY, MEDIUM = 3, 15  # pupil % 100 below HEAVY: 15-30 %; below MEDIUM: 5-10 %
+WHOLE_DAY_EVERY = 20  # one sick day (a Heldag row) per 20 lessons missed
+# Lesson rows' codes, 20 slots: mostly sykdom, some dokumentert, udokumentert, permisjon
+# and for sent; whole days are Sykdom 4 of 5 times, else Dokumentert.
+REALISTIC_CODES = (
+    ("Sykdom",) * 10 + ("Dokumentert",) * 3 + ("Udokumentert",) * 3 + ("Permisjon",) * 2
+) + ("For sent",) * 2
+REALISTIC_VERSION = 1
+DISTRIBUTIONS = ("flat", "realistic")
+
+
+def _per_mille(p, salt: int):  # noqa: ANN001, ANN202 - polars Series in and out
+    """A deterministic 0..999 per pupil (a multiplicative hash of its index and `salt`)."""
+    return ((p * 2_654_435_761 + salt * 40_503) % 4_294_967_296) * 1000 // 4_294_967_296
+
+
+def realistic_frame(rows: int):  # noqa: ANN201 - a polars DataFrame; polars imported lazily
+    """About `rows` records with the realistic distribution of absence (issue 18).
+
+    Each pupil misses a share of the term's lessons drawn (deterministically) from their
+    band; every 20 lessons of it become one whole sick day (a Heldag row), the rest lesson
+    rows, two per day on distinct days, so no two records of a pupil collide. Days are
+    spread over the whole term, so the 28-day window sees about a third of them.
+    """
+    import polars as pl
+
+    days = school_days()
+    # Enough pupils for `rows` records: about 14 records each on average.
+    guess = max(1, rows // 10)
+    p = pl.int_range(0, guess, dtype=pl.Int64, eager=True)
+    band = p % 100
+    u = _per_mille(p, 1)
+    # Missed share in tenths of a percent: 150-300, 50-100 or 10-40.
+    tenths = (
+        (band < HEAVY).cast(pl.Int64) * (150 + u * 151 // 1000)
+        + ((band >= HEAVY) & (band < MEDIUM)).cast(pl.Int64) * (50 + u * 51 // 1000)
+        + (band >= MEDIUM).cast(pl.Int64) * (10 + u * 31 // 1000)
+    )
+    lessons = (tenths * TERM_LESSONS + 500) // 1000
+    whole = lessons // WHOLE_DAY_EVERY
+    single = lessons - whole * len(LESSONS)
+    single = single.clip(lower_bound=0)
+    count = whole + single
+    cumulative = count.cum_sum()
+    pupils = int((cumulative < rows).sum()) + 1
+    pupils = min(pupils, guess)
+    per = pl.DataFrame({"p": p, "whole": whole, "count": count}).head(pupils)
+    rows_frame = (
+        per.with_columns(k=pl.int_ranges(0, pl.col("count")))
+        .explode("k")
+        .drop_nulls("k")
+        .head(rows)
+    )
+    p = rows_frame.get_column("p")
+    k = rows_frame.get_column("k").cast(pl.Int64)
+    is_whole = k < rows_frame.get_column("whole")
+    m = k - rows_frame.get_column("whole")  # the m-th lesson row
+    slot = is_whole.cast(pl.Int64) * k + (~is_whole).cast(pl.Int64) * (
+        rows_frame.get_column("whole") + m // 2
+    )
+    # 37 is coprime with the term's 70 school days: a pupil's slots fall on distinct days.
+    day_idx = (slot * 37 + p * 11) % len(days)
+    lesson = (p + (m % 2) * 3) % len(LESSONS)
+    n = rows_frame.height
+    code = (
+        pl.Series(["Sykdom", "Sykdom", "Sykdom", "Sykdom", "Dokumentert"])
+        .gather((p + k) % 5)
+        .zip_with(
+            is_whole, pl.Series(REALISTIC_CODES).gather((p * 7 + k * 3) % len(REALISTIC_CODES))
+        )
+    )
+    group = p // PUPILS_PER_GROUP
+    empty = pl.repeat(None, n, dtype=pl.String, eager=True)
+    return pl.DataFrame(
+        {
+            "Elevnr": (p + 100_000).cast(pl.String),
+            "Elev": pl.Series(LAST).gather(p % len(LAST))
+            + ", "
+            + pl.Series(FIRST).gather((p // len(LAST)) % len(FIRST)),
+            "Klasse": pl.Series([str(c) for c in range(1, 11)]).gather(group % 10)
+            + pl.Series(list("ABCD")).gather((group // 10) % 4)
+            + "-"
+            + (group // 40).cast(pl.String),
+            "Kontaktlærer": pl.Series(TEACHERS).gather(group % len(TEACHERS)),
+            "Fra dato": pl.Series([d.strftime("%d.%m.%Y") for d in days]).gather(day_idx),
+            "Til dato": empty,
+            "Fra kl.": pl.Series([a for a, _ in LESSONS]).gather(lesson).zip_with(~is_whole, empty),
+            "Til kl.": pl.Series([b for _, b in LESSONS]).gather(lesson).zip_with(~is_whole, empty),
+            "Fag": pl.Series(SUBJECTS)
+            .gather((lesson + day_idx) % len(SUBJECTS))
+            .zip_with(~is_whole, empty),
+            "Fraværstype": code,
+            "Heldag": pl.Series(["Ja", "Nei"]).gather((~is_whole).cast(pl.Int64)),
+            "Merknad": pl.Series([None, None, None, "Meldt av foresatte", None, "Tannlege"]).gather(
+                (p + k) % 6
+            ),
+        }
+    )
+
+
+def ensure_csv(rows: int, distribution: str = "flat") -> Path:
+    """An IST-style CSV (`;`, UTF-8 with BOM) with `rows` lesson rows; cached.
+
+    `distribution` "flat" is the original data (20 rows per pupil, few flagged); "realistic"
+    is issue 18's (realistic_frame).
+    """
+    if distribution == "realistic":
+        path = DATA / f"ist_realistic_v{REALISTIC_VERSION}_{rows}.csv"
+    else:
+        path = DATA / f"ist_lessons_v{VERSION}_{rows}.csv"
     if not path.exists():
         DATA.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         chunk = 2_000_000
         import polars as pl
 
-        frame = ist_frame(rows)
+        frame = realistic_frame(rows) if distribution == "realistic" else ist_frame(rows)
         with tmp.open("wb") as fh:
             fh.write(b"\xef\xbb\xbf")
             for offset in range(0, rows, chunk):

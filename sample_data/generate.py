@@ -1,6 +1,6 @@
 """Deterministic generator of the sample absence exports in sample_data/ (see README.md there).
 
-Run `python sample_data/generate.py` from anywhere; it rewrites the four sample files next
+Run `python sample_data/generate.py` from anywhere; it rewrites the sample files next
 to itself. The output depends only on the fixed seed and the fixed dates below (no clock),
 so two runs give byte-identical files. Standard library and openpyxl only.
 
@@ -17,7 +17,7 @@ import random
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -785,12 +785,393 @@ def write_barnehage(path: Path) -> None:
     path.write_bytes(buffer.getvalue().encode("utf-8"))
 
 
+# --- vendor samples (issue 12): the school's rows as each system writes them -------------
+#
+# The same pupils and planted patterns as the IST export, in the layout and code vocabulary
+# of each system naervaer ships a vocabulary for. README.md says which flags each carries.
+
+SCHOOL_NAME = "Ås ungdomsskole"
+LATE_CODES = ("For sent", "Sen ankomst")
+LEFT_CODES = ("Forlot skolen", "Gikk hjem")
+NOT_ABSENCE_CODES = ("Ikke fravær", "Elevrådsarbeid", "Organisert aktivitet")
+HEALTH_REASONS = ("Lege", "Tannlege", "Time hos helsesykepleier")
+# Who registered a lesson's absence: the subject teacher, one per subject.
+TEACHERS = ("Per Hansen", "Liv Dahl", "Ole Strand", "Eva Moen", "Rune Berg", "Guro Lie")
+OFFICE = "Siri Kontor"  # whole days are registered by the office from the parents' notice
+DAY_MINUTES = sum((e.hour * 60 + e.minute) - (s.hour * 60 + s.minute) for s, e in LESSONS)
+
+
+def vendor_rows(rows: Sequence[Row]) -> list[Row]:
+    """The school's rows plus a dentist's lesson on the last day, so that every vendor file
+    ends on AS_OF even where the system leaves out the organised activity that day."""
+    pupil = next(r.pupil for r in rows if r.pupil.pattern is None and r.pupil.group.name == "9C")
+    assert not pupil.group.subject(AS_OF, 1).lower().startswith(WATCHED)
+    return [*rows, Row(pupil, AS_OF, "Dokumentert", lesson=1, comment="Tannlege")]
+
+
+def day_rows(rows: Sequence[Row]) -> list[Row]:
+    """One row per school day: a range (Fra dato–Til dato) becomes a row for each day in it."""
+    out: list[Row] = []
+    for row in rows:
+        if row.until is None:
+            out.append(row)
+        else:
+            out += [replace(row, day=day, until=None) for day in SCHOOL_DAYS
+                    if row.day <= day <= row.until]
+    return out
+
+
+def lesson_rows(rows: Sequence[Row]) -> list[Row]:
+    """Rows by lesson: a span without a lesson becomes the lessons it covers, and a late
+    arrival the first lesson (for layouts that write lesson numbers, not clock times)."""
+    out: list[Row] = []
+    for row in day_rows(rows):
+        if row.start is None:
+            out.append(row)
+        elif row.code in LATE_CODES:
+            out.append(replace(row, start=None, end=None, lesson=0))
+        else:
+            assert row.end is not None
+            out += [replace(row, start=None, end=None, lesson=i)
+                    for i, (s, e) in enumerate(LESSONS) if row.start <= s and e <= row.end]
+    return out
+
+
+def absent_minutes(row: Row) -> int:
+    """The minutes of lessons a row misses (a late arrival: the minutes late)."""
+    start, end = row.times()
+    if start is None or end is None:
+        return DAY_MINUTES
+    if row.code in LATE_CODES:
+        return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    return sum(
+        (e.hour * 60 + e.minute) - (s.hour * 60 + s.minute)
+        for s, e in LESSONS if start <= s and e <= end
+    )
+
+
+def is_health(row: Row) -> bool:
+    return row.comment in HEALTH_REASONS
+
+
+def registered_by(row: Row) -> str:
+    subject = row.subject_name()
+    if subject is None:
+        return OFFICE
+    return TEACHERS[sum(map(ord, subject)) % len(TEACHERS)]
+
+
+def dotted(value: time | None) -> str:
+    """A time as Flyt writes it: 08.30."""
+    return value.strftime("%H.%M") if value else ""
+
+
+def write_csv(path: Path, lines: Iterable[Sequence[object]], delimiter: str, encoding: str,
+              terminator: str = "\r\n") -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=terminator)
+    writer.writerows(lines)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+
+
+# IST Everyday report (vocabulary ist): the codes' long texts.
+def ist_long_code(row: Row) -> str:
+    code = row.code
+    if code in ("Udokumentert",):
+        return "Udokumentert fravær"
+    if code in ("Ikke dokumentert", "Ubehandlet"):
+        return "Ikke legitimert"
+    if code in ("Sykdom", "Syk"):
+        return "Legitimert fravær"
+    if code == "Dokumentert":
+        return "Dokumentert v/legeerklæring" if row.comment == "Lege" else "Legitimert fravær"
+    if code in ("Permisjon", "Fri"):
+        return "Innvilget permisjon"
+    if code in NOT_ABSENCE_CODES:
+        return "Annen avtalt opplæring"
+    if code in LATE_CODES:
+        return "For sent"
+    if code in LEFT_CODES:
+        return "Forlot skolen"
+    raise AssertionError(code)
+
+
+IST_REPORT_HEADER = (
+    "Elevnr", "Elev", "Klasse", "Kontaktlærer", "Dato", "Time", "Fag", "Fraværstype",
+    "Registrert av", "Merknad",
+)
+
+
+def write_ist_report(rows: Sequence[Row], path: Path) -> None:
+    """An IST Everyday report saved as XLSX: a title block, «Time» (the lesson number) before
+    «Fag», «Registrert av», and a sum row and a summary block under the table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    table = sorted(lesson_rows(rows), key=sort_key)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Fraværsrapport"
+    ws.append(["Fraværsrapport – alle elever"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([f"Skole: {SCHOOL_NAME}"])
+    ws.append([f"Periode: {fmt_date(TERM_START)}–{fmt_date(AS_OF)}"])
+    ws.append([])
+    ws.append(list(IST_REPORT_HEADER))
+    for cell in ws[5]:
+        cell.font = Font(bold=True)
+    for row in table:
+        p = row.pupil
+        lesson = None if row.lesson is None else row.lesson + 1
+        ws.append([int(p.number), p.name, p.group.name, p.group.contact, row.day, lesson,
+                   row.subject_name(), ist_long_code(row), registered_by(row),
+                   row.comment or None])
+    for cell in ws["E"][5:]:
+        cell.number_format = "DD.MM.YYYY"
+    ws.append(["Sum", None, None, None, None, None, None, len(table)])
+    ws.append([])
+    ws.append(["Sammendrag"])
+    ws.append(["Antall elever", len({r.pupil.number for r in table})])
+    ws.append(["Antall fraværsrader", len(table)])
+    for letter, chars in zip("ABCDEFGHIJ", (8, 22, 7, 16, 11, 6, 18, 26, 14, 36), strict=True):
+        ws.column_dimensions[letter].width = chars
+    wb.properties.creator = "IST Everyday"
+    wb.properties.created = FIXED_STAMP
+    wb.properties.modified = FIXED_STAMP
+    wb.save(path)
+    normalize_zip(path)
+
+
+def sort_key(row: Row) -> tuple:
+    return (row.day, row.pupil.group.name, row.pupil.name,
+            row.times()[0] or time(0), row.lesson or 0)
+
+
+# IST Everyday with Oslo's letters (vocabulary ist-oslo), as a lesson grid.
+def oslo_letter(row: Row) -> str | None:
+    code = row.code
+    if code in ("Udokumentert", *LEFT_CODES):
+        return "U"
+    if code in ("Ikke dokumentert", "Ubehandlet"):
+        return "I"
+    if code in ("Sykdom", "Syk"):
+        return "L"
+    if code == "Dokumentert":
+        return "E" if row.comment == "Lege" else "L"
+    if code in ("Permisjon", "Fri"):
+        return "P"
+    if code in NOT_ABSENCE_CODES:
+        return "A"
+    if code in LATE_CODES:
+        return None  # the grid has no cell for a late arrival
+    raise AssertionError(code)
+
+
+OSLO_GRID_HEADER = (
+    "Elevnr", "Elev", "Klasse", "Kontaktlærer", "Dato",
+    *(f"{n}. time" for n in range(1, len(LESSONS) + 1)), "Hele dagen",
+)
+
+
+def write_oslo_grid(rows: Sequence[Row], path: Path) -> None:
+    """One row per pupil and day with a registration; a letter per lesson or for the day."""
+    days: dict[tuple[date, str, str], tuple[Pupil, list[str]]] = {}
+    for row in lesson_rows(rows):
+        letter = oslo_letter(row)
+        if letter is None:
+            continue
+        p = row.pupil
+        _, cells = days.setdefault((row.day, p.group.name, p.name), (p, [""] * (len(LESSONS) + 1)))
+        slot = len(LESSONS) if row.lesson is None else row.lesson
+        assert not cells[slot], (row, cells)
+        cells[slot] = letter
+    lines: list[Sequence[object]] = [OSLO_GRID_HEADER]
+    for (day, _, _), (p, cells) in sorted(days.items(), key=lambda item: item[0]):
+        assert not (cells[-1] and any(cells[:-1])), (p, day)
+        lines.append([p.number, p.name, p.group.name, p.group.contact, fmt_date(day), *cells])
+    write_csv(path, lines, ";", "utf-8-sig")
+
+
+# Visma InSchool (vocabulary vis): letter and symbol codes with a description, minutes.
+def vis_code(row: Row) -> tuple[str, str]:
+    code = row.code
+    if code in ("Udokumentert", "Ikke dokumentert", "Ubehandlet") or (
+        code in LEFT_CODES and not row.comment
+    ):
+        return "X", "Udokumentert fravær"
+    if code in ("Sykdom", "Syk", *LEFT_CODES):
+        # The parents told the school, but nothing documents it.
+        return "M", "Udokumentert fravær, melding gitt"
+    if code == "Dokumentert":
+        if is_health(row):
+            return "§", "Dokumentert, ikke på vitnemål"
+        return "D", "Dokumentert fravær"
+    if code == "Elevrådsarbeid":
+        return "R", "Rettighetsfravær"
+    if code in NOT_ABSENCE_CODES:
+        return "!", "Annen skoleaktivitet"
+    if code in ("Permisjon", "Fri"):
+        return "Permisjon", "Innvilget permisjon"
+    if code in LATE_CODES:
+        return "For sent", "Kom for sent"
+    raise AssertionError(code)
+
+
+VIS_HEADER = (
+    "Elevnr", "Elev", "Klasse", "Kontaktlærer", "Dato", "Fra kl.", "Til kl.", "Fag",
+    "Fravær (min)", "Kode", "Beskrivelse",
+)
+
+
+def write_vis(rows: Sequence[Row], path: Path) -> None:
+    """Visma InSchool, cp1252: a whole day as 08:30–14:00 with the day's lesson minutes."""
+    lines: list[Sequence[object]] = [VIS_HEADER]
+    for row in sorted(day_rows(rows), key=sort_key):
+        p = row.pupil
+        start, end = row.times()
+        if start is None:
+            start, end = LESSONS[0][0], LESSONS[-1][1]
+        code, text = vis_code(row)
+        lines.append([p.number, p.name, p.group.name, p.group.contact, fmt_date(row.day),
+                      fmt_time(start), fmt_time(end), row.subject_name() or "",
+                      absent_minutes(row), code, text])
+    write_csv(path, lines, ";", "cp1252")
+
+
+# Transponder Fraværsbehandling (vocabulary transponder): whole words, «Hele dagen».
+def transponder_code(row: Row) -> str | None:
+    code = row.code
+    if code in ("Udokumentert", "Ikke dokumentert", *LEFT_CODES):
+        return "Udokumentert"
+    if code in ("Ubehandlet", "Sykdom", "Permisjon", "Dokumentert"):
+        if code == "Dokumentert" and is_health(row):
+            return "Dokumentert (ikke på vitnemål)"
+        return code
+    if code == "Syk":
+        return "Sykdom"
+    if code == "Fri":
+        return "Permisjon"
+    if code in LATE_CODES:
+        return "For sent"
+    if code in NOT_ABSENCE_CODES:
+        return None  # Transponder registers absence only
+    raise AssertionError(code)
+
+
+TRANSPONDER_HEADER = (
+    "Elevnr", "Elevnavn", "Klasse", "Kontaktlærer", "Dato", "Fra kl.", "Til kl.",
+    "Hele dagen", "Fag", "Fraværsårsak", "Merknad",
+)
+
+
+def write_transponder(rows: Sequence[Row], path: Path) -> None:
+    lines: list[Sequence[object]] = [TRANSPONDER_HEADER]
+    for row in sorted(day_rows(rows), key=sort_key):
+        code = transponder_code(row)
+        if code is None:
+            continue
+        p = row.pupil
+        start, end = row.times()
+        lines.append([p.number, p.name, p.group.name, p.group.contact, fmt_date(row.day),
+                      fmt_time(start), fmt_time(end), "Ja" if row.whole_day else "Nei",
+                      row.subject_name() or "", code, row.comment])
+    write_csv(path, lines, ";", "cp1252")
+
+
+# Vigilo (vocabulary vigilo): no code column, «Dokumentert» Ja/Nei and a length in minutes.
+def vigilo_documented(row: Row) -> str | None:
+    code = row.code
+    if code in ("Udokumentert", "Ikke dokumentert", "Ubehandlet", *LEFT_CODES):
+        return "Nei"
+    if code in ("Sykdom", "Syk", "Dokumentert"):
+        return "Ja"
+    return None  # leave, late arrivals and school activities are kept apart from absence
+
+
+VIGILO_HEADER = ("Elev", "Klasse", "Dato", "Fag", "Lengde (min)", "Dokumentert", "Kommentar")
+
+
+def write_vigilo(rows: Sequence[Row], path: Path) -> None:
+    """One row per session: a double lesson (the same subject twice in a row) is one row
+    with both lessons' minutes, as Vigilo registers it."""
+    sessions: list[tuple[Row, str, int]] = []
+    for row in sorted(day_rows(rows), key=sort_key):
+        documented = vigilo_documented(row)
+        if documented is None:
+            continue
+        if sessions:
+            last, was, minutes = sessions[-1]
+            if (row.lesson is not None and last.lesson == row.lesson - 1
+                    and (last.pupil, last.day, last.code, last.comment, last.subject_name())
+                    == (row.pupil, row.day, row.code, row.comment, row.subject_name())):
+                sessions[-1] = (row, was, minutes + absent_minutes(row))
+                continue
+        sessions.append((row, documented, absent_minutes(row)))
+    lines: list[Sequence[object]] = [VIGILO_HEADER]
+    for row, documented, minutes in sessions:
+        p = row.pupil
+        lines.append([p.name, p.group.name, fmt_date(row.day), row.subject_name() or "",
+                      minutes, documented, row.comment])
+    write_csv(path, lines, ",", "utf-8", "\n")
+
+
+# Visma Flyt Skole (vocabulary flyt): nynorsk headers and codes, times written 08.30.
+def flyt_code(row: Row) -> str | None:
+    code = row.code
+    if code in ("Udokumentert", "Ikke dokumentert", "Ubehandlet"):
+        return "Ikkje dokumentert"
+    if code in ("Sykdom", "Syk"):
+        return "Sjuk"
+    if code == "Dokumentert":
+        return {"Lege": "Lege", "Tannlege": "Tannlege",
+                "Time hos helsesykepleier": "Sjukehus/spesialist"}.get(row.comment, "Anna fråvær")
+    if code == "Fri":
+        return "Gravferd" if row.comment == "Begravelse" else "Permisjon"
+    if code == "Permisjon":
+        return "Permisjon"
+    if code in LATE_CODES:
+        return "Kom for seint"
+    if code in LEFT_CODES:
+        return "Gjekk heim"
+    if code in NOT_ABSENCE_CODES:
+        return None  # school activities are not registered as absence in Flyt
+    raise AssertionError(code)
+
+
+FLYT_HEADER = (
+    "Elev-nr", "Namn", "Klasse", "Kontaktlærar", "Fråværsdato", "Frå kl.", "Til kl.", "Fag",
+    "Årsak", "Heile dagen", "Fråvær (min)",
+)
+
+
+def write_flyt(rows: Sequence[Row], path: Path) -> None:
+    lines: list[Sequence[object]] = [FLYT_HEADER]
+    for row in sorted(day_rows(rows), key=sort_key):
+        code = flyt_code(row)
+        if code is None:
+            continue
+        p = row.pupil
+        start, end = row.times()
+        whole = row.whole_day
+        lines.append([p.number, p.name, p.group.name, p.group.contact, fmt_date(row.day),
+                      dotted(start), dotted(end), row.subject_name() or "", code,
+                      "Ja" if whole else "Nei", "" if whole else absent_minutes(row)])
+    write_csv(path, lines, ";", "utf-8")
+
+
 def main(out: Path = HERE) -> None:
     rows = school_rows()
     write_ist_csv(rows, out / "ist_fravaer.csv")
     write_ist_xlsx(rows, out / "ist_fravaer.xlsx")
     write_other_vendor(out / "annen_leverandor.csv")
     write_barnehage(out / "barnehage_tilstede.csv")
+    vendor = vendor_rows(rows)
+    write_ist_report(vendor, out / "ist_rapport.xlsx")
+    write_oslo_grid(vendor, out / "ist_oslo_timer.csv")
+    write_vis(vendor, out / "vis_fravaer.csv")
+    write_transponder(vendor, out / "transponder_fravaer.csv")
+    write_vigilo(vendor, out / "vigilo_fravaer.csv")
+    write_flyt(vendor, out / "flyt_fravaer.csv")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,13 @@ def date_long(day: date | None, empty: str = "") -> str:
 
 def dates_text(days: Iterable[date]) -> str:
     """24.10.2026, 27.10.2026"""
-    return ", ".join(date_text(day) for day in days)
+    return ", ".join(map(_day_text, days))
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day: date) -> str:
+    # A large scan lists the same few dozen dates for thousands of pupils: format each once.
+    return f"{day:%d.%m.%Y}"
 
 
 def number(value: float, decimals: int | None = None) -> str:

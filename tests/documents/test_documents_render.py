@@ -102,7 +102,7 @@ def test_referat_has_the_innsatsplan_agenda_and_attendees() -> None:
         assert item in text
     for who in ("Elev", "Foresatte", "Kontaktlærer", "Skoleledelse"):
         assert who in text
-    assert "Neste evaluering: fredag 27. november 2026" in text
+    assert "Neste evalueringfredag 27. november 2026" in text  # a facts row, label then date
     assert "Fast samtale med kontaktlærer hver mandag" in text
 
 
@@ -316,3 +316,11 @@ def test_markdown_pack_matches_golden_file() -> None:
     """
     md = pupil_pack(environment(), context(), Format.MD).decode("utf-8")
     check_golden(GOLDEN / "pack_10234.md", md)
+
+
+def test_innkalling_is_signed_by_the_contact_with_their_own_role() -> None:
+    """The letter's sender is the kontaktlærer of the school, not every role of the level."""
+    html = pupil_pack(environment(), context(), Format.HTML, ["innkalling"]).decode("utf-8")
+    text = parse(html).text()
+    assert "Med vennlig hilsenKari Lærer\nKontaktlærer, Ås ungdomsskole" in text
+    assert "Kontaktlærer / Skoleledelse" not in text

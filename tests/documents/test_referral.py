@@ -136,6 +136,40 @@ def test_team_pack_holds_referral_and_absence_per_case_and_a_team_referat() -> N
     assert referat.count("Konklusjon") == 2
     agenda = found[0].text()
     assert "09:00" in agenda and "Rom 2" in agenda and "Notater fra drøftingen" in agenda
+    # An anonymous case is «Sak 1» once, with its grade; a named one «Sak 2: name».
+    headings = [h.text() for s in (found[0], found[-1]) for h in s.find_all("h2")]
+    assert "Sak 1 (7. trinn)" in headings and "Sak 2: Ola Nordmann" in headings
+    assert not [h for h in headings if h.startswith("Sak 1: Sak")]
+
+
+def test_measures_evaluated_together_each_show_the_evaluation() -> None:
+    """Two measures agreed three days apart and one `case evaluate` after both: the team
+    reads the answer beside each, not «Ikke evaluert» beside the first."""
+    found = [
+        *events(),
+        event(
+            date(2026, 11, 9),
+            EventType.MEASURE_DECIDED,
+            "Mor følger eleven til skolen",
+            {"responsible": "Foresatte", "evaluation_date": date(2026, 11, 30)},
+        ),
+        event(
+            date(2026, 11, 27),
+            EventType.EVALUATION,
+            "",
+            {"improved": False, "presence_before": 0.8, "presence_after": 0.75},
+        ),
+    ]
+    data = pupil_pack(environment(), context(found), Format.HTML, ["melding"], events=found)
+    rows = [
+        " | ".join(c.text().strip() for c in row.find_all("td"))
+        for row in parse(data.decode("utf-8")).find_all("tr")
+    ]
+    effect = "Nei: nærværet har ikke økt (80,0 % → 75,0 %), evaluert 27.11.2026"
+    assert (
+        f"Fast samtale med kontaktlærer hver mandag | Kontaktlærer | 06.11.2026 | {effect}" in rows
+    )
+    assert f"Mor følger eleven til skolen | Foresatte | 09.11.2026 | {effect}" in rows
 
 
 def test_reply_by_is_two_school_days_before_the_meeting() -> None:

@@ -191,8 +191,24 @@ def test_the_evaluation_and_the_decision_reach_the_referat(story, fmt: str) -> N
     after = row_with(referat, "Nærvær etter tiltaket")
     assert re.fullmatch(r"Nærvær før tiltaket \| \d+,\d %", before)
     assert re.fullmatch(r"Nærvær etter tiltaket \| \d+,\d %", after)
-    assert row_with(referat, "Nivå |") == "Nivå | Nivået heves fra NIVÅ 1 til NIVÅ 2 (20.11.2026)"
-    assert row_with(referat, "Neste møte") == "Neste møte | fredag 4. desember 2026"
+    # The decision was made at the meeting of 20.11, before this one: told, not ticked.
+    level = section(referat, "Nivå videre", "Saksgang")
+    assert "Besluttet 20.11.2026: Nivået heves fra NIVÅ 1 til NIVÅ 2." in level
+    assert row_with(level, "Neste møte") == "Neste møte | fredag 4. desember 2026"
+    assert row_with(level, "Neste evaluering") == "Neste evaluering | mandag 30. november 2026"
+    # One section: no second «Besluttet» block beside it.
+    assert [b for b in referat if b.startswith("Besluttet") and " | " not in b] == [
+        "Besluttet 20.11.2026: Nivået heves fra NIVÅ 1 til NIVÅ 2."
+    ]
+    # The timeline says what each step recorded, not an empty cell.
+    assert re.fullmatch(
+        r"20\.11\.2026 \| Evaluering \| "
+        r"Nærværet har ikke økt \(\d+,\d % → \d+,\d %\) \| Terje Nygård",
+        row_with(referat, "| Evaluering |"),
+    )
+    assert row_with(referat, "| Nivå endret |", "Fortsatt") == (
+        "20.11.2026 | Nivå endret | NIVÅ 1 → NIVÅ 2 – Fortsatt bekymring | Terje Nygård"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "md"])
@@ -203,3 +219,50 @@ def test_no_date_in_the_agreement_before_it_or_on_a_weekend(story, fmt: str) -> 
     found = dates_in(text)
     assert AGREEMENT in found and date(2026, 11, 30) in found
     assert [d for d in found if d < AGREEMENT or d.weekday() >= 5] == []
+
+
+def ticked(path: Path) -> list[str]:
+    """The checklist lines marked as chosen, in the format's own way."""
+    if path.suffix == ".html":
+        from lxml import html
+
+        root = html.fromstring(path.read_bytes())
+        return [" ".join(li.text_content().split()) for li in root.find_class("checked")]
+    if path.suffix == ".docx":
+        return [b[2:] for b in blocks(path) if b.startswith("☒ ")]
+    return [b[6:] for b in blocks(path) if b.startswith("- [x] ")]
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "md"])
+def test_a_referat_of_the_deciding_meeting_ticks_the_decision(
+    cli, tmp_path: Path, fmt: str
+) -> None:
+    """Packed for the meeting that raised the level, the referat ticks that box; the
+    meeting's planned next meeting stands beside it."""
+    assert cli("import", IST).code == 0
+    steps = [
+        ("case", "open", "10229", "--date", "2026-11-02"),
+        ("case", "level", "10229", "1", "--date", "2026-11-04"),
+        (
+            "case",
+            "measure",
+            "10229",
+            "Mor følger Jonas til skolen",
+            "-r",
+            "Foresatte",
+            "--date",
+            "2026-11-04",
+        ),
+        ("case", "evaluate", "10229", "--date", "2026-11-25"),
+        ("case", "level", "10229", "2", "--date", "2026-11-26"),
+        ("case", "meeting", "10229", "--date", "2026-11-26", "--next", "2026-12-10"),
+    ]
+    assert [cli(*step).code for step in steps] == [0] * len(steps)
+    out = tmp_path / fmt
+    run = cli("pack", "10229", "-f", fmt, "-o", out, "--meeting", "2026-11-26", "-d", "referat")
+    assert (run.code, run.err) == (0, ""), run.err
+    path = out / f"elev-10229.{fmt}"
+    assert ticked(path) == ["Saken går til NIVÅ 2: melding til ressursteam på skolen"]
+    found = blocks(path)
+    assert row_with(found, "Neste møte") == "Neste møte | torsdag 10. desember 2026"
+    assert not [b for b in found if b.startswith("Besluttet")]

@@ -21,7 +21,7 @@ from naervaer_cli.output.labels import PERCENT_RULES, status_label
 from naervaer_cli.policy import Plan, PlanLevel, Policy
 from naervaer_cli.result import Flag, PupilResult, Setting
 from naervaer_cli.schema import KIND_LABELS
-from naervaer_cli.words import WEEKDAYS, capital, words
+from naervaer_cli.words import WEEKDAYS, capital, date_text, percent, words
 
 
 @dataclass(frozen=True)
@@ -174,16 +174,24 @@ class EvaluationView:
 
 @dataclass(frozen=True)
 class Decision:
-    """What was decided after the latest evaluation: the level kept or changed, next meeting."""
+    """What was decided after the latest evaluation: the level kept or changed, next meeting.
+
+    Only a recorded step is a decision: a level change, or a meeting held after the
+    evaluation (which kept the level when it changed nothing).
+    """
 
     level_from: int
     level_to: int
-    day: date | None  # when the level changed; None when it was kept
+    day: date  # the level change or, when the level was kept, the meeting
     next_meeting: date | None
 
     @property
+    def changed(self) -> bool:
+        return self.level_to != self.level_from
+
+    @property
     def text(self) -> str:
-        if self.day is None:
+        if not self.changed:
             return f"NIVÅ {self.level_to} videreføres"
         verb = "heves" if self.level_to > self.level_from else "senkes"
         return f"Nivået {verb} fra NIVÅ {self.level_from} til NIVÅ {self.level_to}"
@@ -224,6 +232,7 @@ class PupilContext:
     who_does_what: tuple[RoleTask, ...] = ()
     last_evaluation: EvaluationView | None = None
     decision: Decision | None = None
+    next_meeting: date | None = None  # the meeting the log plans after this one, if any
 
 
 @dataclass(frozen=True)
@@ -355,7 +364,7 @@ def build_pupil_context(
     )
 
     timeline = tuple(
-        TimelineEntry(day=e.date, label=e.label, text=e.text, by=e.by)
+        TimelineEntry(day=e.date, label=e.label, text=timeline_text(e), by=e.by)
         for e in sorted(events, key=lambda e: e.date)
     )
     # Measures of the current case only: the latest case.
@@ -427,6 +436,7 @@ def build_pupil_context(
         who_does_what=who_does_what(agreement_measures),
         last_evaluation=_last_evaluation(mine_events),
         decision=_decision(mine_events, case.level if case else level),
+        next_meeting=_next_meeting(mine_events, meeting),
     )
 
 
@@ -476,18 +486,54 @@ def _last_evaluation(events: Sequence[Event]) -> EvaluationView | None:
 
 
 def _decision(events: Sequence[Event], level: int) -> Decision | None:
-    """The level after the latest evaluation (kept, or changed since) and the next meeting."""
+    """The level after the latest evaluation (changed, or kept at a meeting held since) and
+    the next meeting; None while nothing has been decided since the evaluation."""
     evaluations = [i for i, e in enumerate(events) if e.type is EventType.EVALUATION]
-    meetings = [e for e in events if e.type is EventType.MEETING]
-    next_meeting = meetings[-1].next_meeting if meetings else None
     if not evaluations:
         return None
     since = events[evaluations[-1] :]
+    meetings = [e for e in since if e.type is EventType.MEETING]
     changes = [e for e in since if e.type is EventType.LEVEL_CHANGED]
-    if not changes:
-        return Decision(level, level, None, next_meeting)
-    first, last = changes[0], changes[-1]
-    return Decision(int(first.data["from"]), int(last.data["to"]), last.date, next_meeting)
+    next_meeting = meetings[-1].next_meeting if meetings else None
+    if changes:
+        first, last = changes[0], changes[-1]
+        return Decision(int(first.data["from"]), int(last.data["to"]), last.date, next_meeting)
+    if meetings:
+        return Decision(level, level, meetings[-1].date, next_meeting)
+    return None
+
+
+def _next_meeting(events: Sequence[Event], meeting: date) -> date | None:
+    """The next meeting the latest `case meeting` set, when it falls after `meeting`."""
+    meetings = [e for e in events if e.type is EventType.MEETING]
+    planned = meetings[-1].next_meeting if meetings else None
+    return planned if planned and planned > meeting else None
+
+
+def timeline_text(event: Event) -> str:
+    """What a timeline row says about an event: its recorded facts, then its free text."""
+    facts = ""
+    match event.type:
+        case EventType.LEVEL_CHANGED:
+            facts = f"NIVÅ {event.data.get('from')} → NIVÅ {event.data.get('to')}"
+        case EventType.MEASURE_DECIDED:
+            parts = [f"ansvarlig {event.responsible}" if event.responsible else ""]
+            if event.evaluation_date:
+                parts.append(f"evalueres {date_text(event.evaluation_date)}")
+            return " – ".join(p for p in (event.text, ", ".join(p for p in parts if p)) if p)
+        case EventType.EVALUATION:
+            before, after = event.rate("presence_before"), event.rate("presence_after")
+            facts = "Nærværet har økt" if event.improved else "Nærværet har ikke økt"
+            if before is not None and after is not None:
+                facts += f" ({percent(before)} → {percent(after)})"
+        case EventType.MEETING:
+            if event.next_meeting:
+                facts = f"Neste møte {date_text(event.next_meeting)}"
+        case EventType.CONSENT:
+            facts = "" if event.consent is None else ("Ja" if event.consent else "Nei")
+        case _:
+            facts = ""
+    return " – ".join(p for p in (facts, event.text) if p)
 
 
 def _weeks(

@@ -176,7 +176,7 @@ def _block(container: Any, el: Element, doc: Document, paragraph: Any) -> Any:
             else:
                 p = container.add_paragraph(style="List Paragraph" if checklist else "List Bullet")
                 if checklist:
-                    p.add_run("☐ ")
+                    p.add_run("☒ " if "checked" in item.classes else "☐ ")
             _flow(container, item.children, doc, paragraph=p)
         return None
     if tag == "table":
@@ -328,7 +328,10 @@ def _table(container: Any, el: Element, doc: Document) -> None:
                 p.paragraph_format.space_before = Pt(1.5)
                 p.paragraph_format.space_after = Pt(1.5)
                 # A header row keeps with the first row below it: never alone at a page foot.
-                if header and r_index == 0 and len(rows) > 1:
+                # A facts table (a few label–value rows) is read whole: it stays on one page.
+                if (header and r_index == 0 and len(rows) > 1) or (
+                    "facts" in el.classes and r_index < len(rows) - 1
+                ):
                     p.paragraph_format.keep_with_next = True
     container.add_paragraph().paragraph_format.space_after = Pt(2)
 

@@ -101,9 +101,8 @@ def _block(el: Element, out: list[str], cell: bool = False) -> None:
         items = [c for c in el.children if isinstance(c, Element) and c.tag == "li"]
         lines = []
         for number, item in enumerate(items, start=1):
-            marker = (
-                f"{number}." if tag == "ol" else ("- [ ]" if "checklist" in el.classes else "-")
-            )
+            box = "- [x]" if "checked" in item.classes else "- [ ]"
+            marker = f"{number}." if tag == "ol" else (box if "checklist" in el.classes else "-")
             lines.append(f"{marker} {_line_starts(_inline(item.children).replace(chr(10), ' '))}")
         out.append("\n".join(lines))
     elif tag == "table":

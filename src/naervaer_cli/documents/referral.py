@@ -78,18 +78,20 @@ def effect_text(measure: Event, evaluation: Event | None, meeting: date) -> str:
 
 
 def tried(events: Sequence[Event], meeting: date, clean: bool, pupil: PupilInfo) -> list[Tried]:
-    """Each measure of the current case with the evaluation that followed it, if any."""
+    """Each measure of the current case with the evaluation that followed it, if any.
+
+    `case evaluate` weighs the case, not one measure: the first evaluation after a measure
+    tells its effect, also when another measure was decided in between (two measures agreed
+    a day apart are evaluated together).
+    """
     mine = sorted(current_events(events), key=lambda e: (e.date, e.id))
     measures = [e for e in mine if e.type is EventType.MEASURE_DECIDED]
     out = []
-    for index, measure in enumerate(measures):
-        end = measures[index + 1] if index + 1 < len(measures) else None
+    for measure in measures:
         evaluations = [
             e
             for e in mine
-            if e.type is EventType.EVALUATION
-            and (e.date, e.id) >= (measure.date, measure.id)
-            and (end is None or (e.date, e.id) < (end.date, end.id))
+            if e.type is EventType.EVALUATION and (e.date, e.id) >= (measure.date, measure.id)
         ]
         text = measure.text
         out.append(
@@ -98,7 +100,7 @@ def tried(events: Sequence[Event], meeting: date, clean: bool, pupil: PupilInfo)
                 responsible=measure.responsible,
                 decided=measure.date,
                 evaluation=measure.evaluation_date,
-                effect=effect_text(measure, evaluations[-1] if evaluations else None, meeting),
+                effect=effect_text(measure, evaluations[0] if evaluations else None, meeting),
             )
         )
     return out

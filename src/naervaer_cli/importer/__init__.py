@@ -27,7 +27,7 @@ from naervaer_cli.importer.codes import (
     merge_unknown,
     unknown_codes_message,
 )
-from naervaer_cli.importer.dedupe import merge_sources, occurrences
+from naervaer_cli.importer.dedupe import merge_sources, repeated_rows
 from naervaer_cli.importer.grid import grid_span
 from naervaer_cli.importer.headers import synonym_table
 from naervaer_cli.importer.normalize import (
@@ -69,7 +69,8 @@ class FileReport:
     records: int
     problems: tuple[RowProblem, ...]
     notes: tuple[str, ...]
-    repeated_rows: tuple[int, ...] = ()  # rows identical to an earlier row of the same file
+    # Rows identical to an earlier row of the same file; found for `check` (collect_problems).
+    repeated_rows: tuple[int, ...] = ()
     vocabulary: Choice | None = None
     unknown_codes: tuple[UnknownCode, ...] = ()
     derived_codes: tuple[Derived, ...] = ()
@@ -136,7 +137,8 @@ def load_exports(
         if raw.match.grid:
             columns["lesson"] = columns["code"] = grid_span(raw.match)
         frames.append(result.records)
-        repeated = occurrences(result.records) > 0
+        # Only `check` (collect_problems) shows them, and finding them hashes every record.
+        repeated = repeated_rows(result.records) if collect_problems else ()
         reports.append(
             FileReport(
                 path=raw.path,
@@ -152,9 +154,7 @@ def load_exports(
                 records=result.records.height,
                 problems=result.needs + result.problems,
                 notes=result.notes,
-                repeated_rows=tuple(
-                    result.records.get_column("source_row").filter(repeated).unique().sort()
-                ),
+                repeated_rows=repeated,
                 vocabulary=choice,
                 unknown_codes=result.unknown_codes,
                 derived_codes=result.derived_codes,
@@ -272,6 +272,10 @@ def _positive(config: Config, key: str, default: int) -> int:
     return value
 
 
+# What to write in [import] lesson_times: said by the «?» error and `check --suggest-config`.
+LESSON_TIMES_HELP = (
+    'skriv klokkeslettene for time 1, 2, 3 … i rekkefølge, f.eks. ["08:30-09:15", "09:25-10:10"]'
+)
 _LESSON_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
@@ -286,6 +290,8 @@ def lesson_times(config: Config) -> tuple[tuple[time, time], ...] | None:
         return None
     if not entries:
         raise config.fail("import.lesson_times", "er tom; oppgi klokkeslettene for hver time.")
+    if "?" in entries:  # pasted from `check --suggest-config` and not filled in
+        raise config.fail("import.lesson_times", f"er ikke fylt ut («?»); {LESSON_TIMES_HELP}.")
     times: list[tuple[time, time]] = []
     for number, entry in enumerate(entries, start=1):
         found = _LESSON_TIME.match(entry)

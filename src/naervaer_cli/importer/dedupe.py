@@ -28,7 +28,7 @@ def occurrences(records: pl.DataFrame) -> pl.Series:
     on every column, so the common case (no repeats) costs one hash, and a hash collision can
     never make two different records one.
     """
-    zeros = pl.Series(OCCURRENCE, [0] * records.height, dtype=pl.Int32)
+    zeros = pl.zeros(records.height, dtype=pl.Int32, eager=True).alias(OCCURRENCE)
     if records.height < 2:
         return zeros
     # Per-column hashes combined, rather than a frame select: the importer's frame mixes
@@ -43,6 +43,12 @@ def occurrences(records: pl.DataFrame) -> pl.Series:
         "_i", pl.int_range(pl.len(), dtype=pl.Int32).over(list(RECORD_KEY)).alias(OCCURRENCE)
     )
     return zeros.scatter(counted.get_column("_i"), counted.get_column(OCCURRENCE))
+
+
+def repeated_rows(records: pl.DataFrame) -> tuple[int, ...]:
+    """The source rows of the records identical to an earlier record of the same frame."""
+    repeated = occurrences(records) > 0
+    return tuple(records.get_column("source_row").filter(repeated).unique().sort())
 
 
 def merge_sources(sources: Sequence[pl.DataFrame]) -> pl.DataFrame:

@@ -89,6 +89,9 @@ class RowProblem:
     column: str
     message: str
     unknown_code: bool = False  # listed once per code by `check`, not once per row
+    # A need (Normalized.needs): the config key that would let the file be read, for
+    # `check --suggest-config`; empty for a problem in the rows themselves.
+    config_key: str = ""
 
     def text(self, file: str) -> str:
         return f"{file}, rad {self.row}, kolonne «{self.column}»: {self.message}"
@@ -223,7 +226,10 @@ def _mapped(col: pl.Expr, small: pl.DataFrame, dtype: pl.DataType) -> pl.Expr:
         return pl.lit(None, dtype=dtype)
     if small.height == 1:
         return pl.when(col.is_not_null()).then(pl.lit(small["value"][0], dtype=dtype))
-    return col.replace_strict(small["raw"], small["value"], default=None, return_dtype=dtype)
+    # The distinct values as an Enum number each row by its value's position in `small`: one
+    # lookup per row, a third cheaper than replace_strict's.
+    positions = col.cast(pl.Enum(small["raw"])).to_physical()
+    return pl.lit(small["value"], dtype=dtype).gather(positions)
 
 
 def _parse_columns(
@@ -530,6 +536,7 @@ def _lesson_times_needed(raw: RawTable, header: str, grid: bool) -> RowProblem:
         header,
         f"filen har {what}, men naervaer.toml har ikke klokkeslettene for timene. Legg dem "
         f"til under [import]: {example} (første time først).",
+        config_key="import.lesson_times",
     )
 
 

@@ -10,6 +10,8 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,14 +96,67 @@ _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _SUSPECT_BYTES = bytes([*range(0x00, 0x0A), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xC2, 0xE2])
 
 
-def _may_have_controls(data: bytes) -> bool:
-    """Whether a UTF-8 CSV without quotes may hold a control character inside a value.
+# Bytes are checked in pieces this size: a few passes over a piece that sits in the CPU's
+# cache cost far less than one pass each over a whole file, which is never held at once.
+CHUNK_BYTES = 256 * 1024
 
-    One C-speed pass over the bytes lets normalize skip its per-value check on the common,
-    clean file. Tabs and the UTF-8 lead bytes of C1 and bidirectional controls count as a
-    maybe; the check in normalize then tells.
+
+@dataclass(frozen=True)
+class _ByteScan:
+    """What one pass over a CSV file's bytes tells before it is parsed."""
+
+    quotes: bool  # a '"' somewhere: the csv module reads the file (exact quoting rules)
+    lone_cr: bool  # a CR not followed by LF (a line break Polars does not see)
+    # False when no byte can start a control character, tab or C1/bidi character, so
+    # normalize need not look for them in a million values.
+    may_have_controls: bool
+
+
+def _scan_bytes(chunks: Iterable[bytes]) -> _ByteScan:
+    """Quotes, lone CRs and possible control characters, in one pass over the chunks.
+
+    Every test runs at C speed on a chunk in cache: `in` (memchr) for quotes, the io
+    module's newline decoder (which records CR, LF and CRLF, across chunk borders too) for
+    line breaks, and a translate that deletes the suspect bytes for controls. The scan stops
+    at the first quote or lone CR, since the csv module then reads the whole file anyway.
     """
-    return len(data.translate(None, _SUSPECT_BYTES)) != len(data)
+    newlines = io.IncrementalNewlineDecoder(None, translate=False)
+    controls = False
+    for chunk in chunks:
+        if b'"' in chunk:
+            return _ByteScan(quotes=True, lone_cr=False, may_have_controls=True)
+        # Latin-1 maps every byte to one character, so the decoder sees the bytes as they are.
+        newlines.decode(chunk.decode("latin-1"))
+        if _has_lone_cr(newlines):
+            return _ByteScan(quotes=False, lone_cr=True, may_have_controls=True)
+        if not controls:
+            controls = len(chunk.translate(None, _SUSPECT_BYTES)) != len(chunk)
+    newlines.decode("", final=True)  # a CR at the very end is a lone CR
+    return _ByteScan(quotes=False, lone_cr=_has_lone_cr(newlines), may_have_controls=controls)
+
+
+def _has_lone_cr(decoder: io.IncrementalNewlineDecoder) -> bool:
+    seen = decoder.newlines  # None, one of "\r", "\n", "\r\n", or a tuple of them
+    return seen == "\r" or (isinstance(seen, tuple) and "\r" in seen)
+
+
+def _file_chunks(path: Path, head: bytes) -> Iterator[bytes]:
+    """The file's bytes in CHUNK_BYTES pieces, the first being `head` (already read)."""
+    yield head
+    try:
+        with path.open("rb") as fh:
+            fh.seek(len(head))
+            while chunk := fh.read(CHUNK_BYTES):
+                yield chunk
+    except OSError as exc:
+        raise InputError(f"{path} kan ikke leses ({exc.strerror}).") from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path} kan ikke leses ({exc.strerror}).") from None
 
 
 @dataclass(frozen=True)
@@ -199,36 +254,48 @@ def _utf8(data: bytes) -> str:
 
 def _read_csv(path: Path, synonyms: dict[str, str]) -> RawTable:
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            head = fh.read(SAMPLE_BYTES)
     except OSError as exc:
         raise InputError(f"{path} kan ikke leses ({exc.strerror}).") from None
-    # A file whose first bytes are UTF-8 is taken for UTF-8, and Polars checks the rest as
-    # it reads (decoding 100 MB here first would cost as much as the read). If it is not,
-    # the whole file decides (_decode), and it is read again from its text.
-    head_is_utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    # A file whose first bytes are UTF-8 is taken for UTF-8: its bytes are checked in chunks
+    # and Polars reads it from the path, checking the rest is UTF-8 as it reads (decoding
+    # 100 MB here first would cost as much as the read, and holding them would add their
+    # size to the peak memory). If it is not, the whole file decides (_decode), and it is
+    # read from its text.
+    head_is_utf8 = not head.startswith((b"\xff\xfe", b"\xfe\xff"))
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(data[:SAMPLE_BYTES], final=False)
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
         head_is_utf8 = False
     if head_is_utf8:
-        bom = data.startswith(codecs.BOM_UTF8)
+        bom = head.startswith(codecs.BOM_UTF8)
         try:
             return _read_decoded(
-                path, synonyms, data, _Decoded("UTF-8 med BOM" if bom else "UTF-8", None)
+                path, synonyms, head, _Decoded("UTF-8 med BOM" if bom else "UTF-8", None)
             )
         except _NotUtf8:
             pass
-    return _read_decoded(path, synonyms, data, _decode(path, data))
+    data = _read_bytes(path)
+    return _read_decoded(path, synonyms, data[:SAMPLE_BYTES], _decode(path, data))
 
 
-def _read_decoded(path: Path, synonyms: dict[str, str], data: bytes, decoded: _Decoded) -> RawTable:
-    """Read a CSV export whose encoding is decided; raises _NotUtf8 if UTF-8 turns out wrong."""
+def _read_decoded(path: Path, synonyms: dict[str, str], head: bytes, decoded: _Decoded) -> RawTable:
+    """Read a CSV export whose encoding is decided; raises _NotUtf8 if UTF-8 turns out wrong.
+
+    `head` is the file's first SAMPLE_BYTES; a UTF-8 file (`decoded.text` None) is read
+    from its path, any other from `decoded.text`.
+    """
     encoding = decoded.encoding
+
+    def whole_text() -> str:
+        return decoded.text if decoded.text is not None else _utf8(_read_bytes(path))
+
     if decoded.text is None:
-        head = data[:SAMPLE_BYTES].decode("utf-8", errors="ignore")
+        sample = head.decode("utf-8", errors="ignore")
     else:
-        head = decoded.text[:SAMPLE_BYTES]
-    sample = head.lstrip("\ufeff")
+        sample = decoded.text[:SAMPLE_BYTES]
+    sample = sample.lstrip("\ufeff")
     if not sample.strip():
         raise InputError(f"{path} er tom. Ta en ny eksport fra fagsystemet.")
     header_index, delimiter, cells = _find_csv_header(sample, synonyms)
@@ -243,14 +310,15 @@ def _read_decoded(path: Path, synonyms: dict[str, str], data: bytes, decoded: _D
     # Polars is fast but counts only LF as a line break and has its own reading of quotes;
     # a file with quotes or CR-only line breaks is read by the csv module, which tells the
     # exact line every record starts on.
-    raw = data if decoded.text is None else decoded.text.encode("utf-8")
-    lone_cr = b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")
-    if b'"' in raw or lone_cr:
-        text = decoded.text if decoded.text is not None else _utf8(data)
-        frame, rows = _csv_records(path, text.lstrip("\ufeff"), header_index, delimiter, width)
-    else:
-        # Polars reads a path about twice as fast as bytes: UTF-8 files go by path.
-        source: Path | bytes = path if decoded.text is None else raw
+    raw = None if decoded.text is None else decoded.text.encode("utf-8")
+    # Polars reads a path about twice as fast as bytes: UTF-8 files go by path. The byte scan
+    # runs beside the read, which lets go of the GIL and leaves part of the second core idle;
+    # its answer decides whether Polars' frame is used (a file that needs the csv module is
+    # rare, and then the read was only wasted time).
+    source: Path | bytes = path if raw is None else raw
+    failure: pl.exceptions.PolarsError | None = None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(_scan_bytes, _file_chunks(path, head) if raw is None else [raw])
         try:
             frame = pl.read_csv(
                 source,
@@ -261,14 +329,25 @@ def _read_decoded(path: Path, synonyms: dict[str, str], data: bytes, decoded: _D
                 truncate_ragged_lines=False,
             )
         except pl.exceptions.PolarsError as exc:
-            if decoded.text is None and "utf-8" in str(exc).lower():
+            frame, failure = pl.DataFrame(), exc
+        scan = scanning.result()
+    if scan.quotes or scan.lone_cr:
+        del frame
+        frame, rows = _csv_records(
+            path, whole_text().lstrip("\ufeff"), header_index, delimiter, width
+        )
+    else:
+        if failure is not None:
+            if decoded.text is None and "utf-8" in str(failure).lower():
                 raise _NotUtf8 from None
-            text = decoded.text if decoded.text is not None else _utf8(data)
-            raise _csv_shape_error(path, text, header_index, delimiter, width, exc) from None
+            raise _csv_shape_error(
+                path, whole_text(), header_index, delimiter, width, failure
+            ) from None
         rows = None
         # Header cells can be empty or repeated; address columns by position instead.
         names = [f"c{i}" for i in range(frame.width)]
         frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+    del raw
     table = _table(
         path,
         frame,
@@ -278,11 +357,10 @@ def _read_decoded(path: Path, synonyms: dict[str, str], data: bytes, decoded: _D
         encoding=encoding,
         delimiter=delimiter,
         rows=rows,
-        may_have_controls=rows is not None or _may_have_controls(raw),
+        may_have_controls=scan.may_have_controls,
     )
     if table.frame.height == 0:
-        text = decoded.text if decoded.text is not None else _utf8(data)
-        _refuse_unread_lines(path, text.lstrip("\ufeff"), header_index, delimiter)
+        _refuse_unread_lines(path, whole_text().lstrip("\ufeff"), header_index, delimiter)
     return table
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from naervaer_cli.importer import FileReport, ImportResult
+from naervaer_cli.importer import LESSON_TIMES_HELP, FileReport, ImportResult
 from naervaer_cli.importer.codes import UnknownCode, placeholder_lines, vocabularies_knowing
 from naervaer_cli.importer.headers import FIELD_LABELS, SYNONYMS
 from naervaer_cli.importer.read import DELIMITER_NAMES
@@ -121,6 +121,7 @@ def suggest_config(result: ImportResult) -> str:
         for label, codes in known.items():
             name, title = label.split(" ", 1)
             settings.append(f'# vocabulary = "{name}"   # {title[1:-1]} kjenner {", ".join(codes)}')
+    settings += _needed_settings(result)
     if settings:
         lines += ["", "[import]", *settings]
     unused = sorted({c for f in result.files for c in f.unused_columns})
@@ -129,7 +130,9 @@ def suggest_config(result: ImportResult) -> str:
         lines += ["", "[import.codes]", *placeholder_lines(unknown)]
     if len(lines) == 2:
         lines.append("# Filene leses uten mer konfigurasjon.")
-    others = sum(1 for f in result.files for p in f.problems if not p.unknown_code)
+    others = sum(
+        1 for f in result.files for p in f.problems if not (p.unknown_code or p.config_key)
+    )
     if others:
         lines += [
             "",
@@ -137,6 +140,22 @@ def suggest_config(result: ImportResult) -> str:
             "`naervaer check` uten --suggest-config viser dem.",
         ]
     return hide_fnr("\n".join(lines)) + "\n"
+
+
+def _needed_settings(result: ImportResult) -> list[str]:
+    """The [import] lines a file needs before it can be read (normalize's `needs`)."""
+    places = [
+        f"{f.path.name}, kolonne «{p.column}»"
+        for f in result.files
+        for p in f.problems
+        if p.config_key == "import.lesson_times"
+    ]
+    if not places:
+        return []
+    return [
+        f'lesson_times = ["?"]   # {LESSON_TIMES_HELP}; timene står som nummer i '
+        + " og ".join(places)
+    ]
 
 
 def suggest_for_missing(path: str, fields: tuple[str, ...], unused: tuple[str, ...]) -> str:

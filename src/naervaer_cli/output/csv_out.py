@@ -35,5 +35,15 @@ def render_csv(result: ScanResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    # Groups, contacts, labels, dates and levels repeat from row to row: each distinct value
+    # is turned into its text once.
+    texts: dict[Cell, str] = {}
+
+    def text(value: Cell) -> str:
+        found = texts.get(value)
+        if found is None:
+            found = texts[value] = _cell(value)
+        return found
+
+    writer.writerows([text(v) for v in row] for row in rows)
     return BOM + buffer.getvalue()

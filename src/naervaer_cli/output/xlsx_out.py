@@ -1,9 +1,19 @@
-"""The scan result as an XLSX workbook that opens cleanly in Excel and LibreOffice."""
+"""The scan result as an XLSX workbook that opens cleanly in Excel and LibreOffice.
+
+The workbook is written directly as SpreadsheetML (the XML parts of an .xlsx zip): a large
+scan has over a hundred thousand evidence rows, and a cell object per value (openpyxl) took
+ten times as long as the whole JSON output. Strings are shared (each distinct text stored
+once), dates are Excel serial numbers in the DD.MM.YYYY format, the header row is bold and
+frozen and carries an autofilter, as openpyxl wrote them.
+"""
 
 from __future__ import annotations
 
-import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
+from io import BytesIO
 
 from naervaer_cli.output import labels
 from naervaer_cli.output.rows import Cell, data_rows, evidence_rows
@@ -11,60 +21,269 @@ from naervaer_cli.result import ScanResult
 
 MAX_WIDTH = 60
 DATE_FORMAT = "DD.MM.YYYY"
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+# Cell styles (cellXfs in styles.xml): 0 plain, 1 bold (headers), 2 a date.
+_BOLD, _DATE = 1, 2
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+# Relationship types, written out whole (they are URIs, not paths).
+_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+_STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+_STRINGS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# XML 1.0 allows no C0 control but tab, LF and CR; the importer removes them from the data,
+# this keeps any other text (a policy label) from making the file unreadable.
+_XML_TEXT = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+    | {chr(c): None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}
+)
 
 
-def _value(value: Cell) -> str | int | date | None:
-    if isinstance(value, str):
-        return labels.neutralise(value)
-    return value
+def _escape(text: str) -> str:
+    return text.translate(_XML_TEXT)
 
 
-def _sheet(wb, title: str, headers: list[str], rows: list[list[Cell]], first: bool) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def _column(index: int) -> str:
+    """Column letters of a 1-based column number (1 → A, 27 → AA)."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([_value(v) for v in row])
-    widths = [len(h) for h in headers]
+
+class _Strings:
+    """The shared string table, and each distinct cell's XML made once.
+
+    A large scan repeats the same names, groups, labels and dates in thousands of rows: a
+    cell is one dict lookup after its first time.
+    """
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.cells: dict[Cell, str] = {}
+
+    def cell(self, text: str, style: int = 0) -> str:
+        number = self.index.get(text)
+        if number is None:
+            number = self.index[text] = len(self.index)
+        if style:
+            return f'<c s="{style}" t="s"><v>{number}</v></c>'
+        return f'<c t="s"><v>{number}</v></c>'
+
+    def value(self, value: Cell) -> str:
+        """The XML of a cell holding `value` (text neutralised as a formula guard)."""
+        found = self.cells.get(value)
+        if found is None:
+            if value is None or value == "":
+                found = "<c/>"
+            elif isinstance(value, str):
+                found = self.cell(labels.neutralise(value))
+            elif isinstance(value, date):
+                found = f'<c s="{_DATE}"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>'
+            else:
+                found = f"<c><v>{value}</v></c>"
+            self.cells[value] = found
+        return found
+
+    def xml(self) -> str:
+        items = "".join(
+            f'<si><t xml:space="preserve">{_escape(text)}</t></si>' for text in self.index
+        )
+        count = len(self.index)
+        return f'{_HEAD}<sst xmlns="{_MAIN}" count="{count}" uniqueCount="{count}">{items}</sst>'
+
+
+def _row(number: int, values: Sequence[Cell], strings: _Strings) -> str:
+    value = strings.value
+    return f'<row r="{number}">{"".join([value(v) for v in values])}</row>'
+
+
+def _shown(value: Cell) -> int:
+    """The width a value needs in its column (a date shows as dd.mm.yyyy)."""
+    return 10 if isinstance(value, date) else len(str(value or ""))
+
+
+def _sheet_xml(
+    rows: list[str], widths: Sequence[float], *, frozen: bool, filter_ref: str | None
+) -> str:
+    view = (
+        '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+        'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
+        'sqref="A2"/></sheetView>'
+        if frozen
+        else '<sheetView workbookViewId="0"/>'
+    )
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{width:g}" customWidth="1"/>'
+        for i, width in enumerate(widths, start=1)
+    )
+    autofilter = f'<autoFilter ref="{filter_ref}"/>' if filter_ref else ""
+    return (
+        f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheetViews>{view}</sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
+        f"<sheetData>{''.join(rows)}</sheetData>{autofilter}</worksheet>"
+    )
+
+
+def _table_sheet(headers: list[str], rows: list[str], widths: list[int], strings: _Strings) -> str:
+    """A sheet of one header row (bold, frozen, with an autofilter) and the data rows' XML."""
+    header = "".join(strings.cell(h, _BOLD) for h in headers)
+    return _sheet_xml(
+        [f'<row r="1">{header}</row>', *rows],
+        [min(max(width, len(h)) + 2, MAX_WIDTH) for width, h in zip(widths, headers, strict=True)],
+        frozen=True,
+        filter_ref=f"A1:{_column(len(headers))}{len(rows) + 1}",
+    )
+
+
+def _pupil_sheet(result: ScanResult, strings: _Strings) -> str:
+    headers, rows = data_rows(result)
+    widths = [0] * len(headers)
     for row in rows:
         for i, value in enumerate(row):
-            shown = 10 if isinstance(value, date) else len(str(value or ""))
-            widths[i] = max(widths[i], shown)
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(width + 2, MAX_WIDTH)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+            if (shown := _shown(value)) > widths[i]:
+                widths[i] = shown
+    lines = [_row(number, row, strings) for number, row in enumerate(rows, start=2)]
+    return _table_sheet(headers, lines, widths, strings)
+
+
+def _evidence_sheet(result: ScanResult, strings: _Strings) -> str:
+    """One row per flag and date, as rows.evidence_rows gives them.
+
+    Built here flag by flag rather than from evidence_rows' flat rows: the seven cells a
+    flag's rows share are made once per flag, not once per date.
+    """
+    headers, _ = evidence_rows(replace(result, pupils=()))
+    widths = [0] * len(headers)
+    value = strings.value
+    lines: list[str] = []
+    number = 2
+    for pupil in result.pupils:
+        for flag in pupil.flags:
+            shared: list[Cell] = [
+                pupil.pupil_id,
+                pupil.name,
+                pupil.group,
+                labels.rule_label(flag.rule, result.labels, flag.subject),
+                labels.status_label(flag.severity),
+                flag.count,
+                flag.threshold,
+            ]
+            if flag.dates:
+                for i, cell in enumerate(shared):
+                    if (shown := _shown(cell)) > widths[i]:
+                        widths[i] = shown
+                widths[7] = max(widths[7], 10)
+            prefix = "".join([value(cell) for cell in shared])
+            for day in flag.dates:
+                # lessons name their own date ("27.10 09:15–10:00 Matte"); keep the day's
+                lessons = (
+                    "; ".join(x for x in flag.lessons if x.startswith(f"{day:%d.%m}"))
+                    if flag.lessons
+                    else ""
+                )
+                if len(lessons) > widths[8]:
+                    widths[8] = len(lessons)
+                lines.append(f'<row r="{number}">{prefix}{value(day)}{value(lessons)}</row>')
+                number += 1
+    return _table_sheet(headers, lines, widths, strings)
+
+
+_STYLES = (
+    f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
+    f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def _package(sheets: list[tuple[str, str]], strings: _Strings) -> bytes:
+    """The .xlsx zip: content types, relationships, workbook, styles, strings and sheets."""
+    sheet_types = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for n in range(1, len(sheets) + 1)
+    )
+    content_types = (
+        f"{_HEAD}<Types "
+        'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        f"{sheet_types}"
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        "</Types>"
+    )
+    root_rels = (
+        f'{_HEAD}<Relationships xmlns="{_PACKAGE_RELS}"><Relationship Id="rId1" '
+        f'Type="{_DOCUMENT}" Target="xl/workbook.xml"/></Relationships>'
+    )
+    entries = "".join(
+        f'<sheet name="{_escape(title)}" sheetId="{n}" r:id="rId{n}"/>'
+        for n, (title, _) in enumerate(sheets, start=1)
+    )
+    workbook = (
+        f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><bookViews><workbookView/>'
+        f"</bookViews><sheets>{entries}</sheets></workbook>"
+    )
+    n = len(sheets)
+    workbook_rels = (
+        f'{_HEAD}<Relationships xmlns="{_PACKAGE_RELS}">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{_WORKSHEET}" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, n + 1)
+        )
+        + f'<Relationship Id="rId{n + 1}" Type="{_STYLES_REL}" Target="styles.xml"/>'
+        f'<Relationship Id="rId{n + 2}" Type="{_STRINGS_REL}" '
+        'Target="sharedStrings.xml"/></Relationships>'
+    )
+    buffer = BytesIO()
+    # Level 1: the sheets are repetitive XML that compresses well even at the fastest level.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", root_rels)
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
+        archive.writestr("xl/styles.xml", _STYLES)
+        for number, (_, xml) in enumerate(sheets, start=1):
+            archive.writestr(f"xl/worksheets/sheet{number}.xml", xml)
+        archive.writestr("xl/sharedStrings.xml", strings.xml())
+    return buffer.getvalue()
 
 
 def render_xlsx(result: ScanResult, group: str | None = None) -> bytes:
     """Sheet "Oppfølging" (one row per pupil), sheet "Datoer" (one row per flag and date),
     sheet "Om" (the window, the policy, the summary and the guide's reminder)."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    _sheet(wb, "Oppfølging", *data_rows(result), first=True)
-    _sheet(wb, "Datoer", *evidence_rows(result), first=False)
-    about = wb.create_sheet("Om")
-    for key, value in (
-        ("Per dato", result.as_of),
-        ("Vindu (dager)", result.window_days),
-        ("Policy", result.policy),
-        ("Sammendrag", labels.summary_line(result, group)),
-        ("", result.talk_to_child),
-    ):
-        about.append([key, labels.neutralise(value) if isinstance(value, str) else value])
-    about["B1"].number_format = DATE_FORMAT
-    about.column_dimensions["A"].width = 16
-    about.column_dimensions["B"].width = 80
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    strings = _Strings()
+    about: list[list[Cell]] = [
+        ["Per dato", result.as_of],
+        ["Vindu (dager)", result.window_days],
+        ["Policy", result.policy],
+        ["Sammendrag", labels.summary_line(result, group)],
+        ["", result.talk_to_child],
+    ]
+    about_rows = [_row(number, row, strings) for number, row in enumerate(about, start=1)]
+    sheets = [
+        ("Oppfølging", _pupil_sheet(result, strings)),
+        ("Datoer", _evidence_sheet(result, strings)),
+        ("Om", _sheet_xml(about_rows, [16, 80], frozen=False, filter_ref=None)),
+    ]
+    return _package(sheets, strings)

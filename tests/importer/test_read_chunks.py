@@ -1,0 +1,67 @@
+"""The CSV byte checks run chunk by chunk: what they find must not depend on where a chunk ends."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from naervaer_cli.config import load_config
+from naervaer_cli.errors import InputError
+from naervaer_cli.importer import load_exports
+from naervaer_cli.importer.read import CHUNK_BYTES, SAMPLE_BYTES, _scan_bytes
+
+TODAY = date(2026, 11, 20)
+HEADER = "Elevnr;Elev;Klasse;Dato;Fra kl.;Til kl.;Minutter;Fag;Fraværstype;Heldag"
+ROW = "1;Berg, Ola;7A;02.11.2026;;;45;Norsk;Udokumentert;Nei"
+
+
+@pytest.mark.parametrize(
+    ("chunks", "lone_cr"),
+    [
+        ([b"a;b\r", b"\nc;d\r\n"], False),  # a CRLF split between two chunks
+        ([b"a;b\r", b"c;d\r\n"], True),  # a CR ending a chunk, the next not starting with LF
+        ([b"a;b\r\n", b"c;d\r"], True),  # a CR ending the file
+        ([b"a;b\r\n", b"c\r;d\r\n"], True),  # a CR before a separator (Polars would drop it)
+        ([b"a;b\n", b"c;d\n"], False),
+    ],
+)
+def test_lone_cr_is_found_across_chunk_borders(chunks: list[bytes], lone_cr: bool) -> None:
+    assert _scan_bytes(chunks).lone_cr is lone_cr
+
+
+def test_controls_and_quotes_are_found_in_any_chunk() -> None:
+    assert _scan_bytes([b"a;b\n", b"c\x0bd;e\n"]).may_have_controls
+    assert not _scan_bytes([b"a;b\n", b"c;d\n"]).may_have_controls
+    assert _scan_bytes([b"a;b\n", b'"c";d\n']).quotes
+
+
+def test_a_lone_cr_at_a_chunk_border_is_a_line_break(tmp_path: Path) -> None:
+    assert SAMPLE_BYTES == CHUNK_BYTES  # the head is the first chunk
+    row = (ROW + "\r\n").encode()
+    count = (CHUNK_BYTES - len(HEADER.encode()) - 2) // len(row) - 1
+    before = (HEADER + "\r\n").encode() + row * count
+    # One more row, its name padded so that the CR after it is the first chunk's last byte.
+    fill = CHUNK_BYTES - 1 - len(before) - len(ROW.encode())
+    last = ROW.replace("Ola", "Ola" + "a" * fill).encode() + b"\r"
+    bad = b"2;Dahl, Emma;7A;x;;;45;Norsk;Udokumentert;Nei\r\n"
+    data = before + last + bad
+    assert data[CHUNK_BYTES - 1 : CHUNK_BYTES + 1] == b"\r2"
+    path = tmp_path / "grense.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as raised:
+        load_exports([path], load_config(), today=TODAY)
+    assert str(raised.value).startswith(
+        f"{path}, rad {count + 3}, kolonne «Dato»: «x» er ikke en gyldig dato"
+    )
+
+
+def test_a_control_character_after_the_first_chunk_is_removed(tmp_path: Path) -> None:
+    rows = (CHUNK_BYTES * 2) // len(ROW) + 1
+    late = "2;Nord\x0bmann, \x1b[31mOla;7\x07A;03.11.2026;;;45;Norsk;Udokumentert;Nei"
+    path = tmp_path / "sent.csv"
+    path.write_text("\n".join([HEADER, *[ROW] * rows, late]) + "\n", encoding="utf-8")
+    records = load_exports([path], load_config(), today=TODAY).records
+    last = records.filter(records["source_row"] == rows + 2).row(0, named=True)
+    assert (last["name"], last["group"]) == ("Nord mann, Ola", "7A")
