@@ -194,6 +194,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
             *cfg,
             "case",
             "open",
+            "-v",
             selma,
             "-i",
             SAMPLE,
@@ -224,6 +225,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
             *cfg,
             "case",
             "measure",
+            "-v",
             selma,
             "Daglig prat med foreldrene ved henting",
             "-r",
@@ -241,6 +243,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
                 f"pack {fmt}",
                 *cfg,
                 "pack",
+                "-v",
                 selma,
                 "Kolstad",
                 "-i",
@@ -450,7 +453,9 @@ def test_a_barnehage_gets_the_samarbeidsavtale_only_when_it_asks(story: Story) -
 
 
 def test_a_school_pack_refuses_the_barnehage_tools(cli) -> None:
-    run = cli("pack", "Bakke", "-i", REPO / "sample_data" / "ist_fravaer.csv", "-d", "tiltaksplan")
+    run = cli(
+        "pack", "-v", "Bakke", "-i", REPO / "sample_data" / "ist_fravaer.csv", "-d", "tiltaksplan"
+    )
     assert (run.code, run.out) == (2, "")
     assert run.err == (
         "Feil: Dokumentet «tiltaksplan» hører ikke til i skolen. Velg blant: innkalling, "

@@ -46,6 +46,8 @@ def test_installed_entry_point_runs(tmp_path):
 def test_usage_errors_are_one_bokmal_line_with_exit_2(cli):
     run = cli("check", "--bogus")
     assert (run.code, run.out) == (2, "")
-    assert run.err == "Feil: Ukjent valg: --bogus. Se «naervaer check --help».\n"
+    assert (
+        run.err == "Feil: Ukjent valg: --bogus. Mente du --verbose? Se «naervaer check --help».\n"
+    )
     run = cli("scann")
     assert run.err == "Feil: Ukjent kommando «scann». Mente du «scan»? Se «naervaer --help».\n"

@@ -255,7 +255,7 @@ def test_policy_commands_through_the_entry_point(cli, tmp_path: Path) -> None:
     shown = cli("policy", "show")
     assert (shown.code, shown.err) == (0, "")
     assert shown.out == describe_policy(load_policy("aas"))
-    made = cli("policy", "init", tmp_path / "min.toml")
+    made = cli("policy", "init", "-v", tmp_path / "min.toml")
     assert made.code == 0
     assert made.err == (
         f"Skrev {tmp_path / 'min.toml'}. Rediger den og bruk den med "

@@ -114,9 +114,9 @@ def test_every_module_and_the_teachers_commands_run_without_posix_only_modules(
         ["scan", export],
         ["import", "-v", export],
         ["scan"],
-        ["case", "open", "10229", "--date", "2026-11-20", "--by", "Kari Lærer"],
+        ["case", "open", "-v", "10229", "--date", "2026-11-20", "--by", "Kari Lærer"],
         ["case", "list", "--as-of", "2026-11-20"],
-        ["pack", "10229", "-i", export, "--out", str(folder / "møte")],
+        ["pack", "-v", "10229", "-i", export, "--out", str(folder / "møte")],
         ["--config", str(config), "notify", export, "--dry-run", str(folder / "utkast")],
     ]
     busy = ["--config", str(config), "notify", export]
@@ -381,7 +381,7 @@ def test_paths_with_spaces_and_norwegian_letters_in_files_and_messages(
     # The path as the OS writes it (str(Path): «\» on Windows), whole, with its spaces.
     assert f"{missing}" in run.err and run.err.startswith("Feil: ")
 
-    run = cli("pack", "10229", "-i", export, "--out", folder / "møte mappe")
+    run = cli("pack", "-v", "10229", "-i", export, "--out", folder / "møte mappe")
     assert run.code == 0, run.err
     assert run.out == f"{folder / 'møte mappe' / 'elev-10229.html'}\n"
 

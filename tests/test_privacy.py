@@ -264,7 +264,7 @@ def test_show_unknown_fnr_never_echoes_it(cli, tmp_path: Path, naervaer_home: Pa
 
 def test_pack_looks_up_a_typed_fnr(cli, tmp_path: Path, naervaer_home: Path) -> None:
     export = _flagged_export(tmp_path)
-    run = cli("pack", A[1:], "-i", export, "-o", tmp_path / "docs", "-f", "md")
+    run = cli("pack", "-v", A[1:], "-i", export, "-o", tmp_path / "docs", "-f", "md")
     pseudonym = hash_fnr(A, pseudonym_key(naervaer_home))
     assert (run.code, run.err) == (0, "")
     assert run.out == f"{tmp_path / 'docs' / ('elev-' + pseudonym)}.md\n"
@@ -273,10 +273,10 @@ def test_pack_looks_up_a_typed_fnr(cli, tmp_path: Path, naervaer_home: Path) -> 
 def test_case_commands_hash_a_typed_fnr(cli, naervaer_home: Path, tmp_path: Path) -> None:
     pseudonym = hash_fnr(B, pseudonym_key(naervaer_home))
     export = _flagged_export(tmp_path, pupil=B)
-    run = cli("case", "open", spaced(B), "-i", export, "--by", "Kari", "--date", "2026-11-02")
+    run = cli("case", "open", "-v", spaced(B), "-i", export, "--by", "Kari", "--date", "2026-11-02")
     assert (run.code, run.err) == (0, "")
     assert run.out == f"Åpnet sak for elev {pseudonym} (skole) på NIVÅ 0, 02.11.2026.\n"
-    note = cli("case", "note", B, "Samtale med mor", "--by", "Kari", "--date", "2026-11-03")
+    note = cli("case", "note", "-v", B, "Samtale med mor", "--by", "Kari", "--date", "2026-11-03")
     assert note.out == f"Notat registrert for elev {pseudonym} (03.11.2026).\n"
     shown = cli("case", "show", B)
     assert shown.code == 0 and pseudonym in shown.out and B not in shown.out
@@ -311,7 +311,7 @@ def test_case_by_from_the_environment_is_refused(
 ) -> None:
     known("10234")
     monkeypatch.setenv("NAERVAER_BY", f"Kari {B}")
-    run = cli("case", "open", "10234")
+    run = cli("case", "open", "-v", "10234")
     assert (run.code, run.err) == (2, REFUSED.format(where="--by"))
 
 

@@ -33,11 +33,22 @@ def _agenda(path: Path) -> str:
 
 
 def test_school_and_barnehage_cases_in_one_log_each_pack_lists_its_own(cli, tmp_path: Path) -> None:
-    school = cli("case", "open", "Jonas Bakke", "-i", IST, "--level", "1", "--date", "2026-11-02")
+    school = cli(
+        "case", "open", "-v", "Jonas Bakke", "-i", IST, "--level", "1", "--date", "2026-11-02"
+    )
     assert (school.code, school.err) == (0, "")
     assert school.out == "Åpnet sak for elev 10229 (skole) på NIVÅ 1, 02.11.2026.\n"
     child = cli(
-        "case", "open", "Ingrid Amundsen", "-i", BARNEHAGE, "--level", "1", "--date", "2026-11-02"
+        "case",
+        "open",
+        "-v",
+        "Ingrid Amundsen",
+        "-i",
+        BARNEHAGE,
+        "--level",
+        "1",
+        "--date",
+        "2026-11-02",
     )
     assert (child.code, child.err) == (0, "")
     assert child.out.startswith("Åpnet sak for barn ") and "(barnehage) på NIVÅ 1" in child.out
@@ -48,7 +59,17 @@ def test_school_and_barnehage_cases_in_one_log_each_pack_lists_its_own(cli, tmp_
 
     team = tmp_path / "skole"
     run = cli(
-        "pack", "--resource-team", "-i", IST, "-o", team, "-f", "md", "--meeting", "2026-11-23"
+        "pack",
+        "-v",
+        "--resource-team",
+        "-i",
+        IST,
+        "-o",
+        team,
+        "-f",
+        "md",
+        "--meeting",
+        "2026-11-23",
     )
     assert (run.code, run.err) == (0, "")
     assert run.out == f"{team / 'ressursteam-2026-11-23.md'}\n"
@@ -59,6 +80,7 @@ def test_school_and_barnehage_cases_in_one_log_each_pack_lists_its_own(cli, tmp_
     team = tmp_path / "barnehage"
     run = cli(
         "pack",
+        "-v",
         "--resource-team",
         "-i",
         BARNEHAGE,
@@ -99,7 +121,7 @@ def test_a_team_pack_skips_a_case_whose_pupil_is_not_in_the_data(cli, tmp_path: 
     assert cli("case", "consent", "10229", "ja").code == 0
     out = tmp_path / "ut"
     run = cli(
-        "pack", "--resource-team", "-i", IST, "-o", out, "-f", "md", "--meeting", "2026-11-23"
+        "pack", "-v", "--resource-team", "-i", IST, "-o", out, "-f", "md", "--meeting", "2026-11-23"
     )
     assert run.code == 0
     assert run.err == (
@@ -148,28 +170,28 @@ def test_an_overdue_case_not_in_the_export_is_listed_apart(cli, tmp_path: Path) 
 
 def test_case_open_finds_real_pupils_only(cli) -> None:
     assert cli("import", IST).code == 0
-    run = cli("case", "open", "Jonas", today=_friday())
+    run = cli("case", "open", "-v", "Jonas", today=_friday())
     assert (run.code, run.out) == (0, "Åpnet sak for elev 10229 (skole) på NIVÅ 0, 20.11.2026.\n")
-    run = cli("case", "open", "Bakke, Jonas")  # found all the same, and already open
+    run = cli("case", "open", "-v", "Bakke, Jonas")  # found all the same, and already open
     assert (run.code, run.err) == (
         2,
         "Feil: Elev 10229 har allerede en åpen sak (åpnet 20.11.2026, NIVÅ 0). Bruk "
         "«naervaer case show 10229».\n",
     )
-    run = cli("case", "open", "10239")
+    run = cli("case", "open", "-v", "10239")
     assert (run.code, run.out) == (2, "")
     assert run.err.startswith(
         "Feil: Fant ingen elev med elevnummer eller navn som inneholder «10239». Sjekk "
         "stavemåten, eller bruk elevnummeret. Nærmeste: "
     )
     assert "10229 (7A)" in run.err
-    run = cli("case", "open", "Jonsa Bakke")
+    run = cli("case", "open", "-v", "Jonsa Bakke")
     assert (run.code, run.out) == (2, "")
     assert run.err.endswith("Nærmeste: 10229 (7A).\n")
 
 
 def test_no_history_and_no_file_is_a_clear_error(cli) -> None:
-    run = cli("case", "open", "10229")
+    run = cli("case", "open", "-v", "10229")
     assert (run.code, run.out, run.err) == (
         2,
         "",
@@ -181,7 +203,7 @@ def test_no_history_and_no_file_is_a_clear_error(cli) -> None:
 def test_a_case_opened_by_mistake_is_deleted_and_hidden(cli) -> None:
     assert cli("import", IST).code == 0
     assert cli("case", "open", "10229", "--date", "2026-11-02").code == 0
-    run = cli("case", "delete", "10229", "--reason", "Feil elev", "--date", "2026-11-03")
+    run = cli("case", "delete", "-v", "10229", "--reason", "Feil elev", "--date", "2026-11-03")
     assert (run.code, run.out, run.err) == (0, "Saken til elev 10229 er slettet.\n", "")
     shown = cli("case", "show", "10229")
     assert (shown.code, shown.err) == (2, "Feil: Ingen sak er registrert for elev 10229.\n")
@@ -191,7 +213,7 @@ def test_a_case_opened_by_mistake_is_deleted_and_hidden(cli) -> None:
     # A new case may be opened, and the deleted one stays out of its timeline.
     assert cli("case", "open", "10229", "--date", "2026-11-04").code == 0
     assert "Feil elev" not in cli("case", "show", "10229").out
-    run = cli("case", "delete", "10229", "--reason", " ")
+    run = cli("case", "delete", "-v", "10229", "--reason", " ")
     assert (run.code, run.err) == (
         2,
         "Feil: Oppgi hvorfor saken slettes med --reason, f.eks. «feil elev».\n",
@@ -201,28 +223,30 @@ def test_a_case_opened_by_mistake_is_deleted_and_hidden(cli) -> None:
 def test_planned_dates_are_school_days(cli, tmp_path: Path) -> None:
     assert cli("import", IST).code == 0
     assert cli("case", "open", "10229", "--date", "2026-11-02").code == 0
-    run = cli("case", "measure", "10229", "x", "-r", "Foresatte", "--evaluate", "2026-11-28")
+    run = cli("case", "measure", "-v", "10229", "x", "-r", "Foresatte", "--evaluate", "2026-11-28")
     assert (run.code, run.err) == (
         2,
         "Feil: Evalueringsdatoen 28.11.2026 er en lørdag, ikke en skoledag. Velg en skoledag, "
         "f.eks. 30.11.2026.\n",
     )
-    run = cli("case", "meeting", "10229", "--next", "2026-12-25")
+    run = cli("case", "meeting", "-v", "10229", "--next", "2026-12-25")
     assert (run.code, run.err) == (
         2,
         "Feil: Neste møte 25.12.2026 er en helligdag, ikke en skoledag. Velg en skoledag, "
         "f.eks. 28.12.2026.\n",
     )
-    run = cli("pack", "10229", "-o", tmp_path, "--meeting", "2026-11-29")
+    run = cli("pack", "-v", "10229", "-o", tmp_path, "--meeting", "2026-11-29")
     assert (run.code, run.err) == (
         2,
         "Feil: Møtedatoen 29.11.2026 er en søndag, ikke en skoledag. Velg en skoledag, "
         "f.eks. 30.11.2026.\n",
     )
-    run = cli("pack", "10229", "-o", tmp_path, "--meeting", "2026-02-30")
+    run = cli("pack", "-v", "10229", "-o", tmp_path, "--meeting", "2026-02-30")
     assert run.code == 2 and "«2026-02-30» er ikke en dato" in run.err
     # Without --meeting: the next school day after today (Friday → Monday).
-    run = cli("pack", "10229", "-o", tmp_path, "-f", "md", "-d", "innkalling", today=_friday())
+    run = cli(
+        "pack", "-v", "10229", "-o", tmp_path, "-f", "md", "-d", "innkalling", today=_friday()
+    )
     assert run.code == 0, run.err
     assert "mandag 23. november 2026" in (tmp_path / "elev-10229.md").read_text(encoding="utf-8")
 
@@ -234,8 +258,8 @@ def _friday():
 
 
 def test_a_barnehage_measure_needs_the_agreed_date(cli) -> None:
-    code = cli("case", "open", "Ingrid Amundsen", "-i", BARNEHAGE).out.split()[4]
-    run = cli("case", "measure", code, "Levering før 9", "-r", "Foreldre")
+    code = cli("case", "open", "-v", "Ingrid Amundsen", "-i", BARNEHAGE).out.split()[4]
+    run = cli("case", "measure", "-v", code, "Levering før 9", "-r", "Foreldre")
     assert (run.code, run.out, run.err) == (
         2,
         "",

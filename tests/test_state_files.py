@@ -194,7 +194,7 @@ def test_purge_removes_leftovers_and_says_so(cli, naervaer_home: Path) -> None:
     assert cli("import", SAMPLE).code == 0
     dead = history_dir(naervaer_home) / f".{RECORDS_FILE}.999999999.tmp"
     dead.write_bytes(b"PAR1 personopplysninger")
-    run = cli("purge", "--before", "2000-01-01", today=date(2026, 11, 20))
+    run = cli("purge", "-v", "--before", "2000-01-01", today=date(2026, 11, 20))
     assert run.code == 0
     assert run.out.endswith("Slettet 1 midlertidige filer etter avbrutte skrivinger.\n")
     assert not dead.exists()

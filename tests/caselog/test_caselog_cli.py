@@ -34,21 +34,22 @@ def _whole_day(pupil: str, day: str) -> str:
 
 def test_a_case_from_open_to_close(cli, known, caselog: Backend) -> None:
     known("10234")
-    r = cli("case", "open", "10234", "--date", "02.11.2026", "-t", "7 dager fravær")
+    r = cli("case", "open", "-v", "10234", "--date", "02.11.2026", "-t", "7 dager fravær")
     assert (r.code, r.out, r.err) == (
         0,
         "Åpnet sak for elev 10234 (skole) på NIVÅ 0, 02.11.2026.\n",
         "",
     )
-    assert cli("case", "note", "10234", "Ringte mor", "--date", "2026-11-03").out == (
+    assert cli("case", "note", "-v", "10234", "Ringte mor", "--date", "2026-11-03").out == (
         "Notat registrert for elev 10234 (03.11.2026).\n"
     )
-    assert cli("case", "level", "10234", "1", "--date", "2026-11-04", "--by", "Rektor").out == (
-        "Elev 10234: NIVÅ 0 → NIVÅ 1.\n"
-    )
+    assert cli(
+        "case", "level", "-v", "10234", "1", "--date", "2026-11-04", "--by", "Rektor"
+    ).out == ("Elev 10234: NIVÅ 0 → NIVÅ 1.\n")
     assert cli(
         "case",
         "measure",
+        "-v",
         "10234",
         "Fast oppmøte kl 8",
         "-r",
@@ -59,6 +60,7 @@ def test_a_case_from_open_to_close(cli, known, caselog: Backend) -> None:
     assert cli(
         "case",
         "meeting",
+        "-v",
         "10234",
         "--date",
         "2026-11-04",
@@ -76,9 +78,9 @@ def test_a_case_from_open_to_close(cli, known, caselog: Backend) -> None:
         "Møte forfalt 25.11.2026\n"
         "(! = forfalt, * = denne uken)\n"
     )
-    r = cli("case", "evaluate", "10234", "--not-improved", "--date", "2026-11-26")
+    r = cli("case", "evaluate", "-v", "10234", "--not-improved", "--date", "2026-11-26")
     assert r.out == "26.11.2026  Evaluering – nærværet har ikke økt (Kari Lærer)\n"
-    assert cli("case", "close", "10234", "--date", "2026-12-18").out == (
+    assert cli("case", "close", "-v", "10234", "--date", "2026-12-18").out == (
         "Saken til elev 10234 er avsluttet.\n"
     )
 
@@ -117,7 +119,7 @@ def test_evaluate_from_imported_history(cli, caselog: Backend, tmp_path: Path) -
     cli("case", "open", "10234", "--date", "2026-10-26")
     cli("case", "measure", "10234", "Tiltak", "-r", "Kari", "--date", "2026-10-30")
     # After: 2, 3, 4, 5, 6 Nov (one absent); before: 26–29 Oct (three absent) and Fri 23 Oct.
-    r = cli("case", "evaluate", "10234", "--date", "2026-11-06")
+    r = cli("case", "evaluate", "-v", "10234", "--date", "2026-11-06")
     assert (r.code, r.out) == (
         0,
         (
@@ -154,7 +156,7 @@ def test_purge_says_what_it_deleted(cli, caselog: Backend, tmp_path: Path) -> No
     cli("case", "open", "1", "--date", "2026-11-02")
     cli("case", "dismiss", "1", "--date", "2026-11-03", "-t", "Var syk")
     cli("case", "open", "2", "--date", "2026-11-02")
-    r = cli("purge", "--before", "09.11.2026")
+    r = cli("purge", "-v", "--before", "09.11.2026")
     assert (r.code, r.out) == (
         0,
         "Slettet 1 fraværsposter datert før 09.11.2026 og 1 avsluttede "
@@ -169,10 +171,10 @@ def test_export_to_stdout_and_to_a_private_file(
 ) -> None:
     known("1")
     cli("case", "open", "1", "--date", "2026-11-02")
-    data = json.loads(cli("case", "export").out)
+    data = json.loads(cli("case", "export", "-v").out)
     assert [c["pupil_id"] for c in data["cases"]] == ["1"]
     target = tmp_path / "backup.json"
-    r = cli("case", "export", "-o", target)
+    r = cli("case", "export", "-v", "-o", target)
     assert r.out == f"Saksloggen er eksportert til {target}.\n"
     assert json.loads(target.read_text())["cases"] == data["cases"]
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -183,18 +185,18 @@ def test_errors_are_one_norwegian_line(
 ) -> None:
     known("1")
     cli("case", "open", "1", "--date", "2026-11-02")
-    r = cli("case", "open", "1")
+    r = cli("case", "open", "-v", "1")
     assert (r.code, r.out) == (2, "")
     assert r.err == (
         "Feil: Elev 1 har allerede en åpen sak (åpnet 02.11.2026, NIVÅ 0). "
         "Bruk «naervaer case show 1».\n"
     )
-    r = cli("case", "note", "9", "hei")
+    r = cli("case", "note", "-v", "9", "hei")
     assert (r.code, r.err) == (
         2,
         "Feil: Elev 9 har ingen åpen sak. Åpne en med «naervaer case open 9».\n",
     )
-    r = cli("case", "note", "1", "hei", "--date", "31.02.2026")
+    r = cli("case", "note", "-v", "1", "hei", "--date", "31.02.2026")
     assert r.code == 2
     assert r.err == (
         "Feil: --date: «31.02.2026» er ikke en dato. Bruk ÅÅÅÅ-MM-DD eller "
@@ -203,6 +205,7 @@ def test_errors_are_one_norwegian_line(
     r = cli(
         "case",
         "measure",
+        "-v",
         "1",
         "x",
         "-r",
@@ -214,7 +217,7 @@ def test_errors_are_one_norwegian_line(
     )
     assert r.code == 2 and "må være etter datoen tiltaket ble besluttet" in r.err
     monkeypatch.delenv("NAERVAER_BY")
-    r = cli("case", "note", "1", "hei")
+    r = cli("case", "note", "-v", "1", "hei")
     assert (r.code, r.err) == (
         2,
         "Feil: Oppgi hvem som registrerer med --by, miljøvariabelen "
@@ -230,10 +233,12 @@ def test_by_and_setting_come_from_the_config(
     (naervaer_home / "config.toml").write_text(
         caselog.config('setting = "barnehage"\n[case]\nby = "Per Ped.leder"\n'), encoding="utf-8"
     )
-    assert cli("case", "open", "b7", "--date", "2026-11-02").out == (
+    assert cli("case", "open", "-v", "b7", "--date", "2026-11-02").out == (
         "Åpnet sak for barn b7 (barnehage) på NIVÅ 0, 02.11.2026.\n"
     )
-    r = cli("case", "measure", "b7", "Levering før 9", "-r", "Foreldre", "--date", "2026-11-02")
+    r = cli(
+        "case", "measure", "-v", "b7", "Levering før 9", "-r", "Foreldre", "--date", "2026-11-02"
+    )
     assert r.code == 2 and "avtales tidspunktet for evalueringen med foreldrene" in r.err
     assert "(Per Ped.leder)" in cli("case", "show", "b7").out
 
@@ -309,27 +314,27 @@ def test_export_then_restore_on_another_machine(
 
     other = tmp_path / "ny-maskin"
     monkeypatch.setenv("NAERVAER_HOME", str(other))
-    r = cli("case", "restore", backup)
+    r = cli("case", "restore", "-v", backup)
     assert (r.code, r.out) == (
         0,
         f"Gjenopprettet 1 saker fra {backup} til {other / 'caselog.sqlite'}.\n",
     )
     assert cli("case", "show", "1").out == shown
-    r = cli("case", "restore", backup)
+    r = cli("case", "restore", "-v", backup)
     assert r.code == 2 and "saksloggen er ikke tom" in r.err
 
 
 def test_restore_refuses_a_bad_file(cli, caselog: Backend, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "naervaer-caselog", "cases": [{"id": 1}]}', encoding="utf-8")
-    r = cli("case", "restore", bad)
+    r = cli("case", "restore", "-v", bad)
     assert (r.code, r.err) == (
         2,
         "Feil: Eksporten av saksloggen er ufullstendig eller skadet "
         "(feltet «closed» mangler); ingenting er gjenopprettet.\n",
     )
     bad.write_text("[1, 2", encoding="utf-8")
-    r = cli("case", "restore", bad)
+    r = cli("case", "restore", "-v", bad)
     assert (r.code, r.err) == (2, f"Feil: {bad}: er ikke en JSON-eksport av saksloggen.\n")
     assert cli("case", "list", "--as-of", "2026-11-02").out == "Ingen åpne saker per 02.11.2026.\n"
 

@@ -18,14 +18,14 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_consent_yes_then_no_is_kept_as_events(cli, known, caselog: Backend) -> None:
     known("10234")
     assert cli("case", "open", "10234", "--date", "02.11.2026").code == 0
-    r = cli("case", "consent", "10234", "ja", "--date", "2026-11-05")
+    r = cli("case", "consent", "-v", "10234", "ja", "--date", "2026-11-05")
     assert (r.code, r.out, r.err) == (
         0,
         "Samtykke registrert for elev 10234 (05.11.2026): ja; saken drøftes med navn i "
         "ressursteamet.\n",
         "",
     )
-    r = cli("case", "consent", "10234", "nei", "--date", "2026-11-06", "-t", "Mor trakk det")
+    r = cli("case", "consent", "-v", "10234", "nei", "--date", "2026-11-06", "-t", "Mor trakk det")
     assert r.out == (
         "Samtykke registrert for elev 10234 (06.11.2026): nei; saken drøftes anonymt i "
         "ressursteamet.\n"

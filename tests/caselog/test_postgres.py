@@ -169,10 +169,10 @@ def test_move_through_the_cli(cli, known, pg: Backend, naervaer_home: Path, tmp_
         assert cli("case", "export", "-o", backup).code == 0
     finally:
         os.environ["NAERVAER_HOME"] = str(naervaer_home)
-    r = cli("case", "restore", backup)
+    r = cli("case", "restore", "-v", backup)
     assert (r.code, r.out) == (0, f"Gjenopprettet 1 saker fra {backup} til {pg.where()}.\n")
     before = json.loads(backup.read_text(encoding="utf-8"))
-    after = json.loads(cli("case", "export").out)
+    after = json.loads(cli("case", "export", "-v").out)
     before.pop("exported_at"), after.pop("exported_at")
     assert after == before and after["cases"][0]["school"] == "Testskolen"
 
@@ -240,15 +240,15 @@ def test_the_grant_commands_and_the_access_log_through_the_cli(cli, known, pg: B
     known("1")
     teacher = _role(pg, "laerer_cli")
     assert cli("case", "open", "1", "--date", "2026-11-02", "--by", "Kari").code == 0
-    r = cli("case", "grant", teacher, "Testskolen")
+    r = cli("case", "grant", "-v", teacher, "Testskolen")
     assert (r.code, r.out) == (0, f"Rollen {teacher} ser nå sakene til Testskolen.\n")
-    assert cli("case", "revoke", teacher, "Testskolen").out == (
+    assert cli("case", "revoke", "-v", teacher, "Testskolen").out == (
         f"Rollen {teacher} ser ikke lenger sakene til Testskolen.\n"
     )
-    assert cli("case", "revoke", teacher, "Testskolen").out == (
+    assert cli("case", "revoke", "-v", teacher, "Testskolen").out == (
         f"Rollen {teacher} hadde ikke tilgang til sakene til Testskolen.\n"
     )
-    r = cli("case", "migrate")
+    r = cli("case", "migrate", "-v")
     assert (r.code, r.out) == (
         0,
         f"Saksloggen {pg.where()} er oppdatert; ingen migreringer å kjøre.\n",

@@ -51,6 +51,7 @@ def test_weekly_imports_to_nivaa_2(cli, tmp_path: Path, monkeypatch: pytest.Monk
     r = cli(
         "case",
         "measure",
+        "-v",
         "10234",
         "Fast oppmøte og samtale hver fredag",
         "-r",
@@ -79,7 +80,7 @@ def test_weekly_imports_to_nivaa_2(cli, tmp_path: Path, monkeypatch: pytest.Monk
     )
 
     # Before: 26.10–13.11 (8 of 15 days away); after: 17.11–07.12 (12 of 15 days away).
-    r = cli("case", "evaluate", "10234", "--date", "2026-12-07")
+    r = cli("case", "evaluate", "-v", "10234", "--date", "2026-12-07")
     assert r.out == (
         "Har nærværet økt? Nei.\n"
         "  Før tiltaket:   46,7 % nærvær, 15 skoledager (26.10.2026–13.11.2026)\n"

@@ -13,7 +13,7 @@ IST = Path(__file__).resolve().parents[2] / "sample_data" / "ist_fravaer.csv"
 
 def test_today_is_the_environments(cli, known) -> None:
     known("10234")
-    run = cli("case", "open", "10234", "--by", "Kari", today=date(2026, 11, 20))
+    run = cli("case", "open", "-v", "10234", "--by", "Kari", today=date(2026, 11, 20))
     assert (run.code, run.err) == (0, "")
     assert run.out == "Åpnet sak for elev 10234 (skole) på NIVÅ 0, 20.11.2026.\n"
     listed = cli("case", "list", today=date(2026, 11, 23))

@@ -100,7 +100,7 @@ USAGE_ERRORS = [
         ("scan", "--grup", "7A"),
         "Ukjent valg: --grup. Mente du --group? Se «naervaer scan --help».",
     ),
-    (("check", "--bogus"), "Ukjent valg: --bogus. Se «naervaer check --help»."),
+    (("check", "--bogus"), "Ukjent valg: --bogus. Mente du --verbose? Se «naervaer check --help»."),
     (
         ("show", "10229", "--weeks", "99"),
         "Ugyldig verdi for --weeks: 99. Tillatt: 1–52. Se «naervaer show --help».",

@@ -67,7 +67,14 @@ def test_table_per_pupil_with_runs(cli, export: Path) -> None:
 
 def test_a_requirement_in_the_case_log_is_left_off(cli, export: Path) -> None:
     r = cli(
-        "case", "vitnemal", "20001", "--leave-off", "03.11.2025..07.11.2025", "--reason", "helse"
+        "case",
+        "vitnemal",
+        "-v",
+        "20001",
+        "--leave-off",
+        "03.11.2025..07.11.2025",
+        "--reason",
+        "helse",
     )
     assert (r.code, r.out, r.err) == (
         0,
@@ -75,7 +82,7 @@ def test_a_requirement_in_the_case_log_is_left_off(cli, export: Path) -> None:
         "vitnemålet. Se «naervaer vitnemal».\n",
         "",
     )
-    r = cli("case", "vitnemal", "20003", "--leave-off", "2026-02-02", "--reason", "permisjon")
+    r = cli("case", "vitnemal", "-v", "20003", "--leave-off", "2026-02-02", "--reason", "permisjon")
     assert r.out == (
         "Registrert: elev 20003 krever at fravær 02.02.2026 (permisjon) ikke føres på "
         "vitnemålet. Se «naervaer vitnemal».\n"
@@ -87,7 +94,7 @@ def test_a_requirement_in_the_case_log_is_left_off(cli, export: Path) -> None:
     }
     assert figures == {"20003": (2, 2, 1, 1), "20002": (0, 0, 0, 0), "20001": (5, 2, 2, 3)}
     # The requirement is in the backup of the case log.
-    exported = json.loads(cli("case", "export").out)
+    exported = json.loads(cli("case", "export", "-v").out)
     assert [
         (i["pupil_id"], i["first"], i["reason"]) for i in exported["certificate_leave_off"]
     ] == [

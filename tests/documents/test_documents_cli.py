@@ -42,7 +42,7 @@ def open_cases(home: Path) -> None:
 
 def test_pack_writes_one_private_file_per_pupil_named_by_id(cli, tmp_path: Path) -> None:
     out = tmp_path / "ut"
-    run = cli("pack", "10229", "Fjeld", "-i", SAMPLE, "--out", out, "--meeting", "26.11.2026")
+    run = cli("pack", "-v", "10229", "Fjeld", "-i", SAMPLE, "--out", out, "--meeting", "26.11.2026")
     assert run.code == 0, run.err
     assert run.out.splitlines() == [str(out / "elev-10229.html"), str(out / "elev-10235.html")]
     for path in out.iterdir():
@@ -54,7 +54,9 @@ def test_pack_writes_one_private_file_per_pupil_named_by_id(cli, tmp_path: Path)
 
 @pytest.mark.parametrize("fmt", ["docx", "md"])
 def test_pack_other_formats(cli, tmp_path: Path, fmt: str) -> None:
-    run = cli("pack", "10229", "-i", SAMPLE, "--out", tmp_path, "-f", fmt, "-d", "samarbeidsavtale")
+    run = cli(
+        "pack", "-v", "10229", "-i", SAMPLE, "--out", tmp_path, "-f", fmt, "-d", "samarbeidsavtale"
+    )
     assert run.code == 0, run.err
     data = (tmp_path / f"elev-10229.{fmt}").read_bytes()
     if fmt == "docx":
@@ -70,6 +72,7 @@ def test_resource_team_pack_from_the_case_log(cli, tmp_path: Path, naervaer_home
     open_cases(naervaer_home)
     run = cli(
         "pack",
+        "-v",
         "--resource-team",
         "-i",
         SAMPLE,

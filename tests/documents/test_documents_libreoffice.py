@@ -128,6 +128,7 @@ def test_ressursteam_pack_is_what_the_team_uses(cli, tmp_path: Path, naervaer_ho
     open_cases(naervaer_home)
     run = cli(
         "pack",
+        "-v",
         "--resource-team",
         "-i",
         SAMPLE,

@@ -9,7 +9,18 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "ist_fravaer.csv"
 
 def _pack(cli, out: Path, *extra: str):
     return cli(
-        "pack", "10229", "-i", SAMPLE, "-o", out, "-f", "md", "--meeting", "2026-11-23", *extra
+        "pack",
+        "-v",
+        "10229",
+        "-i",
+        SAMPLE,
+        "-o",
+        out,
+        "-f",
+        "md",
+        "--meeting",
+        "2026-11-23",
+        *extra,
     )
 
 

@@ -105,6 +105,7 @@ def story(cli, tmp_path: Path) -> dict[str, list[str]]:
         (
             "case",
             "measure",
+            "-v",
             "10229",
             "Mor følger Jonas til skolen",
             "-r",

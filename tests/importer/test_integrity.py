@@ -183,13 +183,13 @@ def test_purge_deletes_stored_rows_with_invalid_dates(cli, tmp_path, naervaer_ho
     records = load_exports([path], load_config(), today=TODAY).records
     bad = records.with_columns(date=pl.lit(date(2062, 11, 2)))
     store_records(naervaer_home, pl.concat([records, bad]))
-    run = cli("purge", "--invalid-dates")
+    run = cli("purge", "-v", "--invalid-dates")
     assert (run.code, run.out) == (0, "Slettet 1 fraværsposter med ugyldig dato.\n")
     assert load_history(naervaer_home).get_column("date").to_list() == [date(2026, 11, 2)]
 
 
 def test_purge_needs_a_date_or_invalid_dates(cli):
-    run = cli("purge")
+    run = cli("purge", "-v")
     assert (run.code, run.err) == (2, "Feil: Oppgi --before DATO, --invalid-dates eller begge.\n")
 
 

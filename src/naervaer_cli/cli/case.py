@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from naervaer_cli.cli.options import output_file, parse_date
+from naervaer_cli.cli.options import QuietOpt, VerboseOpt, output_file, parse_date, voice
 
 if TYPE_CHECKING:
     from naervaer_cli.calendar import SchoolCalendar
@@ -83,7 +83,9 @@ def _by(config: Config, flag: str | None) -> str:
 
 
 def _say(ctx: typer.Context, text: str) -> None:
-    typer.echo(text, file=ctx.obj.env.stdout)
+    """A confirmation on stdout: on a terminal or with -v, never with -q."""
+    if voice(ctx, ctx.obj.env.stdout_isatty):
+        typer.echo(text, file=ctx.obj.env.stdout)
 
 
 def _today(ctx: typer.Context) -> date:
@@ -142,6 +144,8 @@ def open_(
     text: Text = "",
     day: Day = None,
     by: By = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Åpne en sak: uro for bekymringsfullt fravær registreres (NIVÅ 0).
 
@@ -208,6 +212,8 @@ def note(
     text: Annotated[str, typer.Argument(metavar="TEKST", help="Notatet.")],
     day: Day = None,
     by: By = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Skriv et notat i saken, som en samtale med eleven eller hjemmet."""
     config, store = _store(ctx)
@@ -255,6 +261,8 @@ def measure(
     ] = None,
     day: Day = None,
     by: By = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Registrer et tiltak som ble besluttet, med ansvarlig og evalueringsdato."""
     from datetime import timedelta
@@ -326,6 +334,8 @@ def evaluate(
     ] = None,
     text: Text = "",
     by: By = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Har nærværet økt? Nærværet siden tiltaket mot like mange skoledager før; svaret lagres."""
     from naervaer_cli.caselog.evaluate import evaluate_case
@@ -364,6 +374,8 @@ def level(
     text: Text = "",
     day: Day = None,
     by: By = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Endre nivået på saken, som til NIVÅ 2 ved fortsatt bekymring."""
     config, store = _store(ctx)
@@ -387,6 +399,8 @@ def meeting(
     text: Text = "",
     day: Day = None,
     by: By = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Registrer et møte som ble holdt, og eventuelt datoen for neste møte."""
     config, store = _store(ctx)
@@ -424,6 +438,8 @@ def consent(
     text: Text = "",
     day: Day = None,
     by: By = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Registrer foresattes samtykke (ja/nei) til at saken meldes til ressursteamet med navn."""
     config, store = _store(ctx)
@@ -450,7 +466,13 @@ def consent(
 
 @app.command("dismiss")
 def dismiss(
-    ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None, by: By = None
+    ctx: typer.Context,
+    pupil: Pupil,
+    text: Text = "",
+    day: Day = None,
+    by: By = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Uro avkreftet: registrer det og avslutt saken."""
     config, store = _store(ctx)
@@ -463,7 +485,13 @@ def dismiss(
 
 @app.command("close")
 def close(
-    ctx: typer.Context, pupil: Pupil, text: Text = "", day: Day = None, by: By = None
+    ctx: typer.Context,
+    pupil: Pupil,
+    text: Text = "",
+    day: Day = None,
+    by: By = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Avslutt saken (helst etter en evaluering som viste at nærværet har økt)."""
     config, store = _store(ctx)
@@ -486,6 +514,8 @@ def delete(
     ],
     day: Day = None,
     by: By = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Slett en sak som ble åpnet ved en feil; den skjules overalt (grunnen lagres)."""
     config, store = _store(ctx)
@@ -524,6 +554,8 @@ def list_(
             "konfigurasjonen, ellers skole.",
         ),
     ] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Vis åpne saker med navn og gruppe: hva som forfaller og når, det forfalte først."""
     from naervaer_cli.caselog.text import open_cases_text
@@ -573,7 +605,9 @@ def _names(config: Config, files: list[Path], today: date) -> dict[str, tuple[st
 
 
 @app.command("show")
-def show(ctx: typer.Context, pupil: Pupil) -> None:
+def show(
+    ctx: typer.Context, pupil: Pupil, quiet: QuietOpt = False, verbose: VerboseOpt = False
+) -> None:
     """Vis sakshistorikken til en elev: hver hendelse med dato og hvem som registrerte den."""
     from naervaer_cli.caselog.text import timeline_text
     from naervaer_cli.errors import UsageError
@@ -600,6 +634,8 @@ def export(
             help="Skriv til denne filen (0600) i stedet for til skjermen.",
         ),
     ] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Eksporter hele saksloggen som JSON (sikkerhetskopi eller flytting til en annen maskin)."""
     from naervaer_cli.privacy import write_private
@@ -629,6 +665,8 @@ def restore(
             "konfigurasjonen.",
         ),
     ] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Gjenopprett saksloggen fra en eksport til en ny, tom sakslogg (ny maskin eller server)."""
     from naervaer_cli.caselog.store import read_export
@@ -682,6 +720,8 @@ def vitnemal(
     text: Text = "",
     day: Day = None,
     by: By = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Registrer at eleven krever fravær ikke ført på vitnemålet (høyst 10 dager per skoleår)."""
     config, store = _store(ctx)
@@ -705,7 +745,7 @@ def vitnemal(
 
 
 @app.command("migrate")
-def migrate(ctx: typer.Context) -> None:
+def migrate(ctx: typer.Context, quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Oppgrader saksloggens skjema (scan og case gjør det selv ved behov)."""
     from naervaer_cli.caselog.store import CaseStore
 
@@ -718,7 +758,13 @@ def migrate(ctx: typer.Context) -> None:
 
 
 @app.command("grant")
-def grant(ctx: typer.Context, role: Role, school: SchoolArg) -> None:
+def grant(
+    ctx: typer.Context,
+    role: Role,
+    school: SchoolArg,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
     """Gi en rolle i PostgreSQL tilgang til sakene til en skole (radnivåsikkerhet)."""
     _, store = _store(ctx)
     with store:
@@ -730,7 +776,13 @@ def grant(ctx: typer.Context, role: Role, school: SchoolArg) -> None:
 
 
 @app.command("revoke")
-def revoke(ctx: typer.Context, role: Role, school: SchoolArg) -> None:
+def revoke(
+    ctx: typer.Context,
+    role: Role,
+    school: SchoolArg,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
     """Ta fra en rolle tilgangen til sakene til en skole."""
     _, store = _store(ctx)
     with store:
@@ -747,6 +799,8 @@ def access_log(
     pupil: Annotated[
         str | None, typer.Argument(metavar="[ELEV]", help="Bare denne elevens sak.")
     ] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Vis hvem som har lest hvilken elevs sak, og når (tilgangsloggen)."""
     from naervaer_cli.caselog.text import access_text

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import VocabularyOpt, with_vocabulary
+from naervaer_cli.cli.options import QuietOpt, VerboseOpt, VocabularyOpt, with_vocabulary
 from naervaer_cli.errors import ExitCode
 
 
@@ -25,6 +25,8 @@ def check(
         ),
     ] = False,
     vocabulary: VocabularyOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Vis hva som ble funnet i eksportfilene: koding, kolonner, koder, elever og problemer."""
     from naervaer_cli.importer import load_exports, report

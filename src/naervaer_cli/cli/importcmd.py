@@ -38,7 +38,7 @@ def import_(
     talk = speaks(ctx.obj.env.stdout_isatty, quiet, verbose)
     config = with_vocabulary(ctx.obj.config(), vocabulary)
     result = load_exports(files, config, today=ctx.obj.env.today, rejects=rejects)
-    if result.rejected and not quiet:
+    if result.rejected:  # an incomplete result is reported even with -q
         typer.echo(
             f"Merk: {result.rejected} rad(er) kunne ikke leses og er skrevet til {rejects}.",
             file=ctx.obj.env.stderr,

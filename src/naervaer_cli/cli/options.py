@@ -118,12 +118,25 @@ PolicyOpt = Annotated[
         show_default=False,
     ),
 ]
+BOTH_VOICES = "Velg enten --quiet eller --verbose, ikke begge."
+
+
+def _one_voice(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> bool:
+    """-q with -v is a usage error, raised while parsing: before a command writes anything."""
+    other = "verbose" if param.name == "quiet" else "quiet"
+    if value and ctx.params.get(other) and not ctx.resilient_parsing:
+        raise UsageError(BOTH_VOICES)
+    return value
+
+
 QuietOpt = Annotated[
     bool,
     typer.Option(
         "--quiet",
         "-q",
-        help="Skriv ingenting når alt gikk bra, heller ikke på en terminal. Feil skrives alltid.",
+        callback=_one_voice,
+        help="Skriv ingen bekreftelse når alt gikk bra, heller ikke på en terminal. Resultatet "
+        "du ber om, feil og advarsler skrives alltid.",
     ),
 ]
 VerboseOpt = Annotated[
@@ -131,19 +144,31 @@ VerboseOpt = Annotated[
     typer.Option(
         "--verbose",
         "-v",
-        help="Skriv oppsummeringen også når utdata ikke er en terminal (f.eks. til en loggfil).",
+        callback=_one_voice,
+        help="Skriv bekreftelsen også når utdata ikke er en terminal (f.eks. til en loggfil).",
     ),
 ]
 
 
 def speaks(terminal: bool, quiet: bool, verbose: bool) -> bool:
-    """Whether a success summary is written: on a terminal or with -v, never with -q.
+    """Whether a confirmation is written: on a terminal or with -v, never with -q.
 
     Cron mails whatever a job prints, so a run without a terminal says nothing unless it failed.
+    `terminal` is whether the stream the confirmation goes to is a terminal.
     """
     if quiet and verbose:
-        raise UsageError("Velg enten --quiet eller --verbose, ikke begge.")
+        raise UsageError(BOTH_VOICES)
     return verbose or (not quiet and terminal)
+
+
+def voice(ctx: typer.Context, terminal: bool) -> bool:
+    """`speaks()` for the running command, from its own -q/-v (every command has both)."""
+    return speaks(terminal, bool(ctx.params.get("quiet")), bool(ctx.params.get("verbose")))
+
+
+def chatty(ctx: typer.Context) -> bool:
+    """Whether «Merk:» notes that add nothing to a complete result are written: not with -q."""
+    return not ctx.params.get("quiet")
 
 
 VocabularyOpt = Annotated[

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, FilesArg, PolicyOpt
+from naervaer_cli.cli.options import AsOfOpt, FilesArg, PolicyOpt, QuietOpt, VerboseOpt
 
 
 class Format(StrEnum):  # mirrors output.overview.OverviewFormat without importing it
@@ -45,6 +45,8 @@ def overview(
         ),
     ] = None,
     policy: PolicyOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Anonym fraværsoversikt per skole, trinn, gruppe og uke; tall om færre enn 5 elever
     vises som «<5»."""

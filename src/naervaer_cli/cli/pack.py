@@ -13,9 +13,12 @@ from naervaer_cli.cli.options import (
     AsOfOpt,
     KindOpt,
     PolicyOpt,
+    QuietOpt,
+    VerboseOpt,
     VocabularyOpt,
     out_folder,
     parse_date,
+    voice,
     with_vocabulary,
 )
 
@@ -144,6 +147,8 @@ def pack(
     policy: PolicyOpt = None,
     kind: KindOpt = None,
     vocabulary: VocabularyOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Lag møtedokumenter: innkalling, referat, verktøyene for nivået og fraværsoversikt.
 
@@ -152,7 +157,8 @@ def pack(
     ressursteam; barnehage: trivsels- og utviklingssamtale, tiltaksplan ved uro). Én fil per
     elev eller barn (navngitt etter nummeret), eller med --resource-team én fil med sakliste,
     melding og fraværsoversikt for hver sak og ressursteamets referat. Uten samtykke fra
-    foresatte («naervaer case consent») er saken anonym. Filstiene skrives til standard ut.
+    foresatte («naervaer case consent») er saken anonym. Filstiene skrives til standard ut på en
+    terminal eller med -v.
     """
     from naervaer_cli.documents.render import Format
     from naervaer_cli.documents.run import PackRequest, run_pack
@@ -180,5 +186,7 @@ def pack(
     def warn(text: str) -> None:
         env.stderr.write(f"Merk: {text}\n")
 
+    talk = voice(ctx, env.stdout_isatty)
     for path in run_pack(config, loaded, request, today=env.today, warn=warn):
-        env.stdout.write(f"{path}\n")
+        if talk:
+            env.stdout.write(f"{path}\n")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from naervaer_cli.cli.options import QuietOpt, VerboseOpt, voice
 from naervaer_cli.environment import Environment
 
 app = typer.Typer(
@@ -54,6 +55,8 @@ def show(
             help="Vis i stedet alle nøkler en policyfil kan ha, med standardverdi og forklaring.",
         ),
     ] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Vis policyen i lesbar form: regler, terskler, fag og innsatsplanen nivå for nivå."""
     from naervaer_cli.policy import describe_policy, load_policy, policy_fields
@@ -76,10 +79,13 @@ def init(
         str, typer.Option("--name", metavar="NAVN", help="Innebygd policy som skal kopieres.")
     ] = "aas",
     force: Annotated[bool, typer.Option("--force", help="Overskriv filen om den finnes.")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Skriv en redigerbar kopi av en innebygd policy; bruk den med --policy STI."""
     from naervaer_cli.policy import write_policy_copy
 
     written = write_policy_copy(dest, name=name, force=force)
     message = f"Skrev {written}. Rediger den og bruk den med --policy {written}."
-    typer.echo(message, file=_env(ctx).stderr)
+    if voice(ctx, _env(ctx).stderr_isatty):
+        typer.echo(message, file=_env(ctx).stderr)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import parse_date
+from naervaer_cli.cli.options import QuietOpt, VerboseOpt, parse_date, voice
 from naervaer_cli.errors import UsageError
 
 
@@ -31,6 +31,8 @@ def purge(
             "datoer lagret av en eldre versjon).",
         ),
     ] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Slett lagret fraværshistorikk og avsluttede saker eldre enn en dato (lagringsbegrensning)."""
     from naervaer_cli.caselog.store import norwegian, purge_from_config
@@ -41,17 +43,21 @@ def purge(
         raise UsageError("Oppgi --before DATO, --invalid-dates eller begge.")
     config = ctx.obj.config()
     out = ctx.obj.env.stdout
+    talk = voice(ctx, ctx.obj.env.stdout_isatty)
     if invalid_dates:
         bad = purge_invalid_dates(config.home, ctx.obj.env.today)
-        typer.echo(f"Slettet {bad} fraværsposter med ugyldig dato.", file=out)
+        if talk:
+            typer.echo(f"Slettet {bad} fraværsposter med ugyldig dato.", file=out)
     if before is not None:
         rows = purge_history(config.home, before)
         cases = purge_from_config(config, before)
-        typer.echo(
-            f"Slettet {rows} fraværsposter datert før {norwegian(before)} og {cases} "
-            f"avsluttede saker avsluttet før {norwegian(before)}.",
-            file=out,
-        )
+        if talk:
+            typer.echo(
+                f"Slettet {rows} fraværsposter datert før {norwegian(before)} og {cases} "
+                f"avsluttede saker avsluttet før {norwegian(before)}.",
+                file=out,
+            )
     # Interrupted writes' temporary files hold records too (most went already at start).
-    if leftovers := ctx.obj.leftovers + remove_leftovers(config.home):
+    leftovers = ctx.obj.leftovers + remove_leftovers(config.home)
+    if leftovers and talk:
         typer.echo(f"Slettet {leftovers} midlertidige filer etter avbrutte skrivinger.", file=out)

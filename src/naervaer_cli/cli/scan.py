@@ -13,9 +13,13 @@ from naervaer_cli.cli.options import (
     FilesArg,
     KindOpt,
     PolicyOpt,
+    QuietOpt,
     RejectsOpt,
+    VerboseOpt,
     VocabularyOpt,
+    chatty,
     output_file,
+    voice,
     with_vocabulary,
 )
 from naervaer_cli.output import Format
@@ -74,6 +78,8 @@ def scan(
     kind: KindOpt = None,
     rejects: RejectsOpt = None,
     vocabulary: VocabularyOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Finn elever med bekymringsfullt fravær: hva slo ut, foreslått NIVÅ, hvem gjør hva.
 
@@ -110,11 +116,16 @@ def scan(
         width=env.width,
         group=group,
     )
-    if output is None and not env.stdout_isatty and fmt in (Format.table, Format.csv):
+    if (
+        output is None
+        and not env.stdout_isatty
+        and fmt in (Format.table, Format.csv)
+        and chatty(ctx)
+    ):
         # Piped table and CSV are data only; what the footer would say goes to stderr.
         for note in result.notes:
             env.stderr.write(f"Merk: {note}\n")
-    if output is not None and env.stderr_isatty:
+    if output is not None and voice(ctx, env.stderr_isatty):
         count = len(result.pupils)
         from naervaer_cli.words import person as who
 

@@ -11,6 +11,8 @@ from naervaer_cli.cli.options import (
     FilesArg,
     KindOpt,
     PolicyOpt,
+    QuietOpt,
+    VerboseOpt,
     VocabularyOpt,
     with_vocabulary,
 )
@@ -33,6 +35,8 @@ def show(
     policy: PolicyOpt = None,
     kind: KindOpt = None,
     vocabulary: VocabularyOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Vis én elev: hva som slo ut og hvorfor, kalender, fravær per ukedag og fag, innsatsplanen."""
     from naervaer_cli.inputs import load_inputs

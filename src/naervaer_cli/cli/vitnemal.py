@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import FilesArg, PolicyOpt, output_file
+from naervaer_cli.cli.options import FilesArg, PolicyOpt, QuietOpt, VerboseOpt, output_file
 
 
 class Format(StrEnum):  # mirrors output.certificate.CertificateFormat without importing it
@@ -52,6 +52,8 @@ def vitnemal(
         ),
     ] = None,
     policy: PolicyOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Fravær til vitnemålet: dager, timer og dager som kan unntas, per elev på 8.–10. trinn."""
     from naervaer_cli.caselog.store import leave_offs_from_config
