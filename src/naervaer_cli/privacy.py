@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import hmac
@@ -72,6 +73,17 @@ def ensure_private_dir(path: Path) -> Path:
         if not folder.is_dir():
             folder.mkdir(mode=0o700, exist_ok=True)
     return path
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty `path` with mode 0600 unless it exists (its folder made 0700).
+
+    For SQLite files: created here, a database is born private, and SQLite gives its journal
+    and -wal/-shm files the same mode. An OSError other than "exists" is the caller's to name.
+    """
+    ensure_private_dir(path.parent)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def temp_path(path: Path) -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from naervaer_cli.errors import ConfigError, RuntimeFailure, os_failure, sqlite_failure
-from naervaer_cli.privacy import ensure_private_dir
+from naervaer_cli.privacy import create_private_file
 
 if TYPE_CHECKING:
     from naervaer_cli.config import Config
@@ -159,12 +159,8 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _connect_sqlite(path: Path, timeout: float) -> sqlite3.Connection:
-    ensure_private_dir(path.parent)
     try:
-        # Create the file ourselves so it is born 0600; SQLite copies this mode to -wal/-shm.
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
+        create_private_file(path)
     except OSError as exc:
         raise os_failure(exc, path) or RuntimeFailure(
             f"{path}: saksloggen kan ikke opprettes ({exc.strerror})."

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from naervaer_cli.errors import RuntimeFailure, os_failure, sqlite_failure
 from naervaer_cli.portable import modes_apply
-from naervaer_cli.privacy import ensure_private_dir
+from naervaer_cli.privacy import create_private_file
 from naervaer_cli.result import Flag, PupilResult
 
 SENT_LOG_NAME = "sent-mail.sqlite"
@@ -103,12 +103,8 @@ class SentLog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        ensure_private_dir(path.parent)
         try:
-            # Create it private before SQLite opens it; SQLite gives its journal the same mode.
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        except FileExistsError:
-            pass
+            create_private_file(path)
         except OSError as exc:
             raise os_failure(exc, path) or RuntimeFailure(
                 f"{path}: utsendelsesloggen kan ikke opprettes ({exc.strerror})."
