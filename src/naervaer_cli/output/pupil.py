@@ -7,6 +7,7 @@ from typing import IO
 
 from naervaer_cli import words
 from naervaer_cli.output import labels
+from naervaer_cli.output.console import rich_console
 from naervaer_cli.pupil_view import PupilView
 from naervaer_cli.textsafe import safe_text
 
@@ -138,19 +139,9 @@ def print_pupil_rich(
     view: PupilView, file: IO[str], *, width: int | None = None, color: bool = True
 ) -> None:
     """Print the picture with colours (calendar days by absence) to a terminal."""
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(
-        file=file,
-        width=width,
-        force_terminal=color or None,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console = rich_console(file, width, color)
     for line in _lines(view):
         console.print(Text.assemble(*[(piece, style) for piece, style in line]), soft_wrap=True)
 

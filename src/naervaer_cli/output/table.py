@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from naervaer_cli.output import labels
+from naervaer_cli.output.console import rich_console
 from naervaer_cli.output.rows import TableRow, case_lines, display_rows, step_lines, table_rows
 from naervaer_cli.result import ScanResult
 from naervaer_cli.textsafe import safe_text
@@ -250,20 +251,10 @@ def print_rich(
 ) -> None:
     """Print the Rich table to `file` (a terminal, or a buffer in tests)."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(
-        file=file,
-        width=width,
-        force_terminal=color or None,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-    )
+    console = rich_console(file, width, color)
     rows = table_rows(result)
     if rows:
         from naervaer_cli.output.rows import table_headers
