@@ -7,11 +7,14 @@ renders. Frozen dataclasses and their §10 JSON form (`to_json`) only; no I/O he
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
+
+if TYPE_CHECKING:
+    import polars as pl
 
 from naervaer_cli.gcpause import gc_paused
 
@@ -31,6 +34,55 @@ class Flag:
     subject: str | None = None  # subject_absence: the watched subject's display name
     lessons: tuple[str, ...] = ()  # human-readable lesson evidence, e.g. "27.10 09:15–10:00 Matte"
     signal: bool = False  # an extra watch signal, not one of the guide's rules
+
+
+class FlagSource(Protocol):
+    """Where a scan keeps its flags (rules/flags.py FlagTable): one sorted flag frame."""
+
+    frame: pl.DataFrame
+
+    def flags_of(self, pupil_id: str) -> tuple[Flag, ...]: ...
+
+
+class Flags(Sequence[Flag]):
+    """A pupil's flags as the scan found them, built from its flag frame when first read.
+
+    Behaves as the tuple of Flag values it stands for (equal to it, too); renderers that
+    work from the frame (JSON, CSV, XLSX) never build it.
+    """
+
+    __slots__ = ("pupil_id", "source")
+
+    def __init__(self, source: FlagSource, pupil_id: str) -> None:
+        self.source = source
+        self.pupil_id = pupil_id
+
+    def values(self) -> tuple[Flag, ...]:
+        return self.source.flags_of(self.pupil_id)
+
+    @overload
+    def __getitem__(self, index: int) -> Flag: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Flag, ...]: ...
+    def __getitem__(self, index: int | slice) -> Flag | tuple[Flag, ...]:
+        return self.values()[index]
+
+    def __len__(self) -> int:
+        return len(self.values())
+
+    def __iter__(self) -> Iterator[Flag]:
+        return iter(self.values())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Flags):
+            other = other.values()
+        return isinstance(other, tuple) and self.values() == other
+
+    def __hash__(self) -> int:
+        return hash(self.values())
+
+    def __repr__(self) -> str:
+        return repr(self.values())
 
 
 @dataclass(frozen=True)
@@ -78,7 +130,7 @@ class PupilResult:
     group: str
     contact: str | None
     status: Severity
-    flags: tuple[Flag, ...]
+    flags: Sequence[Flag]  # a tuple, or the scan's Flags (the same values, built when read)
     suggestion: Suggestion
     case: CaseSummary | None = None
 
@@ -100,6 +152,9 @@ class ScanResult:
     not_in_export: tuple[CaseSummary, ...] = ()
     # Rule id → the guide's limit (the policy's concern threshold), for «grense 7».
     limits: Mapping[str, int] = field(default_factory=dict, hash=False)
+    # The scan's flags as one frame, for renderers that work in columns (JSON); pupils whose
+    # `flags` are this source's Flags may be rendered from it.
+    flag_source: FlagSource | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 # ------------------------------------------------------------------------------- §10 JSON
@@ -152,7 +207,9 @@ def case_to_json(case: CaseSummary) -> dict[str, Any]:
     }
 
 
-def pupil_to_json(pupil: PupilResult) -> dict[str, Any]:
+def pupil_to_json(pupil: PupilResult, flags: Any = None) -> dict[str, Any]:
+    """The pupil's §10 object; `flags`, when given, is its "flags" value already rendered
+    (output/json_out.py writes it from the flag frame)."""
     s = pupil.suggestion
     out: dict[str, Any] = {
         "pupil_id": pupil.pupil_id,
@@ -165,7 +222,7 @@ def pupil_to_json(pupil: PupilResult) -> dict[str, Any]:
         "next_step": s.next_step,
         "tools": list(s.tools),
         "due": s.due,
-        "flags": list(map(flag_to_json, pupil.flags)),
+        "flags": list(map(flag_to_json, pupil.flags)) if flags is None else flags,
     }
     if pupil.case is not None:
         out["case"] = case_to_json(pupil.case)
@@ -173,8 +230,22 @@ def pupil_to_json(pupil: PupilResult) -> dict[str, Any]:
 
 
 @gc_paused()
-def to_json(result: ScanResult) -> dict[str, Any]:
-    """The scan as the §10 JSON contract (a dict ready for json.dumps)."""
+def to_json(result: ScanResult, flags: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The scan as the §10 JSON contract (a dict ready for json.dumps).
+
+    `flags` maps a pupil to its "flags" value already rendered, for the pupils whose flags
+    are `result.flag_source`'s (output/json_out.py); the others' are rendered here.
+    """
+    if flags:
+        source = result.flag_source
+        pupils = [
+            pupil_to_json(p, flags.get(p.pupil_id))
+            if isinstance(p.flags, Flags) and p.flags.source is source
+            else pupil_to_json(p)
+            for p in result.pupils
+        ]
+    else:
+        pupils = list(map(pupil_to_json, result.pupils))
     return {
         "as_of": result.as_of.isoformat(),
         "window_days": result.window_days,
@@ -183,7 +254,7 @@ def to_json(result: ScanResult) -> dict[str, Any]:
         "pupils_scanned": result.pupils_scanned,
         "talk_to_child": result.talk_to_child,
         "notes": list(result.notes),
-        "pupils": list(map(pupil_to_json, result.pupils)),
+        "pupils": pupils,
         "not_in_export": [
             {"pupil_id": case.pupil_id, "case": case_to_json(case)} for case in result.not_in_export
         ],

@@ -16,8 +16,8 @@ from naervaer_cli.errors import UsageError
 from naervaer_cli.gcpause import gc_paused
 from naervaer_cli.levels import evaluation_overdue, suggest
 from naervaer_cli.policy import Policy
-from naervaer_cli.result import CaseSummary, PupilResult, ScanResult, Setting
-from naervaer_cli.rules.flags import to_flags
+from naervaer_cli.result import CaseSummary, Flag, Flags, PupilResult, ScanResult, Setting
+from naervaer_cli.rules.flags import FlagTable
 
 # Norwegian alphabetical order puts Æ, Ø, Å after Z (Unicode has Å before Æ); other
 # accents sort with their base letter (é as e).
@@ -119,12 +119,16 @@ def scan(
     # scan's peak by 100–250 MB, so it runs in turn.)
     first = as_of - timedelta(days=policy.window_days(setting) - 1)
     flagged = table.lazy().select("pupil_id")
-    flags_by_pupil = to_flags(table)
+    # The flags stay one frame: each pupil's Flag values are built only if something reads
+    # them (a table, a mail, a level suggestion for a case); JSON renders from the frame.
+    flag_table = FlagTable(table)
     identity = _identity_dict(
         _identity_query(seen.filter(pl.col("date") >= first), flagged).collect()
     )
     del table, flagged
-    interesting = set(flags_by_pupil) | {
+    with_flags = set(flag_table.pupils())
+    concerned = flag_table.concerned()
+    interesting = with_flags | {
         pid for pid, case in cases.items() if evaluation_overdue(case, as_of)
     }
     # Only pupils listed for an overdue case may need the whole history.
@@ -139,8 +143,9 @@ def scan(
     # Without a case every pupil gets the same NIVÅ 0 suggestion: build it once.
     first_level = suggest((), None, policy, setting, as_of)
     no_identity = ("", "", None)
+    no_flags: tuple[Flag, ...] = ()
     for pid in interesting:
-        flags = tuple(flags_by_pupil.get(pid, ()))
+        flags = Flags(flag_table, pid) if pid in with_flags else no_flags
         case = cases.get(pid)
         name, grp, contact = identity.get(pid, no_identity)
         pupils.append(
@@ -149,7 +154,7 @@ def scan(
                 name,
                 grp,
                 contact,
-                "concern" if any(f.severity == "concern" for f in flags) else "watch",
+                "concern" if pid in concerned else "watch",
                 flags,
                 first_level if case is None else suggest(flags, case, policy, setting, as_of),
                 case,
@@ -169,6 +174,7 @@ def scan(
         labels=policy.labels,
         not_in_export=tuple(cases[pid] for pid in absent if group is None and pid in cases),
         limits=policy.limits,
+        flag_source=flag_table,
     )
 
 

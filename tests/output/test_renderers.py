@@ -243,8 +243,9 @@ def test_json_is_the_core_contract(result_with_case: ScanResult) -> None:
 
     from naervaer_cli.result import to_json
 
-    text = render(result_with_case, Format.json)
-    assert isinstance(text, str)
+    data = render(result_with_case, Format.json)
+    assert isinstance(data, bytes)  # UTF-8, as orjson writes it
+    text = data.decode("utf-8")
     check_golden(GOLDEN / "scan.json", text)
     assert json.loads(text) == to_json(result_with_case)
     assert "Kroppsøving" in text  # ensure_ascii=False

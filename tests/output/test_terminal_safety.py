@@ -4,16 +4,19 @@ file or a mail's text part, even if they got past the importer (issue 15, item 7
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scan_fixtures import make_result
 
 from naervaer_cli.documents.markdown import to_markdown
 from naervaer_cli.output import Format, deliver, render
 from naervaer_cli.output.table import render_rich
 from naervaer_cli.result import ScanResult
-from naervaer_cli.textsafe import safe_text
+from naervaer_cli.textsafe import safe_text, safe_utf8
 
 # Clear the screen, retitle the window, move the cursor up over earlier rows, a bell, a
 # carriage return that overwrites the line, a C1 CSI, and a right-to-left override.
@@ -42,13 +45,38 @@ def test_safe_text_removes_sequences_and_keeps_layout() -> None:
         assert safe_text(f"a{start}") == "a"
 
 
-@pytest.mark.parametrize("fmt", [Format.table, Format.md, Format.csv])
+# Every character class the check treats differently, and its neighbours in UTF-8.
+_PIECES = st.sampled_from(
+    list("\x1b\x9b\x9d\x00\x07\x08\t\n\r\x0b\x1f\x7f\x80\x9f\xa0\xa7«»æøå")
+    + list("\u200d\u200e\u200f\u2010\u2013\u2028\u2029\u202a\u202e\u202f\u2065\u2066\u2069\u206a")
+    + ["[2J", "]0;x", "\\", "a", " ", "😀", "\r\n", "€"]
+)
+
+
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_safe_utf8_is_safe_text_on_bytes(text: str) -> None:
+    assert safe_utf8(text.encode("utf-8")) == safe_text(text).encode("utf-8")
+
+
+def test_safe_utf8_keeps_clean_bytes_as_they_are() -> None:
+    clean = "Søbstad, Åse – «Kroppsøving» § 2\r\n\t😀\n".encode()
+    assert safe_utf8(clean) is clean
+    assert safe_utf8(EVIL.encode("utf-8")) == CLEAN.encode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", [Format.table, Format.md, Format.csv, Format.json])
 def test_rendered_text_is_bare_at_output(fmt: Format) -> None:
     stream = io.StringIO()
     deliver(render(_evil(make_result()), fmt), None, stream, terminal=True)
     out = stream.getvalue()
     _bare(out)
-    assert CLEAN in out
+    if fmt is Format.json:
+        # JSON writes C0 controls as \\u escapes (harmless text); C1 controls and bidi marks
+        # would be themselves, so they are removed
+        name = json.loads(out)["pupils"][0]["name"]
+        assert name == "Ola\x1b[2J\x1b]0;pwned\x07\x1b[1A\x07\rXNordmann"
+    else:
+        assert CLEAN in out
 
 
 def test_rich_table_has_only_its_own_colours() -> None:

@@ -84,22 +84,31 @@ def write(
 
         print_rich(result, stream, group=group, width=width)
         return
-    deliver(render(result, fmt, group=group), output, stream, terminal=terminal)
+    data = render(result, fmt, group=group)
+    deliver(data, output, stream, terminal=terminal, binary=fmt is Format.xlsx)
 
 
-def deliver(data: str | bytes, output: Path | None, stream: TextIO, *, terminal: bool) -> None:
-    """Write rendered `data` to `output` (mode 0600), or to `stream`; text without control
-    characters or escape sequences.
+def deliver(
+    data: str | bytes,
+    output: Path | None,
+    stream: TextIO,
+    *,
+    terminal: bool,
+    binary: bool = False,
+) -> None:
+    """Write rendered `data` to `output` (mode 0600), or to `stream`; text (str, or UTF-8
+    bytes unless `binary`) without control characters or escape sequences.
 
-    Bytes (XLSX) never go to a terminal. Text with its own CRLF (CSV) goes out as bytes where
-    the stream allows, so Windows' text stdout cannot make it \\r\\r\\n.
+    Binary data (XLSX) never goes to a terminal. Text with its own CRLF (CSV) goes out as
+    bytes where the stream allows, so Windows' text stdout cannot make it \\r\\r\\n.
     """
     from naervaer_cli.errors import os_failure
     from naervaer_cli.privacy import write_private
-    from naervaer_cli.textsafe import safe_text
+    from naervaer_cli.textsafe import safe_utf8
 
-    if isinstance(data, str):
-        data = safe_text(data)  # defence in depth: the importer strips these already
+    if not binary:
+        # defence in depth: the importer strips these already
+        data = safe_utf8(data.encode("utf-8") if isinstance(data, str) else data)
     if output is not None:
         try:
             write_private(output, data)
@@ -108,16 +117,15 @@ def deliver(data: str | bytes, output: Path | None, stream: TextIO, *, terminal:
                 f"Kan ikke skrive {output} ({exc.strerror}). Velg en annen fil med --output."
             ) from None
         return
-    if isinstance(data, bytes) and terminal:
+    if binary and terminal:
         raise UsageError("XLSX kan ikke skrives til terminalen; bruk --output FIL.xlsx.")
-    if isinstance(data, str) and "\r\n" in data and hasattr(stream, "buffer"):
-        data = data.encode("utf-8")
-    if isinstance(data, bytes):
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    if (binary or b"\r\n" in raw) and hasattr(stream, "buffer"):
         stream.flush()
-        stream.buffer.write(data)
+        stream.buffer.write(raw)
         stream.buffer.flush()
     else:
-        stream.write(data)
+        stream.write(raw.decode("utf-8"))
 
 
 STDOUT = "-"

@@ -251,4 +251,6 @@ def write(
     """Write to `output` (mode 0600), or to `stdout`; XLSX only to a file or a pipe."""
     from naervaer_cli.output import deliver
 
-    deliver(render(result, fmt), output, stdout, terminal=terminal)
+    deliver(
+        render(result, fmt), output, stdout, terminal=terminal, binary=fmt is CertificateFormat.xlsx
+    )

@@ -268,4 +268,5 @@ def write(
     """Write to `output` (mode 0600), or to `stdout`; XLSX only to a file or a pipe."""
     from naervaer_cli.output import deliver
 
-    deliver(render(result, fmt, templates), output, stdout, terminal=terminal)
+    data = render(result, fmt, templates)
+    deliver(data, output, stdout, terminal=terminal, binary=fmt is OverviewFormat.xlsx)

@@ -1,0 +1,112 @@
+"""The scan's JSON is written from its flag frame (issue 18): byte for byte what orjson writes
+for the same result's Flag values, whatever the subjects hold, with cases, groups and both
+settings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import orjson
+import pytest
+
+from naervaer_cli.calendar import SchoolCalendar
+from naervaer_cli.config import load_config
+from naervaer_cli.importer import load_exports
+from naervaer_cli.output.json_out import _flag_fragments, render_json
+from naervaer_cli.policy import load_policy
+from naervaer_cli.result import CaseSummary, Flags, ScanResult, to_json
+from naervaer_cli.rules.sample import record, records
+from naervaer_cli.scan import scan
+
+POLICY = load_policy("aas")
+CALENDAR = SchoolCalendar()
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+OPTION = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+
+
+def from_objects(result: ScanResult) -> bytes:
+    """The JSON as every flag's Flag value gives it (the path before issue 18)."""
+    return orjson.dumps(to_json(result), option=OPTION)
+
+
+def odd_subjects() -> list[dict]:
+    """Pupils whose evidence holds text orjson must escape, and one without a subject."""
+    rows = []
+    subjects = ['Mat "og" helse', "Kunst\\handverk", "Musikk\ttab", "Kroppsøving", "Språk ✓ 😀"]
+    for n, subject in enumerate(subjects):
+        who = {"pupil_id": f"{n + 1}", "name": f"Elev {n}", "group": "7A" if n % 2 else "10B"}
+        rows += [
+            record(date(2026, 11, d), start="09:15", end="10:00", subject=subject, **who)
+            for d in (10, 12, 16, 18)
+        ]
+        rows += [record(date(2026, 11, d), whole_day=True, **who) for d in range(2, 2 + n + 4)]
+    who = {"pupil_id": "9", "name": "Uten fag", "group": "7A"}
+    rows += [record(date(2026, 11, d), start="09:15", end="10:00", **who) for d in (16, 18, 19)]
+    return rows
+
+
+def test_frame_json_equals_the_objects_json() -> None:
+    result = scan(records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    assert result.flag_source is not None and len(result.pupils) == 6
+    assert all(isinstance(p.flags, Flags) for p in result.pupils)
+    # every pupil's flags come from the frame (not from the objects, which would also pass)
+    assert set(_flag_fragments(result)) == {p.pupil_id for p in result.pupils}
+    fast = render_json(result)
+    assert b'Mat \\"og\\" helse' in fast and b"Musikk\\ttab" in fast and b"\\\\h" in fast
+    assert fast == from_objects(result)
+
+
+def test_cases_and_hand_set_flags_take_the_objects_path() -> None:
+    cases = {
+        "2": CaseSummary("2", level=0, opened=date(2026, 11, 1)),
+        "4": CaseSummary("4", level=1, opened=date(2026, 10, 1), evaluation_due=date(2026, 11, 1)),
+        "77": CaseSummary(
+            "77", level=1, opened=date(2026, 10, 1), evaluation_due=date(2026, 11, 1)
+        ),
+    }
+    result = scan(
+        records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20), cases=cases
+    )
+    assert result.pupils[0].suggestion.level == 1  # read the flags of a pupil with a case
+    # A pupil whose flags were replaced after the scan is rendered from its own values.
+    first, *rest = result.pupils
+    changed = replace(result, pupils=(replace(first, flags=first.flags[:1]), *rest))
+    assert render_json(changed) == from_objects(changed)
+    assert (
+        json.loads(render_json(changed))["pupils"][0]["flags"]
+        == json.loads(from_objects(changed))["pupils"][0]["flags"]
+    )
+    assert render_json(result) == from_objects(result)
+
+
+def test_group_filter_and_barnehage() -> None:
+    rows = odd_subjects()
+    one = scan(records(rows), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20), group="7a")
+    assert {p.group for p in one.pupils} == {"7A"}
+    assert render_json(one) == from_objects(one)
+    rows += [
+        record(date(2026, 11, d), kind="sykdom", whole_day=True, notified=False, pupil_id="b1")
+        for d in (2, 3, 4, 5, 6, 9, 10, 11)
+    ]
+    child = scan(records(rows), POLICY, calendar=CALENDAR, setting="barnehage")
+    assert child.pupils
+    assert render_json(child) == from_objects(child)
+
+
+def test_no_flags_is_an_empty_list() -> None:
+    result = scan(records(odd_subjects()[:1]), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    assert result.pupils == () and render_json(result) == from_objects(result)
+
+
+@pytest.mark.parametrize(
+    "name", ["ist_fravaer.csv", "ist_fravaer.xlsx", "annen_leverandor.csv", "vigilo_fravaer.csv"]
+)
+def test_sample_exports(name: str, tmp_path: Path) -> None:
+    config = load_config(home=tmp_path)
+    imported = load_exports([SAMPLES / name], config, today=date(2026, 11, 28))
+    result = scan(imported.records, POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    assert result.pupils
+    assert render_json(result) == from_objects(result)
