@@ -333,15 +333,18 @@ def absence_days_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
 
 
 def _left_days(prep: Prepared, policy: Policy) -> pl.LazyFrame:
-    """pupil_id, date, via_block for days without whole-day absence where the pupil left."""
-    days = _in_window(prep.days.lazy(), prep, policy).filter(~pl.col("whole_day"))
-    by_block = prep.left_days.lazy().with_columns(via_block=pl.lit(True))
-    return (
-        days.join(by_block, on=PUPIL_DAY, how="left")
-        .with_columns(via_block=pl.col("via_block").fill_null(False))
-        .filter(pl.col("left_record") | pl.col("via_block"))
-        .select(*PUPIL_DAY, "via_block")
+    """pupil_id, date for days without whole-day absence where the pupil left."""
+    # Both sources are small: filter the many days once, then add the block days not there.
+    # (`left_days` holds only window days without whole-day absence.)
+    by_record = (
+        _in_window(prep.days.lazy(), prep, policy)
+        .filter(pl.col("left_record") & ~pl.col("whole_day"))
+        .select(PUPIL_DAY)
+        .collect()
+        .lazy()
     )
+    by_block = prep.left_days.lazy().join(by_record, on=PUPIL_DAY, how="anti")
+    return pl.concat([by_record, by_block], how="vertical")
 
 
 def left_during_day_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
