@@ -30,7 +30,7 @@ class Prepared:
 
     as_of: date
     first: date  # first day of `days` (the window's, or the term's if earlier)
-    rows: pl.DataFrame  # records in the window with helper columns (pupil_id categorical)
+    rows: pl.DataFrame  # records in [first, as_of] with helper columns
     days: pl.DataFrame  # one row per pupil and date: whole_day, minutes, left, late
     left_days: pl.DataFrame  # pupil_id, date where the day's last absence block means «left»
     left_rows: pl.DataFrame  # `_row` of the rows in those blocks
@@ -142,14 +142,7 @@ def prepare(
     # Enum membership is a lookup on the physical codes: much cheaper than comparing strings.
     counting = pl.col("kind").is_in(list(school.counting_kinds))
     whole = pl.col("whole_day").fill_null(False)
-    # pupil_id as a categorical: every later group_by, join and sort by pupil works on its
-    # integer codes rather than hashing strings (the flag frame turns it back into text).
-    span = (
-        records.lazy()
-        .select(_COLUMNS)
-        .filter(pl.col("date").is_between(first, as_of))
-        .with_columns(pl.col("pupil_id").cast(pl.Categorical))
-    )
+    span = records.lazy().select(_COLUMNS).filter(pl.col("date").is_between(first, as_of))
     # The per-day facts are packed into bits and OR-ed: one cheap aggregation instead of
     # four boolean ones over what can be millions of pupil-days.
     bits = (
@@ -237,7 +230,8 @@ def _last_blocks(
     """
     whole_days = days.lazy().filter(pl.col("whole_day")).select(PUPIL_DAY)
     new_day = (
-        (pl.col("pid") != pl.col("pid").shift(1)) | (pl.col("date") != pl.col("date").shift(1))
+        (pl.col("pupil_id") != pl.col("pupil_id").shift(1))
+        | (pl.col("date") != pl.col("date").shift(1))
     ).fill_null(True)
     day_no = pl.col("day_no")
     previous = pl.col("running").shift(1)
@@ -266,9 +260,7 @@ def _last_blocks(
         )
         .select("_row", *PUPIL_DAY, "start_min", "end_min", "day_start", "day_end")
         .join(whole_days, on=PUPIL_DAY, how="anti")
-        # Sorted by the pupil's code, not its text: only the grouping matters here.
-        .with_columns(pid=pl.col("pupil_id").to_physical())
-        .sort(["pid", "date", "start_min", "end_min"])
+        .sort([*PUPIL_DAY, "start_min", "end_min"])
         .with_columns(day_no=new_day.cast(pl.Int64).cum_sum())
         .with_columns(
             running=(day_no * _KEY + pl.col("end_min").clip(0, _KEY - 1)).cum_max(),
