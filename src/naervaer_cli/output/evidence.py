@@ -32,9 +32,11 @@ class PupilEvidence:
 NO_EVIDENCE = PupilEvidence("", None, None, "")
 
 
-def flag_frame(result: ScanResult) -> pl.DataFrame:
-    """The flags of the result's pupils as one flag frame, in the result's order (pupil by
-    pupil, each pupil's flags in their own order)."""
+def flag_frame(result: ScanResult, *, ordered: bool = True) -> pl.DataFrame:
+    """The flags of the result's pupils as one flag frame: the scan's own frame for pupils
+    whose flags are its Flags, their Flag values for the others. Each pupil's flags are in
+    their own order; with `ordered` the pupils are too (one after the other, as the result
+    lists them), else the frame may hold other pupils' flags as well (JSON looks them up)."""
     source = result.flag_source
     from_source: list[str] = []
     own: list[tuple[str, Flag]] = []
@@ -45,7 +47,10 @@ def flag_frame(result: ScanResult) -> pl.DataFrame:
             own += [(pupil.pupil_id, flag) for flag in pupil.flags]
     parts = []
     if source is not None and from_source:
-        parts.append(source.frame.filter(pl.col("pupil_id").is_in(from_source)))
+        frame = source.frame
+        if len(from_source) != len(result.pupils) or ordered:
+            frame = frame.filter(pl.col("pupil_id").is_in(from_source))
+        parts.append(frame)
     if own:
         rows = [
             (pid, f.rule, f.severity, f.count, f.threshold, list(f.dates), f.subject)
@@ -54,6 +59,8 @@ def flag_frame(result: ScanResult) -> pl.DataFrame:
         ]
         parts.append(pl.DataFrame(rows, schema=FLAG_COLUMNS, orient="row"))
     frame = pl.concat(parts) if parts else pl.DataFrame(schema=FLAG_COLUMNS)
+    if not ordered:
+        return frame
     place = {pupil.pupil_id: n for n, pupil in enumerate(result.pupils)}
     return frame.sort(
         pl.col("pupil_id").replace_strict(place, return_dtype=pl.Int32), maintain_order=True
