@@ -18,6 +18,7 @@ from pathlib import Path
 from benchdata import (
     Measured,
     best_of,
+    compile_package,
     ensure_csv,
     ensure_xlsx,
     fmt_row,
@@ -108,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="naervaer-bench-") as tmp:
         home = Path(tmp)
+        print(f"naervaer_cli: {compile_package(isolated_env(home))}")
         bare = measure(BARE_CSV, csv_path, args.repeat, home)
         project = measure(PROJECT, csv_path, args.repeat, home)
         size = csv_path.stat().st_size / 1e6

@@ -25,6 +25,7 @@ from pathlib import Path
 from benchdata import (
     DISTRIBUTIONS,
     Measured,
+    compile_package,
     ensure_csv,
     fmt_row,
     isolated_env,
@@ -162,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="naervaer-bench-") as tmp:
         env = isolated_env(Path(tmp))
+        print(f"naervaer_cli: {compile_package(env)}")
         results.append(bench_help(cmd, env, args.help_runs))
         available, why = has_scan(cmd, env)
         if not available:

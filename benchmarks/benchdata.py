@@ -296,45 +296,67 @@ def realistic_frame(rows: int):  # noqa: ANN201 - a polars DataFrame; polars imp
     )
 
 
+def csv_path(rows: int, distribution: str = "flat") -> Path:
+    if distribution == "realistic":
+        return DATA / f"ist_realistic_v{REALISTIC_VERSION}_{rows}.csv"
+    return DATA / f"ist_lessons_v{VERSION}_{rows}.csv"
+
+
+def xlsx_path(rows: int) -> Path:
+    return DATA / f"ist_lessons_v{VERSION}_{rows}.xlsx"
+
+
 def ensure_csv(rows: int, distribution: str = "flat") -> Path:
     """An IST-style CSV (`;`, UTF-8 with BOM) with `rows` lesson rows; cached.
 
     `distribution` "flat" is the original data (20 rows per pupil, few flagged); "realistic"
     is issue 18's (realistic_frame).
     """
-    if distribution == "realistic":
-        path = DATA / f"ist_realistic_v{REALISTIC_VERSION}_{rows}.csv"
-    else:
-        path = DATA / f"ist_lessons_v{VERSION}_{rows}.csv"
+    path = csv_path(rows, distribution)
     if not path.exists():
-        DATA.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        chunk = 2_000_000
-        import polars as pl
-
-        frame = realistic_frame(rows) if distribution == "realistic" else ist_frame(rows)
-        with tmp.open("wb") as fh:
-            fh.write(b"\xef\xbb\xbf")
-            for offset in range(0, rows, chunk):
-                part: pl.DataFrame = frame.slice(offset, chunk)
-                part.write_csv(
-                    fh, separator=";", include_header=offset == 0, line_terminator="\r\n"
-                )
-        tmp.replace(path)
+        _in_child("csv", rows, distribution)
     return path
 
 
 def ensure_xlsx(rows: int) -> Path:
     """An IST-style XLSX with `rows` rows, header in row 1, real date and time cells; cached."""
-    path = DATA / f"ist_lessons_v{VERSION}_{rows}.xlsx"
-    if path.exists():
-        return path
+    path = xlsx_path(rows)
+    if not path.exists():
+        _in_child("xlsx", rows)
+    return path
+
+
+def _in_child(kind: str, rows: int, distribution: str = "flat") -> None:
+    """Generate a data file in a child process. Linux carries a process's peak memory over
+    fork and exec into its children's ru_maxrss, so a benchmark that had held a 10M-row
+    frame itself would report that peak for every child it measured afterwards."""
+    subprocess.run([sys.executable, __file__, kind, str(rows), distribution], check=True)
+
+
+def _write_csv(rows: int, distribution: str) -> None:
+    path = csv_path(rows, distribution)
+    DATA.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    chunk = 2_000_000
+    import polars as pl
+
+    frame = realistic_frame(rows) if distribution == "realistic" else ist_frame(rows)
+    with tmp.open("wb") as fh:
+        fh.write(b"\xef\xbb\xbf")
+        for offset in range(0, rows, chunk):
+            part: pl.DataFrame = frame.slice(offset, chunk)
+            part.write_csv(fh, separator=";", include_header=offset == 0, line_terminator="\r\n")
+    tmp.replace(path)
+
+
+def _write_xlsx(rows: int) -> None:
     from datetime import datetime
     from datetime import time as dtime
 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
+    path = xlsx_path(rows)
     DATA.mkdir(parents=True, exist_ok=True)
     frame = ist_frame(rows)
     wb = Workbook(write_only=True)
@@ -362,7 +384,6 @@ def ensure_xlsx(rows: int) -> Path:
     tmp = path.with_name(path.stem + ".tmp.xlsx")
     wb.save(tmp)
     tmp.replace(path)
-    return path
 
 
 @dataclass(frozen=True)
@@ -459,5 +480,27 @@ def isolated_env(home: Path) -> dict[str, str]:
     return env
 
 
+def compile_package(env: dict[str, str]) -> str:
+    """Compile naervaer_cli's bytecode, as `pip install` does, and say so.
+
+    An editable install run with PYTHONDONTWRITEBYTECODE=1 (as on the development machine)
+    compiles every module from source at every start: 70 ms of each `naervaer scan` that no
+    installed copy pays. Python still reads bytecode that exists under that setting.
+    """
+    code = (
+        "import compileall, os, naervaer_cli; "
+        "compileall.compile_dir(os.path.dirname(naervaer_cli.__file__), quiet=1)"
+    )
+    done = python_child(code, env=env)
+    return "bytecode compiled" if done.returncode == 0 else "naervaer_cli not importable"
+
+
 def fmt_row(label: str, m: Measured, extra: str = "") -> str:
     return f"  {label:<38} wall {m.wall:7.2f} s   peak {m.peak_mib:8.0f} MiB  {extra}"
+
+
+if __name__ == "__main__":  # _in_child: python benchdata.py csv|xlsx ROWS [DISTRIBUTION]
+    if sys.argv[1] == "csv":
+        _write_csv(int(sys.argv[2]), sys.argv[3])
+    else:
+        _write_xlsx(int(sys.argv[2]))

@@ -152,8 +152,8 @@ class ScanResult:
     not_in_export: tuple[CaseSummary, ...] = ()
     # Rule id → the guide's limit (the policy's concern threshold), for «grense 7».
     limits: Mapping[str, int] = field(default_factory=dict, hash=False)
-    # The scan's flags as one frame, for renderers that work in columns (JSON); pupils whose
-    # `flags` are this source's Flags may be rendered from it.
+    # The scan's flags as one frame, for the renderers that work in columns (JSON, CSV,
+    # XLSX: output/evidence.py); pupils whose `flags` are this source's Flags are read there.
     flag_source: FlagSource | None = field(default=None, compare=False, hash=False, repr=False)
 
 
@@ -233,17 +233,11 @@ def pupil_to_json(pupil: PupilResult, flags: Any = None) -> dict[str, Any]:
 def to_json(result: ScanResult, flags: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The scan as the §10 JSON contract (a dict ready for json.dumps).
 
-    `flags` maps a pupil to its "flags" value already rendered, for the pupils whose flags
-    are `result.flag_source`'s (output/json_out.py); the others' are rendered here.
+    `flags` maps a pupil to its "flags" value already rendered (output/json_out.py writes
+    them from the flag frame); a pupil it does not name has its Flag values rendered here.
     """
     if flags:
-        source = result.flag_source
-        pupils = [
-            pupil_to_json(p, flags.get(p.pupil_id))
-            if isinstance(p.flags, Flags) and p.flags.source is source
-            else pupil_to_json(p)
-            for p in result.pupils
-        ]
+        pupils = [pupil_to_json(p, flags.get(p.pupil_id)) for p in result.pupils]
     else:
         pupils = list(map(pupil_to_json, result.pupils))
     return {

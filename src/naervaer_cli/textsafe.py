@@ -53,6 +53,8 @@ def safe_utf8(data: bytes) -> bytes:
     bytes are still together, and the suspects are searched there (0.1 s instead of 0.8 s).
     """
     rest = data.translate(None, _HARMLESS)
-    if _SUSPECT_UTF8.search(rest) is None and data.count(b"\r") == data.count(b"\r\n"):
+    if _SUSPECT_UTF8.search(rest) is None and (
+        b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")
+    ):
         return data
     return _UNSAFE.sub("", data.decode("utf-8")).encode("utf-8")

@@ -90,14 +90,19 @@ MONTHS: tuple[str, ...] = (
 )
 
 
+# How a date is written: 24.10.2026, and without the year 24.10 (also in Polars' to_string).
+DATE_FORMAT = "%d.%m.%Y"
+SHORT_DATE_FORMAT = "%d.%m"
+
+
 def date_text(day: date | None, empty: str = "") -> str:
     """24.10.2026, or `empty` for no date."""
-    return f"{day:%d.%m.%Y}" if day else empty
+    return f"{day:{DATE_FORMAT}}" if day else empty
 
 
 def date_short(day: date | None) -> str:
     """24.10"""
-    return f"{day:%d.%m}" if day else ""
+    return f"{day:{SHORT_DATE_FORMAT}}" if day else ""
 
 
 def date_long(day: date | None, empty: str = "") -> str:
@@ -115,7 +120,7 @@ def dates_text(days: Iterable[date]) -> str:
 @lru_cache(maxsize=4096)
 def _day_text(day: date) -> str:
     # A large scan lists the same few dozen dates for thousands of pupils: format each once.
-    return f"{day:%d.%m.%Y}"
+    return f"{day:{DATE_FORMAT}}"
 
 
 def number(value: float, decimals: int | None = None) -> str:

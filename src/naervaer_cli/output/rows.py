@@ -7,7 +7,6 @@ from datetime import date
 
 from naervaer_cli.output import labels
 from naervaer_cli.result import ScanResult, Setting
-from naervaer_cli.words import dates_text
 
 Cell = str | int | date | None
 
@@ -133,9 +132,12 @@ def data_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
         "Siste dato",
         "Datoer",
     ]
+    from naervaer_cli.output.evidence import NO_EVIDENCE, flag_frame, pupil_evidence
+
+    evidence = pupil_evidence(result, flag_frame(result))
     rows: list[list[Cell]] = []
     for pupil in result.pupils:
-        dates = labels.evidence_dates(pupil)
+        found = evidence.get(pupil.pupil_id, NO_EVIDENCE)
         rows.append(
             [
                 pupil.pupil_id,
@@ -143,24 +145,24 @@ def data_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
                 pupil.group,
                 pupil.contact or "",
                 labels.status_label(pupil.status),
-                labels.flags_text(pupil, result.labels, limits=result.limits),
+                found.flags,
                 pupil.suggestion.level,
                 labels.responsible_text(pupil),
                 pupil.suggestion.next_step,
                 ", ".join(pupil.suggestion.tools),
                 labels.case_text(pupil),
-                dates[0] if dates else None,
-                dates[-1] if dates else None,
-                dates_text(dates),
+                found.first,
+                found.last,
+                found.dates,
             ]
         )
     return headers, rows
 
 
-def evidence_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
-    """One row per flag and date: what a teacher checks against the source system."""
-    cols = labels.columns(result.setting)
-    headers = [
+def evidence_headers(setting: Setting) -> list[str]:
+    """The columns of the spreadsheet's one row per flag and date."""
+    cols = labels.columns(setting)
+    return [
         cols["pupil_id"],
         cols["pupil"],
         cols["group"],
@@ -171,25 +173,17 @@ def evidence_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
         "Dato",
         "Timer",
     ]
-    rows: list[list[Cell]] = []
-    for pupil in result.pupils:
-        for flag in pupil.flags:
-            lessons = "; ".join(flag.lessons)
-            for day in flag.dates:
-                rows.append(
-                    [
-                        pupil.pupil_id,
-                        pupil.name,
-                        pupil.group,
-                        labels.rule_label(flag.rule, result.labels, flag.subject),
-                        labels.status_label(flag.severity),
-                        flag.count,
-                        flag.threshold,
-                        day,
-                        # lessons name their own date ("27.10 09:15–10:00 Matte"); keep the day's
-                        "; ".join(x for x in flag.lessons if x.startswith(f"{day:%d.%m}"))
-                        if lessons
-                        else "",
-                    ]
-                )
-    return headers, rows
+
+
+def evidence_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
+    """One row per flag and date: what a teacher checks against the source system."""
+    from naervaer_cli.output.evidence import date_rows, flag_frame
+
+    who = {pupil.pupil_id: (pupil.name, pupil.group) for pupil in result.pupils}
+    rows: list[list[Cell]] = [
+        [pid, *who[pid], rule, status, count, threshold, day, lessons]
+        for _, pid, rule, status, count, threshold, day, lessons in date_rows(
+            result, flag_frame(result)
+        ).iter_rows()
+    ]
+    return evidence_headers(result.setting), rows

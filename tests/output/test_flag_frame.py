@@ -1,12 +1,12 @@
-"""The scan's JSON is written from its flag frame (issue 18): byte for byte what orjson writes
-for the same result's Flag values, whatever the subjects hold, with cases, groups and both
+"""JSON, CSV and XLSX are written from the scan's flag frame (issue 18): byte for byte what
+the same result's Flag values give, whatever the subjects hold, with cases, groups and both
 settings."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import orjson
@@ -15,6 +15,7 @@ import pytest
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.config import load_config
 from naervaer_cli.importer import load_exports
+from naervaer_cli.output import Format, render
 from naervaer_cli.output.json_out import _flag_fragments, render_json
 from naervaer_cli.policy import load_policy
 from naervaer_cli.result import CaseSummary, Flags, ScanResult, to_json
@@ -110,3 +111,51 @@ def test_sample_exports(name: str, tmp_path: Path) -> None:
     result = scan(imported.records, POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
     assert result.pupils
     assert render_json(result) == from_objects(result)
+
+
+def as_objects(result: ScanResult) -> ScanResult:
+    """The same result with every pupil's flags as plain Flag values (no frame to read)."""
+    pupils = tuple(replace(p, flags=tuple(p.flags)) for p in result.pupils)
+    return replace(result, pupils=pupils, flag_source=None)
+
+
+@pytest.mark.parametrize("fmt", [Format.csv, Format.xlsx, Format.json])
+def test_spreadsheets_from_the_frame_equal_those_from_the_objects(fmt: Format) -> None:
+    cases = {"4": CaseSummary("4", level=1, opened=date(2026, 10, 1))}
+    result = scan(
+        records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20), cases=cases
+    )
+    plain = as_objects(result)
+    assert all(type(p.flags) is tuple for p in plain.pupils)
+    assert render(result, fmt) == render(plain, fmt)
+    # half the pupils from the frame, half from their own values
+    mixed = replace(
+        result,
+        pupils=tuple(
+            p if n % 2 else replace(p, flags=tuple(p.flags)) for n, p in enumerate(result.pupils)
+        ),
+    )
+    assert render(mixed, fmt) == render(plain, fmt)
+
+
+def test_xlsx_evidence_rows_hold_each_day_and_its_lessons() -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from naervaer_cli.output.rows import evidence_rows
+
+    result = scan(records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    headers, rows = evidence_rows(result)
+    book = load_workbook(BytesIO(render(result, Format.xlsx)))
+    sheet = [list(row) for row in book["Datoer"].iter_rows(values_only=True)]
+    assert sheet[0] == headers
+    # openpyxl reads a date cell as a datetime and an empty one as None
+    read = [
+        [c.date() if isinstance(c, datetime) else "" if c is None else c for c in row]
+        for row in sheet[1:]
+    ]
+    assert read == rows and len(rows) > 20
+    kunst = [row for row in rows if row[3] == "Enkelttimer" and row[0] == "2"]
+    assert [row[7] for row in kunst] == [date(2026, 11, d) for d in (10, 12, 16, 18)]
+    assert kunst[0][8] == "10.11 09:15–10:00 Kunst\\handverk"
