@@ -222,6 +222,43 @@ def test_last_block_only_decides() -> None:
     assert left_days(rows) == ()
 
 
+def test_a_long_lesson_sets_the_block_end() -> None:
+    # 12:00–14:00 with a shorter lesson inside it: the block ends 14:00, not at 13:00.
+    rows = [
+        lesson(MON, "09:00", "10:00"),
+        lesson(MON, "12:00", "14:00", minutes=60),
+        lesson(MON, "12:30", "13:00"),
+        lesson(TUE, "12:00", "14:00"),
+    ]
+    assert left_days(rows) == (MON, TUE)
+
+
+def test_a_leaving_record_and_a_leaving_block_on_one_day_count_once() -> None:
+    rows = [
+        record(MON, kind="forlot_skolen"),
+        lesson(MON, "12:00", "14:00"),
+        lesson(TUE, "12:00", "14:00"),
+    ]
+    flag = only(left_during_day(records(rows), POLICY, AS_OF))
+    assert (flag.count, flag.dates) == (2, (MON, TUE))
+
+
+def test_blocks_never_run_from_one_pupil_or_day_into_the_next() -> None:
+    # Pupil 1 leaves on MON and TUE; pupil 2 and pupil 1's WED end early in the morning.
+    rows = [
+        lesson(MON, "12:00", "14:00"),
+        lesson(TUE, "12:00", "14:00"),
+        lesson(WED, "08:30", "09:15"),
+        lesson(MON, "08:30", "09:15", pupil_id="2"),
+        lesson(TUE, "08:30", "09:15", pupil_id="2"),
+    ]
+    flags = left_during_day(records(rows), POLICY, AS_OF)
+    assert list(flags) == ["1"]
+    assert flags["1"][0].dates == (MON, TUE)
+    flags = single_lessons(records(rows), POLICY, AS_OF)
+    assert sorted(flags) == ["2"]  # pupil 1's WED lesson alone is below the threshold
+
+
 def test_forlot_skolen_record_is_leaving_without_times() -> None:
     rows = [record(MON, kind="forlot_skolen"), record(TUE, kind="forlot_skolen", start="10:00")]
     assert left_days(rows) == (MON, TUE)

@@ -32,7 +32,8 @@ class Prepared:
     first: date  # first day of `days` (the window's, or the term's if earlier)
     rows: pl.DataFrame  # records in [first, as_of] with helper columns
     days: pl.DataFrame  # one row per pupil and date: whole_day, minutes, left, late
-    blocks: pl.DataFrame  # the last absence block per pupil and date, with `left`
+    left_days: pl.DataFrame  # pupil_id, date where the day's last absence block means «left»
+    left_rows: pl.DataFrame  # `_row` of the rows in those blocks
 
 
 def _clock_minutes(column: str) -> pl.Expr:
@@ -131,7 +132,7 @@ def prepare(
 ) -> Prepared:
     """Filter to [first, as_of] (default: the rule window) and compute the shared per-day facts.
 
-    `days` covers [first, as_of] (the signals need the whole term); `rows` and `blocks` only
+    `days` covers [first, as_of] (the signals need the whole term); `rows` and `left_*` only
     the rule window, which is all the rules read.
     """
     school = policy.school
@@ -195,29 +196,61 @@ def prepare(
     )
     # Collected one after the other: on two cores that is faster than collect_all.
     days_frame, rows_frame = days.collect(), rows.collect()
-    blocks = _last_blocks(rows_frame, days_frame, school)
-    return Prepared(as_of=as_of, first=first, rows=rows_frame, days=days_frame, blocks=blocks)
+    left_days, left_rows = _last_blocks(rows_frame, days_frame, school)
+    return Prepared(
+        as_of=as_of,
+        first=first,
+        rows=rows_frame,
+        days=days_frame,
+        left_days=left_days,
+        left_rows=left_rows,
+    )
 
 
 # Room for a minute-of-day inside one integer key: group number × this + minute.
 _KEY = 1 << 12
+# Room for any Int32 inside one Int64 key: block number × this + (value + _OFFSET).
+_WIDE = 1 << 32
+_OFFSET = 1 << 31
 
 
-def _last_blocks(rows: pl.DataFrame, days: pl.DataFrame, school: SchoolPolicy) -> pl.DataFrame:
-    """Each pupil-day's last absence block (lessons ≤ gap apart) and whether it means «left».
+def _last_blocks(
+    rows: pl.DataFrame, days: pl.DataFrame, school: SchoolPolicy
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The pupil-days whose last absence block (lessons ≤ gap apart) means «left», and its rows.
 
-    Returns pupil_id, date, block_start, block_end, left, and `_rows` (the rows in the block).
+    Returns (pupil_id, date) of those days and `_row` of the rows in their last block.
     A running maximum of the end times carries a long lesson over the shorter ones inside
-    it. To avoid a window function per pupil-day, the frame is sorted once and the running
-    maximum is taken over a key (pupil-day number × _KEY + end minute) that cannot cross from
-    one pupil-day into the next. Whole-day absence days are left out: they cannot be
-    «left during the day», and in real exports they hold most of the lesson rows.
+    it. To avoid a window function or a group_by per pupil-day, the frame is sorted once and
+    every running value is taken over a key (pupil-day or block number × room + value) that
+    cannot cross from one pupil-day or block into the next; a block's first-row values are
+    carried forward and the day's last-row values backward. Whole-day absence days are left
+    out: they cannot be «left during the day», and in real exports they hold most of the
+    lesson rows.
     """
     whole_days = days.lazy().filter(pl.col("whole_day")).select(PUPIL_DAY)
-    same_day = (pl.col("pupil_id") == pl.col("pupil_id").shift(1)) & (
-        pl.col("date") == pl.col("date").shift(1)
+    new_day = (
+        (pl.col("pupil_id") != pl.col("pupil_id").shift(1))
+        | (pl.col("date") != pl.col("date").shift(1))
+    ).fill_null(True)
+    day_no = pl.col("day_no")
+    previous = pl.col("running").shift(1)
+    new_block = pl.col("new_block")
+    # The block's values on its first row, carried to every row of the block.
+    at_block_start = {
+        name: pl.when(new_block).then(pl.col(column)).forward_fill()
+        for name, column in (
+            ("block_start", "start_min"),
+            ("block_day_start", "day_start"),
+            ("block_day_end", "day_end"),
+        )
+    }
+    last_of_day = pl.col("last_of_day")
+    block_end = pl.col("block_max") % _WIDE - _OFFSET
+    left = (pl.col("block_start") >= pl.col("block_day_start") + school.left_min_after_start) & (
+        block_end >= pl.col("block_day_end") - school.left_max_before_end
     )
-    lessons = (
+    marked = (
         rows.lazy()
         .filter(
             pl.col("counting")
@@ -228,44 +261,32 @@ def _last_blocks(rows: pl.DataFrame, days: pl.DataFrame, school: SchoolPolicy) -
         .select("_row", *PUPIL_DAY, "start_min", "end_min", "day_start", "day_end")
         .join(whole_days, on=PUPIL_DAY, how="anti")
         .sort([*PUPIL_DAY, "start_min", "end_min"])
-        .with_columns(day_no=(~same_day.fill_null(False)).cast(pl.Int64).cum_sum())
+        .with_columns(day_no=new_day.cast(pl.Int64).cum_sum())
         .with_columns(
-            running=(pl.col("day_no") * _KEY + pl.col("end_min").clip(0, _KEY - 1)).cum_max()
-        )
-        .with_columns(
-            prev_end=pl.when(pl.col("running").shift(1) // _KEY == pl.col("day_no")).then(
-                pl.col("running").shift(1) % _KEY
-            )
+            running=(day_no * _KEY + pl.col("end_min").clip(0, _KEY - 1)).cum_max(),
+            last_of_day=day_no != day_no.shift(-1).fill_null(-1),
         )
         .with_columns(
-            block=(
-                pl.col("prev_end").is_null()
-                | (pl.col("start_min") - pl.col("prev_end") > school.block_gap_minutes)
-            )
-            .cast(pl.Int64)
-            .cum_sum()
+            new_block=(previous // _KEY != day_no).fill_null(True)
+            | (pl.col("start_min") - previous % _KEY > school.block_gap_minutes)
         )
-        .group_by("block")
-        .agg(
-            pl.col("pupil_id").first(),
-            pl.col("date").first(),
-            pl.col("day_no").first(),
-            block_start=pl.col("start_min").min(),
-            block_end=pl.col("end_min").max(),
-            day_start=pl.col("day_start").first(),
-            day_end=pl.col("day_end").first(),
-            _rows=pl.col("_row"),
-        )
-        .sort("block")
-        # Blocks are numbered in order, so a day's last block is followed by another day's.
-        .filter(pl.col("day_no") != pl.col("day_no").shift(-1).fill_null(-1))
+        .with_columns(block=new_block.cast(pl.Int64).cum_sum(), **at_block_start)
         .with_columns(
-            left=(pl.col("block_start") >= pl.col("day_start") + school.left_min_after_start)
-            & (pl.col("block_end") >= pl.col("day_end") - school.left_max_before_end)
+            block_max=(
+                pl.col("block") * _WIDE + pl.col("end_min").cast(pl.Int64) + _OFFSET
+            ).cum_max()
         )
-        .drop("day_no", "block")
+        # On the day's last row: is its block the last one, and does that block mean «left»?
+        .with_columns(
+            day_left=pl.when(last_of_day).then(left).backward_fill(),
+            day_block=pl.when(last_of_day).then(pl.col("block")).backward_fill(),
+        )
+        .filter(pl.col("day_left") & (pl.col("block") == pl.col("day_block")))
+        .select("_row", *PUPIL_DAY, "last_of_day")
+        .collect()
     )
-    return lessons.collect()
+    left_days = marked.filter(pl.col("last_of_day")).select(PUPIL_DAY)
+    return left_days, marked.select("_row")
 
 
 def whole_days(prep: Prepared) -> pl.LazyFrame:
@@ -312,15 +333,18 @@ def absence_days_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
 
 
 def _left_days(prep: Prepared, policy: Policy) -> pl.LazyFrame:
-    """pupil_id, date, via_block for days without whole-day absence where the pupil left."""
-    days = _in_window(prep.days.lazy(), prep, policy).filter(~pl.col("whole_day"))
-    by_block = prep.blocks.lazy().filter(pl.col("left")).select(*PUPIL_DAY, via_block=pl.lit(True))
-    return (
-        days.join(by_block, on=PUPIL_DAY, how="left")
-        .with_columns(via_block=pl.col("via_block").fill_null(False))
-        .filter(pl.col("left_record") | pl.col("via_block"))
-        .select(*PUPIL_DAY, "via_block")
+    """pupil_id, date for days without whole-day absence where the pupil left."""
+    # Both sources are small: filter the many days once, then add the block days not there.
+    # (`left_days` holds only window days without whole-day absence.)
+    by_record = (
+        _in_window(prep.days.lazy(), prep, policy)
+        .filter(pl.col("left_record") & ~pl.col("whole_day"))
+        .select(PUPIL_DAY)
+        .collect()
+        .lazy()
     )
+    by_block = prep.left_days.lazy().join(by_record, on=PUPIL_DAY, how="anti")
+    return pl.concat([by_record, by_block], how="vertical")
 
 
 def left_during_day_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
@@ -339,17 +363,11 @@ _EVIDENCE_COLUMNS = sorted({*_EVIDENCE_ORDER, "whole_day", "start", "end"})
 def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     school = policy.school
     # The rows of each left day's last block are the leaving, not single lessons.
-    left_rows = (
-        _left_days(prep, policy)
-        .filter(pl.col("via_block"))
-        .join(prep.blocks.lazy(), on=PUPIL_DAY)
-        .select(pl.col("_rows").explode().alias("_row"))
-    )
     lessons = (
         _in_window(prep.rows.lazy(), prep, policy)
         .filter(pl.col("kind").is_in(list(school.single_lesson_kinds)) & ~pl.col("whole"))
         .join(whole_days(prep), on=PUPIL_DAY, how="anti")
-        .join(left_rows, on="_row", how="anti")
+        .join(prep.left_rows.lazy(), on="_row", how="anti")
         .select(_EVIDENCE_COLUMNS)
         .collect()
         .lazy()
