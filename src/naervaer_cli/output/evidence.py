@@ -109,18 +109,15 @@ def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> dict[str, PupilEv
         .agg(pl.col("text").str.join(", "))
     )
     days = (
-        frame.lazy()
-        .select("pupil_id", "dates")
-        .explode("dates")
-        .drop_nulls("dates")
-        .unique()
+        frame.select("pupil_id", "dates")
         .group_by("pupil_id")
-        .agg(
-            first=pl.col("dates").min(),
-            last=pl.col("dates").max(),
-            dates=pl.col("dates").sort().dt.to_string(DATE_FORMAT).str.join(", "),
+        .agg(pl.col("dates").list.explode(keep_nulls=False, empty_as_null=False).unique().sort())
+        .select(
+            "pupil_id",
+            first=pl.col("dates").list.first(),
+            last=pl.col("dates").list.last(),
+            dates=pl.col("dates").list.eval(pl.element().dt.to_string(DATE_FORMAT)).list.join(", "),
         )
-        .collect()
     )
     joined = shown.join(days, on="pupil_id", how="left")
     return {

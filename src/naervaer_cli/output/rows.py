@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from naervaer_cli.output import labels
 from naervaer_cli.result import ScanResult, Setting
+
+if TYPE_CHECKING:
+    import polars as pl
 
 Cell = str | int | date | None
 
@@ -109,11 +113,14 @@ def display_rows(result: ScanResult, sep: str = ", ") -> tuple[list[str], list[l
     return headers, rows
 
 
-def data_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
+def data_rows(
+    result: ScanResult, flags: pl.DataFrame | None = None
+) -> tuple[list[str], list[list[Cell]]]:
     """Headers and rows for spreadsheets (CSV, XLSX): one row per pupil, flags joined.
 
     The columns are fixed whatever the data holds, so a spreadsheet or script that reads
     them can rely on them. Dates stay `date` values; the writer decides how to show them.
+    `flags` is evidence.flag_frame(result), when the caller has made it already.
     """
     cols = labels.columns(result.setting)
     headers = [
@@ -134,7 +141,7 @@ def data_rows(result: ScanResult) -> tuple[list[str], list[list[Cell]]]:
     ]
     from naervaer_cli.output.evidence import NO_EVIDENCE, flag_frame, pupil_evidence
 
-    evidence = pupil_evidence(result, flag_frame(result))
+    evidence = pupil_evidence(result, flag_frame(result) if flags is None else flags)
     rows: list[list[Cell]] = []
     for pupil in result.pupils:
         found = evidence.get(pupil.pupil_id, NO_EVIDENCE)

@@ -13,11 +13,15 @@ import zipfile
 from collections.abc import Sequence
 from datetime import date
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from naervaer_cli.output import labels
 from naervaer_cli.output.evidence import date_rows, flag_frame
 from naervaer_cli.output.rows import Cell, data_rows, evidence_headers
 from naervaer_cli.result import ScanResult
+
+if TYPE_CHECKING:
+    import polars as pl
 
 MAX_WIDTH = 60
 DATE_FORMAT = "DD.MM.YYYY"
@@ -150,8 +154,8 @@ def _table_sheet(
     )
 
 
-def _pupil_sheet(result: ScanResult, strings: _Strings) -> str:
-    headers, rows = data_rows(result)
+def _pupil_sheet(result: ScanResult, flags: pl.DataFrame, strings: _Strings) -> str:
+    headers, rows = data_rows(result, flags)
     # Each column's widest value; a column repeats its values, so each distinct one once.
     widths = [max(map(_shown, set(column)), default=0) for column in zip(*rows, strict=True)]
     widths = widths or [0] * len(headers)
@@ -159,13 +163,13 @@ def _pupil_sheet(result: ScanResult, strings: _Strings) -> str:
     return _table_sheet(headers, lines, widths, strings)
 
 
-def _evidence_sheet(result: ScanResult, strings: _Strings) -> str:
+def _evidence_sheet(result: ScanResult, flags: pl.DataFrame, strings: _Strings) -> str:
     """One row per flag and date, as rows.evidence_rows gives them, put together in columns
     (130 000 rows at 1M records): each distinct value of a column becomes its cell once."""
     import polars as pl
 
     headers = evidence_headers(result.setting)
-    rows = date_rows(result, flag_frame(result))
+    rows = date_rows(result, flags)
     if rows.is_empty():
         return _table_sheet(headers, [], [0] * len(headers), strings)
     pupils = pl.DataFrame(
@@ -282,6 +286,7 @@ def render_xlsx(result: ScanResult, group: str | None = None) -> bytes:
     """Sheet "Oppfølging" (one row per pupil), sheet "Datoer" (one row per flag and date),
     sheet "Om" (the window, the policy, the summary and the guide's reminder)."""
     strings = _Strings()
+    flags = flag_frame(result)
     about: list[list[Cell]] = [
         ["Per dato", result.as_of],
         ["Vindu (dager)", result.window_days],
@@ -291,8 +296,8 @@ def render_xlsx(result: ScanResult, group: str | None = None) -> bytes:
     ]
     about_rows = [_row(number, row, strings) for number, row in enumerate(about, start=1)]
     sheets = [
-        ("Oppfølging", _pupil_sheet(result, strings)),
-        ("Datoer", _evidence_sheet(result, strings)),
+        ("Oppfølging", _pupil_sheet(result, flags, strings)),
+        ("Datoer", _evidence_sheet(result, flags, strings)),
         ("Om", _sheet_xml(about_rows, [16, 80], frozen=False, filter_ref=None)),
     ]
     return _package(sheets, strings)
