@@ -159,3 +159,15 @@ def test_xlsx_evidence_rows_hold_each_day_and_its_lessons() -> None:
     kunst = [row for row in rows if row[3] == "Enkelttimer" and row[0] == "2"]
     assert [row[7] for row in kunst] == [date(2026, 11, d) for d in (10, 12, 16, 18)]
     assert kunst[0][8] == "10.11 09:15–10:00 Kunst\\handverk"
+
+
+def test_the_workbook_carries_no_clock() -> None:
+    """Every part is dated zip's 1980-01-01, so the same scan gives the same bytes."""
+    import zipfile
+    from io import BytesIO
+
+    result = scan(records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    with zipfile.ZipFile(BytesIO(render(result, Format.xlsx))) as archive:
+        infos = archive.infolist()
+    assert len(infos) == 9
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}

@@ -10,7 +10,7 @@ frozen and carries an autofilter, as openpyxl wrote them.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from io import BytesIO
 from typing import TYPE_CHECKING
@@ -114,7 +114,9 @@ def _shown(value: Cell) -> int:
 
 def _sheet_xml(
     rows: list[str], widths: Sequence[float], *, frozen: bool, filter_ref: str | None
-) -> str:
+) -> tuple[str, ...]:
+    """A worksheet's XML in three pieces (its start, its rows, its end), so that a sheet of
+    26 MB is not copied once more to put them together (`_write` writes them in turn)."""
     view = (
         '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
         'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
@@ -129,9 +131,18 @@ def _sheet_xml(
     autofilter = f'<autoFilter ref="{filter_ref}"/>' if filter_ref else ""
     return (
         f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheetViews>{view}</sheetViews>'
-        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols>'
-        f"<sheetData>{''.join(rows)}</sheetData>{autofilter}</worksheet>"
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>',
+        "".join(rows),
+        f"</sheetData>{autofilter}</worksheet>",
     )
+
+
+def _write(archive: zipfile.ZipFile, name: str, pieces: Sequence[str]) -> None:
+    """Write one part of the zip from its pieces (every part dated 1980-01-01, zip's
+    default: the same scan gives the same bytes)."""
+    with archive.open(name, "w") as part:
+        for piece in pieces:
+            part.write(piece.encode("utf-8"))
 
 
 def _table_sheet(
@@ -141,7 +152,7 @@ def _table_sheet(
     strings: _Strings,
     *,
     rows: int | None = None,
-) -> str:
+) -> tuple[str, ...]:
     """A sheet of one header row (bold, frozen, with an autofilter) and the data rows' XML
     (`lines`, one per row unless `rows` says how many rows they hold)."""
     header = "".join(strings.cell(h, _BOLD) for h in headers)
@@ -154,8 +165,8 @@ def _table_sheet(
     )
 
 
-def _pupil_sheet(result: ScanResult, flags: pl.DataFrame, strings: _Strings) -> str:
-    headers, rows = data_rows(result, flags)
+def _pupil_sheet(headers: list[str], rows: list[list[Cell]], strings: _Strings) -> tuple[str, ...]:
+    """Sheet «Oppfølging»: rows.data_rows, one row per pupil."""
     # Each column's widest value; a column repeats its values, so each distinct one once.
     widths = [max(map(_shown, set(column)), default=0) for column in zip(*rows, strict=True)]
     widths = widths or [0] * len(headers)
@@ -163,46 +174,63 @@ def _pupil_sheet(result: ScanResult, flags: pl.DataFrame, strings: _Strings) -> 
     return _table_sheet(headers, lines, widths, strings)
 
 
-def _evidence_sheet(result: ScanResult, flags: pl.DataFrame, strings: _Strings) -> str:
-    """One row per flag and date, as rows.evidence_rows gives them, put together in columns
-    (130 000 rows at 1M records): each distinct value of a column becomes its cell once."""
+def _evidence_sheet(
+    result: ScanResult, rows: pl.DataFrame, strings: _Strings
+) -> Callable[[], tuple[str, ...]]:
+    """One row per flag and date (`rows` from evidence.date_rows), put together in columns
+    (130 000 rows at 1M records): each distinct value of a column becomes its cell once.
+
+    Every cell's text is numbered here, in the caller's thread; what is returned puts the
+    rows together in Polars alone and may run in another thread.
+    """
     import polars as pl
 
     headers = evidence_headers(result.setting)
-    rows = date_rows(result, flags)
     if rows.is_empty():
-        return _table_sheet(headers, [], [0] * len(headers), strings)
+        empty = _table_sheet(headers, [], [0] * len(headers), strings)
+        return lambda: empty
+    # A pupil's three cells, made once per pupil who has dates.
+    value = strings.value
+    dated = set(rows.get_column("pupil_id").unique().to_list())
+    who = [(p.pupil_id, p.name, p.group) for p in result.pupils if p.pupil_id in dated]
     pupils = pl.DataFrame(
-        [(p.pupil_id, p.name, p.group) for p in result.pupils],
-        schema={"pupil_id": pl.String, "name": pl.String, "group": pl.String},
+        [(pid, value(pid) + value(name) + value(group)) for pid, name, group in who],
+        schema={"pupil_id": pl.String, "pupil": pl.String},
         orient="row",
     )
-    rows = rows.join(pupils, on="pupil_id", how="left", maintain_order="left")
-    columns = ["pupil_id", "name", "group", "rule", "status", "count", "threshold"]
-    cells: list[pl.Expr] = []
-    widths: list[int] = []
-    for name in columns:
+    widths = [max(_shown(cell) for cell in column) for column in zip(*who, strict=True)]
+    cells: list[pl.Expr] = [pl.col("pupil")]
+    for name in ["rule", "status", "count", "threshold"]:
         distinct = rows.get_column(name).unique(maintain_order=True).to_list()
-        xml = [strings.value(value) for value in distinct]
+        xml = [value(cell) for cell in distinct]
         cells.append(pl.col(name).replace_strict(distinct, xml, return_dtype=pl.String))
         widths.append(max(map(_shown, distinct)))
     lessons = rows.get_column("lessons").unique(maintain_order=True).to_list()
-    lesson_cells = [strings.value(text) for text in lessons]
+    lesson_cells = [value(text) for text in lessons]
     widths += [10, max(map(len, lessons))]
-    lines = rows.select(
-        pl.concat_str(
-            pl.lit('<row r="'),
-            (pl.int_range(pl.len()) + 2).cast(pl.String),
-            pl.lit('">'),
-            *cells,
-            pl.lit(f'<c s="{_DATE}"><v>'),
-            (pl.col("day").cast(pl.Int32) + _UNIX_SERIAL).cast(pl.String),
-            pl.lit("</v></c>"),
-            pl.col("lessons").replace_strict(lessons, lesson_cells, return_dtype=pl.String),
-            pl.lit("</row>"),
-        ).str.join("")
-    ).item()
-    return _table_sheet(headers, [lines], widths, strings, rows=rows.height)
+    start, header, end = _table_sheet(headers, [], widths, strings, rows=rows.height)
+
+    def put_together() -> tuple[str, ...]:
+        lines = (
+            rows.join(pupils, on="pupil_id", how="left", maintain_order="left")
+            .select(
+                pl.concat_str(
+                    pl.lit('<row r="'),
+                    (pl.int_range(pl.len()) + 2).cast(pl.String),
+                    pl.lit('">'),
+                    *cells,
+                    pl.lit(f'<c s="{_DATE}"><v>'),
+                    (pl.col("day").cast(pl.Int32) + _UNIX_SERIAL).cast(pl.String),
+                    pl.lit("</v></c>"),
+                    pl.col("lessons").replace_strict(lessons, lesson_cells, return_dtype=pl.String),
+                    pl.lit("</row>"),
+                ).str.join("")
+            )
+            .item()
+        )
+        return start, header, lines, end
+
+    return put_together
 
 
 _STYLES = (
@@ -223,8 +251,10 @@ _STYLES = (
 )
 
 
-def _package(sheets: list[tuple[str, str]], strings: _Strings) -> bytes:
-    """The .xlsx zip: content types, relationships, workbook, styles, strings and sheets."""
+def _fixed_parts(titles: list[str]) -> list[tuple[str, str]]:
+    """The parts of the .xlsx zip besides the sheets and the strings: content types,
+    relationships, workbook and styles, for sheets with these titles."""
+    sheets = titles
     sheet_types = "".join(
         f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/'
         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
@@ -251,7 +281,7 @@ def _package(sheets: list[tuple[str, str]], strings: _Strings) -> bytes:
     )
     entries = "".join(
         f'<sheet name="{_escape(title)}" sheetId="{n}" r:id="rId{n}"/>'
-        for n, (title, _) in enumerate(sheets, start=1)
+        for n, title in enumerate(sheets, start=1)
     )
     workbook = (
         f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><bookViews><workbookView/>'
@@ -268,23 +298,20 @@ def _package(sheets: list[tuple[str, str]], strings: _Strings) -> bytes:
         f'<Relationship Id="rId{n + 2}" Type="{_STRINGS_REL}" '
         'Target="sharedStrings.xml"/></Relationships>'
     )
-    buffer = BytesIO()
-    # Level 1: the sheets are repetitive XML that compresses well even at the fastest level.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", content_types)
-        archive.writestr("_rels/.rels", root_rels)
-        archive.writestr("xl/workbook.xml", workbook)
-        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
-        archive.writestr("xl/styles.xml", _STYLES)
-        for number, (_, xml) in enumerate(sheets, start=1):
-            archive.writestr(f"xl/worksheets/sheet{number}.xml", xml)
-        archive.writestr("xl/sharedStrings.xml", strings.xml())
-    return buffer.getvalue()
+    return [
+        ("[Content_Types].xml", content_types),
+        ("_rels/.rels", root_rels),
+        ("xl/workbook.xml", workbook),
+        ("xl/_rels/workbook.xml.rels", workbook_rels),
+        ("xl/styles.xml", _STYLES),
+    ]
 
 
 def render_xlsx(result: ScanResult, group: str | None = None) -> bytes:
     """Sheet "Oppfølging" (one row per pupil), sheet "Datoer" (one row per flag and date),
     sheet "Om" (the window, the policy, the summary and the guide's reminder)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     strings = _Strings()
     flags = flag_frame(result)
     about: list[list[Cell]] = [
@@ -294,10 +321,26 @@ def render_xlsx(result: ScanResult, group: str | None = None) -> bytes:
         ["Sammendrag", labels.summary_line(result, group)],
         ["", result.talk_to_child],
     ]
-    about_rows = [_row(number, row, strings) for number, row in enumerate(about, start=1)]
-    sheets = [
-        ("Oppfølging", _pupil_sheet(result, flags, strings)),
-        ("Datoer", _evidence_sheet(result, flags, strings)),
-        ("Om", _sheet_xml(about_rows, [16, 80], frozen=False, filter_ref=None)),
-    ]
-    return _package(sheets, strings)
+    buffer = BytesIO()
+    # Level 1: the sheets are repetitive XML that compresses well even at the fastest level.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, part in _fixed_parts(["Oppfølging", "Datoer", "Om"]):
+            _write(archive, name, (part,))
+        # «Datoer» is most of the workbook (26 MB of XML at 1M records). Its rows are put
+        # together and compressed in another thread (Polars and zlib let go of the GIL)
+        # while the pupil sheet is made, so sheet 2 comes before sheet 1 in the zip;
+        # readers find the parts by name.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            dates = _evidence_sheet(result, date_rows(result, flags), strings)
+            writing = pool.submit(lambda: _write(archive, "xl/worksheets/sheet2.xml", dates()))
+            pupils = _pupil_sheet(*data_rows(result, flags), strings)
+            about_rows = [_row(n, row, strings) for n, row in enumerate(about, start=1)]
+            writing.result()
+        _write(archive, "xl/worksheets/sheet1.xml", pupils)
+        _write(
+            archive,
+            "xl/worksheets/sheet3.xml",
+            _sheet_xml(about_rows, [16, 80], frozen=False, filter_ref=None),
+        )
+        _write(archive, "xl/sharedStrings.xml", (strings.xml(),))
+    return buffer.getvalue()
