@@ -16,7 +16,7 @@ import polars as pl
 from naervaer_cli.output import labels
 from naervaer_cli.result import Flag, Flags, ScanResult
 from naervaer_cli.rules.flags import FLAG_COLUMNS
-from naervaer_cli.words import DATE_FORMAT
+from naervaer_cli.words import DATE_FORMAT, SHORT_DATE_FORMAT
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,8 @@ def date_rows(result: ScanResult, frame: pl.DataFrame) -> pl.DataFrame:
     frame), pupil_id, rule (the label), status, count, threshold, day, and `lessons`: the
     flag's lessons on that day ("27.10 09:15–10:00 Matte; …", "" when none)."""
     flags = frame.with_row_index("flag")
-    # Every lesson names its own day first ("27.10 09:15–10:00 Matte"): that is the key.
+    # Every lesson names its own day first ("27.10 09:15–10:00 Matte", rules/school.py
+    # _lesson_text): that is the key.
     lessons = (
         flags.select("flag", "lessons")
         .explode("lessons")
@@ -159,7 +160,7 @@ def date_rows(result: ScanResult, frame: pl.DataFrame) -> pl.DataFrame:
         .join(names, on=["rule", "subject"], how="left", nulls_equal=True, maintain_order="left")
         .join(
             lessons,
-            left_on=["flag", pl.col("day").dt.to_string("%d.%m")],
+            left_on=["flag", pl.col("day").dt.to_string(SHORT_DATE_FORMAT)],
             right_on=["flag", "day"],
             how="left",
             maintain_order="left",
