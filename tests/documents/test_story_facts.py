@@ -213,9 +213,7 @@ def test_the_evaluation_and_the_decision_reach_the_referat(story, fmt: str) -> N
 
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "md"])
-def test_the_agreement_dates_are_the_logs_and_plans_fall_on_school_days(
-    story, fmt: str
-) -> None:
+def test_the_agreement_dates_are_the_logs_and_plans_fall_on_school_days(story, fmt: str) -> None:
     agreement = section(story[fmt], "Samarbeidsavtale")
     # The footer's «Fraværstall per» is the data's date, not a planned one.
     text = " ".join(b for b in agreement if "Fraværstall per" not in b)
