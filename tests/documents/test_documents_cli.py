@@ -192,8 +192,8 @@ def test_a_measures_responsible_role_reaches_ansvarlig(
     agreement = agreement[agreement.index("## Tiltak vi er enige om") :]
     agreement = agreement[: agreement.index("## Hvem gjør hva")]
     assert "| Tiltak | Ansvarlig | Fra | Evalueres |" in agreement
-    # Decided 06.11, so in the agreement of 26.11 it runs from then; its own evaluation stands.
-    assert "| Følger Jonas til skolen hver morgen | Foresatte | 26.11.2026 | 27.11.2026 |" in (
+    # The log's facts, also in the agreement of 26.11: decided 06.11, its own evaluation.
+    assert "| Følger Jonas til skolen hver morgen | Foresatte | 06.11.2026 | 27.11.2026 |" in (
         agreement
     )
     assert "Terje Nygård" not in agreement

@@ -167,11 +167,12 @@ def test_each_measure_stands_with_its_role_and_dates(story, fmt: str) -> None:
         "Fast samtale hver mandag | Kontaktlærer og helsesykepleier | 09.11.2026 | 02.12.2026"
     )
     agreement = section(found, "Samarbeidsavtale")
+    # The agreement states the same facts: each measure from the day the log decided it.
     assert row_with(agreement, "Mor følger Jonas til skolen", "Foresatte") == (
-        "Mor følger Jonas til skolen | Foresatte | 23.11.2026 | 30.11.2026"
+        "Mor følger Jonas til skolen | Foresatte | 07.11.2026 | 30.11.2026"
     )
     assert row_with(agreement, "Fast samtale hver mandag", "helsesykepleier") == (
-        "Fast samtale hver mandag | Kontaktlærer og helsesykepleier | 23.11.2026 | 02.12.2026"
+        "Fast samtale hver mandag | Kontaktlærer og helsesykepleier | 09.11.2026 | 02.12.2026"
     )
     # «Hvem gjør hva» from the measures: one row per role, the role's measure beside it.
     who = section(agreement, "Hvem gjør hva", "Kontakt mellom hjem")
@@ -212,13 +213,16 @@ def test_the_evaluation_and_the_decision_reach_the_referat(story, fmt: str) -> N
 
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "md"])
-def test_no_date_in_the_agreement_before_it_or_on_a_weekend(story, fmt: str) -> None:
+def test_the_agreement_dates_are_the_logs_and_plans_fall_on_school_days(story, fmt: str) -> None:
     agreement = section(story[fmt], "Samarbeidsavtale")
     # The footer's «Fraværstall per» is the data's date, not a planned one.
     text = " ".join(b for b in agreement if "Fraværstall per" not in b)
     found = dates_in(text)
     assert AGREEMENT in found and date(2026, 11, 30) in found
-    assert [d for d in found if d < AGREEMENT or d.weekday() >= 5] == []
+    # Before the agreement stand only the days the log decided its measures (07.11 is the
+    # Saturday the story recorded, a fact); every date it plans is a school day after it.
+    assert {d for d in found if d < AGREEMENT} == {date(2026, 11, 7), date(2026, 11, 9)}
+    assert [d for d in found if d >= AGREEMENT and d.weekday() >= 5] == []
 
 
 def ticked(path: Path) -> list[str]:

@@ -9,7 +9,7 @@ dataclasses the templates render. Nothing here formats HTML; the templates and c
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -226,8 +226,7 @@ class PupilContext:
     attendees: tuple[str, ...]
     talk_to_child: str
     pupil_words: str = ""
-    # The samarbeidsavtale: its measures from the agreement on (a measure decided before it
-    # starts with it; one whose own evaluation has passed is evaluated with the agreement).
+    # The samarbeidsavtale: the case's measures as the log has them (decided, own evaluation).
     agreement_measures: tuple[Measure, ...] = ()
     who_does_what: tuple[RoleTask, ...] = ()
     last_evaluation: EvaluationView | None = None
@@ -384,14 +383,10 @@ def build_pupil_context(
     )
     case = result.case
     evaluation = _agreement_evaluation(result, measures, meeting, plan, calendar)
-    agreement_measures = tuple(
-        replace(
-            m,
-            decided=max(m.decided, meeting),
-            evaluation=m.evaluation if m.evaluation and m.evaluation > meeting else evaluation,
-        )
-        for m in measures
-    )
+    # A signed agreement states the log's facts: each measure from the day it was decided,
+    # evaluated on its own date. A measure agreed at this meeting is not in the log yet; the
+    # template leaves rows blank for it rather than give it a date the log does not have.
+    agreement_measures = measures
     level = result.suggestion.level
     step = plan.level(level)
     # The guide's NIVÅ 1: a meeting of pupil, parents and school, but of parents and
