@@ -116,7 +116,17 @@ def test_every_module_and_the_teachers_commands_run_without_posix_only_modules(
         ["scan"],
         ["case", "open", "-v", "10229", "--date", "2026-11-20", "--by", "Kari Lærer"],
         ["case", "list", "--as-of", "2026-11-20"],
-        ["pack", "-v", "10229", "-i", export, "--out", str(folder / "møte")],
+        [
+            "pack",
+            "-v",
+            "10229",
+            "-i",
+            export,
+            "--out",
+            str(folder / "møte"),
+            "--meeting",
+            "01.12.2026",
+        ],
         ["--config", str(config), "notify", export, "--dry-run", str(folder / "utkast")],
     ]
     busy = ["--config", str(config), "notify", export]

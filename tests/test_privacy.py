@@ -264,7 +264,19 @@ def test_show_unknown_fnr_never_echoes_it(cli, tmp_path: Path, naervaer_home: Pa
 
 def test_pack_looks_up_a_typed_fnr(cli, tmp_path: Path, naervaer_home: Path) -> None:
     export = _flagged_export(tmp_path)
-    run = cli("pack", "-v", A[1:], "-i", export, "-o", tmp_path / "docs", "-f", "md")
+    run = cli(
+        "pack",
+        "-v",
+        A[1:],
+        "-i",
+        export,
+        "-o",
+        tmp_path / "docs",
+        "-f",
+        "md",
+        "--meeting",
+        "01.12.2026",
+    )
     pseudonym = hash_fnr(A, pseudonym_key(naervaer_home))
     assert (run.code, run.err) == (0, "")
     assert run.out == f"{tmp_path / 'docs' / ('elev-' + pseudonym)}.md\n"

@@ -150,7 +150,7 @@ def test_pack_with_an_escaping_override_exits_2_and_writes_nothing(
         "{% endblock %}\n",
         encoding="utf-8",
     )
-    run = cli("pack", "10229", "-i", SAMPLE, "--out", tmp_path / "ut")
+    run = cli("pack", "10229", "-i", SAMPLE, "--out", tmp_path / "ut", "--meeting", "01.12.2026")
     assert run.code == 2
     assert (
         run.err == f"Feil: Malen {folder / 'innkalling.html.j2'}, linje 2: «__init__» {SANDBOX}\n"

@@ -156,7 +156,7 @@ def test_override_with_typo_fails_with_file_and_line(
         "{% endblock %}\n",
         encoding="utf-8",
     )
-    run = cli("pack", "10229", "-i", SAMPLE, "--out", tmp_path / "ut")
+    run = cli("pack", "10229", "-i", SAMPLE, "--out", tmp_path / "ut", "--meeting", "01.12.2026")
     assert run.code == 2
     assert run.err.startswith(f"Feil: Malen {folder / 'innkalling.html.j2'}, linje 2: ukjent")
     assert not (tmp_path / "ut").exists()

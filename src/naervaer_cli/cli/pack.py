@@ -76,7 +76,9 @@ def pack(
             "--meeting",
             parser=parse_date,
             metavar="DATO",
-            help="Møtedato, en skoledag (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: neste skoledag.",
+            help="Møtedato, en skoledag (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Uten: neste møte "
+            "i saksloggen («naervaer case meeting ELEV --next DATO»), ellers neste skoledag; "
+            "for ressursteamet alltid neste skoledag.",
             show_default=False,
         ),
     ] = None,
@@ -159,6 +161,11 @@ def pack(
     melding og fraværsoversikt for hver sak og ressursteamets referat. Uten samtykke fra
     foresatte («naervaer case consent») er saken anonym. Filstiene skrives til standard ut på en
     terminal eller med -v.
+
+    Møtedatoen er --meeting, ellers neste møte som saksloggen har planlagt for eleven (om det
+    ikke er passert), ellers neste skoledag (en merknad sier hvilken dato som er brukt).
+    Ressursteamets møte er teamets eget, ikke elevenes planlagte møter med foresatte:
+    --meeting, ellers neste skoledag.
     """
     from naervaer_cli.documents.render import Format
     from naervaer_cli.documents.run import PackRequest, run_pack

@@ -42,7 +42,7 @@ class PackRequest:
     include_flagged: bool = False
     fmt: Format = Format.HTML
     out_dir: Path = Path(".")
-    meeting: date | None = None  # default: the next school day after `today`
+    meeting: date | None = None  # none: see `meeting_date`
     documents: tuple[str, ...] = ()  # none: the level's set (each pupil's innsatsplan tools)
     time: str = ""  # the meeting's time (--time); "" = a line to fill in
     place: str = ""  # the meeting's place (--place)
@@ -99,10 +99,8 @@ def run_pack(
 
     request.check()
     calendar = inputs.calendar
-    if request.meeting is not None:
-        meeting = check_planned(request.meeting, calendar, "Møtedatoen")
-    else:
-        meeting = calendar.next_school_day(today + timedelta(days=1))
+    if request.meeting is not None:  # a wrong --meeting stops the pack before the scan
+        check_planned(request.meeting, calendar, "Møtedatoen")
     scanned = run_scan(inputs)
     # The setting comes from the data, so the document set is only known now.
     documents = check_documents(request.documents, scanned.setting)
@@ -119,7 +117,8 @@ def run_pack(
                 find_pupil(inputs.records, q, scanned.setting, config.home) for q in request.pupils
             )
         )
-    number = capital(words(scanned.setting).pupil_number)
+    noun = words(scanned.setting).pupil_number
+    number = capital(noun)
 
     def skipped(pupil_id: str) -> None:
         warn(
@@ -128,56 +127,120 @@ def run_pack(
         )
 
     settings = settings_from(config)
-    contexts = pupil_contexts(
-        ids,
-        scanned=scanned,
-        records=inputs.records,
-        policy=inputs.policy,
-        calendar=calendar,
-        cases=inputs.cases,
-        timeline=caselog_timeline(config),
-        meeting=meeting,
-        settings=settings,
-        reference=short_numbers(config) if scanned.setting == "barnehage" else lambda pid: "",
-        skip_missing=skipped if request.resource_team else None,
-    )
+    timeline = caselog_timeline(config)
     env = environment(override_dir(config))
-    # The consent, measures and evaluations of each case, for the referral.
-    events = {pid: tuple(caselog_timeline(config)(pid)) for pid in ids}
-    paper = paper_from_config(
-        config,
-        letter=today,
-        meeting=meeting,
-        time=request.time,
-        place=request.place,
-        archive=inputs.policy.plans[scanned.setting].archive,
-        calendar=inputs.calendar,
-    )
+
+    def contexts_for(pupil_ids: list[str], meeting: date) -> list[Any]:
+        return pupil_contexts(
+            pupil_ids,
+            scanned=scanned,
+            records=inputs.records,
+            policy=inputs.policy,
+            calendar=calendar,
+            cases=inputs.cases,
+            timeline=timeline,
+            meeting=meeting,
+            settings=settings,
+            reference=short_numbers(config) if scanned.setting == "barnehage" else lambda pid: "",
+            skip_missing=skipped if request.resource_team else None,
+        )
+
+    def paper_for(meeting: date) -> Any:
+        return paper_from_config(
+            config,
+            letter=today,
+            meeting=meeting,
+            time=request.time,
+            place=request.place,
+            archive=inputs.policy.plans[scanned.setting].archive,
+            calendar=calendar,
+        )
+
     if request.resource_team:
+        # The team's own meeting: the pupils' planned meetings are with their parents.
+        chosen = meeting_date(request.meeting, None, calendar, today, pupil=None)
+        if chosen.note:
+            warn(chosen.note)
+        contexts = contexts_for(ids, chosen.day)
+        # The consent, measures and evaluations of each case, for the referral.
+        events = {ctx.pupil.pupil_id: tuple(timeline(ctx.pupil.pupil_id)) for ctx in contexts}
         attendees = config.get("documents.resource_team", [])
         team = team_context(
             contexts,
             scanned,
-            meeting,
+            chosen.day,
             settings,
             [str(a) for a in attendees] if isinstance(attendees, list) else [],
         )
-        data = team_pack(env, team, request.fmt, documents, paper=paper, events=events)
-        name = team_file(meeting.isoformat() + _clock(request.time), request.fmt)
-        return [write_kept(request.out_dir / name, data, config.home, request.force, warn)]
-    return [
-        write_kept(
-            request.out_dir
-            / pupil_file(ctx.pupil.reference or ctx.pupil.pupil_id, request.fmt, ctx.setting),
-            pupil_pack(
-                env, ctx, request.fmt, documents, paper=paper, events=events[ctx.pupil.pupil_id]
-            ),
-            config.home,
-            request.force,
-            warn,
+        data = team_pack(
+            env, team, request.fmt, documents, paper=paper_for(chosen.day), events=events
         )
-        for ctx in contexts
-    ]
+        name = team_file(chosen.day.isoformat() + _clock(request.time), request.fmt)
+        return [write_kept(request.out_dir / name, data, config.home, request.force, warn)]
+    written = []
+    for pupil_id in ids:
+        case = (inputs.cases or {}).get(pupil_id)
+        planned = case.next_meeting if case else None
+        chosen = meeting_date(request.meeting, planned, calendar, today, pupil=f"{noun} {pupil_id}")
+        if chosen.note:
+            warn(chosen.note)
+        [ctx] = contexts_for([pupil_id], chosen.day)
+        data = pupil_pack(
+            env,
+            ctx,
+            request.fmt,
+            documents,
+            paper=paper_for(chosen.day),
+            events=tuple(timeline(pupil_id)),
+        )
+        name = pupil_file(ctx.pupil.reference or ctx.pupil.pupil_id, request.fmt, ctx.setting)
+        written.append(write_kept(request.out_dir / name, data, config.home, request.force, warn))
+    return written
+
+
+@dataclass(frozen=True)
+class MeetingDate:
+    """The date the documents are for, and the note to show when it is only a guess."""
+
+    day: date
+    note: str = ""  # bokmål; "" when --meeting or the case log named the day
+
+
+def meeting_date(
+    given: date | None, planned: date | None, calendar: Any, today: date, pupil: str | None
+) -> MeetingDate:
+    """The one rule for a pack's meeting date: `--meeting`, else the meeting the case log
+    plans (`planned`, from today on), else the next school day after `today` with a note,
+    because an innkalling with a guessed date is silently wrong.
+
+    `pupil` names the pupil in the note («elevnummer 10229»); None is the ressursteam's
+    meeting, which is the team's own and never a pupil's planned meeting.
+    """
+    from naervaer_cli.calendar import check_planned
+    from naervaer_cli.words import date_long, date_text
+
+    if given is not None:
+        return MeetingDate(check_planned(given, calendar, "Møtedatoen"))
+    the_plan = f"Det planlagte møtet i saksloggen for {pupil} ({date_text(planned)})"
+    if pupil is not None and planned is not None and planned >= today:
+        if not calendar.is_school_day(planned):  # the skolerute may have changed since
+            raise UsageError(
+                f"{the_plan} er {calendar.why_not(planned)}, ikke en skoledag. "
+                "Oppgi møtedatoen med --meeting DATO."
+            )
+        return MeetingDate(planned)
+    if pupil is None:
+        why = "Ressursteamets møtedato er ikke oppgitt"
+    elif planned is not None:
+        why = f"{the_plan} er passert"
+    else:
+        why = f"Saksloggen har ikke noe planlagt møte for {pupil}"
+    day = calendar.next_school_day(today + timedelta(days=1))
+    return MeetingDate(
+        day,
+        f"{why}. Dokumentene bruker neste skoledag, {date_long(day)}, som møtedato; "
+        "velg en annen med --meeting DATO.",
+    )
 
 
 def _clock(time: str) -> str:
