@@ -106,12 +106,12 @@ def deliver(
     from naervaer_cli.privacy import write_private
     from naervaer_cli.textsafe import safe_utf8
 
+    raw = data.encode("utf-8") if isinstance(data, str) else data
     if not binary:
-        # defence in depth: the importer strips these already
-        data = safe_utf8(data.encode("utf-8") if isinstance(data, str) else data)
+        raw = safe_utf8(raw)  # defence in depth: the importer strips these already
     if output is not None:
         try:
-            write_private(output, data)
+            write_private(output, raw)
         except OSError as exc:
             raise os_failure(exc, output) or UsageError(
                 f"Kan ikke skrive {output} ({exc.strerror}). Velg en annen fil med --output."
@@ -119,7 +119,6 @@ def deliver(
         return
     if binary and terminal:
         raise UsageError("XLSX kan ikke skrives til terminalen; bruk --output FIL.xlsx.")
-    raw = data if isinstance(data, bytes) else data.encode("utf-8")
     if (binary or b"\r\n" in raw) and hasattr(stream, "buffer"):
         stream.flush()
         stream.buffer.write(raw)

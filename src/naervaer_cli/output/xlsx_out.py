@@ -254,11 +254,10 @@ _STYLES = (
 def _fixed_parts(titles: list[str]) -> list[tuple[str, str]]:
     """The parts of the .xlsx zip besides the sheets and the strings: content types,
     relationships, workbook and styles, for sheets with these titles."""
-    sheets = titles
     sheet_types = "".join(
         f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/'
         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        for n in range(1, len(sheets) + 1)
+        for n in range(1, len(titles) + 1)
     )
     content_types = (
         f"{_HEAD}<Types "
@@ -281,13 +280,13 @@ def _fixed_parts(titles: list[str]) -> list[tuple[str, str]]:
     )
     entries = "".join(
         f'<sheet name="{_escape(title)}" sheetId="{n}" r:id="rId{n}"/>'
-        for n, title in enumerate(sheets, start=1)
+        for n, title in enumerate(titles, start=1)
     )
     workbook = (
         f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><bookViews><workbookView/>'
         f"</bookViews><sheets>{entries}</sheets></workbook>"
     )
-    n = len(sheets)
+    n = len(titles)
     workbook_rels = (
         f'{_HEAD}<Relationships xmlns="{_PACKAGE_RELS}">'
         + "".join(
