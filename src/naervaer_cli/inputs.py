@@ -134,10 +134,12 @@ def detect_setting(records: pl.DataFrame) -> Setting:
 
 def _case_summaries(config: Config, as_of: date, setting: str) -> dict[str, CaseSummary] | None:
     """The open cases of `setting` only: a school run never sees a barnehage case."""
-    from naervaer_cli.caselog.store import CaseStore, caselog_exists
+    from naervaer_cli.caselog.location import caselog_exists
 
     if not caselog_exists(config):
         return None
+    from naervaer_cli.caselog.store import CaseStore
+
     with CaseStore.from_config(config) as store:
         return store.summaries(as_of, setting)
 
@@ -309,9 +311,11 @@ def _named_file(text: str) -> tuple[str, Path]:
 
 
 def _open_cases(config: Config, as_of: date) -> dict[str, CaseSummary]:
-    from naervaer_cli.caselog.store import CaseStore, caselog_exists
+    from naervaer_cli.caselog.location import caselog_exists
 
     if not caselog_exists(config):
         return {}
+    from naervaer_cli.caselog.store import CaseStore
+
     with CaseStore.from_config(config) as store:
         return store.summaries(as_of)
