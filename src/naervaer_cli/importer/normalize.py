@@ -27,7 +27,7 @@ from naervaer_cli.importer.codes import (
 from naervaer_cli.importer.fnr import pseudonymise_fnr
 from naervaer_cli.importer.grid import HEADER_COLUMN, grid_span, is_grid, unpivot_grid
 from naervaer_cli.importer.headers import LESSON_NUMBERS, SYNONYMS, HeaderMatch
-from naervaer_cli.importer.read import RawTable
+from naervaer_cli.importer.read import RawTable, categorical, categories, is_categorical
 from naervaer_cli.privacy import hide_fnr, keyed_hash, mask_fnr_in_text
 from naervaer_cli.schema import KINDS, record_schema
 
@@ -230,23 +230,6 @@ def _mapped(codes: pl.Expr, small: pl.DataFrame, dtype: pl.DataType) -> pl.Expr:
     return pl.lit(small["value"], dtype=dtype).gather(codes)
 
 
-def _categorical(col: pl.Expr) -> pl.Expr:
-    """`col` as a Categorical of its own, whose categories are exactly its distinct values.
-
-    One hashing pass gives both the distinct values (the categories, numbered by their
-    physical codes) and each row's code; a `unique` and an Enum cast were two (measured at
-    1M rows: 40 ms for six columns against 64). Polars 2.1 marks `Categories` unstable;
-    this function and `_categories` are the only places that use it.
-    """
-    return col.cast(pl.Categorical(pl.Categories.random()))
-
-
-def _categories(column: pl.Series) -> pl.Series:
-    """The categories of a `_categorical` column, the one with physical code i at index i."""
-    categories = column.dtype.categories  # type: ignore[attr-defined]
-    return categories.to_series().cast(pl.String)
-
-
 def _parse_columns(
     frame: pl.DataFrame,
     parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]],
@@ -264,7 +247,12 @@ def _parse_columns(
     # (stripped) when some value needs it, which keeps a 10M-row import's memory down.
     checked = [f for f in (*text, "code") if f in parsers]
     scan = frame.select(
-        *(_categorical(pl.col(f)).alias(f) for f in typed),
+        # One hashing pass gives both a column's distinct values (its categories) and each
+        # row's code; a column the reader gave as Categorical (read.REPEATED_FIELDS) needs none.
+        *(
+            (pl.col(f) if is_categorical(frame.schema[f]) else pl.col(f).cast(categorical()))
+            for f in typed
+        ),
         *(_padded(pl.col(f)).any().alias(f"_pad_{f}") for f in checked),
         *(
             (pl.col(f).str.contains(_UNSAFE).any() if may_have_controls else pl.lit(False)).alias(
@@ -288,23 +276,27 @@ def _parse_columns(
     }
     mapped = [as_written[f].alias(f) for f in text]
     invalid_fields: dict[str, str] = {}
-    codes = {}
+    codes: dict[str, pl.Series] = {}
     for field, (parse, dtype) in typed.items():
         column = scan.get_column(field)
         small = (
-            pl.DataFrame({"raw": _categories(column)}, schema={"raw": pl.String})
+            pl.DataFrame({"raw": categories(column)}, schema={"raw": pl.String})
             .with_columns(clean=_as_text(clean_text(pl.col("raw"))))
             .with_columns(value=parse(pl.col("clean")).cast(dtype))
         )
         codes[f"_code_{field}"] = column.to_physical()
         mapped.append(_mapped(pl.col(f"_code_{field}"), small, dtype).alias(field))
-        invalid = small.filter(pl.col("clean").is_not_null() & pl.col("value").is_null())
+        invalid = small.with_row_index("code").filter(
+            pl.col("clean").is_not_null() & pl.col("value").is_null()
+        )
         if invalid.height:
             invalid_fields[field] = f"_invalid_{field}"
             # is_in gives null for null values; an empty cell is "missing", not "unreadable".
+            # A value of a row the reader left out (a sum row) may be among the categories;
+            # its code is in no row, so its mask is all false.
             mapped.append(
-                pl.col(field)
-                .is_in(invalid["raw"].implode())
+                pl.col(f"_code_{field}")
+                .is_in(invalid["code"].cast(pl.UInt32).implode())
                 .fill_null(False)
                 .alias(f"_invalid_{field}")
             )
