@@ -112,6 +112,9 @@ class Normalized:
     unknown_codes: tuple[UnknownCode, ...] = ()
     derived_codes: tuple[Derived, ...] = ()
     code_counts: tuple[tuple[str, str | None, int], ...] = ()  # (code, kind, rows) for check
+    # Every subject the records hold (and maybe more): subjects.with_subject_names need not
+    # look through a million rows for them again.
+    subjects: frozenset[str] = frozenset()
 
 
 # --- value parsers (expressions over String columns) -------------------------------------
@@ -480,7 +483,8 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
         data = data.filter(~any_bad)
 
     warnings: list[str] = []
-    records = _build(data, raw, ctx, has, notes, warnings)
+    subjects: set[str] = set()
+    records = _build(data, raw, ctx, has, notes, warnings, subjects)
     return Normalized(
         records,
         problems,
@@ -491,6 +495,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
         unknown_codes=unknown,
         derived_codes=derived,
         code_counts=counts,
+        subjects=frozenset(subjects),
     )
 
 
@@ -712,7 +717,10 @@ def _build(
     has: Callable[[str], bool],
     notes: list[str],
     warnings: list[str],
+    subjects: set[str],
 ) -> pl.DataFrame:
+    """The canonical records of the good rows; adds the distinct subjects to `subjects`."""
+
     def col(field: str, dtype: pl.DataType = _STRING) -> pl.Expr:
         return pl.col(field) if has(field) else pl.lit(None, dtype=dtype)
 
@@ -784,7 +792,7 @@ def _build(
         )
         .collect(engine="streaming")
     )
-    out = _pseudonymise(out, ctx.key, has, notes)
+    out = _pseudonymise(out, ctx.key, has, notes, subjects)
     if has("date_to"):
         out = _expand_ranges(out, ctx.calendar, notes)
     return (
@@ -826,10 +834,18 @@ def _one_lesson(
 
 
 def _pseudonymise(
-    frame: pl.DataFrame, key: bytes, has: Callable[[str], bool], notes: list[str]
+    frame: pl.DataFrame,
+    key: bytes,
+    has: Callable[[str], bool],
+    notes: list[str],
+    subjects: set[str],
 ) -> pl.DataFrame:
-    """Replace every fødselsnummer by its keyed hash (see importer/fnr.py); never keep it."""
-    frame, count = pseudonymise_fnr(frame, key, id_is_fnr=has("fnr") and not has("pupil_id"))
+    """Replace every fødselsnummer by its keyed hash (see importer/fnr.py); never keep it.
+
+    Adds the distinct subjects left to `subjects`.
+    """
+    frame, count, found = pseudonymise_fnr(frame, key, id_is_fnr=has("fnr") and not has("pupil_id"))
+    subjects.update(found)
     if count:
         notes.append(f"{count} fødselsnummer er erstattet med pseudonymer og lagres ikke.")
     if not has("pupil_id") and not has("fnr"):
