@@ -68,10 +68,12 @@ def load_inputs(
             lesson_minutes=rules.school.lesson_minutes,
         )
         records, rejected, notes = imported.records, imported.rejected, imported.notes
+        subjects: frozenset[str] | None = imported.subjects
     else:
         from naervaer_cli.history import load_history
 
         records = load_history(config.home)
+        subjects = None
         if records.is_empty():
             raise InputError(
                 f"Ingen eksportfiler oppgitt, og ingen lagret fraværshistorikk i {config.home}. "
@@ -89,7 +91,7 @@ def load_inputs(
     from naervaer_cli.subjects import with_subject_names
 
     return ScanInputs(
-        records=with_subject_names(records, rules.school),
+        records=with_subject_names(records, rules.school, subjects),
         policy=rules,
         calendar=calendar,
         as_of=as_of,
