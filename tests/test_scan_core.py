@@ -114,6 +114,28 @@ def test_cases_change_the_level_and_overdue_cases_appear() -> None:
     assert second.suggestion.due == "Evaluering var 10.11.2026 – registrer evalueringen."
 
 
+def test_overdue_cases_outside_the_window_and_outside_the_files() -> None:
+    """A case pupil with records only before the window is named from their latest record;
+    one the files do not hold is listed apart; a flagged pupil with a case is listed once."""
+    rows = two_lessons(pupil("1", "A", "7A"))
+    rows += [
+        record(date(2026, 9, 1), kind="permisjon", **pupil("2", "Eldre, Navn", "6B")),
+        record(date(2026, 9, 2), kind="permisjon", **pupil("2", "Gammelt, Navn", "7B")),
+    ]
+    due = date(2026, 11, 10)
+    cases = {
+        pid: CaseSummary(pid, level=1, opened=date(2026, 10, 1), evaluation_due=due)
+        for pid in ("1", "2", "9")
+    }
+    result = scan(records(rows), POLICY, calendar=CALENDAR, cases=cases)
+    assert [(p.pupil_id, p.name, p.group, bool(p.flags)) for p in result.pupils] == [
+        ("1", "A", "7A", True),
+        ("2", "Gammelt, Navn", "7B", False),
+    ]
+    assert result.not_in_export == (cases["9"],)
+    assert result.pupils_scanned == 2
+
+
 def test_barnehage_setting_runs_the_barnehage_rules() -> None:
     who = pupil("1", "A", "Blåklokka")
     rows = two_lessons(who) + [

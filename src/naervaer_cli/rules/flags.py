@@ -127,12 +127,3 @@ class FlagTable:
             built = _flag_values(self.frame)
             self._by_pupil = {pid: tuple(flags) for pid, flags in built.items()}
         return self._by_pupil.get(pupil_id, ())
-
-    def concerned(self) -> set[str]:
-        """The pupils with at least one flag at `concern`."""
-        frame = self.frame.filter(pl.col("severity") == "concern")
-        return set(frame.get_column("pupil_id").unique().to_list())
-
-    def pupils(self) -> list[str]:
-        """Every pupil with a flag."""
-        return self.frame.get_column("pupil_id").unique().to_list()
