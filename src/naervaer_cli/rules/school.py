@@ -17,7 +17,7 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.policy import Policy, SchoolPolicy
 from naervaer_cli.result import Flag
-from naervaer_cli.rules.flags import finish, grade, to_flags, window_start
+from naervaer_cli.rules.flags import SMALL, finish, grade, to_flags, window_start
 
 PUPIL_DAY = ["pupil_id", "date"]
 # Evidence order that does not depend on the order of the rows in the export.
@@ -283,7 +283,7 @@ def _last_blocks(
         )
         .filter(pl.col("day_left") & (pl.col("block") == pl.col("day_block")))
         .select("_row", *PUPIL_DAY, "last_of_day")
-        .collect()
+        .collect(engine=SMALL)
     )
     left_days = marked.filter(pl.col("last_of_day")).select(PUPIL_DAY)
     return left_days, marked.select("_row")
@@ -369,7 +369,7 @@ def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
         .join(whole_days(prep), on=PUPIL_DAY, how="anti")
         .join(prep.left_rows.lazy(), on="_row", how="anti")
         .select(_EVIDENCE_COLUMNS)
-        .collect()
+        .collect(engine=SMALL)
         .lazy()
     )
     graded = grade(lessons.group_by("pupil_id").agg(count=pl.len()), school.rules["single_lessons"])
@@ -389,7 +389,7 @@ def subject_absence_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
         _in_window(prep.rows.lazy(), prep, policy)
         .filter(pl.col("counting") & pl.col("watched").is_not_null())
         .select(*_EVIDENCE_COLUMNS, "watched")
-        .collect()
+        .collect(engine=SMALL)
         .lazy()
     )
     keys = ["pupil_id", "watched"]
