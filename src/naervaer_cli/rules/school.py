@@ -26,7 +26,10 @@ _EVIDENCE_ORDER = ["pupil_id", "date", "start_min", "end_min", "subject", "code"
 
 @dataclass(frozen=True)
 class Prepared:
-    """What every rule reads, computed once: the window's rows and its per-day facts."""
+    """What every rule reads, computed once: the window's rows and its per-day facts.
+
+    `pupil_id` is Categorical in `rows`, `days` and `left_days` (see `prepare`).
+    """
 
     as_of: date
     first: date  # first day of `days` (the window's, or the term's if earlier)
@@ -142,7 +145,16 @@ def prepare(
     # Enum membership is a lookup on the physical codes: much cheaper than comparing strings.
     counting = pl.col("kind").is_in(list(school.counting_kinds))
     whole = pl.col("whole_day").fill_null(False)
-    span = records.lazy().select(_COLUMNS).filter(pl.col("date").is_between(first, as_of))
+    # pupil_id as Categorical inside the rules: every per-pupil group_by, join and sort below
+    # then hashes a number instead of a string (the flag frames are String again in
+    # `finish`). With the window's plans collected in memory this gains ≈ 15 ms on the 1M
+    # realistic file (run_scan 0.272 → 0.257 s); it did not pay on its own before.
+    span = (
+        records.lazy()
+        .select(_COLUMNS)
+        .filter(pl.col("date").is_between(first, as_of))
+        .with_columns(pl.col("pupil_id").cast(pl.Categorical))
+    )
     # The per-day facts are packed into bits and OR-ed: one cheap aggregation instead of
     # four boolean ones over what can be millions of pupil-days.
     bits = (
