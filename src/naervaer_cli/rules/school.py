@@ -22,6 +22,10 @@ from naervaer_cli.rules.flags import SMALL, finish, grade, to_flags, window_star
 PUPIL_DAY = ["pupil_id", "date"]
 # Evidence order that does not depend on the order of the rows in the export.
 _EVIDENCE_ORDER = ["pupil_id", "date", "start_min", "end_min", "subject", "code", "minutes"]
+# Rows are sorted by the pupil's category code rather than its text: any order of the pupils
+# does (each pupil's rows only need to be together), and numbers sort faster (measured:
+# _last_blocks' sort 11 → 7 ms on the 1M realistic file).
+_BY_PUPIL = pl.col("pupil_id").to_physical()
 
 
 @dataclass(frozen=True)
@@ -272,7 +276,7 @@ def _last_blocks(
         )
         .select("_row", *PUPIL_DAY, "start_min", "end_min", "day_start", "day_end")
         .join(whole_days, on=PUPIL_DAY, how="anti")
-        .sort([*PUPIL_DAY, "start_min", "end_min"])
+        .sort(_BY_PUPIL, "date", "start_min", "end_min")
         .with_columns(day_no=new_day.cast(pl.Int64).cum_sum())
         .with_columns(
             running=(day_no * _KEY + pl.col("end_min").clip(0, _KEY - 1)).cum_max(),
@@ -324,7 +328,8 @@ def _with_evidence(
     """
     picked = rows.join(graded.select(keys), on=keys, how="semi")
     if order is not None:
-        picked = picked.sort(order, nulls_last=True)
+        by = [_BY_PUPIL if name == "pupil_id" else pl.col(name) for name in order]
+        picked = picked.sort(by, nulls_last=True)
     lists = picked.group_by(keys, maintain_order=order is not None).agg(*evidence)
     return graded.join(lists, on=keys, how="left")
 
