@@ -6,6 +6,8 @@ them to a frame on distinct values only, since ids, names, groups and comments r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from naervaer_cli.privacy import (
@@ -22,7 +24,11 @@ TEXT_COLUMNS = ("name", "group", "contact", "subject", "comment", "age_group")
 
 
 def pseudonymise_fnr(
-    frame: pl.DataFrame, key: bytes, *, id_is_fnr: bool
+    frame: pl.DataFrame,
+    key: bytes,
+    *,
+    id_is_fnr: bool,
+    known: Mapping[str, pl.Series] | None = None,
 ) -> tuple[pl.DataFrame, int, frozenset[str]]:
     """`frame` with no fødselsnummer left, how many distinct ones were replaced, and the
     distinct subjects left (found here anyway; subjects.with_subject_names needs them).
@@ -30,8 +36,16 @@ def pseudonymise_fnr(
     `id_is_fnr`: the pupil id came from a fødselsnummer column, so every id is hashed whatever
     it looks like (10 digits get their leading zero back first). Otherwise an id that is a
     fødselsnummer is hashed, and one inside a text value is replaced by its hash in place.
+
+    `known`: distinct values of text columns found before (every value the column holds, and
+    maybe more). A column whose known values hold no candidate holds none, and its million
+    rows need no second look; one with a candidate is looked at row by row as ever, so that
+    only its rows' fødselsnummer are counted.
     """
+    known = known or {}
     text = [c for c in TEXT_COLUMNS if c in frame.columns]
+    spared = {c for c in text if c in known and _candidates(known[c]).is_empty()}
+    text = [c for c in text if c not in spared]
     ids = pl.col("pupil_id")
     if not id_is_fnr:
         # Ids are short and mostly distinct: a pre-filter on every row is cheaper here.
@@ -67,7 +81,11 @@ def pseudonymise_fnr(
             pl.col(column).replace(mapping) for column, mapping in replaced.items()
         )
     masked = replaced.get("subject", {})
-    subjects = frozenset(masked.get(s, s) for s in distinct.get("subject", ()))
+    subjects = frozenset(
+        known["subject"]
+        if "subject" in spared
+        else (masked.get(s, s) for s in distinct.get("subject", ()))
+    )
     return frame, len(fnrs), subjects
 
 

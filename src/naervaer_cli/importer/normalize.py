@@ -7,7 +7,7 @@ column; the caller decides whether problems are fatal (default) or rows go to a 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -24,7 +24,7 @@ from naervaer_cli.importer.codes import (
     derive_from_descriptions,
     merge_unknown,
 )
-from naervaer_cli.importer.fnr import pseudonymise_fnr
+from naervaer_cli.importer.fnr import TEXT_COLUMNS, pseudonymise_fnr
 from naervaer_cli.importer.grid import HEADER_COLUMN, grid_span, is_grid, unpivot_grid
 from naervaer_cli.importer.headers import LESSON_NUMBERS, SYNONYMS, HeaderMatch
 from naervaer_cli.importer.read import RawTable, categorical, categories, is_categorical
@@ -237,18 +237,25 @@ def _parse_columns(
     frame: pl.DataFrame,
     parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]],
     may_have_controls: bool = True,
-) -> tuple[pl.DataFrame, dict[str, str]]:
-    """Every field parsed to its type, plus `_invalid_<field>` masks; (frame, invalid fields).
+) -> tuple[pl.DataFrame, dict[str, str], dict[str, pl.Series]]:
+    """Every field parsed to its type, plus `_invalid_<field>` masks; (frame, invalid fields,
+    the distinct values of the fnr.TEXT_COLUMNS fields as the frame holds them, maybe more).
 
     Exports repeat few distinct values (dates, times, codes, groups), so each distinct value is
-    stripped and parsed once and mapped back: far cheaper than parsing a million rows. Both
-    passes are single selects, so Polars spreads the columns over the cores.
+    stripped and parsed once and mapped back: far cheaper than parsing a million rows. Each
+    pass is one select, so Polars spreads the columns over the cores.
     """
     typed = {f: p for f, p in parsers.items() if p[0] is not _as_text}
     text = [f for f in parsers if f not in typed]
     # Free text (ids, names, groups) has many distinct values; a column is only copied
     # (stripped) when some value needs it, which keeps a 10M-row import's memory down.
-    checked = [f for f in (*text, "code") if f in parsers]
+    # The padding and control checks look at distinct values where they are known anyway: a
+    # typed column's categories, and the distinct values of the text columns that
+    # fnr.pseudonymise_fnr searches (found here once, for both). A value that is in no row
+    # (a sum row's) can only make a column be stripped or cleaned that needed no change,
+    # which leaves every value as it is. The ids are mostly distinct: checked row by row.
+    shared = [f for f in text if f in TEXT_COLUMNS]
+    by_row = [f for f in text if f not in shared]
     scan = frame.select(
         # One hashing pass gives both a column's distinct values (its categories) and each
         # row's code; a column the reader gave as Categorical (read.REPEATED_FIELDS) needs none.
@@ -256,17 +263,32 @@ def _parse_columns(
             (pl.col(f) if is_categorical(frame.schema[f]) else pl.col(f).cast(categorical()))
             for f in typed
         ),
-        *(_padded(pl.col(f)).any().alias(f"_pad_{f}") for f in checked),
+    )
+    # Only one-row results here: a list beside the full-length columns above would be
+    # repeated on every row.
+    found = frame.select(
+        *(pl.col(f).unique().implode().alias(f"_values_{f}") for f in shared),
+        *(_padded(pl.col(f)).any().alias(f"_pad_{f}") for f in by_row),
         *(
             (pl.col(f).str.contains(_UNSAFE).any() if may_have_controls else pl.lit(False)).alias(
                 f"_ctl_{f}"
             )
-            for f in checked
+            for f in by_row
         ),
     )
-    # The checks are one value repeated on every row (none when the file has no rows).
-    padded = {f: scan.get_column(f"_pad_{f}").head(1).any() for f in checked}
-    unsafe = {f: scan.get_column(f"_ctl_{f}").head(1).any() for f in checked}
+    padded = {f: bool(found.get_column(f"_pad_{f}").any()) for f in by_row}
+    unsafe = {f: bool(found.get_column(f"_ctl_{f}").any()) for f in by_row}
+    values = {f: found.get_column(f"_values_{f}")[0] for f in shared}
+    if "code" in parsers:
+        values["code"] = categories(scan.get_column("code"))
+    for f, distinct in values.items():
+        checks = pl.DataFrame({"v": distinct}, schema={"v": pl.String}).select(
+            _padded(pl.col("v")).any().alias("padded"),
+            (pl.col("v").str.contains(_UNSAFE).any() if may_have_controls else pl.lit(False)).alias(
+                "unsafe"
+            ),
+        )
+        padded[f], unsafe[f] = (bool(flag) for flag in checks.row(0))
     # `raw_<field>` is the value as written (stripped when needed) for `code`; messages strip
     # the few values they quote themselves.
     as_written = {
@@ -307,7 +329,16 @@ def _parse_columns(
     carried = [pl.col(HEADER_COLUMN)] if HEADER_COLUMN in frame.columns else []
     del scan
     with_codes = frame.with_columns(**codes)
-    return with_codes.select(pl.col("_row"), *mapped, *raw_copies, *carried), invalid_fields
+    # The shared columns' distinct values as the records will hold them (stripped, cleaned).
+    kept = {
+        f: pl.DataFrame({f: values[f]}, schema={f: pl.String})
+        .select(as_written[f])
+        .get_column(f)
+        .drop_nulls()
+        for f in shared
+    }
+    parsed = with_codes.select(pl.col("_row"), *mapped, *raw_copies, *carried)
+    return parsed, invalid_fields, kept
 
 
 def _amount_message(field: str, most: float) -> Callable[[dict], str]:
@@ -358,7 +389,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
             parsers[field] = (_code_parser(codes), pl.Enum(KINDS))
         else:
             parsers[field] = (_as_text, pl.String())
-    data, invalid_fields = _parse_columns(frame, parsers, raw.may_have_controls)
+    data, invalid_fields, distinct = _parse_columns(frame, parsers, raw.may_have_controls)
     unreadable = {f: data.get_column(mask) for f, mask in invalid_fields.items()}
     data = data.drop(invalid_fields.values())
     expected = {f: p[2] for f, p in _PARSERS.items()}
@@ -484,7 +515,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
 
     warnings: list[str] = []
     subjects: set[str] = set()
-    records = _build(data, raw, ctx, has, notes, warnings, subjects)
+    records = _build(data, raw, ctx, has, notes, warnings, subjects, distinct)
     return Normalized(
         records,
         problems,
@@ -718,8 +749,12 @@ def _build(
     notes: list[str],
     warnings: list[str],
     subjects: set[str],
+    distinct: Mapping[str, pl.Series],
 ) -> pl.DataFrame:
-    """The canonical records of the good rows; adds the distinct subjects to `subjects`."""
+    """The canonical records of the good rows; adds the distinct subjects to `subjects`.
+
+    `distinct`: text columns' distinct values as _parse_columns found them (maybe more).
+    """
 
     def col(field: str, dtype: pl.DataType = _STRING) -> pl.Expr:
         return pl.col(field) if has(field) else pl.lit(None, dtype=dtype)
@@ -792,7 +827,7 @@ def _build(
         )
         .collect(engine="streaming")
     )
-    out = _pseudonymise(out, ctx.key, has, notes, subjects)
+    out = _pseudonymise(out, ctx.key, has, notes, subjects, distinct)
     if has("date_to"):
         out = _expand_ranges(out, ctx.calendar, notes)
     return (
@@ -839,12 +874,15 @@ def _pseudonymise(
     has: Callable[[str], bool],
     notes: list[str],
     subjects: set[str],
+    distinct: Mapping[str, pl.Series],
 ) -> pl.DataFrame:
     """Replace every fødselsnummer by its keyed hash (see importer/fnr.py); never keep it.
 
     Adds the distinct subjects left to `subjects`.
     """
-    frame, count, found = pseudonymise_fnr(frame, key, id_is_fnr=has("fnr") and not has("pupil_id"))
+    frame, count, found = pseudonymise_fnr(
+        frame, key, id_is_fnr=has("fnr") and not has("pupil_id"), known=distinct
+    )
     subjects.update(found)
     if count:
         notes.append(f"{count} fødselsnummer er erstattet med pseudonymer og lagres ikke.")
