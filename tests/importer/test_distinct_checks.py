@@ -89,3 +89,28 @@ def test_padding_and_controls_on_one_row_are_removed_from_that_row(tmp_path):
     assert records.get_column("subject").to_list() == ["Norsk"] * 5
     assert records.get_column("code").to_list() == ["Sykdom"] * 5
     assert records.get_column("kind").cast(str).to_list() == ["sykdom"] * 5
+
+
+def test_an_id_that_is_a_fodselsnummer_only_in_a_rejected_row_is_not_counted(tmp_path):
+    path = _write(
+        tmp_path,
+        "1;Berg, Ola;7A;02.11.2026;08:30;09:15;Norsk;Sykdom;\n"
+        f"{FNR};Dahl, Kari;7A;32.11.2026;08:30;09:15;Norsk;Sykdom;\n",
+    )
+    result = load_exports([path], load_config(), today=TODAY, rejects=tmp_path / "avvist.csv")
+    assert result.records.get_column("pupil_id").to_list() == ["1"]
+    assert _replaced_note(result.files[0].notes) == []
+
+
+def test_an_id_that_is_a_fodselsnummer_is_hashed_and_counted(tmp_path):
+    path = _write(
+        tmp_path,
+        "1;Berg, Ola;7A;02.11.2026;08:30;09:15;Norsk;Sykdom;\n"
+        f" {FNR} ;Dahl, Kari;7A;03.11.2026;08:30;09:15;Norsk;Sykdom;\n",
+    )
+    result = load_exports([path], load_config(), today=TODAY)
+    plain, hashed = result.records.get_column("pupil_id").to_list()
+    assert plain == "1" and hashed.startswith("fnr-") and FNR not in hashed
+    assert _replaced_note(result.files[0].notes) == [
+        "1 fødselsnummer er erstattet med pseudonymer og lagres ikke."
+    ]

@@ -37,28 +37,32 @@ def pseudonymise_fnr(
     it looks like (10 digits get their leading zero back first). Otherwise an id that is a
     fødselsnummer is hashed, and one inside a text value is replaced by its hash in place.
 
-    `known`: distinct values of text columns found before (every value the column holds, and
-    maybe more). A column whose known values hold no candidate holds none, and its million
-    rows need no second look; one with a candidate is looked at row by row as ever, so that
-    only its rows' fødselsnummer are counted.
+    `known`: distinct values of text columns and of the ids found before (every value the
+    column holds, and maybe more). A column whose known values hold no candidate holds none,
+    and its million rows need no second look; one with a candidate is looked at row by row as
+    ever, so that only its rows' fødselsnummer are counted.
     """
     known = known or {}
     text = [c for c in TEXT_COLUMNS if c in frame.columns]
     spared = {c for c in text if c in known and _candidates(known[c]).is_empty()}
     text = [c for c in text if c not in spared]
+    # Ids from a fødselsnummer column are all hashed; other ids only when they look like one.
+    look_at_ids = (
+        id_is_fnr or "pupil_id" not in known or not _candidates(known["pupil_id"]).is_empty()
+    )
     ids = pl.col("pupil_id")
     if not id_is_fnr:
         # Ids are short and mostly distinct: a pre-filter on every row is cheaper here.
         ids = ids.filter(ids.str.contains(MAYBE_FNR))
     found = frame.select(
-        ids.unique().drop_nulls().implode(),
+        *([ids.unique().drop_nulls().implode()] if look_at_ids else []),
         *(pl.col(c).unique().drop_nulls().implode() for c in text),
     )
     distinct = {c: found.get_column(c)[0] for c in text}
     fnrs: set[str] = set()
     replaced: dict[str, dict[str, str]] = {}
     id_map: dict[str, str] = {}
-    for value in found.get_column("pupil_id")[0]:
+    for value in found.get_column("pupil_id")[0] if look_at_ids else ():
         fnr = fnr_column_value(value) if id_is_fnr else id_fnr(value)
         if fnr is not None:
             fnrs.add(fnr)

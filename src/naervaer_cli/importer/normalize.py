@@ -239,7 +239,7 @@ def _parse_columns(
     may_have_controls: bool = True,
 ) -> tuple[pl.DataFrame, dict[str, str], dict[str, pl.Series]]:
     """Every field parsed to its type, plus `_invalid_<field>` masks; (frame, invalid fields,
-    the distinct values of the fnr.TEXT_COLUMNS fields as the frame holds them, maybe more).
+    the distinct values of the ids and fnr.TEXT_COLUMNS as the frame holds them, maybe more).
 
     Exports repeat few distinct values (dates, times, codes, groups), so each distinct value is
     stripped and parsed once and mapped back: far cheaper than parsing a million rows. Each
@@ -250,11 +250,11 @@ def _parse_columns(
     # Free text (ids, names, groups) has many distinct values; a column is only copied
     # (stripped) when some value needs it, which keeps a 10M-row import's memory down.
     # The padding and control checks look at distinct values where they are known anyway: a
-    # typed column's categories, and the distinct values of the text columns that
+    # typed column's categories, and the distinct values of the ids and text columns that
     # fnr.pseudonymise_fnr searches (found here once, for both). A value that is in no row
-    # (a sum row's) can only make a column be stripped or cleaned that needed no change,
-    # which leaves every value as it is. The ids are mostly distinct: checked row by row.
-    shared = [f for f in text if f in TEXT_COLUMNS]
+    # (a rejected row's) can only make a column be stripped or cleaned that needed no change,
+    # which leaves every value as it is.
+    shared = [f for f in text if f in (*TEXT_COLUMNS, "pupil_id")]
     by_row = [f for f in text if f not in shared]
     scan = frame.select(
         # One hashing pass gives both a column's distinct values (its categories) and each
