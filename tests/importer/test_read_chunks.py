@@ -31,10 +31,9 @@ def test_lone_cr_is_found_across_chunk_borders(chunks: list[bytes], lone_cr: boo
     assert _scan_bytes(chunks).lone_cr is lone_cr
 
 
-def test_controls_and_quotes_are_found_in_any_chunk() -> None:
-    assert _scan_bytes([b"a;b\n", b"c\x0bd;e\n"]).may_have_controls
-    assert not _scan_bytes([b"a;b\n", b"c;d\n"]).may_have_controls
+def test_quotes_are_found_in_any_chunk() -> None:
     assert _scan_bytes([b"a;b\n", b'"c";d\n']).quotes
+    assert not _scan_bytes([b"a;b\n", b"c;d\n"]).quotes
 
 
 def test_a_lone_cr_at_a_chunk_border_is_a_line_break(tmp_path: Path) -> None:
@@ -93,18 +92,43 @@ def test_the_file_chunks_are_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("tail", "expected"),
     [
-        # (what follows three full chunks of CRLF rows, (quotes, lone_cr, may_have_controls))
-        (b"", (False, False, False)),
-        (b"2;Dahl\r\n", (False, False, False)),
-        (b"2;Dahl\r", (False, True, False)),  # a CR ending the file
-        (b'2;"Dahl"\r\n', (True, False, True)),  # a quote only in the last chunk
-        (b"2;Da\x0bhl\r\n", (False, False, True)),  # a control byte only in the last chunk
-        (b"2;Da\xe2\x80\xaehl\r\n", (False, False, True)),  # a bidi override, last chunk
+        # (what follows three full chunks of CRLF rows, (quotes, lone_cr))
+        (b"", (False, False)),
+        (b"2;Dahl\r\n", (False, False)),
+        (b"2;Dahl\r", (False, True)),  # a CR ending the file
+        (b'2;"Dahl"\r\n', (True, False)),  # a quote only in the last chunk
     ],
 )
 def test_the_last_chunk_is_scanned(tmp_path: Path, tail: bytes, expected: tuple) -> None:
     scan = _file_scan(tmp_path, _rows(CHUNK_BYTES * 3 - 1) + b"\n" + tail)
-    assert (scan.quotes, scan.lone_cr, scan.may_have_controls) == expected
+    assert (scan.quotes, scan.lone_cr) == expected
+
+
+PLAIN = {"pupil_id": "2", "name": "Nordmann, Ola", "group": "7A", "subject": "Norsk"}
+
+
+@pytest.mark.parametrize(
+    ("column", "written", "kept"),
+    [
+        ("name", "Nord\x0bmann, Ola", "Nord mann, Ola"),  # a vertical tab becomes a space
+        ("name", "Nord\u202emann, Ola", "Nordmann, Ola"),  # a bidi override
+        ("group", "\x1b[31m7A", "7A"),  # a terminal escape
+        ("pupil_id", "2\x07", "2"),  # a bell
+        ("subject", "Nor\x85sk", "Norsk"),  # a C1 control
+    ],
+)
+def test_a_control_character_only_in_the_last_row_is_removed(
+    tmp_path: Path, column: str, written: str, kept: str
+) -> None:
+    # Every other value is plain: the control is in one distinct value of its column only.
+    rows = (CHUNK_BYTES * 2) // len(ROW) + 1
+    values = {**PLAIN, column: written}
+    late = "{pupil_id};{name};{group};03.11.2026;;;45;{subject};Udokumentert;Nei".format(**values)
+    path = tmp_path / "sent.csv"
+    path.write_text("\n".join([HEADER, *[ROW] * rows, late]) + "\n", encoding="utf-8")
+    records = load_exports([path], load_config(), today=TODAY).records
+    last = records.filter(records["source_row"] == rows + 2).row(0, named=True)
+    assert {key: last[key] for key in PLAIN} == {**PLAIN, column: kept}
 
 
 def test_a_crlf_split_between_file_chunks_is_one_line_break(tmp_path: Path) -> None:

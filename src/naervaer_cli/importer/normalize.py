@@ -236,7 +236,6 @@ def _mapped(codes: pl.Expr, small: pl.DataFrame, dtype: pl.DataType) -> pl.Expr:
 def _parse_columns(
     frame: pl.DataFrame,
     parsers: dict[str, tuple[Callable[[pl.Expr], pl.Expr], pl.DataType]],
-    may_have_controls: bool = True,
 ) -> tuple[pl.DataFrame, dict[str, str], dict[str, pl.Series]]:
     """Every field parsed to its type, plus `_invalid_<field>` masks; (frame, invalid fields,
     the distinct values of the ids and fnr.TEXT_COLUMNS as the frame holds them, maybe more).
@@ -269,12 +268,7 @@ def _parse_columns(
     found = frame.select(
         *(pl.col(f).unique().implode().alias(f"_values_{f}") for f in shared),
         *(_padded(pl.col(f)).any().alias(f"_pad_{f}") for f in by_row),
-        *(
-            (pl.col(f).str.contains(_UNSAFE).any() if may_have_controls else pl.lit(False)).alias(
-                f"_ctl_{f}"
-            )
-            for f in by_row
-        ),
+        *(pl.col(f).str.contains(_UNSAFE).any().alias(f"_ctl_{f}") for f in by_row),
     )
     padded = {f: bool(found.get_column(f"_pad_{f}").any()) for f in by_row}
     unsafe = {f: bool(found.get_column(f"_ctl_{f}").any()) for f in by_row}
@@ -284,9 +278,7 @@ def _parse_columns(
     for f, distinct in values.items():
         checks = pl.DataFrame({"v": distinct}, schema={"v": pl.String}).select(
             _padded(pl.col("v")).any().alias("padded"),
-            (pl.col("v").str.contains(_UNSAFE).any() if may_have_controls else pl.lit(False)).alias(
-                "unsafe"
-            ),
+            pl.col("v").str.contains(_UNSAFE).any().alias("unsafe"),
         )
         padded[f], unsafe[f] = (bool(flag) for flag in checks.row(0))
     # `raw_<field>` is the value as written (stripped when needed) for `code`; messages strip
@@ -389,7 +381,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
             parsers[field] = (_code_parser(codes), pl.Enum(KINDS))
         else:
             parsers[field] = (_as_text, pl.String())
-    data, invalid_fields, distinct = _parse_columns(frame, parsers, raw.may_have_controls)
+    data, invalid_fields, distinct = _parse_columns(frame, parsers)
     unreadable = {f: data.get_column(mask) for f, mask in invalid_fields.items()}
     data = data.drop(invalid_fields.values())
     expected = {f: p[2] for f, p in _PARSERS.items()}

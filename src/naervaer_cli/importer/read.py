@@ -48,9 +48,6 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
-    # False when the file is known to hold no control character, tab or line break in a
-    # value, so normalize need not look for them in a million rows.
-    may_have_controls: bool = True
     # Rows under the header that are not records (sum rows, a summary block): never read,
     # always reported (`check`).
     skipped_rows: tuple[int, ...] = ()
@@ -93,9 +90,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # A character decoded from valid multi-byte UTF-8 (not ASCII, not an undecodable byte).
 _UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
-# C0 controls but CR and LF (which end lines; tab included), DEL, and the UTF-8 lead
-# bytes of U+0080-U+00BF and U+2000-U+2FFF, where the C1 and bidirectional controls are.
-_SUSPECT_BYTES = bytes([*range(0x00, 0x0A), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xC2, 0xE2])
 
 
 # Fields whose values repeat and are only parsed (dates, clock times, Ja/Nei, numbers): Polars
@@ -160,32 +154,27 @@ class _ByteScan:
 
     quotes: bool  # a '"' somewhere: the csv module reads the file (exact quoting rules)
     lone_cr: bool  # a CR not followed by LF (a line break Polars does not see)
-    # False when no byte can start a control character, tab or C1/bidi character, so
-    # normalize need not look for them in a million values.
-    may_have_controls: bool
 
 
 def _scan_bytes(chunks: Iterable[bytes | bytearray]) -> _ByteScan:
-    """Quotes, lone CRs and possible control characters, in one pass over the chunks.
+    """Quotes and lone CRs, in one pass over the chunks.
 
-    Every test runs at C speed on a chunk in cache: `in` (memchr) for quotes, the io
+    Both tests run at C speed on a chunk in cache: `in` (memchr) for quotes, and the io
     module's newline decoder (which records CR, LF and CRLF, across chunk borders too) for
-    line breaks, and a translate that deletes the suspect bytes for controls. The scan stops
-    at the first quote or lone CR, since the csv module then reads the whole file anyway.
+    line breaks. The scan stops at the first quote or lone CR, since the csv module then
+    reads the whole file anyway. (Control characters are looked for by normalize, in each
+    column's distinct values.)
     """
     newlines = io.IncrementalNewlineDecoder(None, translate=False)
-    controls = False
     for chunk in chunks:
         if b'"' in chunk:
-            return _ByteScan(quotes=True, lone_cr=False, may_have_controls=True)
+            return _ByteScan(quotes=True, lone_cr=False)
         # Latin-1 maps every byte to one character, so the decoder sees the bytes as they are.
         newlines.decode(chunk.decode("latin-1"))
         if _has_lone_cr(newlines):
-            return _ByteScan(quotes=False, lone_cr=True, may_have_controls=True)
-        if not controls:
-            controls = len(chunk.translate(None, _SUSPECT_BYTES)) != len(chunk)
+            return _ByteScan(quotes=False, lone_cr=True)
     newlines.decode("", final=True)  # a CR at the very end is a lone CR
-    return _ByteScan(quotes=False, lone_cr=_has_lone_cr(newlines), may_have_controls=controls)
+    return _ByteScan(quotes=False, lone_cr=_has_lone_cr(newlines))
 
 
 def _has_lone_cr(decoder: io.IncrementalNewlineDecoder) -> bool:
@@ -197,8 +186,8 @@ def _file_chunks(path: Path, head: bytes) -> Iterator[bytes | bytearray]:
     """The file's bytes in CHUNK_BYTES pieces, the first being `head` (already read).
 
     The pieces after the first are one buffer, refilled: use each before asking for the next.
-    Reading into it, rather than into a new bytes object per piece, saves ≈ 10 ms of the
-    scan's 87 ms of CPU at 1M rows.
+    Reading into it, rather than into a new bytes object per piece, saves ≈ 10 ms of CPU at
+    1M rows.
     """
     yield head
     buffer = bytearray(CHUNK_BYTES)
@@ -430,7 +419,6 @@ def _read_decoded(path: Path, synonyms: dict[str, str], head: bytes, decoded: _D
         encoding=encoding,
         delimiter=delimiter,
         rows=rows,
-        may_have_controls=scan.may_have_controls,
     )
     if table.frame.height == 0:
         _refuse_unread_lines(path, whole_text().lstrip("\ufeff"), header_index, delimiter)
@@ -650,7 +638,6 @@ def _table(
     delimiter: str | None = None,
     sheet: str | None = None,
     rows: list[int] | None = None,
-    may_have_controls: bool = True,
 ) -> RawTable:
     """The fields of a frame whose columns are named `c<position>`, with their row numbers.
 
@@ -680,7 +667,6 @@ def _table(
         encoding=encoding,
         delimiter=delimiter,
         sheet=sheet,
-        may_have_controls=may_have_controls,
         skipped_rows=skipped,
     )
 
