@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from naervaer_cli.gcpause import gc_paused
 from naervaer_cli.output import labels
 from naervaer_cli.output.evidence import date_rows, flag_frame
-from naervaer_cli.output.rows import Cell, data_rows, evidence_headers
+from naervaer_cli.output.rows import Cell, data_frame, evidence_headers
 from naervaer_cli.result import ScanResult
 
 if TYPE_CHECKING:
@@ -138,12 +138,12 @@ def _sheet_xml(
     )
 
 
-def _write(archive: zipfile.ZipFile, name: str, pieces: Sequence[str | bytes]) -> None:
+def _write(archive: zipfile.ZipFile, name: str, pieces: Sequence[str]) -> None:
     """Write one part of the zip from its pieces (every part dated 1980-01-01, zip's
     default: the same scan gives the same bytes)."""
     with archive.open(name, "w") as part:
         for piece in pieces:
-            part.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+            part.write(piece.encode("utf-8"))
 
 
 def _table_sheet(
@@ -166,18 +166,69 @@ def _table_sheet(
     )
 
 
-def _pupil_sheet(headers: list[str], rows: list[list[Cell]], strings: _Strings) -> tuple[str, ...]:
-    """Sheet «Oppfølging»: rows.data_rows, one row per pupil."""
-    # Each column's widest value; a column repeats its values, so each distinct one once.
-    widths = [max(map(_shown, set(column)), default=0) for column in zip(*rows, strict=True)]
-    widths = widths or [0] * len(headers)
-    lines = [_row(number, row, strings) for number, row in enumerate(rows, start=2)]
-    return _table_sheet(headers, lines, widths, strings)
+def _pupil_sheet(headers: list[str], frame: pl.DataFrame, strings: _Strings) -> tuple[str, ...]:
+    """Sheet «Oppfølging»: rows.data_frame, one row per pupil, put together in columns.
+
+    The texts new to the workbook are numbered in the order the rows meet them, row by
+    row, as a cell at a time would (the shared strings' order is part of the file).
+    """
+    import polars as pl
+
+    if frame.is_empty():
+        return _table_sheet(headers, [], [0] * len(headers), strings)
+    value = strings.value
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    # Each text at the first row and column it is met in (a list column of the texts,
+    # exploded, takes three times as long).
+    width = len(texts)
+    met = pl.concat(
+        frame.select(text=pl.col(name), at=pl.int_range(pl.len()) * width + n)
+        for n, name in enumerate(texts)
+    )
+    for text in (
+        met.filter(pl.col("text") != "")
+        .group_by("text")
+        .agg(pl.col("at").min())
+        .sort("at")
+        .get_column("text")
+        .to_list()
+    ):
+        value(text)
+    cells: list[pl.Expr] = []
+    widths: list[pl.Expr] = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype == pl.String:
+            distinct = frame.get_column(name).fill_null("").unique().to_list()
+            xml = [value(text) for text in distinct]
+            cells.append(column.fill_null("").replace_strict(distinct, xml, return_dtype=pl.String))
+            widths.append(column.str.len_chars().max())
+        elif dtype == pl.Date:
+            serial = (column.cast(pl.Int32) + _UNIX_SERIAL).cast(pl.String)
+            cells.append(pl.concat_str(pl.lit(f'<c s="{_DATE}"><v>'), serial, pl.lit("</v></c>")))
+            widths.append(column.is_not_null().cast(pl.Int32).max() * 10)
+        else:
+            cells.append(
+                pl.concat_str(pl.lit("<c><v>"), column.cast(pl.String), pl.lit("</v></c>"))
+            )
+            widths.append(column.cast(pl.String).str.len_chars().max())
+    shown = [width or 0 for width in frame.select(widths).row(0)]
+    start, header, end = _table_sheet(headers, [], shown, strings, rows=frame.height)
+    lines = frame.select(
+        pl.concat_str(
+            pl.lit('<row r="'),
+            (pl.int_range(pl.len()) + 2).cast(pl.String),
+            pl.lit('">'),
+            *(cell.fill_null("<c/>") for cell in cells),
+            pl.lit("</row>"),
+        ).str.join("")
+    ).item()
+    return start, header, lines, end
 
 
 def _evidence_sheet(
     result: ScanResult, rows: pl.DataFrame, strings: _Strings
-) -> Callable[[], tuple[str | bytes, ...]]:
+) -> Callable[[], tuple[str, ...]]:
     """One row per flag and date (`rows` from evidence.date_rows), put together in columns
     (130 000 rows at 1M records): each distinct value of a column becomes its cell once.
 
@@ -215,12 +266,10 @@ def _evidence_sheet(
     widths += [10, max(map(len, lessons))]
     start, header, end = _table_sheet(headers, [], widths, strings, rows=rows.height)
 
-    def put_together() -> tuple[str | bytes, ...]:
+    def put_together() -> tuple[str, ...]:
         cells_before = flags.join(pupils, on="pupil_id", how="left", maintain_order="left").select(
             "flag", before=pl.concat_str(*cells)
         )
-        # As Binary the sheet leaves Polars as bytes, ready for zlib (as text it would be
-        # made a Python string and encoded again: 26 MB at 1M records).
         lines = (
             rows.join(cells_before, on="flag", how="left", maintain_order="left")
             .select(
@@ -234,9 +283,7 @@ def _evidence_sheet(
                     pl.lit("</v></c>"),
                     pl.col("lessons").replace_strict(lessons, lesson_cells, return_dtype=pl.String),
                     pl.lit("</row>"),
-                )
-                .str.join("")
-                .cast(pl.Binary)
+                ).str.join("")
             )
             .item()
         )
@@ -345,7 +392,7 @@ def render_xlsx(result: ScanResult, group: str | None = None) -> bytes:
         with ThreadPoolExecutor(max_workers=1) as pool:
             dates = _evidence_sheet(result, date_rows(result, flags), strings)
             writing = pool.submit(lambda: _write(archive, "xl/worksheets/sheet2.xml", dates()))
-            pupils = _pupil_sheet(*data_rows(result, flags), strings)
+            pupils = _pupil_sheet(*data_frame(result, flags), strings)
             about_rows = [_row(n, row, strings) for n, row in enumerate(about, start=1)]
             writing.result()
         _write(archive, "xl/worksheets/sheet1.xml", pupils)
