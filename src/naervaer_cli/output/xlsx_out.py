@@ -9,11 +9,11 @@ frozen and carries an autofilter, as openpyxl wrote them.
 
 from __future__ import annotations
 
-import zipfile
+import struct
+import zlib
 from collections.abc import Callable, Sequence
 from datetime import date
-from io import BytesIO
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from naervaer_cli.gcpause import gc_paused
 from naervaer_cli.output import labels
@@ -138,12 +138,67 @@ def _sheet_xml(
     )
 
 
-def _write(archive: zipfile.ZipFile, name: str, pieces: Sequence[str]) -> None:
-    """Write one part of the zip from its pieces (every part dated 1980-01-01, zip's
-    default: the same scan gives the same bytes)."""
-    with archive.open(name, "w") as part:
-        for piece in pieces:
-            part.write(piece.encode("utf-8"))
+# Level 1: the sheets are repetitive XML that compresses well even at the fastest level.
+_LEVEL = 1
+# Every part is dated 1980-01-01 00:00 (zip's earliest date, in DOS form): the same scan
+# gives the same bytes.
+_DOS_DATE = 1 << 5 | 1
+
+
+class _Part(NamedTuple):
+    """One part of the .xlsx zip, compressed (raw deflate)."""
+
+    name: str
+    crc: int
+    size: int
+    data: bytes
+
+
+def _deflate(name: str, pieces: Sequence[str]) -> _Part:
+    """Compress one part of the zip from its pieces, as zipfile would (zlib at _LEVEL). Any
+    thread may do this (zlib lets go of the GIL): parts are compressed side by side and put
+    in the zip in their order by `_zip`."""
+    compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+    crc = size = 0
+    chunks = []
+    for piece in pieces:
+        raw = piece.encode("utf-8")
+        crc = zlib.crc32(raw, crc)
+        size += len(raw)
+        chunks.append(compressor.compress(raw))
+    chunks.append(compressor.flush())
+    return _Part(name, crc, size, b"".join(chunks))
+
+
+def _zip(parts: Sequence[_Part]) -> bytes:
+    """The zip of `parts`, in their order: the bytes zipfile writes for them on Linux
+    (version 2.0, mode 0600, no extra fields, no comment)."""
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for part in parts:
+        name = part.name.encode("ascii")
+        sizes = (part.crc, len(part.data), part.size, len(name))
+        header = struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, 8, 0, _DOS_DATE, *sizes, 0)
+        central.append(
+            struct.pack(
+                "<4s4B4HL2L5H2L",
+                b"PK\x01\x02",
+                *(20, 3, 20, 0),  # made by 2.0 on Unix, needs 2.0
+                *(0, 8, 0, _DOS_DATE),  # no flags, deflate, time, date
+                *sizes,
+                *(0, 0, 0, 0),  # no extra field, no comment, disk 0, no internal attributes
+                0o600 << 16,
+                offset,
+            )
+            + name
+        )
+        local += [header, name, part.data]
+        offset += len(header) + len(name) + len(part.data)
+    directory = b"".join(central)
+    count = len(parts)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
+    return b"".join([*local, directory, end])
 
 
 def _table_sheet(
@@ -380,26 +435,23 @@ def render_xlsx(result: ScanResult, group: str | None = None) -> bytes:
         ["Sammendrag", labels.summary_line(result, group)],
         ["", result.talk_to_child],
     ]
-    buffer = BytesIO()
-    # Level 1: the sheets are repetitive XML that compresses well even at the fastest level.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, part in _fixed_parts(["Oppfølging", "Datoer", "Om"]):
-            _write(archive, name, (part,))
-        # «Datoer» is most of the workbook (26 MB of XML at 1M records). Its rows are put
-        # together and compressed in another thread (Polars and zlib let go of the GIL)
-        # while the pupil sheet is made, so sheet 2 comes before sheet 1 in the zip;
-        # readers find the parts by name.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            dates = _evidence_sheet(result, date_rows(result, flags), strings)
-            writing = pool.submit(lambda: _write(archive, "xl/worksheets/sheet2.xml", dates()))
-            pupils = _pupil_sheet(*data_frame(result, flags), strings)
-            about_rows = [_row(n, row, strings) for n, row in enumerate(about, start=1)]
-            writing.result()
-        _write(archive, "xl/worksheets/sheet1.xml", pupils)
-        _write(
-            archive,
-            "xl/worksheets/sheet3.xml",
-            _sheet_xml(about_rows, [16, 80], frozen=False, filter_ref=None),
-        )
-        _write(archive, "xl/sharedStrings.xml", (strings.xml(),))
-    return buffer.getvalue()
+    parts = [_deflate(name, (part,)) for name, part in _fixed_parts(["Oppfølging", "Datoer", "Om"])]
+    # «Datoer» is most of the workbook (26 MB of XML at 1M records). Its rows are put
+    # together and compressed in another thread (Polars and zlib let go of the GIL) while
+    # the pupil sheet is made, and that is compressed while the shared strings are written.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        dates = _evidence_sheet(result, date_rows(result, flags), strings)
+        sheet2 = pool.submit(lambda: _deflate("xl/worksheets/sheet2.xml", dates()))
+        pupils = _pupil_sheet(*data_frame(result, flags), strings)
+        sheet1 = pool.submit(_deflate, "xl/worksheets/sheet1.xml", pupils)
+        about_rows = [_row(n, row, strings) for n, row in enumerate(about, start=1)]
+        sheet3 = _sheet_xml(about_rows, [16, 80], frozen=False, filter_ref=None)
+        shared = _deflate("xl/sharedStrings.xml", (strings.xml(),))
+        # sheet 2 before sheet 1, as the parts were written before: readers find them by name
+        parts += [
+            sheet2.result(),
+            sheet1.result(),
+            _deflate("xl/worksheets/sheet3.xml", sheet3),
+            shared,
+        ]
+    return _zip(parts)
