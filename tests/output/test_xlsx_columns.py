@@ -72,3 +72,18 @@ def test_an_empty_pupil_sheet() -> None:
     fast, slow = _Strings(), _Strings()
     assert "".join(_pupil_sheet(*data_frame(result), fast)) == cell_at_a_time(result, slow)
     assert list(fast.index) == list(slow.index)
+
+
+def test_the_shared_strings_are_escaped_as_a_string_at_a_time() -> None:
+    from naervaer_cli.output.xlsx_out import _HEAD, _MAIN, _escape
+
+    strings = _Strings()
+    texts = ["Tom & Jerry", "<b>", 'si "hei"', "a\x00b\x01c\x1fd", "tab\tlf\ncr\r", "Ærlig ✓ 😀"]
+    texts += ["&amp;", "", "'=1", "\x0b\x0c\x0e", "x" * 5000]
+    for text in texts:
+        strings.cell(text)
+    items = "".join(f'<si><t xml:space="preserve">{_escape(t)}</t></si>' for t in texts)
+    head = f'{_HEAD}<sst xmlns="{_MAIN}" count="11" uniqueCount="11">'
+    assert strings.xml() == f"{head}{items}</sst>"
+    assert "a\x00b" not in strings.xml() and "&amp;amp;" in strings.xml()
+    assert _Strings().xml() == f'{_HEAD}<sst xmlns="{_MAIN}" count="0" uniqueCount="0"></sst>'
