@@ -8,28 +8,12 @@ The words are the table's (labels.py); only the gathering is done in columns her
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 import polars as pl
 
 from naervaer_cli.output import labels
 from naervaer_cli.result import Flag, Flags, ScanResult
 from naervaer_cli.rules.flags import FLAG_COLUMNS
 from naervaer_cli.words import DATE_FORMAT, SHORT_DATE_FORMAT
-
-
-@dataclass(frozen=True)
-class PupilEvidence:
-    """What a pupil's row in a spreadsheet says of its flags."""
-
-    flags: str  # "Fraværsdager 8 (grense 7) 26.10–19.11, …"
-    first: date | None
-    last: date | None
-    dates: str  # every date a flag counted: "26.10.2026, 27.10.2026"
-
-
-NO_EVIDENCE = PupilEvidence("", None, None, "")
 
 
 def flag_frame(result: ScanResult, *, ordered: bool = True) -> pl.DataFrame:
@@ -67,11 +51,20 @@ def flag_frame(result: ScanResult, *, ordered: bool = True) -> pl.DataFrame:
     )
 
 
-def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> dict[str, PupilEvidence]:
-    """Each flagged pupil's flags in one line and the dates they counted (`frame` is
-    flag_frame(result))."""
+EVIDENCE_COLUMNS = {
+    "pupil_id": pl.String,
+    "flags": pl.String,  # "Fraværsdager 8 (grense 7) 26.10–19.11, …"
+    "first": pl.Date,
+    "last": pl.Date,
+    "dates": pl.String,  # every date a flag counted: "26.10.2026, 27.10.2026"
+}
+
+
+def evidence_frame(result: ScanResult, frame: pl.DataFrame) -> pl.DataFrame:
+    """Each flagged pupil's flags in one line and the dates they counted, one row per pupil
+    (EVIDENCE_COLUMNS; `frame` is flag_frame(result))."""
     if frame.is_empty():
-        return {}
+        return pl.DataFrame(schema=EVIDENCE_COLUMNS)
     # A flag's short text depends only on these: each distinct one is written once.
     keys = ["rule", "severity", "count", "threshold", "subject", "signal", "first", "last"]
     flags = frame.select(
@@ -106,7 +99,7 @@ def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> dict[str, PupilEv
             maintain_order="left",
         )
         .group_by("pupil_id", maintain_order=True)
-        .agg(pl.col("text").str.join(", "))
+        .agg(flags=pl.col("text").str.join(", "))
     )
     days = (
         frame.select("pupil_id", "dates")
@@ -119,11 +112,9 @@ def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> dict[str, PupilEv
             dates=pl.col("dates").list.eval(pl.element().dt.to_string(DATE_FORMAT)).list.join(", "),
         )
     )
-    joined = shown.join(days, on="pupil_id", how="left")
-    return {
-        pid: PupilEvidence(text, first, last, dates or "")
-        for pid, text, first, last, dates in joined.iter_rows()
-    }
+    return shown.join(days, on="pupil_id", how="left").select(
+        "pupil_id", "flags", "first", "last", pl.col("dates").fill_null("")
+    )
 
 
 def date_rows(result: ScanResult, frame: pl.DataFrame) -> pl.DataFrame:

@@ -122,6 +122,19 @@ def data_rows(
     them can rely on them. Dates stay `date` values; the writer decides how to show them.
     `flags` is evidence.flag_frame(result), when the caller has made it already.
     """
+    headers, frame = data_frame(result, flags)
+    return headers, [list(row) for row in frame.iter_rows()]
+
+
+def data_frame(
+    result: ScanResult, flags: pl.DataFrame | None = None
+) -> tuple[list[str], pl.DataFrame]:
+    """`data_rows` as a frame: one column per header, one row per pupil in the result's
+    order (for the XLSX writer, which puts the sheet together in columns)."""
+    import polars as pl
+
+    from naervaer_cli.output.evidence import evidence_frame, flag_frame
+
     cols = labels.columns(result.setting)
     headers = [
         cols["pupil_id"],
@@ -139,31 +152,51 @@ def data_rows(
         "Siste dato",
         "Datoer",
     ]
-    from naervaer_cli.output.evidence import NO_EVIDENCE, flag_frame, pupil_evidence
-
-    evidence = pupil_evidence(result, flag_frame(result) if flags is None else flags)
-    rows: list[list[Cell]] = []
-    for pupil in result.pupils:
-        found = evidence.get(pupil.pupil_id, NO_EVIDENCE)
-        rows.append(
-            [
-                pupil.pupil_id,
-                pupil.name,
-                pupil.group,
-                pupil.contact or "",
-                labels.status_label(pupil.status),
-                found.flags,
-                pupil.suggestion.level,
-                labels.responsible_text(pupil),
-                pupil.suggestion.next_step,
-                ", ".join(pupil.suggestion.tools),
-                labels.case_text(pupil),
-                found.first,
-                found.last,
-                found.dates,
-            ]
-        )
-    return headers, rows
+    pupils = result.pupils
+    own = pl.DataFrame(
+        {
+            "pupil_id": [p.pupil_id for p in pupils],
+            "name": [p.name for p in pupils],
+            "group": [p.group for p in pupils],
+            "contact": [p.contact or "" for p in pupils],
+            "status": [labels.status_label(p.status) for p in pupils],
+            "level": [p.suggestion.level for p in pupils],
+            "responsible": [labels.responsible_text(p) for p in pupils],
+            "next_step": [p.suggestion.next_step for p in pupils],
+            "tools": [", ".join(p.suggestion.tools) for p in pupils],
+            "case": [labels.case_text(p) for p in pupils],
+        },
+        schema={
+            "pupil_id": pl.String,
+            "name": pl.String,
+            "group": pl.String,
+            "contact": pl.String,
+            "status": pl.String,
+            "level": pl.Int64,
+            "responsible": pl.String,
+            "next_step": pl.String,
+            "tools": pl.String,
+            "case": pl.String,
+        },
+    )
+    evidence = evidence_frame(result, flag_frame(result) if flags is None else flags)
+    frame = own.join(evidence, on="pupil_id", how="left", maintain_order="left").select(
+        "pupil_id",
+        "name",
+        "group",
+        "contact",
+        "status",
+        pl.col("flags").fill_null(""),
+        "level",
+        "responsible",
+        "next_step",
+        "tools",
+        "case",
+        "first",
+        "last",
+        pl.col("dates").fill_null(""),
+    )
+    return headers, frame
 
 
 def evidence_headers(setting: Setting) -> list[str]:
