@@ -24,7 +24,7 @@ PUPIL_DAY = ["pupil_id", "date"]
 _EVIDENCE_ORDER = ["pupil_id", "date", "start_min", "end_min", "subject", "code", "minutes"]
 # Rows are sorted by the pupil's category code rather than its text: any order of the pupils
 # does (each pupil's rows only need to be together), and numbers sort faster (measured:
-# _last_blocks' sort 11 → 7 ms on the 1M realistic file).
+# _last_blocks' sort 11 → 7 ms on the 1M realistic file; it now sorts by `day_key`).
 _BY_PUPIL = pl.col("pupil_id").to_physical()
 
 
@@ -41,6 +41,20 @@ class Prepared:
     days: pl.DataFrame  # one row per pupil and date: whole_day, minutes, left, late
     left_days: pl.DataFrame  # pupil_id, date where the day's last absence block means «left»
     left_rows: pl.DataFrame  # `_row` of the rows in those blocks
+    whole_keys: pl.Series  # `day_key()` of every day in `days` with whole-day absence
+
+
+# Room for any 32-bit value inside one 64-bit key: number × this + (value + _OFFSET).
+_WIDE = 1 << 32
+_OFFSET = 1 << 31
+
+
+def day_key() -> pl.Expr:
+    """One integer per pupil and date (Categorical `pupil_id`): a pupil's days are together
+    and in date order, so sorting by it sorts by pupil, then date, and an `is_in` on it
+    replaces a two-column join (measured: `_last_blocks`' anti join 10.6 → 3.9 ms)."""
+    date_part = (pl.col("date").to_physical().cast(pl.Int64) + _OFFSET).cast(pl.UInt64)
+    return pl.col("pupil_id").to_physical().cast(pl.UInt64) * _WIDE + date_part
 
 
 def _clock_minutes(column: str) -> pl.Expr:
@@ -205,6 +219,7 @@ def prepare(
             day_start=day_start,
             day_end=day_end,
             watched=_watched_subject(school, subjects),
+            day=day_key(),
         )
         .with_columns(
             end_min=pl.coalesce(_clock_minutes("end"), pl.col("start_min") + pl.col("minutes")),
@@ -213,7 +228,9 @@ def prepare(
     )
     # Collected one after the other: on two cores that is faster than collect_all.
     days_frame, rows_frame = days.collect(), rows.collect()
-    left_days, left_rows = _last_blocks(rows_frame, days_frame, school)
+    whole = days_frame.lazy().filter(pl.col("whole_day")).select(day_key())
+    whole_keys = whole.collect().to_series()
+    left_days, left_rows = _last_blocks(rows_frame, whole_keys, school)
     return Prepared(
         as_of=as_of,
         first=first,
@@ -221,18 +238,16 @@ def prepare(
         days=days_frame,
         left_days=left_days,
         left_rows=left_rows,
+        whole_keys=whole_keys,
     )
 
 
 # Room for a minute-of-day inside one integer key: group number × this + minute.
 _KEY = 1 << 12
-# Room for any Int32 inside one Int64 key: block number × this + (value + _OFFSET).
-_WIDE = 1 << 32
-_OFFSET = 1 << 31
 
 
 def _last_blocks(
-    rows: pl.DataFrame, days: pl.DataFrame, school: SchoolPolicy
+    rows: pl.DataFrame, whole_keys: pl.Series, school: SchoolPolicy
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The pupil-days whose last absence block (lessons ≤ gap apart) means «left», and its rows.
 
@@ -245,11 +260,7 @@ def _last_blocks(
     out: they cannot be «left during the day», and in real exports they hold most of the
     lesson rows.
     """
-    whole_days = days.lazy().filter(pl.col("whole_day")).select(PUPIL_DAY)
-    new_day = (
-        (pl.col("pupil_id") != pl.col("pupil_id").shift(1))
-        | (pl.col("date") != pl.col("date").shift(1))
-    ).fill_null(True)
+    new_day = (pl.col("day") != pl.col("day").shift(1)).fill_null(True)
     day_no = pl.col("day_no")
     previous = pl.col("running").shift(1)
     new_block = pl.col("new_block")
@@ -274,10 +285,10 @@ def _last_blocks(
             & ~pl.col("whole")
             & pl.col("start_min").is_not_null()
             & pl.col("end_min").is_not_null()
+            & ~pl.col("day").is_in(whole_keys.implode())
         )
-        .select("_row", *PUPIL_DAY, "start_min", "end_min", "day_start", "day_end")
-        .join(whole_days, on=PUPIL_DAY, how="anti")
-        .sort(_BY_PUPIL, "date", "start_min", "end_min")
+        .select("_row", *PUPIL_DAY, "day", "start_min", "end_min", "day_start", "day_end")
+        .sort("day", "start_min", "end_min")
         .with_columns(day_no=new_day.cast(pl.Int64).cum_sum())
         .with_columns(
             running=(day_no * _KEY + pl.col("end_min").clip(0, _KEY - 1)).cum_max(),
@@ -318,11 +329,6 @@ def latest_rows(prep: Prepared, pupils: pl.LazyFrame) -> pl.Series:
         .collect(engine=SMALL)
         .get_column("_row")
     )
-
-
-def whole_days(prep: Prepared) -> pl.LazyFrame:
-    """pupil_id, date for each day with whole-day absence in the prepared span."""
-    return prep.days.lazy().filter(pl.col("whole_day")).select(PUPIL_DAY)
 
 
 def _in_window(frame: pl.LazyFrame, prep: Prepared, policy: Policy) -> pl.LazyFrame:
@@ -400,8 +406,11 @@ def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     # The rows of each left day's last block are the leaving, not single lessons.
     lessons = (
         _in_window(prep.rows.lazy(), prep, policy)
-        .filter(pl.col("kind").is_in(list(school.single_lesson_kinds)) & ~pl.col("whole"))
-        .join(whole_days(prep), on=PUPIL_DAY, how="anti")
+        .filter(
+            pl.col("kind").is_in(list(school.single_lesson_kinds))
+            & ~pl.col("whole")
+            & ~pl.col("day").is_in(prep.whole_keys.implode())
+        )
         .join(prep.left_rows.lazy(), on="_row", how="anti")
         .select(_EVIDENCE_COLUMNS)
         .collect(engine=SMALL)
