@@ -17,7 +17,7 @@ from naervaer_cli.gcpause import gc_paused
 from naervaer_cli.levels import evaluation_overdue, suggest
 from naervaer_cli.policy import Policy
 from naervaer_cli.result import CaseSummary, Flag, Flags, PupilResult, ScanResult, Setting
-from naervaer_cli.rules.flags import FlagTable
+from naervaer_cli.rules.flags import SMALL, FlagTable
 
 # Norwegian alphabetical order puts Æ, Ø, Å after Z (Unicode has Å before Æ); other
 # accents sort with their base letter (é as e).
@@ -102,16 +102,21 @@ def scan(
     if group is not None:
         records = records.filter(pl.col("group").is_in(_matching_groups(records, group)))
     seen = records.lazy().filter(pl.col("date") <= as_of)
-    # Not in the background beside the rules: measured, that raised the peak by ≈ 200 MB
-    # on 10M rows and saved no time on two cores.
-    scanned = seen.select(pl.col("pupil_id").n_unique()).collect().item()
     notes: list[str] = []
     overdue = [pid for pid, case in cases.items() if evaluation_overdue(case, as_of)]
     if setting == "skole":
         from naervaer_cli.rules.combined import prepared_flag_table, school_prepare
         from naervaer_cli.rules.school import latest_rows
 
-        prep = school_prepare(records, policy, as_of)
+        # pupil_id as Categorical once, for the count and the rules (which work on its
+        # codes): one pass over the pupils' text instead of two (measured on the 1M
+        # realistic file, CPU: count and rules 218–224 → 186–193 ms). Cast through a query:
+        # the eager cast took 55 ms against 17.
+        ids = records.lazy().select(pl.col("pupil_id").cast(pl.Categorical)).collect()
+        coded = records.with_columns(ids.to_series())
+        scanned = _pupils_seen(coded, as_of)
+        prep = school_prepare(coded, policy, as_of)
+        del coded
         table = prepared_flag_table(prep, policy, calendar)
         wanted = _wanted(table, overdue)
         # The rules' window rows know each pupil's latest date there, so only the records
@@ -120,12 +125,18 @@ def scan(
         latest = latest_rows(prep, wanted.lazy().select("pupil_id"))
         del prep
         on_latest = (
-            records.lazy().with_row_index("_row").filter(pl.col("_row").is_in(latest.implode()))
+            records.lazy()
+            .with_row_index("_row")
+            .filter(pl.col("_row").is_in(latest.implode()))
+            .select("pupil_id", "name", "group", "contact")
+            .collect()
         )
-        found = _identities(on_latest).collect()
+        # The few rows found are grouped in memory (measured: 19 → 13 ms with the search).
+        found = _identities(on_latest.lazy()).collect(engine=SMALL)
     else:
         from naervaer_cli.rules.kindergarten import kindergarten_flag_table
 
+        scanned = _pupils_seen(records, as_of)
         table = kindergarten_flag_table(records, policy, as_of, calendar)
         wanted = _wanted(table, overdue)
         # A flagged child has records in the window, so their latest record is there too.
@@ -184,6 +195,18 @@ def scan(
         limits=policy.limits,
         flag_source=flag_table,
     )
+
+
+def _pupils_seen(records: pl.DataFrame, as_of: date) -> int:
+    """How many pupils have a record dated `as_of` or earlier."""
+    dates = records.get_column("date")
+    if dates.null_count() == 0 and (dates.is_empty() or dates.max() <= as_of):  # type: ignore[operator]
+        # Every record counts (the usual case: as_of is the latest date): no filter.
+        return records.get_column("pupil_id").n_unique()
+    # Not in the background beside the rules: measured, that raised the peak by ≈ 200 MB
+    # on 10M rows and saved no time on two cores.
+    seen = records.lazy().filter(pl.col("date") <= as_of)
+    return seen.select(pl.col("pupil_id").n_unique()).collect().item()
 
 
 def _wanted(table: pl.DataFrame, overdue: list[str]) -> pl.DataFrame:

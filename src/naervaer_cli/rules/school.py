@@ -228,8 +228,8 @@ def prepare(
     )
     # Collected one after the other: on two cores that is faster than collect_all.
     days_frame, rows_frame = days.collect(), rows.collect()
-    whole = days_frame.lazy().filter(pl.col("whole_day")).select(day_key())
-    whole_keys = whole.collect().to_series()
+    whole_days = days_frame.lazy().filter(pl.col("whole_day")).select(day_key())
+    whole_keys = whole_days.collect().to_series()
     left_days, left_rows = _last_blocks(rows_frame, whole_keys, school)
     return Prepared(
         as_of=as_of,
