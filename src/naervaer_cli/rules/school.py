@@ -50,11 +50,21 @@ _OFFSET = 1 << 31
 
 
 def day_key() -> pl.Expr:
-    """One integer per pupil and date (Categorical `pupil_id`): a pupil's days are together
-    and in date order, so sorting by it sorts by pupil, then date, and an `is_in` on it
-    replaces a two-column join (measured: `_last_blocks`' anti join 10.6 → 3.9 ms)."""
+    """One integer per pupil and date (Categorical `pupil_id`, never null: the importer
+    refuses a row without one): a pupil's days are together and in date order, so sorting
+    by it sorts by pupil, then date, and grouping or an `is_in` on it replaces a two-column
+    group_by or join (measured on the 1M realistic file: the days' group_by 65 → 51 ms CPU,
+    `_last_blocks`' anti join 10.6 → 3.9 ms)."""
     date_part = (pl.col("date").to_physical().cast(pl.Int64) + _OFFSET).cast(pl.UInt64)
     return pl.col("pupil_id").to_physical().cast(pl.UInt64) * _WIDE + date_part
+
+
+def _from_day_key() -> list[pl.Expr]:
+    """pupil_id and date back from the `day` column (`day_key()`)."""
+    # `cat.to` (codes back to the Categorical they came from) is marked unstable in Polars 2.1.
+    pupil = (pl.col("day") // _WIDE).cast(pl.UInt32).cat.to(pl.Categorical)
+    day = ((pl.col("day") % _WIDE).cast(pl.Int64) - _OFFSET).cast(pl.Int32).cast(pl.Date)
+    return [pupil.alias("pupil_id"), day.alias("date")]
 
 
 def _clock_minutes(column: str) -> pl.Expr:
@@ -187,16 +197,20 @@ def prepare(
     per_group = bool(school.group_days or school.grade_days)
     days = (
         span.select(
-            *PUPIL_DAY, *(["group"] if per_group else []), bits=bits, lesson_minutes=lesson_minutes
+            day_key().alias("day"),
+            *(["group"] if per_group else []),
+            bits=bits,
+            lesson_minutes=lesson_minutes,
         )
         # Rows of kinds no rule reads (permisjon, presence) make no day.
         .filter(pl.col("bits") > 0)
-        .group_by(PUPIL_DAY)
+        .group_by("day")
         .agg(
             pl.col("bits").bitwise_or(),
             pl.col("lesson_minutes").sum().alias("minutes"),
             *([pl.col("group").first()] if per_group else []),
         )
+        .select(*_from_day_key(), pl.exclude("day"))
         .with_columns(
             whole_record=(pl.col("bits") & _WHOLE) > 0,
             left_record=(pl.col("bits") & _LEFT) > 0,
