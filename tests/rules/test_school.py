@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,8 +13,11 @@ from naervaer_cli.policy import load_policy
 from naervaer_cli.rules.combined import school_flags
 from naervaer_cli.rules.sample import record, records
 from naervaer_cli.rules.school import (
+    _from_day_key,
     absence_days,
+    day_key,
     left_during_day,
+    prepare,
     single_lessons,
     subject_absence,
 )
@@ -495,3 +499,50 @@ def test_every_flag_lists_its_dates_in_order(rows: list[dict], rnd) -> None:
 def test_a_permisjon_record_never_changes_a_flag(rows: list[dict], extra: dict) -> None:
     extra = {**extra, "kind": "permisjon", "code": "Permisjon"}
     assert _flags([*rows, extra]) == _flags(rows)
+
+
+# ----------------------------------------------------------------------- the pupil-day key
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(min_size=1, max_size=6),
+            st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_day_key_keeps_pupil_and_date_and_their_order(pairs: list[tuple[str, date]]) -> None:
+    frame = pl.DataFrame(
+        {"pupil_id": [p for p, _ in pairs], "date": [d for _, d in pairs]},
+        schema={"pupil_id": pl.Categorical, "date": pl.Date},
+    )
+    keyed = frame.with_columns(day=day_key())
+    # Back from the key: the same pupil and date on every row.
+    assert keyed.select(_from_day_key()).equals(frame)
+    # Equal keys exactly for equal (pupil, date); sorting by the key sorts by pupil code,
+    # then date.
+    assert keyed.get_column("day").n_unique() == frame.n_unique()
+    by_key = keyed.sort("day").drop("day")
+    assert by_key.equals(frame.sort(pl.col("pupil_id").to_physical(), "date"))
+
+
+def test_days_group_pupils_and_dates_apart_around_1970() -> None:
+    """A day is one pupil on one date: the same date for two pupils, and a pupil's dates on
+    both sides of the key's date origin, stay apart; two rows of one day are one day."""
+    rows = [
+        lesson(date(1969, 12, 31), "09:00", "09:45", pupil_id="1"),
+        lesson(date(1970, 1, 1), "09:00", "09:45", pupil_id="1"),
+        lesson(date(1970, 1, 1), "10:00", "10:45", pupil_id="1"),
+        lesson(date(1970, 1, 1), "09:00", "09:45", pupil_id="2"),
+    ]
+    prep = prepare(records(rows), POLICY, date(1970, 1, 2), date(1969, 12, 1))
+    days = prep.days.select(pl.col("pupil_id").cast(pl.String), "date", "minutes")
+    assert sorted(days.iter_rows()) == [
+        ("1", date(1969, 12, 31), 45),
+        ("1", date(1970, 1, 1), 90),
+        ("2", date(1970, 1, 1), 45),
+    ]

@@ -7,6 +7,7 @@ importing signals.py back (no import cycle between the two).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import polars as pl
@@ -26,10 +27,15 @@ def school_prepare(records: pl.DataFrame, policy: Policy, as_of: date) -> Prepar
 
 def prepared_flag_table(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> pl.DataFrame:
     """All four rules and the extra signals over `prep` as one flag frame."""
-    return pl.concat(
-        [school_flag_frame(prep, policy), signal_flag_frame(prep, policy, calendar)],
-        how="vertical",
-    )
+    # The signals in a thread beside the rules: both are many small plans, mostly on one
+    # core, and Polars lets go of the GIL while it runs them (measured on the 1M realistic
+    # file, first scan in the process: 98 → 78 ms wall; 10M: 10.0 → 9.5 s, peak 2526 →
+    # 2620 MiB, one run each). The frame is the same: each part is pure, and they are put
+    # together in the same order.
+    with ThreadPoolExecutor(1) as pool:
+        signals = pool.submit(signal_flag_frame, prep, policy, calendar)
+        school = school_flag_frame(prep, policy)
+        return pl.concat([school, signals.result()], how="vertical")
 
 
 def school_flag_table(

@@ -24,7 +24,7 @@ PUPIL_DAY = ["pupil_id", "date"]
 _EVIDENCE_ORDER = ["pupil_id", "date", "start_min", "end_min", "subject", "code", "minutes"]
 # Rows are sorted by the pupil's category code rather than its text: any order of the pupils
 # does (each pupil's rows only need to be together), and numbers sort faster (measured:
-# _last_blocks' sort 11 → 7 ms on the 1M realistic file).
+# _last_blocks' sort 11 → 7 ms on the 1M realistic file; it now sorts by `day_key`).
 _BY_PUPIL = pl.col("pupil_id").to_physical()
 
 
@@ -41,6 +41,30 @@ class Prepared:
     days: pl.DataFrame  # one row per pupil and date: whole_day, minutes, left, late
     left_days: pl.DataFrame  # pupil_id, date where the day's last absence block means «left»
     left_rows: pl.DataFrame  # `_row` of the rows in those blocks
+    whole_keys: pl.Series  # `day_key()` of every day in `days` with whole-day absence
+
+
+# Room for any 32-bit value inside one 64-bit key: number × this + (value + _OFFSET).
+_WIDE = 1 << 32
+_OFFSET = 1 << 31
+
+
+def day_key() -> pl.Expr:
+    """One integer per pupil and date (Categorical `pupil_id`, never null: the importer
+    refuses a row without one): a pupil's days are together and in date order, so sorting
+    by it sorts by pupil, then date, and grouping or an `is_in` on it replaces a two-column
+    group_by or join (measured on the 1M realistic file: the days' group_by 65 → 51 ms CPU,
+    `_last_blocks`' anti join 10.6 → 3.9 ms)."""
+    date_part = (pl.col("date").to_physical().cast(pl.Int64) + _OFFSET).cast(pl.UInt64)
+    return pl.col("pupil_id").to_physical().cast(pl.UInt64) * _WIDE + date_part
+
+
+def _from_day_key() -> list[pl.Expr]:
+    """pupil_id and date back from the `day` column (`day_key()`)."""
+    # `cat.to` (codes back to the Categorical they came from) is marked unstable in Polars 2.1.
+    pupil = (pl.col("day") // _WIDE).cast(pl.UInt32).cat.to(pl.Categorical)
+    day = ((pl.col("day") % _WIDE).cast(pl.Int64) - _OFFSET).cast(pl.Int32).cast(pl.Date)
+    return [pupil.alias("pupil_id"), day.alias("date")]
 
 
 def _clock_minutes(column: str) -> pl.Expr:
@@ -173,16 +197,20 @@ def prepare(
     per_group = bool(school.group_days or school.grade_days)
     days = (
         span.select(
-            *PUPIL_DAY, *(["group"] if per_group else []), bits=bits, lesson_minutes=lesson_minutes
+            day_key().alias("day"),
+            *(["group"] if per_group else []),
+            bits=bits,
+            lesson_minutes=lesson_minutes,
         )
         # Rows of kinds no rule reads (permisjon, presence) make no day.
         .filter(pl.col("bits") > 0)
-        .group_by(PUPIL_DAY)
+        .group_by("day")
         .agg(
             pl.col("bits").bitwise_or(),
             pl.col("lesson_minutes").sum().alias("minutes"),
             *([pl.col("group").first()] if per_group else []),
         )
+        .select(*_from_day_key(), pl.exclude("day"))
         .with_columns(
             whole_record=(pl.col("bits") & _WHOLE) > 0,
             left_record=(pl.col("bits") & _LEFT) > 0,
@@ -205,6 +233,7 @@ def prepare(
             day_start=day_start,
             day_end=day_end,
             watched=_watched_subject(school, subjects),
+            day=day_key(),
         )
         .with_columns(
             end_min=pl.coalesce(_clock_minutes("end"), pl.col("start_min") + pl.col("minutes")),
@@ -213,7 +242,9 @@ def prepare(
     )
     # Collected one after the other: on two cores that is faster than collect_all.
     days_frame, rows_frame = days.collect(), rows.collect()
-    left_days, left_rows = _last_blocks(rows_frame, days_frame, school)
+    whole_days = days_frame.lazy().filter(pl.col("whole_day")).select(day_key())
+    whole_keys = whole_days.collect().to_series()
+    left_days, left_rows = _last_blocks(rows_frame, whole_keys, school)
     return Prepared(
         as_of=as_of,
         first=first,
@@ -221,18 +252,16 @@ def prepare(
         days=days_frame,
         left_days=left_days,
         left_rows=left_rows,
+        whole_keys=whole_keys,
     )
 
 
 # Room for a minute-of-day inside one integer key: group number × this + minute.
 _KEY = 1 << 12
-# Room for any Int32 inside one Int64 key: block number × this + (value + _OFFSET).
-_WIDE = 1 << 32
-_OFFSET = 1 << 31
 
 
 def _last_blocks(
-    rows: pl.DataFrame, days: pl.DataFrame, school: SchoolPolicy
+    rows: pl.DataFrame, whole_keys: pl.Series, school: SchoolPolicy
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The pupil-days whose last absence block (lessons ≤ gap apart) means «left», and its rows.
 
@@ -245,11 +274,7 @@ def _last_blocks(
     out: they cannot be «left during the day», and in real exports they hold most of the
     lesson rows.
     """
-    whole_days = days.lazy().filter(pl.col("whole_day")).select(PUPIL_DAY)
-    new_day = (
-        (pl.col("pupil_id") != pl.col("pupil_id").shift(1))
-        | (pl.col("date") != pl.col("date").shift(1))
-    ).fill_null(True)
+    new_day = (pl.col("day") != pl.col("day").shift(1)).fill_null(True)
     day_no = pl.col("day_no")
     previous = pl.col("running").shift(1)
     new_block = pl.col("new_block")
@@ -274,10 +299,10 @@ def _last_blocks(
             & ~pl.col("whole")
             & pl.col("start_min").is_not_null()
             & pl.col("end_min").is_not_null()
+            & ~pl.col("day").is_in(whole_keys.implode())
         )
-        .select("_row", *PUPIL_DAY, "start_min", "end_min", "day_start", "day_end")
-        .join(whole_days, on=PUPIL_DAY, how="anti")
-        .sort(_BY_PUPIL, "date", "start_min", "end_min")
+        .select("_row", *PUPIL_DAY, "day", "start_min", "end_min", "day_start", "day_end")
+        .sort("day", "start_min", "end_min")
         .with_columns(day_no=new_day.cast(pl.Int64).cum_sum())
         .with_columns(
             running=(day_no * _KEY + pl.col("end_min").clip(0, _KEY - 1)).cum_max(),
@@ -318,11 +343,6 @@ def latest_rows(prep: Prepared, pupils: pl.LazyFrame) -> pl.Series:
         .collect(engine=SMALL)
         .get_column("_row")
     )
-
-
-def whole_days(prep: Prepared) -> pl.LazyFrame:
-    """pupil_id, date for each day with whole-day absence in the prepared span."""
-    return prep.days.lazy().filter(pl.col("whole_day")).select(PUPIL_DAY)
 
 
 def _in_window(frame: pl.LazyFrame, prep: Prepared, policy: Policy) -> pl.LazyFrame:
@@ -400,9 +420,12 @@ def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
     # The rows of each left day's last block are the leaving, not single lessons.
     lessons = (
         _in_window(prep.rows.lazy(), prep, policy)
-        .filter(pl.col("kind").is_in(list(school.single_lesson_kinds)) & ~pl.col("whole"))
-        .join(whole_days(prep), on=PUPIL_DAY, how="anti")
-        .join(prep.left_rows.lazy(), on="_row", how="anti")
+        .filter(
+            pl.col("kind").is_in(list(school.single_lesson_kinds))
+            & ~pl.col("whole")
+            & ~pl.col("day").is_in(prep.whole_keys.implode())
+            & ~pl.col("_row").is_in(prep.left_rows.get_column("_row").implode())
+        )
         .select(_EVIDENCE_COLUMNS)
         .collect(engine=SMALL)
         .lazy()
