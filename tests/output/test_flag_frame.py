@@ -16,7 +16,7 @@ from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.config import load_config
 from naervaer_cli.importer import load_exports
 from naervaer_cli.output import Format, render
-from naervaer_cli.output.json_out import _flag_fragments, render_json
+from naervaer_cli.output.json_out import _flag_lists, render_json
 from naervaer_cli.policy import load_policy
 from naervaer_cli.result import CaseSummary, Flags, ScanResult, to_json
 from naervaer_cli.rules.sample import record, records
@@ -54,7 +54,9 @@ def test_frame_json_equals_the_objects_json() -> None:
     assert result.flag_source is not None and len(result.pupils) == 6
     assert all(isinstance(p.flags, Flags) for p in result.pupils)
     # every pupil's flags come from the frame (not from the objects, which would also pass)
-    assert set(_flag_fragments(result)) == {p.pupil_id for p in result.pupils}
+    lists = _flag_lists(result)
+    assert lists is not None
+    assert set(lists.get_column("pupil_id")) == {p.pupil_id for p in result.pupils}
     fast = render_json(result)
     assert b'Mat \\"og\\" helse' in fast and b"Musikk\\ttab" in fast and b"\\\\h" in fast
     assert fast == from_objects(result)
@@ -171,3 +173,54 @@ def test_the_workbook_carries_no_clock() -> None:
         infos = archive.infolist()
     assert len(infos) == 9
     assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_json_strings_are_quoted_as_orjson_quotes_them() -> None:
+    """The renderer writes a string between quotes as it is unless it holds a character of
+    _ESCAPED: exactly the characters orjson escapes, over every code point."""
+    import re
+
+    from naervaer_cli.output.json_out import _ESCAPED
+
+    escaped = re.compile(_ESCAPED)
+    points = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    plain = [p for p in points if orjson.dumps(p).decode("utf-8") == f'"{p}"']
+    assert len(plain) == len(points) - 34
+    assert [p for p in points if escaped.search(p) is None] == plain
+
+
+def test_pupils_own_text_cases_and_notes_are_written_as_orjson_writes_them() -> None:
+    """Names, groups and contacts with text orjson escapes (or does not), a missing contact,
+    cases with every field, notes and cases outside the export: the bytes of `to_json`."""
+    cases = {
+        "2": CaseSummary(
+            "2",
+            level=1,
+            opened=date(2026, 10, 1),
+            evaluation_due=date(2026, 11, 1),
+            next_meeting=date(2026, 11, 24),
+            last_evaluation_improved=False,
+            state='Åpen, "NIVÅ 1"',
+            measure_date=date(2026, 10, 2),
+            presence_before=0.8125,
+            presence_after=1 / 3,
+        ),
+        "4": CaseSummary("4", level=0, opened=date(2026, 11, 1)),
+    }
+    result = scan(
+        records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20), cases=cases
+    )
+    names = ['Bakke, "Jonas"', "Back\\slash", "Tab\there", "Ctl\x01x\x7f\x85", "Æ\u2028ø 😀", ""]
+    pupils = tuple(
+        replace(p, name=name, group=f"{p.group}\n", contact=None if n % 2 else f"Lærer {name}")
+        for n, (p, name) in enumerate(zip(result.pupils, names, strict=True))
+    )
+    odd = replace(
+        result,
+        pupils=pupils,
+        notes=("Merk: «to»", 'Tre "fire"'),
+        not_in_export=(CaseSummary("88", level=2, opened=date(2026, 9, 1)),),
+    )
+    assert sum(p.case is not None for p in odd.pupils) == 2
+    assert render_json(odd) == from_objects(odd)
+    assert b'"name": "Bakke, \\"Jonas\\""' in render_json(odd)
