@@ -224,3 +224,30 @@ def test_pupils_own_text_cases_and_notes_are_written_as_orjson_writes_them() -> 
     assert sum(p.case is not None for p in odd.pupils) == 2
     assert render_json(odd) == from_objects(odd)
     assert b'"name": "Bakke, \\"Jonas\\""' in render_json(odd)
+
+
+def test_xlsx_pupil_cells_in_both_sheets_agree() -> None:
+    """The «Datoer» sheet's pupil cells are made in columns, the «Oppfølging» sheet's one at
+    a time: formula-like names get their apostrophe in both, an empty name stays empty."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    result = scan(records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    names = ["=SUM(A1)", "", "-5", "@x", "Vanlig", "+47"]
+    pupils = tuple(
+        replace(p, name=name, group="\tG" if n == 2 else p.group)
+        for n, (p, name) in enumerate(zip(result.pupils, names, strict=True))
+    )
+    book = load_workbook(BytesIO(render(replace(result, pupils=pupils), Format.xlsx)))
+    listed = {row[0]: row[1:3] for row in book["Oppfølging"].iter_rows(min_row=2, values_only=True)}
+    dated = {row[0]: row[1:3] for row in book["Datoer"].iter_rows(min_row=2, values_only=True)}
+    assert dated == listed
+    assert sorted(name for name, _ in listed.values() if name) == [
+        "'+47",
+        "'-5",
+        "'=SUM(A1)",
+        "'@x",
+        "Vanlig",
+    ]
+    assert ("'-5", "'\tG") in listed.values()

@@ -21,15 +21,13 @@ from naervaer_cli.words import DATE_FORMAT, SHORT_DATE_FORMAT
 
 @dataclass(frozen=True)
 class PupilEvidence:
-    """What a pupil's row in a spreadsheet says of its flags."""
+    """What the pupils' rows in a spreadsheet say of their flags, a list per column in the
+    result's order ("" and None for a pupil without a flag)."""
 
-    flags: str  # "Fraværsdager 8 (grense 7) 26.10–19.11, …"
-    first: date | None
-    last: date | None
-    dates: str  # every date a flag counted: "26.10.2026, 27.10.2026"
-
-
-NO_EVIDENCE = PupilEvidence("", None, None, "")
+    flags: list[str]  # "Fraværsdager 8 (grense 7) 26.10–19.11, …"
+    first: list[date | None]
+    last: list[date | None]
+    dates: list[str]  # every date a flag counted: "26.10.2026, 27.10.2026"
 
 
 def flag_frame(result: ScanResult, *, ordered: bool = True) -> pl.DataFrame:
@@ -67,11 +65,15 @@ def flag_frame(result: ScanResult, *, ordered: bool = True) -> pl.DataFrame:
     )
 
 
-def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> dict[str, PupilEvidence]:
-    """Each flagged pupil's flags in one line and the dates they counted (`frame` is
-    flag_frame(result))."""
+def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> PupilEvidence:
+    """Each pupil's flags in one line and the dates they counted (`frame` is
+    flag_frame(result)), in columns: at 1M rows 16 000 pupils, one object each cost 0.02 s."""
+    who = pl.DataFrame(
+        {"pupil_id": [p.pupil_id for p in result.pupils]}, schema={"pupil_id": pl.String}
+    )
     if frame.is_empty():
-        return {}
+        none: list[date | None] = [None] * who.height
+        return PupilEvidence([""] * who.height, none, list(none), [""] * who.height)
     # A flag's short text depends only on these: each distinct one is written once.
     keys = ["rule", "severity", "count", "threshold", "subject", "signal", "first", "last"]
     flags = frame.select(
@@ -97,6 +99,7 @@ def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> dict[str, PupilEv
         )
         for rule, severity, count, threshold, subject, signal, first, last in distinct.iter_rows()
     ]
+    # Gathering into lists and joining them is twice as fast as str.join in the group_by.
     shown = (
         flags.join(
             distinct.with_columns(text=pl.Series(texts, dtype=pl.String)),
@@ -106,24 +109,31 @@ def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> dict[str, PupilEv
             maintain_order="left",
         )
         .group_by("pupil_id", maintain_order=True)
-        .agg(pl.col("text").str.join(", "))
+        .agg("text")
+        .select("pupil_id", text=pl.col("text").list.join(", "))
     )
     days = (
         frame.select("pupil_id", "dates")
         .group_by("pupil_id")
         .agg(pl.col("dates").list.explode(keep_nulls=False, empty_as_null=False).unique().sort())
+    )
+    # A few dozen distinct days: each is formatted once and looked up.
+    distinct_days = frame.get_column("dates").explode().drop_nulls().unique()
+    day_texts = distinct_days.dt.to_string(DATE_FORMAT)
+    columns = (
+        who.join(shown, on="pupil_id", how="left", maintain_order="left")
+        .join(days, on="pupil_id", how="left", maintain_order="left")
         .select(
-            "pupil_id",
+            text=pl.col("text").fill_null(""),
             first=pl.col("dates").list.first(),
             last=pl.col("dates").list.last(),
-            dates=pl.col("dates").list.eval(pl.element().dt.to_string(DATE_FORMAT)).list.join(", "),
+            dates=pl.col("dates")
+            .list.eval(pl.element().replace_strict(distinct_days, day_texts))
+            .list.join(", ")
+            .fill_null(""),
         )
     )
-    joined = shown.join(days, on="pupil_id", how="left")
-    return {
-        pid: PupilEvidence(text, first, last, dates or "")
-        for pid, text, first, last, dates in joined.iter_rows()
-    }
+    return PupilEvidence(*(columns.get_column(name).to_list() for name in columns.columns))
 
 
 def date_rows(result: ScanResult, frame: pl.DataFrame) -> pl.DataFrame:

@@ -217,7 +217,7 @@ def columns(setting: Setting) -> dict[str, str]:
     }
 
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: str) -> str:
@@ -226,6 +226,6 @@ def neutralise(value: str) -> str:
     Covers = + - @ (and tab/CR, which some spreadsheets strip before looking), so a name like
     "=HYPERLINK(...)" from an export is shown as text, never evaluated.
     """
-    if value and value.startswith(_DANGEROUS):
+    if value and value.startswith(DANGEROUS):
         return "'" + value
     return value

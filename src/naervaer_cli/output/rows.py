@@ -139,28 +139,46 @@ def data_rows(
         "Siste dato",
         "Datoer",
     ]
-    from naervaer_cli.output.evidence import NO_EVIDENCE, flag_frame, pupil_evidence
+    from naervaer_cli.output.evidence import flag_frame, pupil_evidence
 
     evidence = pupil_evidence(result, flag_frame(result) if flags is None else flags)
+    # The cells from Status to Sak/Frist depend on the status and the suggestion alone for
+    # a pupil without a case, and those pupils share their level's Suggestion.
+    shared: dict[tuple[str, int], list[Cell]] = {}
     rows: list[list[Cell]] = []
-    for pupil in result.pupils:
-        found = evidence.get(pupil.pupil_id, NO_EVIDENCE)
+    for pupil, text, first, last, dates in zip(
+        result.pupils, evidence.flags, evidence.first, evidence.last, evidence.dates, strict=True
+    ):
+        key = (pupil.status, id(pupil.suggestion))
+        plan = shared.get(key) if pupil.case is None else None
+        if plan is None:
+            plan = [
+                labels.status_label(pupil.status),
+                pupil.suggestion.level,
+                labels.responsible_text(pupil),
+                pupil.suggestion.next_step,
+                ", ".join(pupil.suggestion.tools),
+                labels.case_text(pupil),
+            ]
+            if pupil.case is None:
+                shared[key] = plan
+        status, level, responsible, next_step, tools, case = plan
         rows.append(
             [
                 pupil.pupil_id,
                 pupil.name,
                 pupil.group,
                 pupil.contact or "",
-                labels.status_label(pupil.status),
-                found.flags,
-                pupil.suggestion.level,
-                labels.responsible_text(pupil),
-                pupil.suggestion.next_step,
-                ", ".join(pupil.suggestion.tools),
-                labels.case_text(pupil),
-                found.first,
-                found.last,
-                found.dates,
+                status,
+                text,
+                level,
+                responsible,
+                next_step,
+                tools,
+                case,
+                first,
+                last,
+                dates,
             ]
         )
     return headers, rows
