@@ -8,26 +8,12 @@ The words are the table's (labels.py); only the gathering is done in columns her
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 import polars as pl
 
 from naervaer_cli.output import labels
 from naervaer_cli.result import Flag, Flags, ScanResult
 from naervaer_cli.rules.flags import FLAG_COLUMNS
 from naervaer_cli.words import DATE_FORMAT, SHORT_DATE_FORMAT
-
-
-@dataclass(frozen=True)
-class PupilEvidence:
-    """What the pupils' rows in a spreadsheet say of their flags, a list per column in the
-    result's order ("" and None for a pupil without a flag)."""
-
-    flags: list[str]  # "Fraværsdager 8 (grense 7) 26.10–19.11, …"
-    first: list[date | None]
-    last: list[date | None]
-    dates: list[str]  # every date a flag counted: "26.10.2026, 27.10.2026"
 
 
 def flag_frame(result: ScanResult, *, ordered: bool = True) -> pl.DataFrame:
@@ -65,15 +51,21 @@ def flag_frame(result: ScanResult, *, ordered: bool = True) -> pl.DataFrame:
     )
 
 
-def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> PupilEvidence:
+def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> pl.DataFrame:
     """Each pupil's flags in one line and the dates they counted (`frame` is
-    flag_frame(result)), in columns: at 1M rows 16 000 pupils, one object each cost 0.02 s."""
+    flag_frame(result)), in the result's order: columns `flags` ("Fraværsdager 8 (grense 7)
+    26.10–19.11, …"), `first` and `last` (dates), and `dates` ("26.10.2026, 27.10.2026");
+    "" and null for a pupil without a flag."""
     who = pl.DataFrame(
         {"pupil_id": [p.pupil_id for p in result.pupils]}, schema={"pupil_id": pl.String}
     )
     if frame.is_empty():
-        none: list[date | None] = [None] * who.height
-        return PupilEvidence([""] * who.height, none, list(none), [""] * who.height)
+        return who.select(
+            flags=pl.lit("", pl.String),
+            first=pl.lit(None, pl.Date),
+            last=pl.lit(None, pl.Date),
+            dates=pl.lit("", pl.String),
+        )
     # A flag's short text depends only on these: each distinct one is written once.
     keys = ["rule", "severity", "count", "threshold", "subject", "signal", "first", "last"]
     flags = frame.select(
@@ -120,11 +112,11 @@ def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> PupilEvidence:
     # A few dozen distinct days: each is formatted once and looked up.
     distinct_days = frame.get_column("dates").explode().drop_nulls().unique()
     day_texts = distinct_days.dt.to_string(DATE_FORMAT)
-    columns = (
+    return (
         who.join(shown, on="pupil_id", how="left", maintain_order="left")
         .join(days, on="pupil_id", how="left", maintain_order="left")
         .select(
-            text=pl.col("text").fill_null(""),
+            flags=pl.col("text").fill_null(""),
             first=pl.col("dates").list.first(),
             last=pl.col("dates").list.last(),
             dates=pl.col("dates")
@@ -133,7 +125,6 @@ def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> PupilEvidence:
             .fill_null(""),
         )
     )
-    return PupilEvidence(*(columns.get_column(name).to_list() for name in columns.columns))
 
 
 def date_rows(result: ScanResult, frame: pl.DataFrame) -> pl.DataFrame:

@@ -116,12 +116,25 @@ def display_rows(result: ScanResult, sep: str = ", ") -> tuple[list[str], list[l
 def data_rows(
     result: ScanResult, flags: pl.DataFrame | None = None
 ) -> tuple[list[str], list[list[Cell]]]:
-    """Headers and rows for spreadsheets (CSV, XLSX): one row per pupil, flags joined.
+    """Headers and rows for spreadsheets (CSV): one row per pupil, flags joined; the rows
+    of `data_columns`."""
+    headers, columns = data_columns(result, flags)
+    return headers, [list(row) for row in columns.iter_rows()]
+
+
+def data_columns(
+    result: ScanResult, flags: pl.DataFrame | None = None
+) -> tuple[list[str], pl.DataFrame]:
+    """Headers and columns for spreadsheets (CSV, XLSX): one row per pupil, flags joined.
 
     The columns are fixed whatever the data holds, so a spreadsheet or script that reads
-    them can rely on them. Dates stay `date` values; the writer decides how to show them.
-    `flags` is evidence.flag_frame(result), when the caller has made it already.
+    them can rely on them. Dates stay dates; the writer decides how to show them. `flags` is
+    evidence.flag_frame(result), when the caller has made it already.
     """
+    import polars as pl
+
+    from naervaer_cli.output.evidence import flag_frame, pupil_evidence
+
     cols = labels.columns(result.setting)
     headers = [
         cols["pupil_id"],
@@ -139,49 +152,74 @@ def data_rows(
         "Siste dato",
         "Datoer",
     ]
-    from naervaer_cli.output.evidence import flag_frame, pupil_evidence
-
-    evidence = pupil_evidence(result, flag_frame(result) if flags is None else flags)
+    pupils = result.pupils
     # The cells from Status to Sak/Frist depend on the status and the suggestion alone for
     # a pupil without a case, and those pupils share their level's Suggestion.
-    shared: dict[tuple[str, int], list[Cell]] = {}
-    rows: list[list[Cell]] = []
-    for pupil, text, first, last, dates in zip(
-        result.pupils, evidence.flags, evidence.first, evidence.last, evidence.dates, strict=True
-    ):
+    shared: dict[tuple[str, int], tuple[str, int, str, str, str, str]] = {}
+    plans = []
+    for pupil in pupils:
         key = (pupil.status, id(pupil.suggestion))
         plan = shared.get(key) if pupil.case is None else None
         if plan is None:
-            plan = [
+            plan = (
                 labels.status_label(pupil.status),
                 pupil.suggestion.level,
                 labels.responsible_text(pupil),
                 pupil.suggestion.next_step,
                 ", ".join(pupil.suggestion.tools),
                 labels.case_text(pupil),
-            ]
+            )
             if pupil.case is None:
                 shared[key] = plan
-        status, level, responsible, next_step, tools, case = plan
-        rows.append(
-            [
-                pupil.pupil_id,
-                pupil.name,
-                pupil.group,
-                pupil.contact or "",
-                status,
-                text,
-                level,
-                responsible,
-                next_step,
-                tools,
-                case,
-                first,
-                last,
-                dates,
-            ]
-        )
-    return headers, rows
+        plans.append(plan)
+    status, level, responsible, next_step, tools, case = (
+        zip(*plans, strict=True) if plans else [()] * 6
+    )
+    text = pl.String
+    own = pl.DataFrame(
+        {
+            "pupil_id": [p.pupil_id for p in pupils],
+            "name": [p.name for p in pupils],
+            "group": [p.group for p in pupils],
+            "contact": [p.contact or "" for p in pupils],
+            "status": list(status),
+            "level": list(level),
+            "responsible": list(responsible),
+            "next_step": list(next_step),
+            "tools": list(tools),
+            "case": list(case),
+        },
+        schema={
+            "pupil_id": text,
+            "name": text,
+            "group": text,
+            "contact": text,
+            "status": text,
+            "level": pl.Int64,
+            "responsible": text,
+            "next_step": text,
+            "tools": text,
+            "case": text,
+        },
+    )
+    evidence = pupil_evidence(result, flag_frame(result) if flags is None else flags)
+    columns = pl.concat([own, evidence], how="horizontal").select(
+        "pupil_id",
+        "name",
+        "group",
+        "contact",
+        "status",
+        "flags",
+        "level",
+        "responsible",
+        "next_step",
+        "tools",
+        "case",
+        "first",
+        "last",
+        "dates",
+    )
+    return headers, columns
 
 
 def evidence_headers(setting: Setting) -> list[str]:

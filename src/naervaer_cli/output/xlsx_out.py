@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from naervaer_cli.output import labels
 from naervaer_cli.output.evidence import date_rows, flag_frame
-from naervaer_cli.output.rows import Cell, data_rows, evidence_headers
+from naervaer_cli.output.rows import Cell, data_columns, evidence_headers
 from naervaer_cli.result import ScanResult
 
 if TYPE_CHECKING:
@@ -211,13 +211,55 @@ def _table_sheet(
     )
 
 
-def _pupil_sheet(headers: list[str], rows: list[list[Cell]], strings: _Strings) -> tuple[str, ...]:
-    """Sheet «Oppfølging»: rows.data_rows, one row per pupil."""
+def _pupil_sheet(
+    headers: list[str], columns: pl.DataFrame, strings: _Strings
+) -> tuple[str | bytes, ...]:
+    """Sheet «Oppfølging»: rows.data_columns, one row per pupil, put together in columns
+    (16 000 rows at 1M records); the texts numbered in the order a row at a time gives."""
+    import polars as pl
+
+    schema = columns.schema
+    texts = [name for name, dtype in schema.items() if dtype == pl.String]
     # Each column's widest value; a column repeats its values, so each distinct one once.
-    widths = [max(map(_shown, set(column)), default=0) for column in zip(*rows, strict=True)]
-    widths = widths or [0] * len(headers)
-    lines = [_row(number, row, strings) for number, row in enumerate(rows, start=2)]
-    return _table_sheet(headers, lines, widths, strings)
+    widths = [
+        _longest(columns.get_column(name))
+        if dtype == pl.String
+        else max(map(_shown, columns.get_column(name).unique().to_list()), default=0)
+        for name, dtype in schema.items()
+    ]
+    xml: dict[str, pl.Series] = {}
+    if texts and columns.height:
+        mixed = columns.select(pl.concat_list(texts).alias("cell")).get_column("cell").explode()
+        cells = strings.texts(mixed)
+        xml = {name: cells.gather_every(len(texts), n) for n, name in enumerate(texts)}
+
+    def cell(name: str, dtype: pl.DataType) -> pl.Expr:
+        if name in xml:
+            return pl.lit(xml[name])
+        value = pl.col(name)
+        if dtype == pl.Date:
+            value, start = (value.cast(pl.Int32) + _UNIX_SERIAL), f'<c s="{_DATE}"><v>'
+        else:
+            start = "<c><v>"
+        return (
+            pl.when(value.is_null())
+            .then(pl.lit("<c/>"))
+            .otherwise(pl.concat_str(pl.lit(start), value.cast(pl.String), pl.lit("</v></c>")))
+        )
+
+    lines = columns.select(
+        pl.concat_str(
+            pl.lit('<row r="'),
+            (pl.int_range(pl.len()) + 2).cast(pl.String),
+            pl.lit('">'),
+            *(cell(name, dtype) for name, dtype in schema.items()),
+            pl.lit("</row>"),
+        )
+        .str.join("")
+        .cast(pl.Binary)
+    ).item()
+    start, header, end = _table_sheet(headers, [], widths, strings, rows=columns.height)
+    return start, header, lines, end
 
 
 def _evidence_sheet(
@@ -392,7 +434,7 @@ def render_xlsx(result: ScanResult, group: str | None = None) -> bytes:
         with ThreadPoolExecutor(max_workers=1) as pool:
             dates = _evidence_sheet(result, date_rows(result, flags), strings)
             writing = pool.submit(lambda: _write(archive, "xl/worksheets/sheet2.xml", dates()))
-            pupils = _pupil_sheet(*data_rows(result, flags), strings)
+            pupils = _pupil_sheet(*data_columns(result, flags), strings)
             about_rows = [_row(n, row, strings) for n, row in enumerate(about, start=1)]
             writing.result()
         _write(archive, "xl/worksheets/sheet1.xml", pupils)
