@@ -251,3 +251,71 @@ def test_xlsx_pupil_cells_in_both_sheets_agree() -> None:
         "Vanlig",
     ]
     assert ("'-5", "'\tG") in listed.values()
+
+
+def csv_one_cell_at_a_time(result: ScanResult) -> str:
+    """The CSV as Python's csv module writes data_rows (the writer before issue 18)."""
+    import csv
+    import io
+
+    from naervaer_cli.output.labels import neutralise
+    from naervaer_cli.output.rows import data_rows
+    from naervaer_cli.words import date_text
+
+    def cell(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, date):
+            return date_text(value)
+        if isinstance(value, int):
+            return str(value)
+        assert isinstance(value, str)
+        return neutralise(value)
+
+    headers, rows = data_rows(result)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows([cell(v) for v in row] for row in rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def test_csv_in_columns_equals_the_csv_module() -> None:
+    """Semicolons, quotes, line breaks, carriage returns and formula-like text are quoted and
+    neutralised as the csv module and `neutralise` do, cell by cell."""
+    cases = {"4": CaseSummary("4", level=1, opened=date(2026, 10, 1), state='Åpen; "NIVÅ 1"')}
+    result = scan(
+        records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20), cases=cases
+    )
+    names = ['Bakke; "Jonas"', "To\nlinjer", "Vogn\rretur", "=SUM(A1)", "-5; x", ""]
+    pupils = tuple(
+        replace(p, name=name, contact=None if n % 2 else '@"lærer"', group=f" {p.group} ")
+        for n, (p, name) in enumerate(zip(result.pupils, names, strict=True))
+    )
+    odd = replace(result, pupils=pupils)
+    text = render(odd, Format.csv)
+    assert text == csv_one_cell_at_a_time(odd)
+    assert '"Bakke; ""Jonas"""' in text and '"\'-5; x"' in text
+    empty = replace(result, pupils=())
+    assert render(empty, Format.csv) == csv_one_cell_at_a_time(empty)
+    assert render(result, Format.csv) == csv_one_cell_at_a_time(result)
+
+
+def test_spreadsheets_list_pupils_without_flags() -> None:
+    """Pupils listed only for a case (no flag at all) keep one row each, with empty evidence."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    result = scan(records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    bare = replace(
+        result, pupils=tuple(replace(p, flags=()) for p in result.pupils), flag_source=None
+    )
+    text = render(bare, Format.csv)
+    assert text == csv_one_cell_at_a_time(bare)
+    assert len(text.splitlines()) == 1 + len(bare.pupils)
+    book = load_workbook(BytesIO(render(bare, Format.xlsx)))
+    rows = list(book["Oppfølging"].iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == [p.pupil_id for p in bare.pupils]
+    assert {row[5] for row in rows} == {None}  # «Hva slo ut» empty
+    assert book["Datoer"].max_row == 1

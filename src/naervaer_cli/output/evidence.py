@@ -60,12 +60,13 @@ def pupil_evidence(result: ScanResult, frame: pl.DataFrame) -> pl.DataFrame:
         {"pupil_id": [p.pupil_id for p in result.pupils]}, schema={"pupil_id": pl.String}
     )
     if frame.is_empty():
-        return who.select(
+        # with_columns, not select: literals alone would make one row
+        return who.with_columns(
             flags=pl.lit("", pl.String),
             first=pl.lit(None, pl.Date),
             last=pl.lit(None, pl.Date),
             dates=pl.lit("", pl.String),
-        )
+        ).drop("pupil_id")
     # A flag's short text depends only on these: each distinct one is written once.
     keys = ["rule", "severity", "count", "threshold", "subject", "signal", "first", "last"]
     flags = frame.select(

@@ -106,12 +106,7 @@ class _Strings:
         numbered in the order they come, as one `value` call each would number them."""
         import polars as pl
 
-        dangerous = pl.any_horizontal(pl.col("v").str.starts_with(c) for c in labels.DANGEROUS)
-        text = (
-            values.to_frame("v")
-            .select(pl.when(dangerous).then(pl.concat_str(pl.lit("'"), "v")).otherwise("v"))
-            .to_series()
-        )
+        text = values.to_frame("v").select(labels.neutralised(pl.col("v"))).to_series()
         index = self.index
         distinct = text.filter(text != "").unique(maintain_order=True).to_list()
         for new in distinct:
