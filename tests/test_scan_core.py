@@ -99,6 +99,28 @@ def test_identity_from_the_latest_record() -> None:
     assert (only.name, only.group, only.contact) == ("Nytt, Navn", "7A", "Lærer 7A")
 
 
+def test_identity_reads_the_right_records_among_older_and_interleaved_ones() -> None:
+    """Records before the window and pupils interleaved: each listed pupil is named from
+    their own latest date; two records there that disagree give the largest value."""
+    one, two = pupil("1", "En, Elev", "7A"), pupil("2", "To, Elev", "7B")
+    rows = [
+        record(date(2026, 6, 1), kind="permisjon", **pupil("1", "Feil, Navn", "5A")),
+        record(date(2026, 6, 2), kind="permisjon", **pupil("3", "Tre, Elev", "7C")),
+        record(date(2026, 11, 19), kind="permisjon", **pupil("2", "Berg, Ny", "8B")),
+        *two_lessons(one),
+        record(date(2026, 11, 19), kind="permisjon", **pupil("2", "Aas, Ny", "8B")),
+        *two_lessons(two),
+        record(date(2026, 11, 17), kind="permisjon", **pupil("1", "Senere, Ikke", "9A")),
+        record(date(2026, 11, 18), kind="permisjon", **{**one, "contact": None}),
+    ]
+    result = scan(records(rows), POLICY, calendar=CALENDAR)
+    assert [(p.pupil_id, p.name, p.group, p.contact) for p in result.pupils] == [
+        ("1", "En, Elev", "7A", "Lærer 7A"),
+        ("2", "Berg, Ny", "8B", "Lærer 8B"),
+    ]
+    assert result.pupils_scanned == 3
+
+
 def test_cases_change_the_level_and_overdue_cases_appear() -> None:
     rows = two_lessons(pupil("1", "A", "7A")) + [
         record(date(2026, 11, 18), kind="permisjon", **pupil("2", "B", "7A"))
@@ -112,6 +134,28 @@ def test_cases_change_the_level_and_overdue_cases_appear() -> None:
     assert (first.pupil_id, first.suggestion.level, first.case) == ("1", 1, cases["1"])
     assert (second.pupil_id, second.flags, second.status) == ("2", (), "watch")
     assert second.suggestion.due == "Evaluering var 10.11.2026 – registrer evalueringen."
+
+
+def test_overdue_cases_outside_the_window_and_outside_the_files() -> None:
+    """A case pupil with records only before the window is named from their latest record;
+    one the files do not hold is listed apart; a flagged pupil with a case is listed once."""
+    rows = two_lessons(pupil("1", "A", "7A"))
+    rows += [
+        record(date(2026, 9, 1), kind="permisjon", **pupil("2", "Eldre, Navn", "6B")),
+        record(date(2026, 9, 2), kind="permisjon", **pupil("2", "Gammelt, Navn", "7B")),
+    ]
+    due = date(2026, 11, 10)
+    cases = {
+        pid: CaseSummary(pid, level=1, opened=date(2026, 10, 1), evaluation_due=due)
+        for pid in ("1", "2", "9")
+    }
+    result = scan(records(rows), POLICY, calendar=CALENDAR, cases=cases)
+    assert [(p.pupil_id, p.name, p.group, bool(p.flags)) for p in result.pupils] == [
+        ("1", "A", "7A", True),
+        ("2", "Gammelt, Navn", "7B", False),
+    ]
+    assert result.not_in_export == (cases["9"],)
+    assert result.pupils_scanned == 2
 
 
 def test_barnehage_setting_runs_the_barnehage_rules() -> None:

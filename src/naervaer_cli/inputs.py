@@ -68,10 +68,12 @@ def load_inputs(
             lesson_minutes=rules.school.lesson_minutes,
         )
         records, rejected, notes = imported.records, imported.rejected, imported.notes
+        subjects: frozenset[str] | None = imported.subjects
     else:
         from naervaer_cli.history import load_history
 
         records = load_history(config.home)
+        subjects = None
         if records.is_empty():
             raise InputError(
                 f"Ingen eksportfiler oppgitt, og ingen lagret fraværshistorikk i {config.home}. "
@@ -89,7 +91,7 @@ def load_inputs(
     from naervaer_cli.subjects import with_subject_names
 
     return ScanInputs(
-        records=with_subject_names(records, rules.school),
+        records=with_subject_names(records, rules.school, subjects),
         policy=rules,
         calendar=calendar,
         as_of=as_of,
@@ -134,10 +136,12 @@ def detect_setting(records: pl.DataFrame) -> Setting:
 
 def _case_summaries(config: Config, as_of: date, setting: str) -> dict[str, CaseSummary] | None:
     """The open cases of `setting` only: a school run never sees a barnehage case."""
-    from naervaer_cli.caselog.store import CaseStore, caselog_exists
+    from naervaer_cli.caselog.location import caselog_exists
 
     if not caselog_exists(config):
         return None
+    from naervaer_cli.caselog.store import CaseStore
+
     with CaseStore.from_config(config) as store:
         return store.summaries(as_of, setting)
 
@@ -309,9 +313,11 @@ def _named_file(text: str) -> tuple[str, Path]:
 
 
 def _open_cases(config: Config, as_of: date) -> dict[str, CaseSummary]:
-    from naervaer_cli.caselog.store import CaseStore, caselog_exists
+    from naervaer_cli.caselog.location import caselog_exists
 
     if not caselog_exists(config):
         return {}
+    from naervaer_cli.caselog.store import CaseStore
+
     with CaseStore.from_config(config) as store:
         return store.summaries(as_of)

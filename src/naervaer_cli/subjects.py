@@ -6,17 +6,26 @@ and table counts and shows them as one subject (`SchoolPolicy.subject_name`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import polars as pl
 
 from naervaer_cli.policy import SchoolPolicy
 
 
-def with_subject_names(records: pl.DataFrame, school: SchoolPolicy) -> pl.DataFrame:
-    """`records` with each subject renamed to the name the policy shows it under."""
+def with_subject_names(
+    records: pl.DataFrame, school: SchoolPolicy, names: Collection[str] | None = None
+) -> pl.DataFrame:
+    """`records` with each subject renamed to the name the policy shows it under.
+
+    `names` are the records' distinct subjects when the caller knows them (ImportResult
+    .subjects); more names than the records hold change nothing.
+    """
     if "subject" not in records.columns or records.is_empty():
         return records
     # A handful of distinct names, so the matching runs in Python once per name, not per row.
-    names = records.get_column("subject").drop_nulls().unique().to_list()
+    if names is None:
+        names = records.get_column("subject").drop_nulls().unique().to_list()
     renamed = {name: school.subject_name(name) for name in names}
     changed = {old: new for old, new in renamed.items() if old != new}
     if not changed:

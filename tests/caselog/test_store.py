@@ -13,7 +13,8 @@ import pytest
 from caselog_backends import Backend
 
 from naervaer_cli.caselog.events import EventType
-from naervaer_cli.caselog.store import CaseStore, caselog_path, purge_closed_cases
+from naervaer_cli.caselog.location import caselog_path
+from naervaer_cli.caselog.store import CaseStore, purge_closed_cases
 from naervaer_cli.config import Config
 from naervaer_cli.errors import RuntimeFailure, UsageError
 

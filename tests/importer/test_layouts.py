@@ -605,3 +605,36 @@ def test_records_after_a_blank_row_are_read(tmp_path):
     result = load_exports([path], load_config(), today=TODAY)
     assert result.records.get_column("pupil_id").to_list() == ["1", "2"]
     assert result.files[0].skipped_rows == (5,)
+
+
+def test_a_summary_word_after_empty_first_cells_is_skipped(tmp_path):
+    """The summary word is looked for in a row's first non-empty cell, not only the first cell."""
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "Merknad;Elevnr;Dato;Minutter;Fraværstype\n;1;24.08.2026;45;Sykdom\n;Sum;uke 35;45;\n",
+        encoding="utf-8",
+    )
+    from naervaer_cli.config import load_config
+    from naervaer_cli.importer import load_exports
+
+    result = load_exports([path], load_config(), today=TODAY)
+    assert result.records.get_column("pupil_id").to_list() == ["1"]
+    assert result.files[0].skipped_rows == (3,)
+
+
+def test_a_first_cell_starting_with_a_digit_is_never_a_summary(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "Elevnr;Dato;Minutter;Fraværstype\n1;24.08.2026;45;Sykdom\n2 Totalt;uke 35;45;Sykdom\n",
+        encoding="utf-8",
+    )
+    from naervaer_cli.config import load_config
+    from naervaer_cli.errors import InputError
+    from naervaer_cli.importer import load_exports
+
+    with pytest.raises(InputError) as raised:
+        load_exports([path], load_config(), today=TODAY)
+    assert str(raised.value) == (
+        f"{path}, rad 3, kolonne «Dato»: «uke 35» er ikke en gyldig dato (forventet "
+        "dd.mm.åååå eller åååå-mm-dd)."
+    )

@@ -480,6 +480,17 @@ def test_row_order_never_changes_the_result(rows: list[dict], rnd) -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@given(st.lists(a_record(), min_size=1, max_size=40), st.randoms(use_true_random=False))
+def test_every_flag_lists_its_dates_in_order(rows: list[dict], rnd) -> None:
+    """Whatever the order of the rows (the rules sort rows once, not each pupil's list)."""
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    for flags in _flags(shuffled).values():
+        for flag in flags:
+            assert list(flag.dates) == sorted(flag.dates), flag.rule
+
+
+@settings(max_examples=60, deadline=None)
 @given(st.lists(a_record(), min_size=0, max_size=40), a_record())
 def test_a_permisjon_record_never_changes_a_flag(rows: list[dict], extra: dict) -> None:
     extra = {**extra, "kind": "permisjon", "code": "Permisjon"}

@@ -65,6 +65,7 @@ from naervaer_cli.caselog.events import (
     LeaveOff,
     OpenCase,
 )
+from naervaer_cli.caselog.location import caselog_path, caselog_url
 from naervaer_cli.caselog.migrations import MIGRATIONS, applied, migrate, pending
 from naervaer_cli.errors import InputError, RuntimeFailure, UsageError, sqlite_failure
 from naervaer_cli.privacy import contains_fnr, id_fnr
@@ -74,29 +75,12 @@ from naervaer_cli.words import date_text
 if TYPE_CHECKING:
     from naervaer_cli.config import Config
 
-DEFAULT_NAME = "caselog.sqlite"
 SETTINGS = ("skole", "barnehage")
 LEVELS = (0, 1, 2)
 # The guide, skole NIVÅ 1: "Tiltak evalueres etter 3 uker."
 SKOLE_EVALUATION_AFTER = timedelta(weeks=3)
 EXPORT_FORMAT = "naervaer-caselog"
 EXPORT_VERSION = 2  # 2: cases carry their school
-
-
-def caselog_path(config: Config) -> Path:
-    """`caselog.path` from the config, else `$NAERVAER_HOME/caselog.sqlite`."""
-    configured = config.get("caselog.path")
-    return Path(configured).expanduser() if configured else config.home / DEFAULT_NAME
-
-
-def caselog_url(config: Config) -> str | None:
-    """`caselog.url` (or NAERVAER_CASELOG_URL) when the log is on PostgreSQL, else None."""
-    return config.setting(None, "NAERVAER_CASELOG_URL", "caselog.url") or None
-
-
-def caselog_exists(config: Config) -> bool:
-    """Whether there is a log to read: a configured server, or the SQLite file on disk."""
-    return caselog_url(config) is not None or caselog_path(config).exists()
 
 
 def norwegian(day: date) -> str:

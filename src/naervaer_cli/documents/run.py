@@ -63,10 +63,11 @@ def settings_from(config: Config) -> PackSettings:
 
 def caselog_timeline(config: Config) -> Callable[[str], Sequence[Any]]:
     """A pupil's case events from the case log; nothing when there is no case log yet."""
-    from naervaer_cli.caselog.store import CaseStore, caselog_exists
+    from naervaer_cli.caselog.location import caselog_exists
 
     if not caselog_exists(config):
         return lambda pupil_id: ()
+    from naervaer_cli.caselog.store import CaseStore
 
     def timeline(pupil_id: str) -> Sequence[Any]:
         with CaseStore.from_config(config) as store:

@@ -87,6 +87,8 @@ class ImportResult:
     duplicates: int = 0
     rejected: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Every subject the records hold, and maybe more (Normalized.subjects).
+    subjects: frozenset[str] = frozenset()
 
 
 def load_exports(
@@ -125,6 +127,7 @@ def load_exports(
         lesson_minutes=functools.cache(lambda: lesson_minutes or _policy_lesson_minutes(config)),
     )
     frames, reports, rejected_rows, failed = [], [], [], []
+    subjects: set[str] = set()
     for path in paths:
         raw, choice = reader.read(Path(path))
         result = normalize(raw, replace(ctx, codes=reader.codes(choice.vocabulary)))
@@ -137,6 +140,7 @@ def load_exports(
         if raw.match.grid:
             columns["lesson"] = columns["code"] = grid_span(raw.match)
         frames.append(result.records)
+        subjects.update(result.subjects)
         # Only `check` (collect_problems) shows them, and finding them hashes every record.
         repeated = repeated_rows(result.records) if collect_problems else ()
         reports.append(
@@ -180,6 +184,7 @@ def load_exports(
         duplicates=sum(f.height for f in frames) - unique.height,
         rejected=len(rejected_rows),
         notes=(*_vocabulary_notes(reports), *(w for r in reports for w in r.warnings)),
+        subjects=frozenset(subjects),
     )
 
 

@@ -23,8 +23,9 @@ TEXT_COLUMNS = ("name", "group", "contact", "subject", "comment", "age_group")
 
 def pseudonymise_fnr(
     frame: pl.DataFrame, key: bytes, *, id_is_fnr: bool
-) -> tuple[pl.DataFrame, int]:
-    """`frame` with no fødselsnummer left, and how many distinct ones were replaced.
+) -> tuple[pl.DataFrame, int, frozenset[str]]:
+    """`frame` with no fødselsnummer left, how many distinct ones were replaced, and the
+    distinct subjects left (found here anyway; subjects.with_subject_names needs them).
 
     `id_is_fnr`: the pupil id came from a fødselsnummer column, so every id is hashed whatever
     it looks like (10 digits get their leading zero back first). Otherwise an id that is a
@@ -37,12 +38,13 @@ def pseudonymise_fnr(
         ids = ids.filter(ids.str.contains(MAYBE_FNR))
     found = frame.select(
         ids.unique().drop_nulls().implode(),
-        *(_candidates(c) for c in text),
-    ).row(0)
+        *(pl.col(c).unique().drop_nulls().implode() for c in text),
+    )
+    distinct = {c: found.get_column(c)[0] for c in text}
     fnrs: set[str] = set()
     replaced: dict[str, dict[str, str]] = {}
     id_map: dict[str, str] = {}
-    for value in found[0]:
+    for value in found.get_column("pupil_id")[0]:
         fnr = fnr_column_value(value) if id_is_fnr else id_fnr(value)
         if fnr is not None:
             fnrs.add(fnr)
@@ -52,9 +54,9 @@ def pseudonymise_fnr(
             id_map[value] = mask_fnr_in_text(value, key)
     if id_map:
         replaced["pupil_id"] = id_map
-    for column, values in zip(text, found[1:], strict=True):
+    for column, values in distinct.items():
         mapping = {}
-        for value in values:
+        for value in _candidates(values):
             if found_here := find_fnrs(value):
                 fnrs.update(found_here)
                 mapping[value] = mask_fnr_in_text(value, key)
@@ -64,15 +66,15 @@ def pseudonymise_fnr(
         frame = frame.with_columns(
             pl.col(column).replace(mapping) for column, mapping in replaced.items()
         )
-    return frame, len(fnrs)
+    masked = replaced.get("subject", {})
+    subjects = frozenset(masked.get(s, s) for s in distinct.get("subject", ()))
+    return frame, len(fnrs), subjects
 
 
-def _candidates(column: str) -> pl.Expr:
-    """The distinct values of `column` that may hold a fødselsnummer.
+def _candidates(values: pl.Series) -> pl.Series:
+    """The distinct values of a column that may hold a fødselsnummer.
 
     Polars regexes have no look-around: this is a cheap pre-filter, the exact check (and the
     control digits) is privacy.find_fnrs in Python on the few values left.
     """
-    # One evaluation of unique() (its order is not stable between two), filtered as a list.
-    distinct = pl.col(column).unique().drop_nulls().implode()
-    return distinct.list.eval(pl.element().filter(pl.element().str.contains(MAYBE_FNR)))
+    return values.filter(values.str.contains(MAYBE_FNR))

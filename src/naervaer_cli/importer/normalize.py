@@ -27,7 +27,7 @@ from naervaer_cli.importer.codes import (
 from naervaer_cli.importer.fnr import pseudonymise_fnr
 from naervaer_cli.importer.grid import HEADER_COLUMN, grid_span, is_grid, unpivot_grid
 from naervaer_cli.importer.headers import LESSON_NUMBERS, SYNONYMS, HeaderMatch
-from naervaer_cli.importer.read import RawTable
+from naervaer_cli.importer.read import RawTable, categorical, categories, is_categorical
 from naervaer_cli.privacy import hide_fnr, keyed_hash, mask_fnr_in_text
 from naervaer_cli.schema import KINDS, record_schema
 
@@ -112,6 +112,9 @@ class Normalized:
     unknown_codes: tuple[UnknownCode, ...] = ()
     derived_codes: tuple[Derived, ...] = ()
     code_counts: tuple[tuple[str, str | None, int], ...] = ()  # (code, kind, rows) for check
+    # Every subject the records hold (and maybe more): subjects.with_subject_names need not
+    # look through a million rows for them again.
+    subjects: frozenset[str] = frozenset()
 
 
 # --- value parsers (expressions over String columns) -------------------------------------
@@ -219,17 +222,15 @@ def _padded(col: pl.Expr) -> pl.Expr:
     return (col.str.len_bytes() == 0) | col.str.starts_with(" ") | col.str.ends_with(" ")
 
 
-def _mapped(col: pl.Expr, small: pl.DataFrame, dtype: pl.DataType) -> pl.Expr:
-    """`col` mapped through the parsed distinct values. A column with none or one distinct
+def _mapped(codes: pl.Expr, small: pl.DataFrame, dtype: pl.DataType) -> pl.Expr:
+    """A column mapped through its parsed distinct values; `codes` numbers each row by its
+    value's position in `small` (null for an empty cell). A column with none or one distinct
     value (an empty "Til dato", "Heldag" always "Nei") needs no lookup per row."""
     if small.height == 0:
         return pl.lit(None, dtype=dtype)
     if small.height == 1:
-        return pl.when(col.is_not_null()).then(pl.lit(small["value"][0], dtype=dtype))
-    # The distinct values as an Enum number each row by its value's position in `small`: one
-    # lookup per row, a third cheaper than replace_strict's.
-    positions = col.cast(pl.Enum(small["raw"])).to_physical()
-    return pl.lit(small["value"], dtype=dtype).gather(positions)
+        return pl.when(codes.is_not_null()).then(pl.lit(small["value"][0], dtype=dtype))
+    return pl.lit(small["value"], dtype=dtype).gather(codes)
 
 
 def _parse_columns(
@@ -249,7 +250,12 @@ def _parse_columns(
     # (stripped) when some value needs it, which keeps a 10M-row import's memory down.
     checked = [f for f in (*text, "code") if f in parsers]
     scan = frame.select(
-        *(pl.col(f).unique().drop_nulls().implode() for f in typed),
+        # One hashing pass gives both a column's distinct values (its categories) and each
+        # row's code; a column the reader gave as Categorical (read.REPEATED_FIELDS) needs none.
+        *(
+            (pl.col(f) if is_categorical(frame.schema[f]) else pl.col(f).cast(categorical()))
+            for f in typed
+        ),
         *(_padded(pl.col(f)).any().alias(f"_pad_{f}") for f in checked),
         *(
             (pl.col(f).str.contains(_UNSAFE).any() if may_have_controls else pl.lit(False)).alias(
@@ -257,10 +263,10 @@ def _parse_columns(
             )
             for f in checked
         ),
-    ).row(0)
-    distinct = scan[: len(typed)]
-    padded = dict(zip(checked, scan[len(typed) : len(typed) + len(checked)], strict=True))
-    unsafe = dict(zip(checked, scan[len(typed) + len(checked) :], strict=True))
+    )
+    # The checks are one value repeated on every row (none when the file has no rows).
+    padded = {f: scan.get_column(f"_pad_{f}").head(1).any() for f in checked}
+    unsafe = {f: scan.get_column(f"_ctl_{f}").head(1).any() for f in checked}
     # `raw_<field>` is the value as written (stripped when needed) for `code`; messages strip
     # the few values they quote themselves.
     as_written = {
@@ -273,26 +279,35 @@ def _parse_columns(
     }
     mapped = [as_written[f].alias(f) for f in text]
     invalid_fields: dict[str, str] = {}
-    for (field, (parse, dtype)), values in zip(typed.items(), distinct, strict=True):
+    codes: dict[str, pl.Series] = {}
+    for field, (parse, dtype) in typed.items():
+        column = scan.get_column(field)
         small = (
-            pl.DataFrame({"raw": values}, schema={"raw": pl.String})
+            pl.DataFrame({"raw": categories(column)}, schema={"raw": pl.String})
             .with_columns(clean=_as_text(clean_text(pl.col("raw"))))
             .with_columns(value=parse(pl.col("clean")).cast(dtype))
         )
-        mapped.append(_mapped(pl.col(field), small, dtype).alias(field))
-        invalid = small.filter(pl.col("clean").is_not_null() & pl.col("value").is_null())
+        codes[f"_code_{field}"] = column.to_physical()
+        mapped.append(_mapped(pl.col(f"_code_{field}"), small, dtype).alias(field))
+        invalid = small.with_row_index("code").filter(
+            pl.col("clean").is_not_null() & pl.col("value").is_null()
+        )
         if invalid.height:
             invalid_fields[field] = f"_invalid_{field}"
             # is_in gives null for null values; an empty cell is "missing", not "unreadable".
+            # A value of a row the reader left out (a sum row) may be among the categories;
+            # its code is in no row, so its mask is all false.
             mapped.append(
-                pl.col(field)
-                .is_in(invalid["raw"].implode())
+                pl.col(f"_code_{field}")
+                .is_in(invalid["code"].cast(pl.UInt32).implode())
                 .fill_null(False)
                 .alias(f"_invalid_{field}")
             )
     raw_copies = [expr.alias(f"raw_{f}") for f, expr in as_written.items()]
     carried = [pl.col(HEADER_COLUMN)] if HEADER_COLUMN in frame.columns else []
-    return frame.select(pl.col("_row"), *mapped, *raw_copies, *carried), invalid_fields
+    del scan
+    with_codes = frame.with_columns(**codes)
+    return with_codes.select(pl.col("_row"), *mapped, *raw_copies, *carried), invalid_fields
 
 
 def _amount_message(field: str, most: float) -> Callable[[dict], str]:
@@ -468,7 +483,8 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
         data = data.filter(~any_bad)
 
     warnings: list[str] = []
-    records = _build(data, raw, ctx, has, notes, warnings)
+    subjects: set[str] = set()
+    records = _build(data, raw, ctx, has, notes, warnings, subjects)
     return Normalized(
         records,
         problems,
@@ -479,6 +495,7 @@ def normalize(raw: RawTable, ctx: Context) -> Normalized:
         unknown_codes=unknown,
         derived_codes=derived,
         code_counts=counts,
+        subjects=frozenset(subjects),
     )
 
 
@@ -700,7 +717,10 @@ def _build(
     has: Callable[[str], bool],
     notes: list[str],
     warnings: list[str],
+    subjects: set[str],
 ) -> pl.DataFrame:
+    """The canonical records of the good rows; adds the distinct subjects to `subjects`."""
+
     def col(field: str, dtype: pl.DataType = _STRING) -> pl.Expr:
         return pl.col(field) if has(field) else pl.lit(None, dtype=dtype)
 
@@ -772,7 +792,7 @@ def _build(
         )
         .collect(engine="streaming")
     )
-    out = _pseudonymise(out, ctx.key, has, notes)
+    out = _pseudonymise(out, ctx.key, has, notes, subjects)
     if has("date_to"):
         out = _expand_ranges(out, ctx.calendar, notes)
     return (
@@ -814,10 +834,18 @@ def _one_lesson(
 
 
 def _pseudonymise(
-    frame: pl.DataFrame, key: bytes, has: Callable[[str], bool], notes: list[str]
+    frame: pl.DataFrame,
+    key: bytes,
+    has: Callable[[str], bool],
+    notes: list[str],
+    subjects: set[str],
 ) -> pl.DataFrame:
-    """Replace every fødselsnummer by its keyed hash (see importer/fnr.py); never keep it."""
-    frame, count = pseudonymise_fnr(frame, key, id_is_fnr=has("fnr") and not has("pupil_id"))
+    """Replace every fødselsnummer by its keyed hash (see importer/fnr.py); never keep it.
+
+    Adds the distinct subjects left to `subjects`.
+    """
+    frame, count, found = pseudonymise_fnr(frame, key, id_is_fnr=has("fnr") and not has("pupil_id"))
+    subjects.update(found)
     if count:
         notes.append(f"{count} fødselsnummer er erstattet med pseudonymer og lagres ikke.")
     if not has("pupil_id") and not has("fnr"):

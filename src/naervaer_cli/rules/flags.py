@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Final
 
 import polars as pl
 
@@ -21,6 +22,13 @@ FLAG_COLUMNS: dict[str, pl.DataType] = {
     "lessons": pl.List(pl.String()),
     "signal": pl.Boolean(),
 }
+
+
+# The engine for the rules' plans over the window's rows and the per-day facts: their sorts,
+# joins and list aggregations run faster in memory than in the streaming engine Polars 2
+# picks by default (measured on the 1M realistic file: run_scan 0.285 → 0.267 s). The
+# scans over all records (prepare's days and rows) are faster streaming and keep it.
+SMALL: Final = "in-memory"
 
 
 def window_start(as_of: date, window_days: int) -> date:
@@ -56,7 +64,7 @@ def finish(frame: pl.LazyFrame, rule: str, signal: bool = False) -> pl.DataFrame
     return (
         frame.with_columns(*extra, rule=pl.lit(rule), signal=pl.lit(signal))
         .select([pl.col(c).cast(t) for c, t in FLAG_COLUMNS.items()])
-        .collect()
+        .collect(engine=SMALL)
     )
 
 
@@ -127,12 +135,3 @@ class FlagTable:
             built = _flag_values(self.frame)
             self._by_pupil = {pid: tuple(flags) for pid, flags in built.items()}
         return self._by_pupil.get(pupil_id, ())
-
-    def concerned(self) -> set[str]:
-        """The pupils with at least one flag at `concern`."""
-        frame = self.frame.filter(pl.col("severity") == "concern")
-        return set(frame.get_column("pupil_id").unique().to_list())
-
-    def pupils(self) -> list[str]:
-        """Every pupil with a flag."""
-        return self.frame.get_column("pupil_id").unique().to_list()

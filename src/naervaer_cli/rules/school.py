@@ -17,20 +17,27 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.policy import Policy, SchoolPolicy
 from naervaer_cli.result import Flag
-from naervaer_cli.rules.flags import finish, grade, to_flags, window_start
+from naervaer_cli.rules.flags import SMALL, finish, grade, to_flags, window_start
 
 PUPIL_DAY = ["pupil_id", "date"]
 # Evidence order that does not depend on the order of the rows in the export.
 _EVIDENCE_ORDER = ["pupil_id", "date", "start_min", "end_min", "subject", "code", "minutes"]
+# Rows are sorted by the pupil's category code rather than its text: any order of the pupils
+# does (each pupil's rows only need to be together), and numbers sort faster (measured:
+# _last_blocks' sort 11 → 7 ms on the 1M realistic file).
+_BY_PUPIL = pl.col("pupil_id").to_physical()
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """What every rule reads, computed once: the window's rows and its per-day facts."""
+    """What every rule reads, computed once: the window's rows and its per-day facts.
+
+    `pupil_id` is Categorical in `rows`, `days` and `left_days` (see `prepare`).
+    """
 
     as_of: date
     first: date  # first day of `days` (the window's, or the term's if earlier)
-    rows: pl.DataFrame  # records in [first, as_of] with helper columns
+    rows: pl.DataFrame  # records in the rule window with helper columns; `_row` is their number
     days: pl.DataFrame  # one row per pupil and date: whole_day, minutes, left, late
     left_days: pl.DataFrame  # pupil_id, date where the day's last absence block means «left»
     left_rows: pl.DataFrame  # `_row` of the rows in those blocks
@@ -142,7 +149,18 @@ def prepare(
     # Enum membership is a lookup on the physical codes: much cheaper than comparing strings.
     counting = pl.col("kind").is_in(list(school.counting_kinds))
     whole = pl.col("whole_day").fill_null(False)
-    span = records.lazy().select(_COLUMNS).filter(pl.col("date").is_between(first, as_of))
+    # pupil_id as Categorical inside the rules: every per-pupil group_by, join and sort below
+    # then hashes a number instead of a string (the flag frames are String again in
+    # `finish`). With the window's plans collected in memory this gains ≈ 15 ms on the 1M
+    # realistic file (run_scan 0.272 → 0.257 s); it did not pay on its own before.
+    span = (
+        records.lazy()
+        # `_row`: the row's number in `records`, so a rule (or the scan) can go back to it.
+        .with_row_index("_row")
+        .select("_row", *_COLUMNS)
+        .filter(pl.col("date").is_between(first, as_of))
+        .with_columns(pl.col("pupil_id").cast(pl.Categorical))
+    )
     # The per-day facts are packed into bits and OR-ed: one cheap aggregation instead of
     # four boolean ones over what can be millions of pupil-days.
     bits = (
@@ -192,7 +210,6 @@ def prepare(
             end_min=pl.coalesce(_clock_minutes("end"), pl.col("start_min") + pl.col("minutes")),
         )
         .drop("group")  # read only for the day's bounds; no rule needs it after
-        .with_row_index("_row")
     )
     # Collected one after the other: on two cores that is faster than collect_all.
     days_frame, rows_frame = days.collect(), rows.collect()
@@ -260,7 +277,7 @@ def _last_blocks(
         )
         .select("_row", *PUPIL_DAY, "start_min", "end_min", "day_start", "day_end")
         .join(whole_days, on=PUPIL_DAY, how="anti")
-        .sort([*PUPIL_DAY, "start_min", "end_min"])
+        .sort(_BY_PUPIL, "date", "start_min", "end_min")
         .with_columns(day_no=new_day.cast(pl.Int64).cum_sum())
         .with_columns(
             running=(day_no * _KEY + pl.col("end_min").clip(0, _KEY - 1)).cum_max(),
@@ -283,10 +300,24 @@ def _last_blocks(
         )
         .filter(pl.col("day_left") & (pl.col("block") == pl.col("day_block")))
         .select("_row", *PUPIL_DAY, "last_of_day")
-        .collect()
+        .collect(engine=SMALL)
     )
     left_days = marked.filter(pl.col("last_of_day")).select(PUPIL_DAY)
     return left_days, marked.select("_row")
+
+
+def latest_rows(prep: Prepared, pupils: pl.LazyFrame) -> pl.Series:
+    """`_row` of each pupil's records on their latest date in the window (pupils: pupil_id
+    as String; those without records in the window have none)."""
+    wanted = pupils.select(pl.col("pupil_id").cast(pl.Categorical))
+    return (
+        prep.rows.lazy()
+        .select("_row", "pupil_id", "date")
+        .join(wanted, on="pupil_id", how="semi")
+        .filter(pl.col("date") == pl.col("date").max().over("pupil_id"))
+        .collect(engine=SMALL)
+        .get_column("_row")
+    )
 
 
 def whole_days(prep: Prepared) -> pl.LazyFrame:
@@ -312,7 +343,8 @@ def _with_evidence(
     """
     picked = rows.join(graded.select(keys), on=keys, how="semi")
     if order is not None:
-        picked = picked.sort(order, nulls_last=True)
+        by = [_BY_PUPIL if name == "pupil_id" else pl.col(name) for name in order]
+        picked = picked.sort(by, nulls_last=True)
     lists = picked.group_by(keys, maintain_order=order is not None).agg(*evidence)
     return graded.join(lists, on=keys, how="left")
 
@@ -348,10 +380,13 @@ def _left_days(prep: Prepared, policy: Policy) -> pl.LazyFrame:
 
 
 def left_during_day_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
+    # Rows sorted by date once, each group keeps their order (Polars keeps the order of the
+    # rows within a group): faster than sorting every pupil's list (measured 6.5 → 2.9 ms).
     counts = (
         _left_days(prep, policy)
+        .sort("date")
         .group_by("pupil_id")
-        .agg(count=pl.len(), dates=pl.col("date").sort())
+        .agg(count=pl.len(), dates=pl.col("date"))
     )
     return finish(grade(counts, policy.school.rules["left_during_day"]), "left_during_day")
 
@@ -369,7 +404,7 @@ def single_lessons_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
         .join(whole_days(prep), on=PUPIL_DAY, how="anti")
         .join(prep.left_rows.lazy(), on="_row", how="anti")
         .select(_EVIDENCE_COLUMNS)
-        .collect()
+        .collect(engine=SMALL)
         .lazy()
     )
     graded = grade(lessons.group_by("pupil_id").agg(count=pl.len()), school.rules["single_lessons"])
@@ -389,7 +424,7 @@ def subject_absence_frame(prep: Prepared, policy: Policy) -> pl.DataFrame:
         _in_window(prep.rows.lazy(), prep, policy)
         .filter(pl.col("counting") & pl.col("watched").is_not_null())
         .select(*_EVIDENCE_COLUMNS, "watched")
-        .collect()
+        .collect(engine=SMALL)
         .lazy()
     )
     keys = ["pupil_id", "watched"]

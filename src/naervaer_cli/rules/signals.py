@@ -54,8 +54,9 @@ def signal_flag_frame(prep: Prepared, policy: Policy, calendar: SchoolCalendar) 
         .filter(pl.len().over("pupil_id") >= sig.consecutive_min)
         .sort(["pupil_id", "idx"])
         .with_columns(run=pl.col("idx") - pl.int_range(pl.len()).over("pupil_id"))
+        # The rows are in date order here, and a group keeps the order of its rows.
         .group_by("pupil_id", "run")
-        .agg(count=pl.len(), dates=pl.col("date").sort(), last=pl.col("date").max())
+        .agg(count=pl.len(), dates=pl.col("date"), last=pl.col("date").max())
         .sort(["pupil_id", "count", "last"])
         .group_by("pupil_id")
         .agg(pl.col("count").last(), pl.col("dates").last())
@@ -66,8 +67,10 @@ def signal_flag_frame(prep: Prepared, policy: Policy, calendar: SchoolCalendar) 
 
     late = (
         days.filter(pl.col("late") & (pl.col("date") >= first))
+        # Sorted once rather than per pupil: a group keeps the order of its rows.
+        .sort("date")
         .group_by("pupil_id")
-        .agg(count=pl.len(), dates=pl.col("date").sort())
+        .agg(count=pl.len(), dates=pl.col("date"))
         .filter(pl.col("count") >= sig.late_min)
         .with_columns(severity=pl.lit("watch"), threshold=pl.lit(sig.late_min))
     )
@@ -137,8 +140,9 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
         picked = shares.lazy().filter(recent) if only_recent else shares.lazy()
         dates = (
             picked.join(fired.select("pupil_id"), on="pupil_id", how="semi")
+            .sort("date")  # once, not per pupil: a group keeps the order of its rows
             .group_by("pupil_id")
-            .agg(dates=pl.col("date").sort())
+            .agg(dates=pl.col("date"))
         )
         return fired.join(dates, on="pupil_id", how="left")
 
