@@ -319,3 +319,25 @@ def test_spreadsheets_list_pupils_without_flags() -> None:
     assert [row[0] for row in rows] == [p.pupil_id for p in bare.pupils]
     assert {row[5] for row in rows} == {None}  # «Hva slo ut» empty
     assert book["Datoer"].max_row == 1
+
+
+def test_flags_without_dates_render_in_every_format() -> None:
+    """Flags set by hand with no dates at all (no day to look up) render as their objects do."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    result = scan(records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    undated = replace(
+        result,
+        pupils=tuple(
+            replace(p, flags=tuple(replace(f, dates=()) for f in p.flags)) for p in result.pupils
+        ),
+        flag_source=None,
+    )
+    assert render_json(undated) == from_objects(undated)
+    assert b'"dates": []' in render_json(undated)
+    assert render(undated, Format.csv) == csv_one_cell_at_a_time(undated)
+    book = load_workbook(BytesIO(render(undated, Format.xlsx)))
+    assert book["Oppfølging"].max_row == 1 + len(undated.pupils)
+    assert book["Datoer"].max_row == 1
