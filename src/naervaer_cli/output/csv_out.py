@@ -12,7 +12,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from naervaer_cli.output import labels
-from naervaer_cli.output.rows import data_columns
+from naervaer_cli.output.rows import data_frame
 from naervaer_cli.result import ScanResult
 from naervaer_cli.words import DATE_FORMAT
 
@@ -30,7 +30,7 @@ def render_csv(result: ScanResult) -> str:
     """
     import polars as pl
 
-    headers, columns = data_columns(result)
+    headers, columns = data_frame(result)
     buffer = io.StringIO()
     csv.writer(buffer, **_DIALECT).writerow(headers)
     if columns.is_empty():

@@ -116,16 +116,17 @@ def display_rows(result: ScanResult, sep: str = ", ") -> tuple[list[str], list[l
 def data_rows(
     result: ScanResult, flags: pl.DataFrame | None = None
 ) -> tuple[list[str], list[list[Cell]]]:
-    """Headers and rows for spreadsheets (CSV): one row per pupil, flags joined; the rows
-    of `data_columns`."""
-    headers, columns = data_columns(result, flags)
-    return headers, [list(row) for row in columns.iter_rows()]
+    """Headers and rows for spreadsheets: one row per pupil, flags joined; the rows of
+    `data_frame`."""
+    headers, frame = data_frame(result, flags)
+    return headers, [list(row) for row in frame.iter_rows()]
 
 
-def data_columns(
+def data_frame(
     result: ScanResult, flags: pl.DataFrame | None = None
 ) -> tuple[list[str], pl.DataFrame]:
-    """Headers and columns for spreadsheets (CSV, XLSX): one row per pupil, flags joined.
+    """Headers and columns for spreadsheets (CSV, XLSX): one row per pupil in the result's
+    order, one column per header, flags joined.
 
     The columns are fixed whatever the data holds, so a spreadsheet or script that reads
     them can rely on them. Dates stay dates; the writer decides how to show them. `flags` is

@@ -9,16 +9,16 @@ frozen and carries an autofilter, as openpyxl wrote them.
 
 from __future__ import annotations
 
-import re
-import zipfile
+import struct
+import zlib
 from collections.abc import Callable, Sequence
 from datetime import date
-from io import BytesIO
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from naervaer_cli.gcpause import gc_paused
 from naervaer_cli.output import labels
 from naervaer_cli.output.evidence import date_rows, flag_frame
-from naervaer_cli.output.rows import Cell, data_columns, evidence_headers
+from naervaer_cli.output.rows import Cell, data_frame, evidence_headers
 from naervaer_cli.result import ScanResult
 
 if TYPE_CHECKING:
@@ -42,15 +42,10 @@ _STRINGS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # XML 1.0 allows no C0 control but tab, LF and CR; the importer removes them from the data,
 # this keeps any other text (a policy label) from making the file unreadable.
+_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_XML_CONTROLS = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _XML_TEXT = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-    | {chr(c): None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}
-)
-
-
-# The characters _XML_TEXT changes.
-_NEEDS_ESCAPE = re.compile(
-    '[&<>"' + "".join(chr(c) for c in range(0x20) if c not in (9, 10, 13)) + "]"
+    _XML_ESCAPES | {chr(c): None for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)}
 )
 
 
@@ -101,39 +96,20 @@ class _Strings:
             self.cells[value] = found
         return found
 
-    def texts(self, values: pl.Series) -> pl.Series:
-        """The XML of a cell holding each string of `values`, as `value` makes it; the texts
-        not numbered yet are numbered in the order they come."""
+    def xml(self) -> str:
+        """The shared string table's part: each text escaped as `_escape` does it, in
+        Polars (half the time of a string at a time for the 20 000 texts of 1M records)."""
         import polars as pl
 
-        text = values.to_frame("v").select(labels.neutralised(pl.col("v"))).to_series()
-        index = self.index
-        distinct = text.filter(text != "").unique(maintain_order=True).to_list()
-        for new in distinct:
-            if new not in index:
-                index[new] = len(index)
-        numbers = [index[t] for t in distinct]
-        return (
-            text.replace_strict(distinct, numbers, default=None, return_dtype=pl.Int64)
-            .to_frame("n")
-            .select(
-                pl.when(pl.col("n").is_null())
-                .then(pl.lit("<c/>"))
-                .otherwise(pl.concat_str(pl.lit('<c t="s"><v>'), "n", pl.lit("</v></c>")))
-            )
-            .to_series()
-        )
-
-    def xml(self) -> str:
-        # Almost no text needs escaping: then the items are joined at once (0.016 s at 1M
-        # rows for 60 000 texts one at a time).
-        texts = list(self.index)
-        open_item = '<si><t xml:space="preserve">'
-        if _NEEDS_ESCAPE.search("".join(texts)) is None:
-            items = open_item + f"</t></si>{open_item}".join(texts) + "</t></si>" if texts else ""
-        else:
-            items = "".join(f"{open_item}{_escape(text)}</t></si>" for text in texts)
-        count = len(texts)
+        texts = pl.Series(list(self.index), dtype=pl.String)
+        escaped = texts.str.replace_many(list(_XML_ESCAPES), list(_XML_ESCAPES.values()))
+        escaped = escaped.str.replace_all(_XML_CONTROLS, "")
+        items = pl.select(
+            pl.concat_str(
+                pl.lit('<si><t xml:space="preserve">'), pl.lit(escaped), pl.lit("</t></si>")
+            ).str.join("")
+        ).item()
+        count = len(self.index)
         return f'{_HEAD}<sst xmlns="{_MAIN}" count="{count}" uniqueCount="{count}">{items}</sst>'
 
 
@@ -145,12 +121,6 @@ def _row(number: int, values: Sequence[Cell], strings: _Strings) -> str:
 def _shown(value: Cell) -> int:
     """The width a value needs in its column (a date shows as dd.mm.yyyy)."""
     return 10 if isinstance(value, date) else len(str(value or ""))
-
-
-def _longest(column: pl.Series) -> int:
-    """The length of the longest text in `column` (0 when it has none)."""
-    longest = column.str.len_chars().max()
-    return longest if isinstance(longest, int) else 0
 
 
 def _sheet_xml(
@@ -178,12 +148,67 @@ def _sheet_xml(
     )
 
 
-def _write(archive: zipfile.ZipFile, name: str, pieces: Sequence[str | bytes]) -> None:
-    """Write one part of the zip from its pieces, text or UTF-8 (every part dated
-    1980-01-01, zip's default: the same scan gives the same bytes)."""
-    with archive.open(name, "w") as part:
-        for piece in pieces:
-            part.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+# Level 1: the sheets are repetitive XML that compresses well even at the fastest level.
+_LEVEL = 1
+# Every part is dated 1980-01-01 00:00 (zip's earliest date, in DOS form): the same scan
+# gives the same bytes.
+_DOS_DATE = 1 << 5 | 1
+
+
+class _Part(NamedTuple):
+    """One part of the .xlsx zip, compressed (raw deflate)."""
+
+    name: str
+    crc: int
+    size: int
+    data: bytes
+
+
+def _deflate(name: str, pieces: Sequence[str]) -> _Part:
+    """Compress one part of the zip from its pieces, as zipfile would (zlib at _LEVEL). Any
+    thread may do this (zlib lets go of the GIL): parts are compressed side by side and put
+    in the zip in their order by `_zip`."""
+    compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+    crc = size = 0
+    chunks = []
+    for piece in pieces:
+        raw = piece.encode("utf-8")
+        crc = zlib.crc32(raw, crc)
+        size += len(raw)
+        chunks.append(compressor.compress(raw))
+    chunks.append(compressor.flush())
+    return _Part(name, crc, size, b"".join(chunks))
+
+
+def _zip(parts: Sequence[_Part]) -> bytes:
+    """The zip of `parts`, in their order: the bytes zipfile writes for them on Linux
+    (version 2.0, mode 0600, no extra fields, no comment)."""
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for part in parts:
+        name = part.name.encode("ascii")
+        sizes = (part.crc, len(part.data), part.size, len(name))
+        header = struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, 8, 0, _DOS_DATE, *sizes, 0)
+        central.append(
+            struct.pack(
+                "<4s4B4HL2L5H2L",
+                b"PK\x01\x02",
+                *(20, 3, 20, 0),  # made by 2.0 on Unix, needs 2.0
+                *(0, 8, 0, _DOS_DATE),  # no flags, deflate, time, date
+                *sizes,
+                *(0, 0, 0, 0),  # no extra field, no comment, disk 0, no internal attributes
+                0o600 << 16,
+                offset,
+            )
+            + name
+        )
+        local += [header, name, part.data]
+        offset += len(header) + len(name) + len(part.data)
+    directory = b"".join(central)
+    count = len(parts)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
+    return b"".join([*local, directory, end])
 
 
 def _table_sheet(
@@ -206,58 +231,69 @@ def _table_sheet(
     )
 
 
-def _pupil_sheet(
-    headers: list[str], columns: pl.DataFrame, strings: _Strings
-) -> tuple[str | bytes, ...]:
-    """Sheet «Oppfølging»: rows.data_columns, one row per pupil, put together in columns
-    (16 000 rows at 1M records); the texts numbered a column at a time."""
+def _pupil_sheet(headers: list[str], frame: pl.DataFrame, strings: _Strings) -> tuple[str, ...]:
+    """Sheet «Oppfølging»: rows.data_frame, one row per pupil, put together in columns.
+
+    The texts new to the workbook are numbered in the order the rows meet them, row by
+    row, as a cell at a time would (the shared strings' order is part of the file).
+    """
     import polars as pl
 
-    schema = columns.schema
-    texts = [name for name, dtype in schema.items() if dtype == pl.String]
-    # Each column's widest value; a column repeats its values, so each distinct one once.
-    widths = [
-        _longest(columns.get_column(name))
-        if dtype == pl.String
-        else max(map(_shown, columns.get_column(name).unique().to_list()), default=0)
-        for name, dtype in schema.items()
-    ]
-    xml: dict[str, pl.Series] = {}
-    if texts and columns.height:
-        xml = {name: strings.texts(columns.get_column(name)) for name in texts}
-
-    def cell(name: str, dtype: pl.DataType) -> pl.Expr:
-        if name in xml:
-            return pl.lit(xml[name])
-        value = pl.col(name)
-        if dtype == pl.Date:
-            value, start = (value.cast(pl.Int32) + _UNIX_SERIAL), f'<c s="{_DATE}"><v>'
+    if frame.is_empty():
+        return _table_sheet(headers, [], [0] * len(headers), strings)
+    value = strings.value
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    # Each text at the first row and column it is met in (a list column of the texts,
+    # exploded, takes three times as long).
+    width = len(texts)
+    met = pl.concat(
+        frame.select(text=pl.col(name), at=pl.int_range(pl.len()) * width + n)
+        for n, name in enumerate(texts)
+    )
+    for text in (
+        met.filter(pl.col("text") != "")
+        .group_by("text")
+        .agg(pl.col("at").min())
+        .sort("at")
+        .get_column("text")
+        .to_list()
+    ):
+        value(text)
+    cells: list[pl.Expr] = []
+    widths: list[pl.Expr] = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype == pl.String:
+            distinct = frame.get_column(name).fill_null("").unique().to_list()
+            xml = [value(text) for text in distinct]
+            cells.append(column.fill_null("").replace_strict(distinct, xml, return_dtype=pl.String))
+            widths.append(column.str.len_chars().max())
+        elif dtype == pl.Date:
+            serial = (column.cast(pl.Int32) + _UNIX_SERIAL).cast(pl.String)
+            cells.append(pl.concat_str(pl.lit(f'<c s="{_DATE}"><v>'), serial, pl.lit("</v></c>")))
+            widths.append(column.is_not_null().cast(pl.Int32).max() * 10)
         else:
-            start = "<c><v>"
-        return (
-            pl.when(value.is_null())
-            .then(pl.lit("<c/>"))
-            .otherwise(pl.concat_str(pl.lit(start), value.cast(pl.String), pl.lit("</v></c>")))
-        )
-
-    lines = columns.select(
+            cells.append(
+                pl.concat_str(pl.lit("<c><v>"), column.cast(pl.String), pl.lit("</v></c>"))
+            )
+            widths.append(column.cast(pl.String).str.len_chars().max())
+    shown = [width or 0 for width in frame.select(widths).row(0)]
+    start, header, end = _table_sheet(headers, [], shown, strings, rows=frame.height)
+    lines = frame.select(
         pl.concat_str(
             pl.lit('<row r="'),
             (pl.int_range(pl.len()) + 2).cast(pl.String),
             pl.lit('">'),
-            *(cell(name, dtype) for name, dtype in schema.items()),
+            *(cell.fill_null("<c/>") for cell in cells),
             pl.lit("</row>"),
-        )
-        .str.join("")
-        .cast(pl.Binary)
+        ).str.join("")
     ).item()
-    start, header, end = _table_sheet(headers, [], widths, strings, rows=columns.height)
     return start, header, lines, end
 
 
 def _evidence_sheet(
     result: ScanResult, rows: pl.DataFrame, strings: _Strings
-) -> Callable[[], tuple[str | bytes, ...]]:
+) -> Callable[[], tuple[str, ...]]:
     """One row per flag and date (`rows` from evidence.date_rows), put together in columns
     (130 000 rows at 1M records): each distinct value of a column becomes its cell once.
 
@@ -270,31 +306,23 @@ def _evidence_sheet(
     if rows.is_empty():
         empty = _table_sheet(headers, [], [0] * len(headers), strings)
         return lambda: empty
-    # A pupil's three cells, made once per pupil who has dates, in columns (16 000 pupils at
-    # 1M rows); their texts are numbered a column at a time.
-    who = pl.DataFrame(
-        {
-            "pupil_id": [p.pupil_id for p in result.pupils],
-            "name": [p.name for p in result.pupils],
-            "group": [p.group for p in result.pupils],
-        },
-        schema=dict.fromkeys(["pupil_id", "name", "group"], pl.String),
-    ).filter(pl.col("pupil_id").is_in(rows.get_column("pupil_id").unique().implode()))
-    pupils = pl.DataFrame(
-        {
-            "pupil_id": who.get_column("pupil_id"),
-            "pupil": pl.select(
-                pl.concat_str(
-                    *(pl.lit(strings.texts(who.get_column(name))) for name in who.columns)
-                )
-            ).to_series(),
-        }
-    )
-    widths = [_longest(who.get_column(name)) for name in who.columns]
+    # A row's cells up to its date are its flag's (22 000 flags for 130 000 rows at 1M
+    # records): they are put together once per flag, from the flag's first row (the rows
+    # of a flag are together, in the flag frame's order).
+    flags = rows.filter(pl.col("flag").is_first_distinct())
+    # A pupil's three cells, made once per pupil who has dates.
     value = strings.value
+    dated = set(flags.get_column("pupil_id").to_list())
+    who = [(p.pupil_id, p.name, p.group) for p in result.pupils if p.pupil_id in dated]
+    pupils = pl.DataFrame(
+        [(pid, value(pid) + value(name) + value(group)) for pid, name, group in who],
+        schema={"pupil_id": pl.String, "pupil": pl.String},
+        orient="row",
+    )
+    widths = [max(_shown(cell) for cell in column) for column in zip(*who, strict=True)]
     cells: list[pl.Expr] = [pl.col("pupil")]
     for name in ["rule", "status", "count", "threshold"]:
-        distinct = rows.get_column(name).unique(maintain_order=True).to_list()
+        distinct = flags.get_column(name).unique(maintain_order=True).to_list()
         xml = [value(cell) for cell in distinct]
         cells.append(pl.col(name).replace_strict(distinct, xml, return_dtype=pl.String))
         widths.append(max(map(_shown, distinct)))
@@ -303,23 +331,24 @@ def _evidence_sheet(
     widths += [10, max(map(len, lessons))]
     start, header, end = _table_sheet(headers, [], widths, strings, rows=rows.height)
 
-    def put_together() -> tuple[str | bytes, ...]:
+    def put_together() -> tuple[str, ...]:
+        cells_before = flags.join(pupils, on="pupil_id", how="left", maintain_order="left").select(
+            "flag", before=pl.concat_str(*cells)
+        )
         lines = (
-            rows.join(pupils, on="pupil_id", how="left", maintain_order="left")
+            rows.join(cells_before, on="flag", how="left", maintain_order="left")
             .select(
                 pl.concat_str(
                     pl.lit('<row r="'),
                     (pl.int_range(pl.len()) + 2).cast(pl.String),
                     pl.lit('">'),
-                    *cells,
+                    pl.col("before"),
                     pl.lit(f'<c s="{_DATE}"><v>'),
                     (pl.col("day").cast(pl.Int32) + _UNIX_SERIAL).cast(pl.String),
                     pl.lit("</v></c>"),
                     pl.col("lessons").replace_strict(lessons, lesson_cells, return_dtype=pl.String),
                     pl.lit("</row>"),
-                )
-                .str.join("")
-                .cast(pl.Binary)  # leaves Polars as bytes: no copy to text and back
+                ).str.join("")
             )
             .item()
         )
@@ -401,6 +430,7 @@ def _fixed_parts(titles: list[str]) -> list[tuple[str, str]]:
     ]
 
 
+@gc_paused()
 def render_xlsx(result: ScanResult, group: str | None = None) -> bytes:
     """Sheet "Oppfølging" (one row per pupil), sheet "Datoer" (one row per flag and date),
     sheet "Om" (the window, the policy, the summary and the guide's reminder)."""
@@ -415,26 +445,23 @@ def render_xlsx(result: ScanResult, group: str | None = None) -> bytes:
         ["Sammendrag", labels.summary_line(result, group)],
         ["", result.talk_to_child],
     ]
-    buffer = BytesIO()
-    # Level 1: the sheets are repetitive XML that compresses well even at the fastest level.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for name, part in _fixed_parts(["Oppfølging", "Datoer", "Om"]):
-            _write(archive, name, (part,))
-        # «Datoer» is most of the workbook (26 MB of XML at 1M records). Its rows are put
-        # together and compressed in another thread (Polars and zlib let go of the GIL)
-        # while the pupil sheet is made, so sheet 2 comes before sheet 1 in the zip;
-        # readers find the parts by name.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            dates = _evidence_sheet(result, date_rows(result, flags), strings)
-            writing = pool.submit(lambda: _write(archive, "xl/worksheets/sheet2.xml", dates()))
-            pupils = _pupil_sheet(*data_columns(result, flags), strings)
-            about_rows = [_row(n, row, strings) for n, row in enumerate(about, start=1)]
-            writing.result()
-        _write(archive, "xl/worksheets/sheet1.xml", pupils)
-        _write(
-            archive,
-            "xl/worksheets/sheet3.xml",
-            _sheet_xml(about_rows, [16, 80], frozen=False, filter_ref=None),
-        )
-        _write(archive, "xl/sharedStrings.xml", (strings.xml(),))
-    return buffer.getvalue()
+    parts = [_deflate(name, (part,)) for name, part in _fixed_parts(["Oppfølging", "Datoer", "Om"])]
+    # «Datoer» is most of the workbook (26 MB of XML at 1M records). Its rows are put
+    # together and compressed in another thread (Polars and zlib let go of the GIL) while
+    # the pupil sheet is made, and that is compressed while the shared strings are written.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        dates = _evidence_sheet(result, date_rows(result, flags), strings)
+        sheet2 = pool.submit(lambda: _deflate("xl/worksheets/sheet2.xml", dates()))
+        pupils = _pupil_sheet(*data_frame(result, flags), strings)
+        sheet1 = pool.submit(_deflate, "xl/worksheets/sheet1.xml", pupils)
+        about_rows = [_row(n, row, strings) for n, row in enumerate(about, start=1)]
+        sheet3 = _sheet_xml(about_rows, [16, 80], frozen=False, filter_ref=None)
+        shared = _deflate("xl/sharedStrings.xml", (strings.xml(),))
+        # sheet 2 before sheet 1, as the parts were written before: readers find them by name
+        parts += [
+            sheet2.result(),
+            sheet1.result(),
+            _deflate("xl/worksheets/sheet3.xml", sheet3),
+            shared,
+        ]
+    return _zip(parts)
