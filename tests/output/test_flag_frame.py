@@ -16,7 +16,7 @@ from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.config import load_config
 from naervaer_cli.importer import load_exports
 from naervaer_cli.output import Format, render
-from naervaer_cli.output.json_out import _flag_fragments, render_json
+from naervaer_cli.output.json_out import _flag_lists, render_json
 from naervaer_cli.policy import load_policy
 from naervaer_cli.result import CaseSummary, Flags, ScanResult, to_json
 from naervaer_cli.rules.sample import record, records
@@ -54,7 +54,9 @@ def test_frame_json_equals_the_objects_json() -> None:
     assert result.flag_source is not None and len(result.pupils) == 6
     assert all(isinstance(p.flags, Flags) for p in result.pupils)
     # every pupil's flags come from the frame (not from the objects, which would also pass)
-    assert set(_flag_fragments(result)) == {p.pupil_id for p in result.pupils}
+    lists = _flag_lists(result)
+    assert lists is not None
+    assert set(lists.get_column("pupil_id")) == {p.pupil_id for p in result.pupils}
     fast = render_json(result)
     assert b'Mat \\"og\\" helse' in fast and b"Musikk\\ttab" in fast and b"\\\\h" in fast
     assert fast == from_objects(result)
@@ -171,3 +173,171 @@ def test_the_workbook_carries_no_clock() -> None:
         infos = archive.infolist()
     assert len(infos) == 9
     assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_json_strings_are_quoted_as_orjson_quotes_them() -> None:
+    """The renderer writes a string between quotes as it is unless it holds a character of
+    _ESCAPED: exactly the characters orjson escapes, over every code point."""
+    import re
+
+    from naervaer_cli.output.json_out import _ESCAPED
+
+    escaped = re.compile(_ESCAPED)
+    points = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    plain = [p for p in points if orjson.dumps(p).decode("utf-8") == f'"{p}"']
+    assert len(plain) == len(points) - 34
+    assert [p for p in points if escaped.search(p) is None] == plain
+
+
+def test_pupils_own_text_cases_and_notes_are_written_as_orjson_writes_them() -> None:
+    """Names, groups and contacts with text orjson escapes (or does not), a missing contact,
+    cases with every field, notes and cases outside the export: the bytes of `to_json`."""
+    cases = {
+        "2": CaseSummary(
+            "2",
+            level=1,
+            opened=date(2026, 10, 1),
+            evaluation_due=date(2026, 11, 1),
+            next_meeting=date(2026, 11, 24),
+            last_evaluation_improved=False,
+            state='Åpen, "NIVÅ 1"',
+            measure_date=date(2026, 10, 2),
+            presence_before=0.8125,
+            presence_after=1 / 3,
+        ),
+        "4": CaseSummary("4", level=0, opened=date(2026, 11, 1)),
+    }
+    result = scan(
+        records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20), cases=cases
+    )
+    names = ['Bakke, "Jonas"', "Back\\slash", "Tab\there", "Ctl\x01x\x7f\x85", "Æ\u2028ø 😀", ""]
+    pupils = tuple(
+        replace(p, name=name, group=f"{p.group}\n", contact=None if n % 2 else f"Lærer {name}")
+        for n, (p, name) in enumerate(zip(result.pupils, names, strict=True))
+    )
+    odd = replace(
+        result,
+        pupils=pupils,
+        notes=("Merk: «to»", 'Tre "fire"'),
+        not_in_export=(CaseSummary("88", level=2, opened=date(2026, 9, 1)),),
+    )
+    assert sum(p.case is not None for p in odd.pupils) == 2
+    assert render_json(odd) == from_objects(odd)
+    assert b'"name": "Bakke, \\"Jonas\\""' in render_json(odd)
+
+
+def test_xlsx_pupil_cells_in_both_sheets_agree() -> None:
+    """The «Datoer» sheet's pupil cells are made in columns, the «Oppfølging» sheet's one at
+    a time: formula-like names get their apostrophe in both, an empty name stays empty."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    result = scan(records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    names = ["=SUM(A1)", "", "-5", "@x", "Vanlig", "+47"]
+    pupils = tuple(
+        replace(p, name=name, group="\tG" if n == 2 else p.group)
+        for n, (p, name) in enumerate(zip(result.pupils, names, strict=True))
+    )
+    book = load_workbook(BytesIO(render(replace(result, pupils=pupils), Format.xlsx)))
+    listed = {row[0]: row[1:3] for row in book["Oppfølging"].iter_rows(min_row=2, values_only=True)}
+    dated = {row[0]: row[1:3] for row in book["Datoer"].iter_rows(min_row=2, values_only=True)}
+    assert dated == listed
+    assert sorted(name for name, _ in listed.values() if name) == [
+        "'+47",
+        "'-5",
+        "'=SUM(A1)",
+        "'@x",
+        "Vanlig",
+    ]
+    assert ("'-5", "'\tG") in listed.values()
+
+
+def csv_one_cell_at_a_time(result: ScanResult) -> str:
+    """The CSV as Python's csv module writes data_rows (the writer before issue 18)."""
+    import csv
+    import io
+
+    from naervaer_cli.output.labels import neutralise
+    from naervaer_cli.output.rows import data_rows
+    from naervaer_cli.words import date_text
+
+    def cell(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, date):
+            return date_text(value)
+        if isinstance(value, int):
+            return str(value)
+        assert isinstance(value, str)
+        return neutralise(value)
+
+    headers, rows = data_rows(result)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows([cell(v) for v in row] for row in rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def test_csv_in_columns_equals_the_csv_module() -> None:
+    """Semicolons, quotes, line breaks, carriage returns and formula-like text are quoted and
+    neutralised as the csv module and `neutralise` do, cell by cell."""
+    cases = {"4": CaseSummary("4", level=1, opened=date(2026, 10, 1), state='Åpen; "NIVÅ 1"')}
+    result = scan(
+        records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20), cases=cases
+    )
+    names = ['Bakke; "Jonas"', "To\nlinjer", "Vogn\rretur", "=SUM(A1)", "-5; x", ""]
+    pupils = tuple(
+        replace(p, name=name, contact=None if n % 2 else '@"lærer"', group=f" {p.group} ")
+        for n, (p, name) in enumerate(zip(result.pupils, names, strict=True))
+    )
+    odd = replace(result, pupils=pupils)
+    text = render(odd, Format.csv)
+    assert text == csv_one_cell_at_a_time(odd)
+    assert '"Bakke; ""Jonas"""' in text and '"\'-5; x"' in text
+    empty = replace(result, pupils=())
+    assert render(empty, Format.csv) == csv_one_cell_at_a_time(empty)
+    assert render(result, Format.csv) == csv_one_cell_at_a_time(result)
+
+
+def test_spreadsheets_list_pupils_without_flags() -> None:
+    """Pupils listed only for a case (no flag at all) keep one row each, with empty evidence."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    result = scan(records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    bare = replace(
+        result, pupils=tuple(replace(p, flags=()) for p in result.pupils), flag_source=None
+    )
+    text = render(bare, Format.csv)
+    assert text == csv_one_cell_at_a_time(bare)
+    assert len(text.splitlines()) == 1 + len(bare.pupils)
+    book = load_workbook(BytesIO(render(bare, Format.xlsx)))
+    rows = list(book["Oppfølging"].iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == [p.pupil_id for p in bare.pupils]
+    assert {row[5] for row in rows} == {None}  # «Hva slo ut» empty
+    assert book["Datoer"].max_row == 1
+
+
+def test_flags_without_dates_render_in_every_format() -> None:
+    """Flags set by hand with no dates at all (no day to look up) render as their objects do."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    result = scan(records(odd_subjects()), POLICY, calendar=CALENDAR, as_of=date(2026, 11, 20))
+    undated = replace(
+        result,
+        pupils=tuple(
+            replace(p, flags=tuple(replace(f, dates=()) for f in p.flags)) for p in result.pupils
+        ),
+        flag_source=None,
+    )
+    assert render_json(undated) == from_objects(undated)
+    assert b'"dates": []' in render_json(undated)
+    assert render(undated, Format.csv) == csv_one_cell_at_a_time(undated)
+    book = load_workbook(BytesIO(render(undated, Format.xlsx)))
+    assert book["Oppfølging"].max_row == 1 + len(undated.pupils)
+    assert book["Datoer"].max_row == 1

@@ -9,41 +9,62 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from naervaer_cli.output import labels
-from naervaer_cli.output.rows import Cell, data_rows
+from naervaer_cli.output.rows import data_frame
 from naervaer_cli.result import ScanResult
-from naervaer_cli.words import date_text
+from naervaer_cli.words import DATE_FORMAT
+
+if TYPE_CHECKING:
+    import polars as pl
 
 BOM = "\ufeff"
 
 
-def _cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return date_text(value)
-    if isinstance(value, int):
-        return str(value)
-    return labels.neutralise(value)
-
-
 def render_csv(result: ScanResult) -> str:
-    """The CSV text, BOM first; Excel in a Norwegian locale splits it on `;` by itself."""
-    headers, rows = data_rows(result)
+    """The CSV text, BOM first; Excel in a Norwegian locale splits it on `;` by itself.
+
+    Written in columns, as Python's csv module writes the rows with QUOTE_MINIMAL (a test
+    compares them): 16 000 rows of 14 cells at 1M records took 0.14 s one cell at a time.
+    """
+    import polars as pl
+
+    headers, columns = data_frame(result)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(headers)
-    # Groups, contacts, labels, dates and levels repeat from row to row: each distinct value
-    # is turned into its text once.
-    texts: dict[Cell, str] = {}
+    csv.writer(buffer, **_DIALECT).writerow(headers)
+    if columns.is_empty():
+        return BOM + buffer.getvalue()
+    cells = []
+    for name, dtype in columns.schema.items():
+        if dtype == pl.Date:
+            text = pl.col(name).dt.to_string(DATE_FORMAT)  # as words.date_text
+        elif dtype == pl.String:
+            text = labels.neutralised(pl.col(name))
+        else:
+            text = pl.col(name).cast(pl.String)
+        cells.append(_quoted(text.fill_null("")))
+    lines = pl.concat_str(cells, separator=";").str.join("\r\n")
+    text = pl.concat_str(pl.lit(BOM + buffer.getvalue()), lines, pl.lit("\r\n"))
+    return columns.select(text).item()
 
-    def text(value: Cell) -> str:
-        found = texts.get(value)
-        if found is None:
-            found = texts[value] = _cell(value)
-        return found
 
-    writer.writerows([text(v) for v in row] for row in rows)
-    return BOM + buffer.getvalue()
+_DIALECT: dict[str, Any] = {
+    "delimiter": ";",
+    "quoting": csv.QUOTE_MINIMAL,
+    "lineterminator": "\r\n",
+}
+
+
+def _quoted(text: pl.Expr) -> pl.Expr:
+    """A cell as csv's QUOTE_MINIMAL writes it: quoted, its quotes doubled, when it holds
+    the delimiter, a quote or a line break; else as it is."""
+    import polars as pl
+
+    return (
+        pl.when(text.str.contains('[;"\r\n]'))
+        .then(
+            pl.concat_str(pl.lit('"'), text.str.replace_all('"', '""', literal=True), pl.lit('"'))
+        )
+        .otherwise(text)
+    )

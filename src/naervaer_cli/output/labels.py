@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from naervaer_cli.result import Flag, PupilResult, ScanResult, Setting, Severity
 from naervaer_cli.words import capital, date_short, date_text, person, words
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # Signals whose count and threshold are percentages (absence rate), not days or lessons.
 PERCENT_RULES: frozenset[str] = frozenset({"term_share", "rising_trend"})
@@ -217,7 +221,7 @@ def columns(setting: Setting) -> dict[str, str]:
     }
 
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: str) -> str:
@@ -226,6 +230,14 @@ def neutralise(value: str) -> str:
     Covers = + - @ (and tab/CR, which some spreadsheets strip before looking), so a name like
     "=HYPERLINK(...)" from an export is shown as text, never evaluated.
     """
-    if value and value.startswith(_DANGEROUS):
+    if value and value.startswith(DANGEROUS):
         return "'" + value
     return value
+
+
+def neutralised(text: pl.Expr) -> pl.Expr:
+    """`neutralise` of each string of `text`, in Polars (a spreadsheet's columns)."""
+    import polars as pl
+
+    dangerous = pl.any_horizontal(text.str.starts_with(start) for start in DANGEROUS)
+    return pl.when(dangerous).then(pl.concat_str(pl.lit("'"), text)).otherwise(text)

@@ -116,12 +116,8 @@ def display_rows(result: ScanResult, sep: str = ", ") -> tuple[list[str], list[l
 def data_rows(
     result: ScanResult, flags: pl.DataFrame | None = None
 ) -> tuple[list[str], list[list[Cell]]]:
-    """Headers and rows for spreadsheets (CSV, XLSX): one row per pupil, flags joined.
-
-    The columns are fixed whatever the data holds, so a spreadsheet or script that reads
-    them can rely on them. Dates stay `date` values; the writer decides how to show them.
-    `flags` is evidence.flag_frame(result), when the caller has made it already.
-    """
+    """Headers and rows for spreadsheets: one row per pupil, flags joined; the rows of
+    `data_frame`."""
     headers, frame = data_frame(result, flags)
     return headers, [list(row) for row in frame.iter_rows()]
 
@@ -129,11 +125,16 @@ def data_rows(
 def data_frame(
     result: ScanResult, flags: pl.DataFrame | None = None
 ) -> tuple[list[str], pl.DataFrame]:
-    """`data_rows` as a frame: one column per header, one row per pupil in the result's
-    order (for the XLSX writer, which puts the sheet together in columns)."""
+    """Headers and columns for spreadsheets (CSV, XLSX): one row per pupil in the result's
+    order, one column per header, flags joined.
+
+    The columns are fixed whatever the data holds, so a spreadsheet or script that reads
+    them can rely on them. Dates stay dates; the writer decides how to show them. `flags` is
+    evidence.flag_frame(result), when the caller has made it already.
+    """
     import polars as pl
 
-    from naervaer_cli.output.evidence import evidence_frame, flag_frame
+    from naervaer_cli.output.evidence import flag_frame, pupil_evidence
 
     cols = labels.columns(result.setting)
     headers = [
@@ -153,40 +154,63 @@ def data_frame(
         "Datoer",
     ]
     pupils = result.pupils
+    # The cells from Status to Sak/Frist depend on the status and the suggestion alone for
+    # a pupil without a case, and those pupils share their level's Suggestion.
+    shared: dict[tuple[str, int], tuple[str, int, str, str, str, str]] = {}
+    plans = []
+    for pupil in pupils:
+        key = (pupil.status, id(pupil.suggestion))
+        plan = shared.get(key) if pupil.case is None else None
+        if plan is None:
+            plan = (
+                labels.status_label(pupil.status),
+                pupil.suggestion.level,
+                labels.responsible_text(pupil),
+                pupil.suggestion.next_step,
+                ", ".join(pupil.suggestion.tools),
+                labels.case_text(pupil),
+            )
+            if pupil.case is None:
+                shared[key] = plan
+        plans.append(plan)
+    status, level, responsible, next_step, tools, case = (
+        zip(*plans, strict=True) if plans else [()] * 6
+    )
+    text = pl.String
     own = pl.DataFrame(
         {
             "pupil_id": [p.pupil_id for p in pupils],
             "name": [p.name for p in pupils],
             "group": [p.group for p in pupils],
             "contact": [p.contact or "" for p in pupils],
-            "status": [labels.status_label(p.status) for p in pupils],
-            "level": [p.suggestion.level for p in pupils],
-            "responsible": [labels.responsible_text(p) for p in pupils],
-            "next_step": [p.suggestion.next_step for p in pupils],
-            "tools": [", ".join(p.suggestion.tools) for p in pupils],
-            "case": [labels.case_text(p) for p in pupils],
+            "status": list(status),
+            "level": list(level),
+            "responsible": list(responsible),
+            "next_step": list(next_step),
+            "tools": list(tools),
+            "case": list(case),
         },
         schema={
-            "pupil_id": pl.String,
-            "name": pl.String,
-            "group": pl.String,
-            "contact": pl.String,
-            "status": pl.String,
+            "pupil_id": text,
+            "name": text,
+            "group": text,
+            "contact": text,
+            "status": text,
             "level": pl.Int64,
-            "responsible": pl.String,
-            "next_step": pl.String,
-            "tools": pl.String,
-            "case": pl.String,
+            "responsible": text,
+            "next_step": text,
+            "tools": text,
+            "case": text,
         },
     )
-    evidence = evidence_frame(result, flag_frame(result) if flags is None else flags)
-    frame = own.join(evidence, on="pupil_id", how="left", maintain_order="left").select(
+    evidence = pupil_evidence(result, flag_frame(result) if flags is None else flags)
+    columns = pl.concat([own, evidence], how="horizontal").select(
         "pupil_id",
         "name",
         "group",
         "contact",
         "status",
-        pl.col("flags").fill_null(""),
+        "flags",
         "level",
         "responsible",
         "next_step",
@@ -194,9 +218,9 @@ def data_frame(
         "case",
         "first",
         "last",
-        pl.col("dates").fill_null(""),
+        "dates",
     )
-    return headers, frame
+    return headers, columns
 
 
 def evidence_headers(setting: Setting) -> list[str]:
