@@ -36,7 +36,7 @@ from benchdata import (
 SCAN_RATIO = 3.0  # 1M rows: scan ≤ 3× the bare read
 BIG_ROWS = 10_000_000
 BIG_SECONDS = 12.0  # 10M rows: ≤ 12 s
-BIG_MIB = 3 * 1024  # 10M rows: ≤ 3 GB peak
+BIG_MIB = 3 * 1024  # 10M rows: ≤ 3 GiB peak
 HELP_SECONDS = 0.250
 FORMAT_RATIO = 1.2  # 1M rows, realistic: --format csv and xlsx within 20 % of json
 
@@ -133,7 +133,7 @@ def bench_size(
         ok = (result.wall <= BIG_SECONDS and result.peak_mib <= BIG_MIB) or not judged
         print(
             f"  ratio {result.wall / bare.wall:.2f}× bare read; target ≤ {BIG_SECONDS:.0f} s "
-            f"and ≤ {BIG_MIB / 1024:.0f} GB: {verdict(ok, judged)}"
+            f"and ≤ {BIG_MIB / 1024:.0f} GiB: {verdict(ok, judged)}"
         )
     return ok
 
