@@ -169,7 +169,11 @@ def test_barnehage_setting_runs_the_barnehage_rules() -> None:
     (child,) = result.pupils
     assert [f.rule for f in child.flags] == ["unnotified_absence"]
     assert child.suggestion.responsible == ("Ped.leder", "Styrer")
-    assert result.notes == ()
+    # These rows are all the data: they start in the window, which the scan says.
+    assert result.notes == (
+        "Dataene starter 02.11.2026, etter vinduets første åpningsdag 22.10.2026: "
+        "fravær før det er ikke med, så tellingene kan være for lave.",
+    )
 
 
 def test_json_is_the_section_10_contract() -> None:

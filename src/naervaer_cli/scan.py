@@ -106,10 +106,12 @@ def scan(
                 "Eksporten har ingen fraværsrader, så referansedatoen kan ikke finnes. "
                 "Oppgi den med --as-of ÅÅÅÅ-MM-DD."
             )
+    # Where the export starts: one group's first absence may come later than the others'.
+    data_first: date | None = records.get_column("date").min()  # type: ignore[assignment]
     if group is not None:
         records = records.filter(pl.col("group").is_in(_matching_groups(records, group)))
     seen = records.lazy().filter(pl.col("date") <= as_of)
-    notes: list[str] = []
+    notes = coverage_notes(data_first, policy, setting, as_of, calendar)
     overdue = [pid for pid, case in cases.items() if evaluation_overdue(case, as_of)]
     if setting == "skole":
         from naervaer_cli.rules.combined import prepared_flag_table, school_prepare
@@ -123,7 +125,7 @@ def scan(
         ids = records.lazy().select(pl.col("pupil_id").cast(pl.Categorical)).collect()
         coded = records.with_columns(ids.to_series())
         scanned = _pupils_seen(coded, as_of)
-        prep = school_prepare(coded, policy, as_of)
+        prep = school_prepare(coded, policy, as_of, data_first)
         del coded
         table = prepared_flag_table(prep, policy, calendar)
         wanted = _wanted(table, overdue)
@@ -167,7 +169,14 @@ def scan(
         # An overdue case whose pupil the files do not hold is listed apart, by number only.
         absent = sorted(wanted.join(found, on="pupil_id", how="anti").get_column("pupil_id"))
     listed = _in_order(wanted.join(found, on="pupil_id"))
-    cases = _with_presence(cases, records, policy, setting, as_of, calendar)
+    cases, unanswered = _with_presence(cases, records, policy, setting, as_of, calendar, data_first)
+    if unanswered:
+        from naervaer_cli.words import count_text, date_text
+
+        notes.append(
+            f"«Har nærværet økt?» er ikke beregnet for {count_text(setting, unanswered)}: "
+            f"dataene starter {date_text(data_first)}, etter starten av perioden før tiltaket."
+        )
     pupils = []
     # Without a case every pupil gets the same NIVÅ 0 suggestion: build it once.
     first_level = suggest((), None, policy, setting, as_of)
@@ -204,6 +213,38 @@ def scan(
         limits=policy.limits,
         flag_source=flag_table,
     )
+
+
+def coverage_notes(
+    data_first: date | None, policy: Policy, setting: Setting, as_of: date, calendar: SchoolCalendar
+) -> list[str]:
+    """What the scan cannot see when the data start after the window's or the term's first
+    day (coverage.py): the counts are too low, and the rising trend is not judged."""
+    from naervaer_cli.coverage import uncovered_start
+    from naervaer_cli.rules.flags import window_start
+    from naervaer_cli.words import date_text, words
+
+    if data_first is None or data_first > as_of:  # cli.scan.scope_warnings says so
+        return []
+    notes = []
+    starts = f"Dataene starter {date_text(data_first)}"
+    first = window_start(as_of, policy.window_days(setting))
+    day = uncovered_start(data_first, calendar, first, as_of)
+    if day is not None:
+        notes.append(
+            f"{starts}, etter vinduets første {words(setting).day} {date_text(day)}: "
+            "fravær før det er ikke med, så tellingene kan være for lave."
+        )
+    if setting == "skole":
+        day = uncovered_start(data_first, calendar, policy.term_start(as_of), as_of)
+        if day is not None:
+            labels = policy.labels
+            notes.append(
+                f"{starts}, etter terminens første skoledag {date_text(day)}: "
+                f"«{labels['rising_trend']}» er ikke vurdert, og «{labels['term_share']}» "
+                "kan være for lav."
+            )
+    return notes
 
 
 def _pupils_seen(records: pl.DataFrame, as_of: date) -> int:
@@ -259,11 +300,15 @@ def _with_presence(
     setting: Setting,
     as_of: date,
     calendar: SchoolCalendar,
-) -> Mapping[str, CaseSummary]:
+    data_first: date | None,
+) -> tuple[Mapping[str, CaseSummary], int]:
     """Answer "Har nærværet økt?" from the data for NIVÅ 1 cases whose evaluation is due and
-    not recorded: presence since the measure against as many school days before it."""
+    not recorded: presence since the measure against as many school days before it. Also
+    how many are left unanswered because the data start after the period before the measure
+    (coverage.py: days without data are not days present)."""
     from dataclasses import replace
 
+    from naervaer_cli.coverage import uncovered_start
     from naervaer_cli.rules.presence import compare_presence, data_end
 
     due = {
@@ -276,9 +321,10 @@ def _with_presence(
     }
     last = data_end(records, as_of)
     if not due or last is None:
-        return cases
+        return cases, 0
     kinds = policy.counting_kinds(setting)
     answered = dict(cases)
+    unanswered = 0
     for pid, (case, measure_date) in due.items():
         found = compare_presence(
             records,
@@ -289,11 +335,16 @@ def _with_presence(
             counting_kinds=kinds,
             whole_day_minutes=policy.day_length(setting).whole_day_minutes,
         )
-        if found.days_after and found.presence_before is not None:
-            answered[pid] = replace(
-                case, presence_before=found.presence_before, presence_after=found.presence_after
-            )
-    return answered
+        if not found.days_after or found.presence_before is None:
+            continue
+        assert found.before_first is not None and found.before_last is not None
+        if uncovered_start(data_first, calendar, found.before_first, found.before_last):
+            unanswered += 1
+            continue
+        answered[pid] = replace(
+            case, presence_before=found.presence_before, presence_after=found.presence_after
+        )
+    return answered, unanswered
 
 
 def _group_ranks(groups: set[str]) -> dict[str, int]:

@@ -201,3 +201,28 @@ def test_evaluate_case_records_the_answer_and_figures(tmp_path: Path) -> None:
             "after_last": date(2026, 11, 10),
         }
         assert comparison.improved and store.summaries(AS_OF)["1"].last_evaluation_improved
+
+
+def test_a_history_that_starts_after_the_period_before_is_refused(tmp_path: Path) -> None:
+    """Days before the history starts are not days present: with only the rows from 5.11
+    the presence before the measure would be 100 %, and the answer «not improved» wrong."""
+    late = FRAME.filter(pl.col("date") > MEASURE)
+    with CaseStore(tmp_path / "caselog.sqlite") as store:
+        store.open_case("1", setting="skole", day=date(2026, 10, 26), by="Kari")
+        store.add_measure("1", day=MEASURE, by="Kari", text="Fast oppmøte", responsible="Kari")
+        with pytest.raises(UsageError) as refused:
+            evaluate_case(
+                store,
+                late,
+                "1",
+                as_of=AS_OF,
+                by="Kari",
+                calendar=SchoolCalendar(),
+                counting_kinds=KINDS,
+                whole_day_minutes=240,
+            )
+        assert str(refused.value) == (
+            "Fraværshistorikken starter 05.11.2026, men perioden før tiltaket begynner "
+            "29.10.2026 (4 skoledager før 04.11.2026). Importer eldre eksporter og evaluer igjen."
+        )
+        assert EventType.EVALUATION not in {e.type for e in store.timeline("1")}

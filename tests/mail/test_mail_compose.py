@@ -65,6 +65,25 @@ def test_golden_kontaktlaerer_and_leadership_mail(naervaer_home: Path, tmp_path:
     check_golden(GOLDEN / "ledelse.html", body(boss, "html"))
 
 
+def test_the_scans_notes_reach_both_mails(naervaer_home: Path, tmp_path: Path) -> None:
+    """What the scan could not see (here: data that start inside the window) is said in the
+    kontaktlærer's and the leadership's mail, escaped in HTML."""
+    from dataclasses import replace
+
+    note = "Dataene starter 09.11.2026, etter vinduets første skoledag 26.10.2026: <for lave>."
+    result = replace(standard_result(), notes=(note,))
+    mails = dry_run(make_config(naervaer_home, mail_table()), result, tmp_path / "out")
+
+    kari, boss = mails[0], mails[2]
+    for mail in (kari, boss):
+        text = body(mail, "plain")
+        assert f"til og med 20.11.2026.\nMerk: {note}\n\n" in text
+        html = body(mail, "html")
+        assert "Merk: Dataene starter 09.11.2026" in html and "&lt;for lave&gt;" in html
+    plain = dry_run(make_config(naervaer_home, mail_table()), standard_result(), tmp_path / "out2")
+    assert "Merk:" not in body(plain[0], "plain")
+
+
 def test_values_from_an_export_are_escaped_in_html_only(
     naervaer_home: Path, tmp_path: Path
 ) -> None:

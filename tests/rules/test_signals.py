@@ -12,12 +12,19 @@ from naervaer_cli.rules.signals import signal_flags
 
 POLICY = load_policy("aas")
 CALENDAR = SchoolCalendar()
+# The exports below start with the autumn term (its first school day), as a term's export
+# does; the few rows are one pupil's absence in it.
+TERM_DAY_ONE = date(2026, 8, 17)
 
 
 def signal(
-    rows: list[dict], as_of: date, rule: str, calendar: SchoolCalendar = CALENDAR
+    rows: list[dict],
+    as_of: date,
+    rule: str,
+    calendar: SchoolCalendar = CALENDAR,
+    data_first: date | None = TERM_DAY_ONE,
 ) -> Flag | None:
-    flags = signal_flags(records(rows), POLICY, as_of, calendar).get("1", [])
+    flags = signal_flags(records(rows), POLICY, as_of, calendar, data_first).get("1", [])
     found = [f for f in flags if f.rule == rule]
     assert len(found) <= 1
     return found[0] if found else None
@@ -146,6 +153,19 @@ def test_rising_trend_recent_twice_the_term() -> None:
     # Last 14 days: 2 of 10 school days (20 %); the term: 2 of 20 (10 %), twice is 20.
     assert (flag.count, flag.threshold) == (20, 20)
     assert flag.dates == (date(2026, 9, 8), date(2026, 9, 9))
+
+
+def test_rising_trend_not_judged_when_the_data_start_after_the_term() -> None:
+    """Data from 31.08 only: the term's rate over all its days would be too low, and the
+    same two days would look like a rising trend. From the term's first week they count."""
+    rows = [whole(date(2026, 9, 8)), whole(date(2026, 9, 9))]
+    assert signal(rows, SEP11, "rising_trend", data_first=date(2026, 8, 31)) is None
+    assert signal(rows, SEP11, "rising_trend", data_first=date(2026, 8, 21)) is not None
+    # Without a start given, the records' own earliest date is where the data start: here a
+    # day of leave, which no rate counts.
+    assert signal(rows, SEP11, "rising_trend", data_first=None) is None
+    leave = record(date(2026, 8, 18), kind="permisjon", whole_day=True)
+    assert signal([leave, *rows], SEP11, "rising_trend", data_first=None) is not None
 
 
 def test_rising_trend_not_when_absence_is_even() -> None:

@@ -14,6 +14,7 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.caselog.events import Event
 from naervaer_cli.caselog.store import CaseStore, norwegian
+from naervaer_cli.coverage import uncovered_start
 from naervaer_cli.errors import UsageError
 from naervaer_cli.rules.presence import PresenceComparison, compare_presence, data_end
 
@@ -58,6 +59,7 @@ def evaluate_case(
             f"({norwegian(status.measure_date)}); siste dato i historikken er "
             f"{norwegian(last)}. Importer nyere eksporter og evaluer igjen."
         )
+    _refuse_uncovered_before(records, comparison, calendar)
     event = store.record_evaluation(
         pupil_id,
         day=as_of,
@@ -67,3 +69,24 @@ def evaluate_case(
         figures=comparison.figures(),
     )
     return comparison, event
+
+
+def _refuse_uncovered_before(
+    records: pl.DataFrame, comparison: PresenceComparison, calendar: SchoolCalendar
+) -> None:
+    """Days before the data start are not days present: a period before the measure that
+    the history does not reach would make the presence before it look too high."""
+    first, last = comparison.before_first, comparison.before_last
+    if first is None or last is None:
+        return
+    data_first = records.get_column("date").min()
+    if (
+        not isinstance(data_first, date)
+        or uncovered_start(data_first, calendar, first, last) is None
+    ):
+        return
+    raise UsageError(
+        f"Fraværshistorikken starter {norwegian(data_first)}, men perioden før tiltaket "
+        f"begynner {norwegian(first)} ({comparison.days_before} skoledager før "
+        f"{norwegian(comparison.measure_date)}). Importer eldre eksporter og evaluer igjen."
+    )

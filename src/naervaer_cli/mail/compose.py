@@ -259,6 +259,8 @@ def base_context(result: ScanResult, settings: MailSettings) -> dict[str, Any]:
         "week": week_of(result.as_of),
         "as_of": date_text(result.as_of),
         "window_days": result.window_days,
+        # What the scan could not see (the data start late, rows counted as one lesson).
+        "notes": list(result.notes),
         "policy": result.policy,
         "setting": result.setting,
         "pupil_word": person(result.setting, 2),

@@ -20,9 +20,11 @@ from naervaer_cli.rules.school import Prepared, prepare, school_flag_frame
 from naervaer_cli.rules.signals import signal_flag_frame, signals_first_day
 
 
-def school_prepare(records: pl.DataFrame, policy: Policy, as_of: date) -> Prepared:
-    """What the rules and the signals read, prepared once."""
-    return prepare(records, policy, as_of, signals_first_day(policy, as_of))
+def school_prepare(
+    records: pl.DataFrame, policy: Policy, as_of: date, data_first: date | None = None
+) -> Prepared:
+    """What the rules and the signals read, prepared once (`data_first`: see `prepare`)."""
+    return prepare(records, policy, as_of, signals_first_day(policy, as_of), data_first)
 
 
 def prepared_flag_table(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> pl.DataFrame:
@@ -39,14 +41,23 @@ def prepared_flag_table(prep: Prepared, policy: Policy, calendar: SchoolCalendar
 
 
 def school_flag_table(
-    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar
+    records: pl.DataFrame,
+    policy: Policy,
+    as_of: date,
+    calendar: SchoolCalendar,
+    data_first: date | None = None,
 ) -> pl.DataFrame:
-    """All four rules and the extra signals as one flag frame."""
-    return prepared_flag_table(school_prepare(records, policy, as_of), policy, calendar)
+    """All four rules and the extra signals as one flag frame (`data_first`: see `prepare`)."""
+    prep = school_prepare(records, policy, as_of, data_first)
+    return prepared_flag_table(prep, policy, calendar)
 
 
 def school_flags(
-    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar
+    records: pl.DataFrame,
+    policy: Policy,
+    as_of: date,
+    calendar: SchoolCalendar,
+    data_first: date | None = None,
 ) -> Mapping[str, list[Flag]]:
-    """All four rules and the extra signals, flags per pupil."""
-    return to_flags(school_flag_table(records, policy, as_of, calendar))
+    """All four rules and the extra signals, flags per pupil (`data_first`: see `prepare`)."""
+    return to_flags(school_flag_table(records, policy, as_of, calendar, data_first))

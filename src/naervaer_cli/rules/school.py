@@ -42,6 +42,7 @@ class Prepared:
     left_days: pl.DataFrame  # pupil_id, date where the day's last absence block means «left»
     left_rows: pl.DataFrame  # `_row` of the rows in those blocks
     whole_keys: pl.Series  # `day_key()` of every day in `days` with whole-day absence
+    data_first: date | None  # the earliest record's date (coverage.py), None without records
 
 
 # Room for any 32-bit value inside one 64-bit key: number × this + (value + _OFFSET).
@@ -159,12 +160,17 @@ _COLUMNS = [
 
 
 def prepare(
-    records: pl.DataFrame, policy: Policy, as_of: date, first: date | None = None
+    records: pl.DataFrame,
+    policy: Policy,
+    as_of: date,
+    first: date | None = None,
+    data_first: date | None = None,
 ) -> Prepared:
     """Filter to [first, as_of] (default: the rule window) and compute the shared per-day facts.
 
     `days` covers [first, as_of] (the signals need the whole term); `rows` and `left_*` only
-    the rule window, which is all the rules read.
+    the rule window, which is all the rules read. `data_first`: where the data start when
+    `records` are a part of them (one group); default: the earliest of `records`.
     """
     school = policy.school
     window_first = window_start(as_of, school.window_days)
@@ -253,6 +259,7 @@ def prepare(
         left_days=left_days,
         left_rows=left_rows,
         whole_keys=whole_keys,
+        data_first=data_first or records.get_column("date").min(),  # type: ignore[arg-type]
     )
 
 

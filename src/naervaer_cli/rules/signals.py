@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from naervaer_cli.calendar import SchoolCalendar
+from naervaer_cli.coverage import uncovered_start
 from naervaer_cli.policy import Policy
 from naervaer_cli.result import Flag
 from naervaer_cli.rules.flags import finish, to_flags, window_start
@@ -158,7 +159,10 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
         )
     )
     out.append(finish(with_dates(share, only_recent=False), "term_share", signal=True))
-    if recent_n and term_n > recent_n:
+    # With the term's start missing from the data the term's rate is too low, and a recent
+    # rate would look twice as high when it is not: the trend is not judged (scan says so).
+    covered = uncovered_start(prep.data_first, calendar, term_first, as_of) is None
+    if covered and recent_n and term_n > recent_n:
         recent_rate = pl.col("recent") / recent_n
         rising = per_pupil.filter(
             (pl.col("recent") + _EPS >= sig.rising_min_recent_days)
@@ -173,8 +177,12 @@ def _term_signals(prep: Prepared, policy: Policy, calendar: SchoolCalendar) -> l
 
 
 def signal_flags(
-    records: pl.DataFrame, policy: Policy, as_of: date, calendar: SchoolCalendar
+    records: pl.DataFrame,
+    policy: Policy,
+    as_of: date,
+    calendar: SchoolCalendar,
+    data_first: date | None = None,
 ) -> dict[str, list[Flag]]:
-    """The extra watch signals per pupil."""
-    prep = prepare(records, policy, as_of, signals_first_day(policy, as_of))
+    """The extra watch signals per pupil (`data_first`: see `prepare`)."""
+    prep = prepare(records, policy, as_of, signals_first_day(policy, as_of), data_first)
     return to_flags(signal_flag_frame(prep, policy, calendar))
