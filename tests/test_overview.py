@@ -232,3 +232,81 @@ def test_the_rule_holds_on_every_small_two_level_table() -> None:
         for relation in relations:
             hidden = [k for k in relation if marks[k] != SHOWN]
             assert len(hidden) != 1, (values, relation)
+
+
+# ----------------------------------------------------------------- where the data start
+
+# Sørby's export starts on Monday 1.9.2025, two weeks into the term: no record before.
+LATE_ROWS = [
+    "5001;Sol, Siri;8A;01.09.2025;;;Syk;Ja\n",
+    *(_late(f"500{n}", f"Vik, Elev{n}", "8A", "02.09.2025") for n in range(2, 7)),
+]
+
+
+def build_schools(tmp_path: Path, first: date):
+    """Nordby (the export above) and Sørby (LATE_ROWS), each from its own file."""
+    from naervaer_cli.calendar import SchoolCalendar
+    from naervaer_cli.config import load_config
+    from naervaer_cli.inputs import load_school_records
+    from naervaer_cli.overview import overview
+    from naervaer_cli.policy import load_policy
+
+    files = []
+    for name, rows in (("Nordby", ROWS), ("Sørby", LATE_ROWS)):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(HEADER + "".join(rows), encoding="utf-8")
+        files.append((name, path))
+    calendar = SchoolCalendar()
+    records = load_school_records(
+        [], files, load_config(), today=AS_OF, calendar=calendar, default_school="Skolen"
+    )
+    return overview(records, load_policy(), calendar, as_of=AS_OF, first=first)
+
+
+def test_a_school_whose_data_start_after_the_first_week_is_refused(tmp_path: Path) -> None:
+    """Shares over days without data would be too low and those weeks would show 0 %: the
+    overview names each such school and the --from that every school covers."""
+    from naervaer_cli.errors import InputError
+
+    with pytest.raises(InputError) as refused:
+        build_schools(tmp_path, first=date(2025, 8, 15))
+    assert str(refused.value) == (
+        "Dataene dekker ikke perioden 15.08.2025–05.09.2025: Sørby har data fra 01.09.2025. "
+        "Andelene ville blitt regnet over dager uten data og vist for lite fravær. "
+        "Oppgi --from 01.09.2025, eller ta med eksportene fra 15.08.2025."
+    )
+
+
+def test_last_year_is_shown_only_where_the_data_reach_back(tmp_path: Path) -> None:
+    """From 1.9.2025 both schools cover the period. Last year's same days (from 2.9.2024)
+    only Nordby's data reach: Sørby and all schools together show "–", and say why."""
+    from naervaer_cli.output.overview import about_lines, last_year_note
+    from naervaer_cli.overview import NONE, to_json
+
+    result = build_schools(tmp_path, first=date(2025, 9, 1))
+    rows = rows_by_label(result)
+    assert result.last_missing == (("Sørby", date(2025, 9, 1)),)
+    for label in ("Alle skoler", "Sørby"):
+        row = rows[label]
+        assert (row.last_pupils, row.last_share) == (NONE, NONE)
+        assert set(row.last_weeks) == {NONE}
+    # Nordby's data start 20.08.2024: its (empty) last year is a count, hidden as small.
+    assert rows["Nordby"].last_pupils.mark == SMALL
+    note = (
+        "Året før vises ikke for Sørby (dataene starter 01.09.2025) eller for alle skolene "
+        "samlet: dataene går ikke tilbake til 02.09.2024."
+    )
+    assert last_year_note(result) == note and note in about_lines(result)
+    assert to_json(result)["last_year"]["not_covered"] == [
+        {"school": "Sørby", "data_from": "2025-09-01"}
+    ]
+    by_label = {u["label"]: u for u in to_json(result)["units"]}
+    assert by_label["Sørby"]["last_year_pupils"] is None
+    assert by_label["Nordby"]["last_year_pupils"] == "<5"
+
+
+def test_last_year_note_is_absent_when_every_school_reaches_back(export: Path) -> None:
+    from naervaer_cli.output.overview import last_year_note
+
+    result = build(export)
+    assert result.last_missing == () and last_year_note(result) is None

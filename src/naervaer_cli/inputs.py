@@ -254,13 +254,15 @@ def load_overview_inputs(
     *,
     policy: str | None = None,
     as_of: date | None = None,
+    first: date | None = None,
     today: date,
 ) -> OverviewInputs:
     """Exports (each file's school from `--school NAVN=FIL`, the Skole column or the config),
     else the stored history as one school; the policy, the calendar and the open cases.
 
-    The overview runs from the start of the term (`documents.term_start`, else the policy's
-    term start) to `as_of` (default: the latest date in the data not after today).
+    The overview runs from `first` (default: the start of the term, `documents.term_start`,
+    else the policy's term start) to `as_of` (default: the latest date in the data not after
+    today).
     """
     from naervaer_cli.scan import latest_date
     from naervaer_cli.templating import override_dir
@@ -287,7 +289,7 @@ def load_overview_inputs(
     if as_of is None:
         as_of = latest_date(records, today=today) or today
     rules = load_policy(config.setting(policy, "NAERVAER_POLICY", "policy", None))
-    first = config.get("documents.term_start") or rules.term_start(as_of)
+    first = first or config.get("documents.term_start") or rules.term_start(as_of)
     names = sorted(set(records.get_column("school").unique().to_list()))
     open_cases = _open_cases(config, as_of)
     return OverviewInputs(

@@ -14,7 +14,12 @@ What is counted:
   suggested NIVÅ, which reads the case log; **open cases** and **overdue evaluations** from
   the case log.
 - **Last year**: the same school days 52 weeks earlier (the same weekdays and week numbers),
-  per school and grade, with the pupils who have records then.
+  per school and grade, with the pupils who have records then; "–" for a school whose data
+  do not reach back that far (coverage.py), and for all schools together then.
+
+The data must cover the period: a school whose records start after the period's first
+school week is refused, with the date to give as `--from` (shares over days without data
+would be too low, and those weeks would show 0 %).
 
 No name or pupil number leaves this module; every count is suppressed by `disclosure.py`, and
 a share is shown only when its unit's pupil count is.
@@ -29,8 +34,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from naervaer_cli.coverage import uncovered_start
 from naervaer_cli.disclosure import COMPLEMENT, SHOWN, SMALL, suppress
-from naervaer_cli.errors import UsageError
+from naervaer_cli.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -98,6 +104,9 @@ class OverviewResult:
     rows: tuple[UnitRow, ...]
     last_first: date
     last_as_of: date
+    # Schools whose data do not reach back to last year's period, with where their data
+    # start: their figures for last year are "–".
+    last_missing: tuple[tuple[str, date], ...] = ()
 
     @property
     def small_text(self) -> str:
@@ -178,6 +187,13 @@ def overview(
         if place is not None:
             last_days_per_week[place] += 1
 
+    starts = _data_starts(records)
+    _refuse_uncovered(starts, calendar, first, as_of)
+    last_missing = tuple(
+        (school, start)
+        for school, start in starts.items()
+        if uncovered_start(start, calendar, last_first, last_as_of) is not None
+    )
     this_year = _pupil_days(records, policy, first, as_of, set(days))
     last_year = _pupil_days(records, policy, last_first, last_as_of, set(last_days))
 
@@ -268,6 +284,7 @@ def overview(
         len(days),
         len(last_days),
         last_days_per_week,
+        {school for school, _ in last_missing},
     )
     return OverviewResult(
         as_of=as_of,
@@ -280,6 +297,43 @@ def overview(
         rows=rows,
         last_first=last_first,
         last_as_of=last_as_of,
+        last_missing=tuple(sorted(last_missing, key=lambda item: nordic_key(item[0]))),
+    )
+
+
+def _data_starts(records: pl.DataFrame) -> dict[str, date]:
+    """Each school's earliest record: where its data start (coverage.py)."""
+    import polars as pl
+
+    found = records.group_by("school").agg(pl.col("date").min()).drop_nulls()
+    return dict(found.iter_rows())
+
+
+def _refuse_uncovered(
+    starts: Mapping[str, date], calendar: SchoolCalendar, first: date, as_of: date
+) -> None:
+    """An InputError naming every school whose data start after the period's first school
+    week, and the `--from` that they all cover."""
+    from naervaer_cli.scan import nordic_key
+    from naervaer_cli.words import date_text
+
+    late = sorted(
+        (
+            (school, start)
+            for school, start in starts.items()
+            if uncovered_start(start, calendar, first, as_of) is not None
+        ),
+        key=lambda item: nordic_key(item[0]),
+    )
+    if not late:
+        return
+    day_one = calendar.school_days(first, as_of)[0]
+    which = "; ".join(f"{school} har data fra {date_text(start)}" for school, start in late)
+    latest = max(start for _, start in late)
+    raise InputError(
+        f"Dataene dekker ikke perioden {date_text(day_one)}–{date_text(as_of)}: {which}. "
+        "Andelene ville blitt regnet over dager uten data og vist for lite fravær. "
+        f"Oppgi --from {date_text(latest)}, eller ta med eksportene fra {date_text(day_one)}."
     )
 
 
@@ -351,12 +405,20 @@ def _suppressed(
     term_days: int,
     last_term_days: int,
     last_days: Sequence[int],
+    no_last: set[str],
 ) -> tuple[UnitRow, ...]:
     """Every unit's figures with the counts suppressed and the shares hidden with them.
 
-    `last_days` are last year's school days in the week matching each of `weeks`.
+    `last_days` are last year's school days in the week matching each of `weeks`; `no_last`
+    the schools whose data do not reach back to them (no figure for them, nor for all).
     """
     multi = ("alle", "", "", "") in units
+
+    def has_last(key: tuple[str, str, str, str]) -> bool:
+        if key[0] == "gruppe":
+            return False
+        return not no_last if key[0] == "alle" else key[1] not in no_last
+
     values: dict[tuple[Any, ...], int] = {}
     relations: list[list[tuple[Any, ...]]] = []
     children: dict[tuple[str, str, str, str], list[tuple[str, str, str, str]]] = defaultdict(list)
@@ -374,7 +436,7 @@ def _suppressed(
             "open": c.open_cases,
             "overdue": c.overdue,
         }
-        if key[0] != "gruppe":
+        if has_last(key):
             cells["last_pupils"] = c.last_pupils
         columns = sorted(set(columns) | set(cells))
         values.update({(key, name): v for name, v in cells.items()})
@@ -408,7 +470,7 @@ def _suppressed(
         c = units[key]
         pupils = count(key, "pupils")
         last_pupils = count(key, "last_pupils")
-        has_last = key[0] != "gruppe"
+        shown_last = has_last(key)
         rows.append(
             UnitRow(
                 level=key[0],
@@ -424,14 +486,14 @@ def _suppressed(
                 levels=tuple(count(key, f"level{i}") for i in range(len(c.levels or []))),
                 open_cases=count(key, "open"),
                 overdue=count(key, "overdue"),
-                last_pupils=last_pupils if has_last else NONE,
+                last_pupils=last_pupils if shown_last else NONE,
                 last_share=(
                     share(last_pupils, c.last_absent, c.last_pupils, last_term_days)
-                    if has_last
+                    if shown_last
                     else NONE
                 ),
                 last_weeks=tuple(
-                    share(last_pupils, amount, c.last_pupils, n) if has_last and n else NONE
+                    share(last_pupils, amount, c.last_pupils, n) if shown_last and n else NONE
                     for amount, n in zip(c.last_weeks or [], last_days, strict=True)
                 ),
             )
@@ -478,6 +540,11 @@ def to_json(result: OverviewResult) -> dict[str, Any]:
         "last_year": {
             "first": result.last_first.isoformat(),
             "as_of": result.last_as_of.isoformat(),
+            # Schools whose data start after it: their figures (and all schools') are null.
+            "not_covered": [
+                {"school": school, "data_from": start.isoformat()}
+                for school, start in result.last_missing
+            ],
         },
         "min_group": result.min_group,
         "policy": result.policy,

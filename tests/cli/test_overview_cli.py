@@ -179,3 +179,23 @@ def test_xlsx_not_to_a_terminal(cli, export: Path) -> None:
     r = cli("overview", export, "-f", "xlsx", tty=True, today=TODAY)
     assert (r.code, r.out) == (2, "")
     assert r.err == "Feil: XLSX kan ikke skrives til terminalen; bruk --output FIL.xlsx.\n"
+
+
+def test_data_that_start_late_are_refused_until_from_says_the_period(cli, tmp_path: Path) -> None:
+    """Nordby's rows of 25–26.08.2025 only: the term (from 15.08) is not covered; exit 2 with
+    the --from to give; with it the period, its weeks and its shares are the data's."""
+    late = tmp_path / "late.csv"
+    late.write_text(HEADER + ROWS[0] + ROWS[1] + ROWS[2], encoding="utf-8")
+    r = cli("overview", late, "-f", "json", today=TODAY)
+    assert (r.code, r.out) == (2, "")
+    assert r.err == (
+        "Feil: Dataene dekker ikke perioden 15.08.2025–26.08.2025: Skolen har data fra "
+        "25.08.2025. Andelene ville blitt regnet over dager uten data og vist for lite fravær. "
+        "Oppgi --from 25.08.2025, eller ta med eksportene fra 15.08.2025.\n"
+    )
+    r = cli("overview", late, "-f", "json", "--from", "25.08.2025", today=TODAY)
+    assert r.code == 0, r.err
+    data = json.loads(r.out)
+    assert data["first"] == "2025-08-25"
+    assert [w["week"] for w in data["weeks"]] == [35]  # to the latest date, 26.08
+    assert data["last_year"]["not_covered"] == [{"school": "Skolen", "data_from": "2025-08-25"}]

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from naervaer_cli.cli.options import AsOfOpt, FilesArg, PolicyOpt, QuietOpt, VerboseOpt
+from naervaer_cli.cli.options import (
+    AsOfOpt,
+    FilesArg,
+    PolicyOpt,
+    QuietOpt,
+    VerboseOpt,
+    parse_date,
+)
 
 
 class Format(StrEnum):  # mirrors output.overview.OverviewFormat without importing it
@@ -31,6 +39,17 @@ def overview(
         ),
     ] = None,
     as_of: AsOfOpt = None,
+    first: Annotated[
+        date | None,
+        typer.Option(
+            "--from",
+            parser=parse_date,
+            metavar="DATO",
+            help="Periodens første dag (ÅÅÅÅ-MM-DD eller dd.mm.åååå). Standard: "
+            "terminstart (documents.term_start i konfigurasjonen, ellers policyens).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[
         Format,
         typer.Option("--format", "-f", metavar="FORMAT", help="Utdata: html, xlsx eller json."),
@@ -57,7 +76,13 @@ def overview(
     env = ctx.obj.env
     config = ctx.obj.config()
     inputs = load_overview_inputs(
-        config, files or [], school or [], policy=policy, as_of=as_of, today=env.today
+        config,
+        files or [],
+        school or [],
+        policy=policy,
+        as_of=as_of,
+        first=first,
+        today=env.today,
     )
     result = build(
         inputs.records,

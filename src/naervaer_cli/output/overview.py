@@ -118,6 +118,20 @@ def _text(
     )
 
 
+def last_year_note(result: OverviewResult) -> str | None:
+    """Why «Året før» shows "–" for some schools, or None when it shows for every one."""
+    if not result.last_missing:
+        return None
+    which = ", ".join(
+        f"{school} (dataene starter {date_text(start)})" for school, start in result.last_missing
+    )
+    together = " eller for alle skolene samlet" if len(result.schools) > 1 else ""
+    return (
+        f"Året før vises ikke for {which}{together}: dataene går ikke tilbake til "
+        f"{date_text(result.last_first)}."
+    )
+
+
 def render_html(result: OverviewResult, templates: Path | None = None) -> str:
     """The page through the shared Jinja environment (autoescape on)."""
     from naervaer_cli.templating import render, template_environment
@@ -145,6 +159,7 @@ def render_html(result: OverviewResult, templates: Path | None = None) -> str:
         part=lambda count, total: part(count, total, small),
         change=change,
         date_text=date_text,
+        last_year_note=last_year_note(result),
     )
 
 
@@ -232,6 +247,7 @@ def about_lines(result: OverviewResult) -> Sequence[str]:
         "(elever × skoledager).",
         f"Året før: de samme skoledagene 52 uker tidligere "
         f"({date_text(result.last_first)}–{date_text(result.last_as_of)}).",
+        *([note] if (note := last_year_note(result)) else []),
         f"«{small}»: tallet gjelder færre enn {result.min_group} elever (også 0).",
         f"«{COMPLEMENT}»: skjult så et lite tall ikke kan regnes ut av summene.",
         "En andel vises bare når antall elever den gjelder, vises.",
