@@ -145,6 +145,9 @@ class ScanResult:
     pupils_scanned: int = 0
     talk_to_child: str = "Snakk med barnet/eleven under hele prosessen."
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # The notes that say the result is not complete (coverage.py: the data start late):
+    # written even where -q leaves the other notes out.
+    incomplete: tuple[str, ...] = ()
     # Rule id → the policy's label (Policy.labels), for every output that names a rule.
     labels: Mapping[str, str] = field(default_factory=dict, hash=False)
     # Open cases with something overdue whose pupil is not in the scanned files: listed apart

@@ -208,6 +208,7 @@ def scan(
         pupils_scanned=scanned,
         talk_to_child=policy.talk_to(setting),
         notes=tuple(notes),
+        incomplete=tuple(notes),  # every note the scan makes says what it could not see
         labels=policy.labels,
         not_in_export=tuple(cases[pid] for pid in absent if group is None and pid in cases),
         limits=policy.limits,

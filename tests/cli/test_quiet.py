@@ -258,6 +258,25 @@ def test_rows_set_aside_are_reported_even_with_quiet(cli, tmp_path: Path, comman
     assert run.err == f"Merk: 1 rad(er) kunne ikke leses og er skrevet til {rejects}.\n"
 
 
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_data_that_start_late_are_said_even_with_quiet(cli, tmp_path: Path, fmt: str) -> None:
+    """A piped table or CSV with -q drops the footnotes, not the notes that say the result
+    is not complete (the data start inside the window and after the term's start)."""
+    path = tmp_path / "sen.csv"
+    path.write_text(
+        BAD_HEADER + "1;A, B;7A;16.11.2026;;;;Sykdom;Ja\n1;A, B;7A;17.11.2026;;;;Sykdom;Ja\n",
+        encoding="utf-8",
+    )
+    run = cli("scan", "-q", path, "-f", fmt)
+    assert run.code == 0
+    assert run.err.splitlines() == [
+        "Merk: Dataene starter 16.11.2026, etter vinduets første skoledag 21.10.2026: fravær "
+        "før det er ikke med, så tellingene kan være for lave.",
+        "Merk: Dataene starter 16.11.2026, etter terminens første skoledag 17.08.2026: «Økende "
+        "fravær» er ikke vurdert, og «Fraværsandel i terminen» kan være for lav.",
+    ]
+
+
 LEAVES = [
     p for p in command_paths() if p and p not in {("case",), ("policy",)}
 ]  # every command that runs, not the groups

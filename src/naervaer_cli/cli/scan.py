@@ -116,15 +116,12 @@ def scan(
         width=env.width,
         group=group,
     )
-    if (
-        output is None
-        and not env.stdout_isatty
-        and fmt in (Format.table, Format.csv)
-        and chatty(ctx)
-    ):
-        # Piped table and CSV are data only; what the footer would say goes to stderr.
+    if output is None and not env.stdout_isatty and fmt in (Format.table, Format.csv):
+        # Piped table and CSV are data only; what the footer would say goes to stderr (with
+        # -q only what says the result is not complete).
         for note in result.notes:
-            env.stderr.write(f"Merk: {note}\n")
+            if chatty(ctx) or note in result.incomplete:
+                env.stderr.write(f"Merk: {note}\n")
     if output is not None and voice(ctx, env.stderr_isatty):
         count = len(result.pupils)
         from naervaer_cli.words import person as who
