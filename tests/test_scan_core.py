@@ -169,10 +169,14 @@ def test_barnehage_setting_runs_the_barnehage_rules() -> None:
     (child,) = result.pupils
     assert [f.rule for f in child.flags] == ["unnotified_absence"]
     assert child.suggestion.responsible == ("Ped.leder", "Styrer")
-    # These rows are all the data: they start in the window, which the scan says.
+    # These rows are all the data: they start in the window and leave out 4–13.11, which
+    # the scan says.
     assert result.notes == (
         "Dataene starter 02.11.2026, etter vinduets første åpningsdag 22.10.2026: "
         "fravær før det er ikke med, så tellingene kan være for lave.",
+        "Dataene har ingen registreringer 04.11.2026–13.11.2026 (8 åpningsdager). Er det en "
+        "ferie, legg den inn i [calendar] breaks i konfigurasjonen; ellers mangler data der, og "
+        "tellingene i vinduet kan være for lave.",
     )
 
 

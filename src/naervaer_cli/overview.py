@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from naervaer_cli.coverage import uncovered_start
+from naervaer_cli.coverage import gaps, uncovered_start
 from naervaer_cli.disclosure import COMPLEMENT, SHOWN, SMALL, suppress
 from naervaer_cli.errors import InputError, UsageError
 
@@ -107,6 +107,9 @@ class OverviewResult:
     # Schools whose data do not reach back to last year's period, with where their data
     # start: their figures for last year are "–".
     last_missing: tuple[tuple[str, date], ...] = ()
+    # School weeks (SLACK_DAYS school days or more) without a record inside this year's or
+    # last year's period, per school: a break the calendar does not know, or data missing.
+    holes: tuple[tuple[str, date, date, int], ...] = ()
 
     @property
     def small_text(self) -> str:
@@ -189,6 +192,7 @@ def overview(
 
     starts = _data_starts(records)
     _refuse_uncovered(starts, calendar, first, as_of)
+    holes = _holes(records, calendar, ((last_first, last_as_of), (first, as_of)))
     last_missing = tuple(
         (school, start)
         for school, start in starts.items()
@@ -298,6 +302,7 @@ def overview(
         last_first=last_first,
         last_as_of=last_as_of,
         last_missing=tuple(sorted(last_missing, key=lambda item: nordic_key(item[0]))),
+        holes=tuple(sorted(holes, key=lambda hole: (nordic_key(hole[0]), hole[1]))),
     )
 
 
@@ -307,6 +312,21 @@ def _data_starts(records: pl.DataFrame) -> dict[str, date]:
 
     found = records.group_by("school").agg(pl.col("date").min()).drop_nulls()
     return dict(found.iter_rows())
+
+
+def _holes(
+    records: pl.DataFrame, calendar: SchoolCalendar, periods: Sequence[tuple[date, date]]
+) -> list[tuple[str, date, date, int]]:
+    """Each school's gaps (coverage.py) in each of `periods`: (school, first, last, days)."""
+    import polars as pl
+
+    per_school = records.group_by("school").agg(pl.col("date").unique().drop_nulls())
+    found = []
+    for school, dates in per_school.iter_rows():
+        days = frozenset(dates)
+        for first, last in periods:
+            found += [(school, *hole) for hole in gaps(days, calendar, first, last)]
+    return found
 
 
 def _refuse_uncovered(
@@ -546,6 +566,11 @@ def to_json(result: OverviewResult) -> dict[str, Any]:
                 for school, start in result.last_missing
             ],
         },
+        # School weeks without any record: the shares over them are too low.
+        "without_records": [
+            {"school": s, "first": a.isoformat(), "last": b.isoformat(), "school_days": n}
+            for s, a, b, n in result.holes
+        ],
         "min_group": result.min_group,
         "policy": result.policy,
         "weeks": [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -106,12 +106,15 @@ def scan(
                 "Eksporten har ingen fraværsrader, så referansedatoen kan ikke finnes. "
                 "Oppgi den med --as-of ÅÅÅÅ-MM-DD."
             )
-    # Where the export starts: one group's first absence may come later than the others'.
-    data_first: date | None = records.get_column("date").min()  # type: ignore[assignment]
+    # The days the export holds (coverage.py), before the group filter: one group's first
+    # absence may come later than the others'.
+    found = records.lazy().select(pl.col("date").unique().drop_nulls()).collect()
+    dates: frozenset[date] = frozenset(found.to_series())
+    data_first = min(dates, default=None)
     if group is not None:
         records = records.filter(pl.col("group").is_in(_matching_groups(records, group)))
     seen = records.lazy().filter(pl.col("date") <= as_of)
-    notes = coverage_notes(data_first, policy, setting, as_of, calendar)
+    notes = coverage_notes(dates, policy, setting, as_of, calendar)
     overdue = [pid for pid, case in cases.items() if evaluation_overdue(case, as_of)]
     if setting == "skole":
         from naervaer_cli.rules.combined import prepared_flag_table, school_prepare
@@ -169,13 +172,13 @@ def scan(
         # An overdue case whose pupil the files do not hold is listed apart, by number only.
         absent = sorted(wanted.join(found, on="pupil_id", how="anti").get_column("pupil_id"))
     listed = _in_order(wanted.join(found, on="pupil_id"))
-    cases, unanswered = _with_presence(cases, records, policy, setting, as_of, calendar, data_first)
+    cases, unanswered = _with_presence(cases, records, policy, setting, as_of, calendar, dates)
     if unanswered:
-        from naervaer_cli.words import count_text, date_text
+        from naervaer_cli.words import count_text
 
         notes.append(
             f"«Har nærværet økt?» er ikke beregnet for {count_text(setting, unanswered)}: "
-            f"dataene starter {date_text(data_first)}, etter starten av perioden før tiltaket."
+            "dataene dekker ikke hele perioden før og etter tiltaket (se over)."
         )
     pupils = []
     # Without a case every pupil gets the same NIVÅ 0 suggestion: build it once.
@@ -217,14 +220,18 @@ def scan(
 
 
 def coverage_notes(
-    data_first: date | None, policy: Policy, setting: Setting, as_of: date, calendar: SchoolCalendar
+    dates: Collection[date], policy: Policy, setting: Setting, as_of: date, calendar: SchoolCalendar
 ) -> list[str]:
-    """What the scan cannot see when the data start after the window's or the term's first
-    day (coverage.py): the counts are too low, and the rising trend is not judged."""
-    from naervaer_cli.coverage import uncovered_start
+    """What the scan cannot see when the data (the days with records) start after the
+    window's or the term's first school week, or miss a school week inside them
+    (coverage.py): the counts are too low, the term's share too, and a rising trend is
+    not judged over a term whose start is missing."""
+    from naervaer_cli.coverage import gaps, uncovered_start
     from naervaer_cli.rules.flags import window_start
+    from naervaer_cli.rules.signals import signals_first_day
     from naervaer_cli.words import date_text, words
 
+    data_first = min(dates, default=None)
     if data_first is None or data_first > as_of:  # cli.scan.scope_warnings says so
         return []
     notes = []
@@ -245,6 +252,20 @@ def coverage_notes(
                 f"«{labels['rising_trend']}» er ikke vurdert, og «{labels['term_share']}» "
                 "kan være for lav."
             )
+    labels = policy.labels
+    span = signals_first_day(policy, as_of) if setting == "skole" else first
+    for gap_first, gap_last, count in gaps(dates, calendar, span, as_of):
+        what = (
+            "tellingene i vinduet kan være for lave"
+            if gap_last >= first
+            else f"«{labels['term_share']}» kan være for lav og «{labels['rising_trend']}» "
+            "slå ut for lett"
+        )
+        notes.append(
+            f"Dataene har ingen registreringer {date_text(gap_first)}–{date_text(gap_last)} "
+            f"({count} {words(setting).day}er). Er det en ferie, legg den inn i [calendar] "
+            f"breaks i konfigurasjonen; ellers mangler data der, og {what}."
+        )
     return notes
 
 
@@ -301,15 +322,15 @@ def _with_presence(
     setting: Setting,
     as_of: date,
     calendar: SchoolCalendar,
-    data_first: date | None,
+    dates: Collection[date],
 ) -> tuple[Mapping[str, CaseSummary], int]:
     """Answer "Har nærværet økt?" from the data for NIVÅ 1 cases whose evaluation is due and
     not recorded: presence since the measure against as many school days before it. Also
-    how many are left unanswered because the data start after the period before the measure
-    (coverage.py: days without data are not days present)."""
+    how many are left unanswered because the data (`dates`: the days with records) do not
+    cover both periods (coverage.py: days without data are not days present)."""
     from dataclasses import replace
 
-    from naervaer_cli.coverage import uncovered_start
+    from naervaer_cli.coverage import covers
     from naervaer_cli.rules.presence import compare_presence, data_end
 
     due = {
@@ -338,8 +359,8 @@ def _with_presence(
         )
         if not found.days_after or found.presence_before is None:
             continue
-        assert found.before_first is not None and found.before_last is not None
-        if uncovered_start(data_first, calendar, found.before_first, found.before_last):
+        assert found.before_first is not None and found.after_last is not None
+        if not covers(dates, calendar, found.before_first, found.after_last):
             unanswered += 1
             continue
         answered[pid] = replace(

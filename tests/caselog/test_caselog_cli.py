@@ -103,8 +103,11 @@ def test_a_case_from_open_to_close(cli, known, caselog: Backend) -> None:
 
 
 def test_evaluate_from_imported_history(cli, caselog: Backend, tmp_path: Path) -> None:
+    # The school's exports: another pupil's absence keeps every school week in the data (a
+    # week without any record would be a hole: coverage.py).
     before = [_whole_day("10234", d) for d in ("26.10.2026", "27.10.2026", "28.10.2026")]
-    after = [_whole_day("10234", "06.11.2026")]
+    before.append(_whole_day("10999", "30.10.2026"))
+    after = [_whole_day("10999", "03.11.2026"), _whole_day("10234", "06.11.2026")]
     r = cli(
         "import",
         "-v",
@@ -113,8 +116,8 @@ def test_evaluate_from_imported_history(cli, caselog: Backend, tmp_path: Path) -
     )
     assert (r.code, r.out) == (
         0,
-        "Importerte 2 fil(er): 4 nye fraværsposter, 0 var lagret fra "
-        "før. Historikken har nå 4 poster.\n",
+        "Importerte 2 fil(er): 6 nye fraværsposter, 0 var lagret fra "
+        "før. Historikken har nå 6 poster.\n",
     )
     cli("case", "open", "10234", "--date", "2026-10-26")
     cli("case", "measure", "10234", "Tiltak", "-r", "Kari", "--date", "2026-10-30")
@@ -130,6 +133,26 @@ def test_evaluate_from_imported_history(cli, caselog: Backend, tmp_path: Path) -
         ),
     )
     assert "Evaluering – nærværet har økt: 40,0 % → 80,0 %" in cli("case", "show", "10234").out
+
+
+def test_evaluate_refuses_a_history_with_a_school_week_missing(
+    cli, caselog: Backend, tmp_path: Path
+) -> None:
+    """No record at all 29.10–6.11: an export left out (or a break the calendar does not know),
+    not a week of full presence."""
+    rows = [_whole_day("10234", d) for d in ("26.10.2026", "27.10.2026", "28.10.2026")]
+    rows.append(_whole_day("10234", "09.11.2026"))
+    cli("import", _export(tmp_path / "uker.csv", rows))
+    cli("case", "open", "10234", "--date", "2026-10-26")
+    cli("case", "measure", "10234", "Tiltak", "-r", "Kari", "--date", "2026-10-30")
+    r = cli("case", "evaluate", "10234", "--date", "2026-11-09")
+    assert (r.code, r.out) == (2, "")
+    assert r.err == (
+        "Feil: Fraværshistorikken har ingen registreringer 29.10.2026–06.11.2026 (7 "
+        "skoledager), i periodene før og etter tiltaket (22.10.2026–09.11.2026). Er det en "
+        "ferie, legg den inn i [calendar] breaks i konfigurasjonen; ellers importer eksportene "
+        "for de dagene og evaluer igjen.\n"
+    )
 
 
 def test_import_again_adds_nothing(cli, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.caselog.events import Event
 from naervaer_cli.caselog.store import CaseStore, norwegian
-from naervaer_cli.coverage import uncovered_start
+from naervaer_cli.coverage import gaps, uncovered_start
 from naervaer_cli.errors import UsageError
 from naervaer_cli.rules.presence import PresenceComparison, compare_presence, data_end
 
@@ -59,7 +59,7 @@ def evaluate_case(
             f"({norwegian(status.measure_date)}); siste dato i historikken er "
             f"{norwegian(last)}. Importer nyere eksporter og evaluer igjen."
         )
-    _refuse_uncovered_before(records, comparison, calendar)
+    _refuse_uncovered(records, comparison, calendar)
     event = store.record_evaluation(
         pupil_id,
         day=as_of,
@@ -71,22 +71,30 @@ def evaluate_case(
     return comparison, event
 
 
-def _refuse_uncovered_before(
+def _refuse_uncovered(
     records: pl.DataFrame, comparison: PresenceComparison, calendar: SchoolCalendar
 ) -> None:
-    """Days before the data start are not days present: a period before the measure that
-    the history does not reach would make the presence before it look too high."""
-    first, last = comparison.before_first, comparison.before_last
+    """Days without data are not days present: a history that does not reach the period
+    before the measure, or misses a school week in either period, would make the presence
+    there look too high."""
+    first, last = comparison.before_first, comparison.after_last
     if first is None or last is None:
         return
-    data_first = records.get_column("date").min()
-    if (
-        not isinstance(data_first, date)
-        or uncovered_start(data_first, calendar, first, last) is None
-    ):
-        return
-    raise UsageError(
-        f"Fraværshistorikken starter {norwegian(data_first)}, men perioden før tiltaket "
-        f"begynner {norwegian(first)} ({comparison.days_before} skoledager før "
-        f"{norwegian(comparison.measure_date)}). Importer eldre eksporter og evaluer igjen."
-    )
+    found = records.lazy().select(pl.col("date").unique().drop_nulls()).collect()
+    dates: frozenset[date] = frozenset(found.to_series())
+    data_first = min(dates, default=None)
+    if data_first is not None and uncovered_start(data_first, calendar, first, last):
+        raise UsageError(
+            f"Fraværshistorikken starter {norwegian(data_first)}, men perioden før tiltaket "
+            f"begynner {norwegian(first)} ({comparison.days_before} skoledager før "
+            f"{norwegian(comparison.measure_date)}). Importer eldre eksporter og evaluer igjen."
+        )
+    holes = gaps(dates, calendar, first, last)
+    if holes:
+        which = ", ".join(f"{norwegian(a)}–{norwegian(b)} ({n} skoledager)" for a, b, n in holes)
+        raise UsageError(
+            f"Fraværshistorikken har ingen registreringer {which}, i periodene før og etter "
+            f"tiltaket ({norwegian(first)}–{norwegian(last)}). Er det en ferie, legg den inn "
+            "i [calendar] breaks i konfigurasjonen; ellers importer eksportene for de dagene "
+            "og evaluer igjen."
+        )

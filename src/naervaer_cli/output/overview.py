@@ -132,6 +132,17 @@ def last_year_note(result: OverviewResult) -> str | None:
     )
 
 
+def hole_notes(result: OverviewResult) -> list[str]:
+    """One line per school week without a record (overview.holes)."""
+    several = len(result.schools) > 1
+    return [
+        f"{f'{school}: ' if several else ''}Ingen registreringer {date_text(first)}–"
+        f"{date_text(last)} ({days} skoledager). Er det en ferie, legg den inn i [calendar] "
+        "breaks i konfigurasjonen; ellers mangler data der, og andelene er for lave."
+        for school, first, last, days in result.holes
+    ]
+
+
 def render_html(result: OverviewResult, templates: Path | None = None) -> str:
     """The page through the shared Jinja environment (autoescape on)."""
     from naervaer_cli.templating import render, template_environment
@@ -160,6 +171,7 @@ def render_html(result: OverviewResult, templates: Path | None = None) -> str:
         change=change,
         date_text=date_text,
         last_year_note=last_year_note(result),
+        hole_notes=hole_notes(result),
     )
 
 
@@ -248,6 +260,7 @@ def about_lines(result: OverviewResult) -> Sequence[str]:
         f"Året før: de samme skoledagene 52 uker tidligere "
         f"({date_text(result.last_first)}–{date_text(result.last_as_of)}).",
         *([note] if (note := last_year_note(result)) else []),
+        *hole_notes(result),
         f"«{small}»: tallet gjelder færre enn {result.min_group} elever (også 0).",
         f"«{COMPLEMENT}»: skjult så et lite tall ikke kan regnes ut av summene.",
         "En andel vises bare når antall elever den gjelder, vises.",
