@@ -243,8 +243,8 @@ LATE_ROWS = [
 ]
 
 
-def build_schools(tmp_path: Path, first: date):
-    """Nordby (the export above) and Sørby (LATE_ROWS), each from its own file."""
+def build_schools(tmp_path: Path, first: date, late: list[str] = LATE_ROWS):
+    """Nordby (the export above) and Sørby (`late`), each from its own file."""
     from naervaer_cli.calendar import SchoolCalendar
     from naervaer_cli.config import load_config
     from naervaer_cli.inputs import load_school_records
@@ -252,7 +252,7 @@ def build_schools(tmp_path: Path, first: date):
     from naervaer_cli.policy import load_policy
 
     files = []
-    for name, rows in (("Nordby", ROWS), ("Sørby", LATE_ROWS)):
+    for name, rows in (("Nordby", ROWS), ("Sørby", late)):
         path = tmp_path / f"{name}.csv"
         path.write_text(HEADER + "".join(rows), encoding="utf-8")
         files.append((name, path))
@@ -310,3 +310,30 @@ def test_last_year_note_is_absent_when_every_school_reaches_back(export: Path) -
 
     result = build(export)
     assert result.last_missing == () and last_year_note(result) is None
+
+
+def test_a_school_week_without_records_is_named_under_the_table(tmp_path: Path) -> None:
+    """Sørby has records on 15.08 and from 01.09: 18–29.08 (ten school days) hold none, a
+    break the calendar does not know or data left out. Nordby's year before has records
+    on 20 and 26.08.2024 only: 27.08–06.09.2024 too. The figures stay; the gaps are said."""
+    from naervaer_cli.output.overview import about_lines, hole_notes
+    from naervaer_cli.overview import to_json
+
+    early = _late("5009", "Vik, Elev9", "8A", "15.08.2025")
+    result = build_schools(tmp_path, first=date(2025, 8, 15), late=[early, *LATE_ROWS])
+    assert result.holes == (
+        ("Nordby", date(2024, 8, 27), date(2024, 9, 6), 9),
+        ("Sørby", date(2025, 8, 18), date(2025, 8, 29), 10),
+    )
+    note = (
+        "Sørby: Ingen registreringer 18.08.2025–29.08.2025 (10 skoledager). Er det en ferie, "
+        "legg den inn i [calendar] breaks i konfigurasjonen; ellers mangler data der, og "
+        "andelene er for lave."
+    )
+    assert hole_notes(result)[1] == note and note in about_lines(result)
+    assert to_json(result)["without_records"][1] == {
+        "school": "Sørby",
+        "first": "2025-08-18",
+        "last": "2025-08-29",
+        "school_days": 10,
+    }
