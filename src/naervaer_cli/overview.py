@@ -19,7 +19,8 @@ What is counted:
 
 The data must cover the period: a school whose records start after the period's first
 school week is refused, with the date to give as `--from` (shares over days without data
-would be too low, and those weeks would show 0 %).
+would be too low, and those weeks would show 0 %). A school week without any record inside
+the period (a break the calendar does not know, or data left out) is named in `holes`.
 
 No name or pupil number leaves this module; every count is suppressed by `disclosure.py`, and
 a share is shown only when its unit's pupil count is.

@@ -145,8 +145,8 @@ class ScanResult:
     pupils_scanned: int = 0
     talk_to_child: str = "Snakk med barnet/eleven under hele prosessen."
     notes: tuple[str, ...] = field(default_factory=tuple)
-    # The notes that say the result is not complete (coverage.py: the data start late):
-    # written even where -q leaves the other notes out.
+    # The notes that say the result is not complete (coverage.py: the data start late, or
+    # miss a school week): written even where -q leaves the other notes out.
     incomplete: tuple[str, ...] = ()
     # Rule id → the policy's label (Policy.labels), for every output that names a rule.
     labels: Mapping[str, str] = field(default_factory=dict, hash=False)
