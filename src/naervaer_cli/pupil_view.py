@@ -63,6 +63,9 @@ class PupilView:
     tools_note: str
     talk_to_child: str
     labels: Mapping[str, str] = field(default_factory=dict, hash=False)  # Policy.labels
+    # What the scan could not see (ScanResult.incomplete: the data start late, or miss a
+    # school week): the view's counts may be too low.
+    notes: tuple[str, ...] = ()
 
 
 def find_pupil(
@@ -186,6 +189,7 @@ def pupil_view(
         tools_note=plan.tools_note,
         talk_to_child=policy.talk_to(setting),
         labels=policy.labels,
+        notes=result.incomplete,
     )
 
 

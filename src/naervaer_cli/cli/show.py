@@ -60,3 +60,5 @@ def show(
         setting=inputs.setting,
     )
     write_pupil(view, env.stdout, terminal=env.stdout_isatty)
+    for note in view.notes:  # the view is not complete: said even with -q
+        env.stderr.write(f"Merk: {note}\n")
