@@ -160,3 +160,17 @@ def test_team_pupils_by_case_level_and_flagged_on_request() -> None:
     assert team_pupils(scanned, cases, min_level=2) == ["c"]
     assert team_pupils(scanned, cases, min_level=0, include_flagged=True) == ["a", "b", "c", "d"]
     assert team_pupils(scanned, None, include_flagged=True) == ["d"]
+
+
+def test_the_overview_says_where_the_data_do_not_cover_its_period() -> None:
+    """The fixture's records start 07.09 and skip 08.09–23.10: both are said. From a first
+    day on which the records hold every school week, nothing is."""
+    doc = build()
+    assert doc.data_notes == (
+        "Fraværsdataene starter 07.09.2026, etter periodens første skoledag 17.08.2026: "
+        "dagene før er ikke med, og andelene kan være for lave.",
+        "Dataene har ingen registreringer 08.09.2026–23.10.2026 (34 skoledager): en ferie som "
+        "ikke er lagt inn i kalenderen, eller data som mangler. Dagene vises uten fravær, og "
+        "andelene kan være for lave.",
+    )
+    assert build(first_day=date(2026, 10, 26)).data_notes == ()

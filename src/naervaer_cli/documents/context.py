@@ -232,6 +232,9 @@ class PupilContext:
     last_evaluation: EvaluationView | None = None
     decision: Decision | None = None
     next_meeting: date | None = None  # the meeting the log plans after this one, if any
+    # Where the data do not cover the overview's period (coverage.py): days without data
+    # drawn as days without absence, said under the summary.
+    data_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -306,6 +309,32 @@ def _heat(share: float, whole: bool) -> int:
     return 3
 
 
+def _data_notes(
+    records: pl.DataFrame, calendar: SchoolCalendar, first: date, last: date
+) -> tuple[str, ...]:
+    """What the period's figures cannot show (coverage.py), in the documents' words: the data
+    start late, or a school week has no record at all (every pupil's records count)."""
+    from naervaer_cli.coverage import gaps, uncovered_start
+
+    found = records.lazy().select(pl.col("date").unique().drop_nulls()).collect()
+    dates: frozenset[date] = frozenset(found.to_series())
+    notes = []
+    data_first = min(dates, default=None)
+    day = uncovered_start(data_first, calendar, first, last)
+    if day is not None and data_first is not None and data_first <= last:
+        notes.append(
+            f"Fraværsdataene starter {date_text(data_first)}, etter periodens første skoledag "
+            f"{date_text(day)}: dagene før er ikke med, og andelene kan være for lave."
+        )
+    for gap_first, gap_last, count in gaps(dates, calendar, first, last):
+        notes.append(
+            f"Dataene har ingen registreringer {date_text(gap_first)}–{date_text(gap_last)} "
+            f"({count} skoledager): en ferie som ikke er lagt inn i kalenderen, eller data "
+            "som mangler. Dagene vises uten fravær, og andelene kan være for lave."
+        )
+    return tuple(notes)
+
+
 def build_pupil_context(
     result: PupilResult,
     records: pl.DataFrame,
@@ -346,6 +375,7 @@ def build_pupil_context(
     by_date = {row["date"]: row for row in daily.iter_rows(named=True)}
 
     weeks = _weeks(first, as_of, calendar, by_date, evidence, day_minutes)
+    data_notes = _data_notes(records, calendar, first, as_of)
     school_days = [c for w in weeks for c in w.days if c.school_day and c.in_range]
     summary = _summary(mine, school_days, first, as_of, by_date, day_minutes)
     weekdays = _weekday_rows(mine, by_date, day_minutes, counting_kinds)
@@ -418,6 +448,7 @@ def build_pupil_context(
         case_opened=case.opened if case else None,
         flags=flags,
         summary=summary,
+        data_notes=data_notes,
         weeks=weeks,
         weekdays=weekdays,
         subjects=subjects,
