@@ -24,7 +24,17 @@ from typing import TYPE_CHECKING
 SLACK_DAYS = 5
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from naervaer_cli.calendar import SchoolCalendar
+
+
+def record_dates(records: pl.DataFrame) -> frozenset[date]:
+    """The dates that have a record: all the tool knows of which days the data hold."""
+    import polars as pl
+
+    found = records.lazy().select(pl.col("date").unique().drop_nulls()).collect()
+    return frozenset(found.to_series())
 
 
 def uncovered_start(

@@ -106,10 +106,11 @@ def scan(
                 "Eksporten har ingen fraværsrader, så referansedatoen kan ikke finnes. "
                 "Oppgi den med --as-of ÅÅÅÅ-MM-DD."
             )
+    from naervaer_cli.coverage import record_dates
+
     # The days the export holds (coverage.py), before the group filter: one group's first
     # absence may come later than the others'.
-    found = records.lazy().select(pl.col("date").unique().drop_nulls()).collect()
-    dates: frozenset[date] = frozenset(found.to_series())
+    dates = record_dates(records)
     data_first = min(dates, default=None)
     if group is not None:
         records = records.filter(pl.col("group").is_in(_matching_groups(records, group)))

@@ -14,7 +14,7 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.caselog.events import Event
 from naervaer_cli.caselog.store import CaseStore, norwegian
-from naervaer_cli.coverage import gaps, uncovered_start
+from naervaer_cli.coverage import gaps, record_dates, uncovered_start
 from naervaer_cli.errors import UsageError
 from naervaer_cli.rules.presence import PresenceComparison, compare_presence, data_end
 
@@ -80,8 +80,7 @@ def _refuse_uncovered(
     first, last = comparison.before_first, comparison.after_last
     if first is None or last is None:
         return
-    found = records.lazy().select(pl.col("date").unique().drop_nulls()).collect()
-    dates: frozenset[date] = frozenset(found.to_series())
+    dates = record_dates(records)
     data_first = min(dates, default=None)
     if data_first is not None and uncovered_start(data_first, calendar, first, last):
         raise UsageError(

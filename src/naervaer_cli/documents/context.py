@@ -314,10 +314,9 @@ def _data_notes(
 ) -> tuple[str, ...]:
     """What the period's figures cannot show (coverage.py), in the documents' words: the data
     start late, or a school week has no record at all (every pupil's records count)."""
-    from naervaer_cli.coverage import gaps, uncovered_start
+    from naervaer_cli.coverage import gaps, record_dates, uncovered_start
 
-    found = records.lazy().select(pl.col("date").unique().drop_nulls()).collect()
-    dates: frozenset[date] = frozenset(found.to_series())
+    dates = record_dates(records)
     notes = []
     data_first = min(dates, default=None)
     day = uncovered_start(data_first, calendar, first, last)
