@@ -191,9 +191,10 @@ def overview(
         if place is not None:
             last_days_per_week[place] += 1
 
-    starts = _data_starts(records)
+    record_days = _record_days(records)
+    starts = {school: min(days) for school, days in record_days.items()}
     _refuse_uncovered(starts, calendar, first, as_of)
-    holes = _holes(records, calendar, ((last_first, last_as_of), (first, as_of)))
+    holes = _holes(record_days, calendar, ((last_first, last_as_of), (first, as_of)))
     last_missing = tuple(
         (school, start)
         for school, start in starts.items()
@@ -307,27 +308,26 @@ def overview(
     )
 
 
-def _data_starts(records: pl.DataFrame) -> dict[str, date]:
-    """Each school's earliest record: where its data start (coverage.py)."""
-    import polars as pl
-
-    found = records.group_by("school").agg(pl.col("date").min()).drop_nulls()
-    return dict(found.iter_rows())
-
-
-def _holes(
-    records: pl.DataFrame, calendar: SchoolCalendar, periods: Sequence[tuple[date, date]]
-) -> list[tuple[str, date, date, int]]:
-    """Each school's gaps (coverage.py) in each of `periods`: (school, first, last, days)."""
+def _record_days(records: pl.DataFrame) -> dict[str, frozenset[date]]:
+    """Each school's dates with a record (coverage.py); a school with none is left out."""
     import polars as pl
 
     per_school = records.group_by("school").agg(pl.col("date").unique().drop_nulls())
-    found = []
-    for school, dates in per_school.iter_rows():
-        days = frozenset(dates)
-        for first, last in periods:
-            found += [(school, *hole) for hole in gaps(days, calendar, first, last)]
-    return found
+    return {school: frozenset(days) for school, days in per_school.iter_rows() if days}
+
+
+def _holes(
+    record_days: Mapping[str, frozenset[date]],
+    calendar: SchoolCalendar,
+    periods: Sequence[tuple[date, date]],
+) -> list[tuple[str, date, date, int]]:
+    """Each school's gaps (coverage.py) in each of `periods`: (school, first, last, days)."""
+    return [
+        (school, *hole)
+        for school, days in record_days.items()
+        for first, last in periods
+        for hole in gaps(days, calendar, first, last)
+    ]
 
 
 def _refuse_uncovered(
