@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 # One school week: the gap at a period's start that absence-free days can explain.
 SLACK_DAYS = 5
+# What a gap may be and how to say so, in every message that names one.
+BREAK_HINT = "Er det en ferie, legg den inn i [calendar] breaks i konfigurasjonen"
 
 if TYPE_CHECKING:
     import polars as pl

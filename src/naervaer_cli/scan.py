@@ -227,7 +227,7 @@ def coverage_notes(
     window's or the term's first school week, or miss a school week inside them
     (coverage.py): the counts are too low, the term's share too, and a rising trend is
     not judged over a term whose start is missing."""
-    from naervaer_cli.coverage import gaps, uncovered_start
+    from naervaer_cli.coverage import BREAK_HINT, gaps, uncovered_start
     from naervaer_cli.rules.flags import window_start
     from naervaer_cli.rules.signals import signals_first_day
     from naervaer_cli.words import date_text, words
@@ -264,8 +264,8 @@ def coverage_notes(
         )
         notes.append(
             f"Dataene har ingen registreringer {date_text(gap_first)}–{date_text(gap_last)} "
-            f"({count} {words(setting).day}er). Er det en ferie, legg den inn i [calendar] "
-            f"breaks i konfigurasjonen; ellers mangler data der, og {what}."
+            f"({count} {words(setting).day}er). {BREAK_HINT}; ellers mangler data der, og "
+            f"{what}."
         )
     return notes
 

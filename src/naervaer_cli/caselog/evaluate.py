@@ -14,7 +14,7 @@ import polars as pl
 from naervaer_cli.calendar import SchoolCalendar
 from naervaer_cli.caselog.events import Event
 from naervaer_cli.caselog.store import CaseStore, norwegian
-from naervaer_cli.coverage import gaps, record_dates, uncovered_start
+from naervaer_cli.coverage import BREAK_HINT, gaps, record_dates, uncovered_start
 from naervaer_cli.errors import UsageError
 from naervaer_cli.rules.presence import PresenceComparison, compare_presence, data_end
 
@@ -93,7 +93,6 @@ def _refuse_uncovered(
         which = ", ".join(f"{norwegian(a)}–{norwegian(b)} ({n} skoledager)" for a, b, n in holes)
         raise UsageError(
             f"Fraværshistorikken har ingen registreringer {which}, i periodene før og etter "
-            f"tiltaket ({norwegian(first)}–{norwegian(last)}). Er det en ferie, legg den inn "
-            "i [calendar] breaks i konfigurasjonen; ellers importer eksportene for de dagene "
-            "og evaluer igjen."
+            f"tiltaket ({norwegian(first)}–{norwegian(last)}). {BREAK_HINT}; ellers importer "
+            "eksportene for de dagene og evaluer igjen."
         )

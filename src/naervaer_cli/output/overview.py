@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO, assert_never
 from xml.sax.saxutils import escape
 
+from naervaer_cli.coverage import BREAK_HINT
 from naervaer_cli.disclosure import COMPLEMENT, SMALL
 from naervaer_cli.overview import STATUS_LABELS, Figure, OverviewResult, UnitRow, to_json
 from naervaer_cli.words import date_text, percent
@@ -137,8 +138,8 @@ def hole_notes(result: OverviewResult) -> list[str]:
     several = len(result.schools) > 1
     return [
         f"{f'{school}: ' if several else ''}Ingen registreringer {date_text(first)}–"
-        f"{date_text(last)} ({days} skoledager). Er det en ferie, legg den inn i [calendar] "
-        "breaks i konfigurasjonen; ellers mangler data der, og andelene er for lave."
+        f"{date_text(last)} ({days} skoledager). {BREAK_HINT}; ellers mangler data der, og "
+        "andelene er for lave."
         for school, first, last, days in result.holes
     ]
 
