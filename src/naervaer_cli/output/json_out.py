@@ -145,23 +145,10 @@ def _fields(fields: dict[str, Any]) -> str:
 
 
 def _json_text(frame: pl.DataFrame, name: str) -> pl.Expr:
-    """Column `name` of `frame` as orjson writes each value: null, or quoted and escaped
-    where needed (each value that needs it escaped by orjson itself)."""
-    import orjson
+    """Column `name` of `frame` as orjson writes each value: null, or quoted (`_quoted`)."""
     import polars as pl
 
-    values = frame.get_column(name)
-    text = pl.concat_str(pl.lit('"'), pl.col(name), pl.lit('"'))
-    odd = values.filter(values.str.contains(_ESCAPED)).unique()
-    if not odd.is_empty():
-        distinct = odd.to_list()
-        escaped = [orjson.dumps(value).decode("utf-8") for value in distinct]
-        text = (
-            pl.when(pl.col(name).str.contains(_ESCAPED))
-            .then(pl.col(name).replace(distinct, escaped))
-            .otherwise(text)
-        )
-    return text.fill_null("null")
+    return _quoted(pl.col(name), frame.get_column(name)).fill_null("null")
 
 
 def _flag_lists(result: ScanResult) -> pl.DataFrame | None:
@@ -245,17 +232,17 @@ def _flag_lists(result: ScanResult) -> pl.DataFrame | None:
     )
 
 
-def _quoted(text: pl.Expr, values: pl.Series | None = None) -> pl.Expr:
-    """The strings of `text` as orjson writes them: quoted, and escaped where needed.
-
-    `values` holds every string `text` may give (None: ISO dates, which need no escaping);
-    each distinct one is escaped by orjson itself, so the text cannot differ from orjson's.
+def _quoted(text: pl.Expr, values: pl.Series) -> pl.Expr:
+    """The strings of `text` as orjson writes them: between quotes, as they are unless they
+    hold a character of _ESCAPED; each distinct one that does is escaped by orjson itself,
+    so the text cannot differ from orjson's. `values` holds every string `text` may give.
     """
     import orjson
     import polars as pl
 
-    distinct = [] if values is None else values.drop_nulls().unique().to_list()
-    escaped = [orjson.dumps(value).decode("utf-8") for value in distinct]
-    if all(e == f'"{v}"' for v, e in zip(distinct, escaped, strict=True)):
-        return pl.concat_str(pl.lit('"'), text, pl.lit('"'))
-    return text.replace_strict(distinct, escaped, return_dtype=pl.String)
+    quoted = pl.concat_str(pl.lit('"'), text, pl.lit('"'))
+    odd = values.filter(values.str.contains(_ESCAPED)).unique().to_list()
+    if not odd:
+        return quoted
+    escaped = [orjson.dumps(value).decode("utf-8") for value in odd]
+    return pl.when(text.str.contains(_ESCAPED)).then(text.replace(odd, escaped)).otherwise(quoted)
